@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+// Qamtu — a geoinformation backend for connectivity planning (SpatiaLite, GeoJSON, CLI).
+import PackageDescription
+
+let package = Package(
+    name: "Qamtu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "qamtu", targets: ["qamtu"]),
+        .library(name: "GeoModel", targets: ["GeoModel"]),
+        .library(name: "Geodesy", targets: ["Geodesy"]),
+        .library(name: "GeoStorage", targets: ["GeoStorage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // The only C boundary: libspatialite (and the sqlite3 header it needs first).
+        .systemLibrary(
+            name: "CSpatiaLite",
+            pkgConfig: "spatialite",
+            providers: [.apt(["libspatialite-dev"])]
+        ),
+        // Pure Swift: coordinates, geometries, features, layer schemas, GeoJSON/CSV/WKT, name matching.
+        .target(name: "GeoModel"),
+        // Pure math on the WGS84 ellipsoid.
+        .target(name: "Geodesy"),
+        // SpatiaLite through GRDB: migrations, importers, queries. The only SQL in the package.
+        .target(
+            name: "GeoStorage",
+            dependencies: [
+                "GeoModel", "Geodesy", "CSpatiaLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The CLI commands (thin, over GeoStorage); a library so tests can drive them.
+        .target(
+            name: "QamtuCommands",
+            dependencies: [
+                "GeoModel", "Geodesy", "GeoStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "qamtu", dependencies: ["QamtuCommands"]),
+        .testTarget(name: "GeoModelTests", dependencies: ["GeoModel"]),
+        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"]),
+        .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel"]),
+        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "GeoStorage", "GeoModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

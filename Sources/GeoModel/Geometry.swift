@@ -1,0 +1,144 @@
+import Foundation
+import Geodesy
+
+/// The geometry types Qamtu stores, as named by GeoJSON (RFC 7946 §3.1) and OGC Simple Features.
+public enum GeometryType: String, Sendable, CaseIterable {
+    case point = "Point"
+    case lineString = "LineString"
+    case polygon = "Polygon"
+    case multiPoint = "MultiPoint"
+    case multiLineString = "MultiLineString"
+    case multiPolygon = "MultiPolygon"
+
+    /// The upper-case OGC / SpatiaLite spelling, e.g. `MULTIPOLYGON`.
+    public var ogcName: String { rawValue.uppercased() }
+}
+
+/// A geometry in WGS84 (EPSG:4326), coordinates as `GeoPoint(longitude:latitude:)` in degrees.
+///
+/// Rings of polygons are closed (first position equals last). Axis order is always
+/// longitude first, as in GeoJSON; there is no `x`/`y` ambiguity in this type.
+public enum Geometry: Sendable, Hashable {
+    case point(GeoPoint)
+    case lineString([GeoPoint])
+    /// Exterior ring first, then holes.
+    case polygon([[GeoPoint]])
+    case multiPoint([GeoPoint])
+    case multiLineString([[GeoPoint]])
+    case multiPolygon([[[GeoPoint]]])
+
+    /// The type of this geometry.
+    public var type: GeometryType {
+        switch self {
+        case .point: .point
+        case .lineString: .lineString
+        case .polygon: .polygon
+        case .multiPoint: .multiPoint
+        case .multiLineString: .multiLineString
+        case .multiPolygon: .multiPolygon
+        }
+    }
+
+    /// Calls `body` for every position, in storage order.
+    public func forEachPosition(_ body: (GeoPoint) -> Void) {
+        switch self {
+        case .point(let p): body(p)
+        case .lineString(let ps), .multiPoint(let ps): ps.forEach(body)
+        case .polygon(let rings), .multiLineString(let rings): rings.forEach { $0.forEach(body) }
+        case .multiPolygon(let polys): polys.forEach { $0.forEach { $0.forEach(body) } }
+        }
+    }
+
+    /// The bounding box in degrees (no antimeridian handling: min/max of the stored longitudes),
+    /// or nil for an empty geometry.
+    public var boundingBox: BoundingBox? {
+        var box: BoundingBox?
+        forEachPosition { p in
+            if var b = box {
+                b.minLongitude = min(b.minLongitude, p.longitude)
+                b.maxLongitude = max(b.maxLongitude, p.longitude)
+                b.minLatitude = min(b.minLatitude, p.latitude)
+                b.maxLatitude = max(b.maxLatitude, p.latitude)
+                box = b
+            } else {
+                box = BoundingBox(minLongitude: p.longitude, minLatitude: p.latitude,
+                                  maxLongitude: p.longitude, maxLatitude: p.latitude)
+            }
+        }
+        return box
+    }
+
+    /// Promotes a single-part geometry to its multi-part counterpart (Polygon → MultiPolygon,
+    /// LineString → MultiLineString, Point → MultiPoint); multi-part geometries are returned as they are.
+    public var promotedToMulti: Geometry {
+        switch self {
+        case .point(let p): .multiPoint([p])
+        case .lineString(let l): .multiLineString([l])
+        case .polygon(let p): .multiPolygon([p])
+        default: self
+        }
+    }
+}
+
+/// An axis-aligned box in WGS84 degrees: longitudes in [-180, 180], latitudes in [-90, 90].
+///
+/// A box whose `minLongitude` is greater than its `maxLongitude` crosses the antimeridian
+/// (RFC 7946 §5.2), e.g. `170,-10,-170,10`.
+public struct BoundingBox: Sendable, Hashable, CustomStringConvertible {
+    public var minLongitude: Double
+    public var minLatitude: Double
+    public var maxLongitude: Double
+    public var maxLatitude: Double
+
+    /// Creates a box from its corners in degrees.
+    public init(minLongitude: Double, minLatitude: Double, maxLongitude: Double, maxLatitude: Double) {
+        self.minLongitude = minLongitude
+        self.minLatitude = minLatitude
+        self.maxLongitude = maxLongitude
+        self.maxLatitude = maxLatitude
+    }
+
+    /// Parses `minLon,minLat,maxLon,maxLat` (degrees, lon/lat order as in GeoJSON and OGC API).
+    ///
+    /// - Throws: `GeoModelError.invalidBoundingBox` naming what is wrong.
+    public init(parsing text: String) throws(GeoModelError) {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 4 else {
+            throw .invalidBoundingBox(text, "expected 4 numbers minLon,minLat,maxLon,maxLat, got \(parts.count)")
+        }
+        var values: [Double] = []
+        for part in parts {
+            guard let v = Double(part), v.isFinite else {
+                throw .invalidBoundingBox(text, "'\(part)' is not a number")
+            }
+            values.append(v)
+        }
+        let box = BoundingBox(minLongitude: values[0], minLatitude: values[1],
+                              maxLongitude: values[2], maxLatitude: values[3])
+        for lon in [box.minLongitude, box.maxLongitude] where !(-180...180).contains(lon) {
+            throw .invalidBoundingBox(text, "longitude \(lon) is outside [-180, 180]")
+        }
+        for lat in [box.minLatitude, box.maxLatitude] where !(-90...90).contains(lat) {
+            throw .invalidBoundingBox(text, "latitude \(lat) is outside [-90, 90]")
+        }
+        guard box.minLatitude <= box.maxLatitude else {
+            throw .invalidBoundingBox(text, "minLat \(box.minLatitude) is greater than maxLat \(box.maxLatitude)")
+        }
+        self = box
+    }
+
+    /// True when the box crosses the antimeridian (`minLongitude > maxLongitude`).
+    public var crossesAntimeridian: Bool { minLongitude > maxLongitude }
+
+    /// The box as one or two boxes that do not cross the antimeridian.
+    public var splitAtAntimeridian: [BoundingBox] {
+        guard crossesAntimeridian else { return [self] }
+        return [
+            BoundingBox(minLongitude: minLongitude, minLatitude: minLatitude, maxLongitude: 180, maxLatitude: maxLatitude),
+            BoundingBox(minLongitude: -180, minLatitude: minLatitude, maxLongitude: maxLongitude, maxLatitude: maxLatitude),
+        ]
+    }
+
+    public var description: String { "\(minLongitude),\(minLatitude),\(maxLongitude),\(maxLatitude)" }
+}

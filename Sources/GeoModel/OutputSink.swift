@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where an export goes: a file (written to a temporary name and renamed into place on `finish`,
+/// so a failed export never leaves a half-written file under the final name) or standard output.
+public final class OutputSink {
+    private let file: UnsafeMutablePointer<FILE>
+    private let finalPath: String?
+    private let temporaryPath: String?
+    private var finished = false
+    /// Bytes written so far.
+    public private(set) var bytesWritten = 0
+
+    /// Opens `path` for writing; `-` is standard output.
+    /// - Throws: `GeoModelError.unreadable` when the file cannot be created.
+    public init(path: String) throws(GeoModelError) {
+        if path == "-" {
+            guard let f = fdopen(1, "wb") else {
+                throw .unreadable(file: "standard output", line: nil, message: "cannot write standard output")
+            }
+            file = f
+            finalPath = nil
+            temporaryPath = nil
+        } else {
+            let temporary = path + ".partial"
+            guard let f = fopen(temporary, "wb") else {
+                let reason = String(cString: strerror(errno))
+                throw .unreadable(file: path, line: nil, message: "cannot create: \(reason)")
+            }
+            file = f
+            finalPath = path
+            temporaryPath = temporary
+        }
+    }
+
+    deinit {
+        if !finished, let temporaryPath {
+            fclose(file)
+            unlink(temporaryPath)
+        }
+    }
+
+    /// Writes bytes.
+    /// - Throws: `GeoModelError.unreadable` when the write fails (disk full, closed pipe).
+    public func write(_ bytes: [UInt8]) throws(GeoModelError) {
+        guard !bytes.isEmpty else { return }
+        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        bytesWritten += n
+        if n != bytes.count {
+            throw .unreadable(file: finalPath ?? "standard output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Writes and empties a buffer.
+    public func drain(_ buffer: inout JSONBuffer) throws(GeoModelError) {
+        try write(buffer.bytes)
+        buffer.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and, for a file, moves it to its final name.
+    public func finish() throws(GeoModelError) {
+        guard !finished else { return }
+        finished = true
+        if fflush(file) != 0 {
+            throw .unreadable(file: finalPath ?? "standard output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+        }
+        if let finalPath, let temporaryPath {
+            fclose(file)
+            if rename(temporaryPath, finalPath) != 0 {
+                unlink(temporaryPath)
+                throw .unreadable(file: finalPath, line: nil, message: "cannot move into place: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}

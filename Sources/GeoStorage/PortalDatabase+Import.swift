@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import GeoModel
+
+/// How an import treats the layer.
+public struct ImportOptions: Sendable {
+    /// Remove the layer's features first (in the same transaction).
+    public var replace = false
+    /// Validate only: everything runs, then the transaction is rolled back.
+    public var dryRun = false
+    /// How many problems an error lists (all are counted).
+    public var maxListedProblems = 20
+
+    public init(replace: Bool = false, dryRun: Bool = false, maxListedProblems: Int = 20) {
+        self.replace = replace
+        self.dryRun = dryRun
+        self.maxListedProblems = maxListedProblems
+    }
+}
+
+/// What an import did.
+public struct ImportReport: Sendable, Equatable {
+    public var layer: String
+    /// Features read from the file (skipped rows not included).
+    public var read = 0
+    /// Features written (or that would be written, in a dry run).
+    public var imported = 0
+    /// Features removed first (`replace`).
+    public var replaced = 0
+    /// Rows deliberately skipped, by reason.
+    public var skipped: [String: Int] = [:]
+    /// Input fields that are not columns of the layer.
+    public var ignoredFields: [String] = []
+    /// Settlements that got their district by point-in-polygon during this import.
+    public var districtsAssigned = 0
+    /// Commitments whose target is not in its layer (after this import).
+    public var unresolvedCommitments = 0
+    /// True when nothing was kept (dry run).
+    public var dryRun = false
+}
+
+/// Progress of a running import.
+public struct ImportProgress: Sendable {
+    public var features: Int
+    public var bytesRead: Int
+    public var totalBytes: Int?
+}
+
+extension PortalDatabase {
+    /// Imports every feature of `source` into `layer`, all or nothing.
+    ///
+    /// Each feature is validated against the layer's column contract (`LayerSchema.validate`); ids
+    /// must be unique in the file and in the layer. The whole import is one transaction: when any
+    /// problem is found, it is rolled back and `StorageError.importFailed` lists the first
+    /// `maxListedProblems` problems and counts all of them. Memory does not grow with the file:
+    /// features are streamed, and duplicate ids are found through the table's unique index.
+    ///
+    /// After settlements or districts are imported, settlements without a (known) district get the
+    /// district whose polygon contains them (`ST_Intersects` after an R*Tree filter).
+    public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
+                               options: ImportOptions = ImportOptions(),
+                               progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
+        var report = ImportReport(layer: layer.name)
+        report.dryRun = options.dryRun
+        var problems: [ImportProblem] = []
+        var total = 0
+        let table = SQL.identifier(layer.name)
+        var names = layer.columns.map { SQL.identifier($0.name) }
+        if layer.geometryType != nil && !layer.geometryIsDerived { names.append("geom") }
+        let insertSQL = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+
+        func note(_ problem: ImportProblem) {
+            total += 1
+            if problems.count < options.maxListedProblems { problems.append(problem) }
+        }
+
+        try queue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                if options.replace {
+                    try db.execute(sql: "DELETE FROM \(table)")
+                    report.replaced = db.changesCount
+                }
+                let firstNewFid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(table)") ?? 0
+                let insert = try db.makeStatement(sql: insertSQL)
+                var featureProblems: [ImportProblem] = []
+                while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
+                    report.read += 1
+                    featureProblems.removeAll(keepingCapacity: true)
+                    if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
+                        var arguments = StatementArguments(record.values.map(\.databaseValue))
+                        if let geometry = record.geometry { arguments += [SpatiaLiteBlob.encode(geometry)] }
+                        do {
+                            try insert.execute(arguments: arguments)
+                            report.imported += 1
+                        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                            let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
+                            let whose = earlier > firstNewFid ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
+                            note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+                        }
+                    }
+                    featureProblems.forEach(note)
+                    if let progress, report.read % 10_000 == 0 {
+                        progress(ImportProgress(features: report.read, bytesRead: source.progress.done, totalBytes: source.progress.total))
+                    }
+                }
+                if total > 0 { return .rollback }
+                if layer.name == LayerSchema.settlements.name {
+                    report.districtsAssigned = try Self.assignDistricts(db, fromFid: firstNewFid)
+                } else if layer.name == LayerSchema.districts.name {
+                    report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
+                }
+                report.unresolvedCommitments = try Self.placeCommitments(db)
+                return options.dryRun ? .rollback : .commit
+            }
+        }
+        report.skipped = source.skipped
+        report.ignoredFields = source.ignoredFields.sorted()
+        if total > 0 {
+            throw StorageError.importFailed(layer: layer.name, file: fileName, problems: problems, total: total)
+        }
+        return report
+    }
+
+    /// Gives settlements with no district, or a district id that is not in the districts layer,
+    /// the id of the district polygon that contains them (lowest fid first on shared borders).
+    /// Settlements outside every polygon keep what they had.
+    /// - Returns: how many settlements got a district.
+    static func assignDistricts(_ db: Database, fromFid: Int64) throws -> Int {
+        try db.execute(sql: """
+            UPDATE settlements SET district = (
+                SELECT d.id FROM districts d
+                WHERE d.fid IN (SELECT pkid FROM idx_districts_geom
+                                WHERE xmin <= ST_X(settlements.geom) AND xmax >= ST_X(settlements.geom)
+                                  AND ymin <= ST_Y(settlements.geom) AND ymax >= ST_Y(settlements.geom))
+                  AND ST_Intersects(d.geom, settlements.geom) = 1
+                ORDER BY d.fid LIMIT 1)
+            WHERE fid > ?
+              AND (district IS NULL OR district NOT IN (SELECT id FROM districts))
+              AND EXISTS (
+                SELECT 1 FROM districts d
+                WHERE d.fid IN (SELECT pkid FROM idx_districts_geom
+                                WHERE xmin <= ST_X(settlements.geom) AND xmax >= ST_X(settlements.geom)
+                                  AND ymin <= ST_Y(settlements.geom) AND ymax >= ST_Y(settlements.geom))
+                  AND ST_Intersects(d.geom, settlements.geom) = 1)
+            """, arguments: [fromFid])
+        return db.changesCount
+    }
+
+    /// Gives every commitment the position of its target: the point of a settlement, institution
+    /// or site, the middle of a road's first part, a point inside a district; null when the target
+    /// is not (yet) in its layer.
+    /// - Returns: the number of commitments whose target was not found.
+    static func placeCommitments(_ db: Database) throws -> Int {
+        try db.execute(sql: """
+            UPDATE commitments SET geom = CASE target_layer
+                WHEN 'settlements' THEN (SELECT t.geom FROM settlements t WHERE t.id = commitments.target_id)
+                WHEN 'institutions' THEN (SELECT t.geom FROM institutions t WHERE t.id = commitments.target_id)
+                WHEN 'sites' THEN (SELECT t.geom FROM sites t WHERE t.id = commitments.target_id)
+                WHEN 'roads' THEN (SELECT ST_Line_Interpolate_Point(ST_GeometryN(t.geom, 1), 0.5) FROM roads t WHERE t.id = commitments.target_id)
+                WHEN 'districts' THEN (SELECT ST_PointOnSurface(t.geom) FROM districts t WHERE t.id = commitments.target_id)
+            END
+            """)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM commitments WHERE geom IS NULL") ?? 0
+    }
+
+    /// Runs a model-layer call, turning its typed error into `StorageError.model`.
+    static func modelCall<T>(_ body: () throws(GeoModelError) -> T) throws -> T {
+        do { return try body() } catch { throw StorageError.model(error) }
+    }
+}
+
+extension FieldValue {
+    /// The value as GRDB binds it.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let i): i.databaseValue
+        case .real(let d): d.databaseValue
+        case .text(let s): s.databaseValue
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import GeoModel
+
+/// Errors of the storage layer, with the context a user needs to act (file, layer, problems, SQL).
+public enum StorageError: Error, Sendable, CustomStringConvertible {
+    /// No database file at the path (and the command does not create one).
+    case missingDatabase(path: String)
+    /// The file exists but is not a Qamtu database.
+    case notAQamtuDatabase(path: String, reason: String)
+    /// The database was written by a newer Qamtu (its schema has migrations this build does not know).
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// SpatiaLite could not be initialised or a spatial call failed.
+    case spatialite(String)
+    /// An import found problems; nothing was written. `problems` holds the first ones, `total` counts all.
+    case importFailed(layer: String, file: String, problems: [ImportProblem], total: Int)
+    /// The format cannot fill this layer (e.g. OpenCelliD into districts).
+    case formatDoesNotFitLayer(format: String, layer: String, expected: String)
+    /// A stored geometry could not be decoded (fid and why).
+    case corruptGeometry(layer: String, fid: Int64, reason: String)
+    /// A model-level error (bad file, bad bbox …).
+    case model(GeoModelError)
+    /// An SQLite error, with the statement that failed (bound values are never included).
+    case sqlite(message: String, sql: String?)
+
+    public var description: String {
+        switch self {
+        case .missingDatabase(let path):
+            "no database at \(path) — create one with `qamtu init --db \(path)`"
+        case .notAQamtuDatabase(let path, let reason):
+            "\(path) is not a Qamtu database (\(reason))"
+        case .newerSchema(let path, let unknown):
+            "\(path) was written by a newer version of Qamtu (unknown schema migrations: \(unknown.joined(separator: ", "))); upgrade qamtu to open it"
+        case .spatialite(let message):
+            "SpatiaLite: \(message)"
+        case .importFailed(let layer, let file, let problems, let total):
+            (["import of \(layer) from \(file) failed: \(total) problem\(total == 1 ? "" : "s"), nothing was written"
+              + (total > problems.count ? " (the first \(problems.count) follow)" : "")]
+             + problems.map { "  " + $0.description }).joined(separator: "\n")
+        case .formatDoesNotFitLayer(let format, let layer, let expected):
+            "format \(format) fills layer \(expected), not \(layer)"
+        case .corruptGeometry(let layer, let fid, let reason):
+            "layer \(layer), fid \(fid): stored geometry cannot be read (\(reason))"
+        case .model(let error):
+            error.description
+        case .sqlite(let message, let sql):
+            if let sql { "SQLite: \(message) (in: \(sql))" } else { "SQLite: \(message)" }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import QamtuCommands
+
+Qamtu.main()
