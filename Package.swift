@@ -23,7 +23,7 @@ let package = Package(
             providers: [.apt(["libspatialite-dev"])]
         ),
         // Pure Swift: coordinates, geometries, features, layer schemas, GeoJSON/CSV/WKT, name matching.
-        .target(name: "GeoModel"),
+        .target(name: "GeoModel", dependencies: ["Geodesy"]),
         // Pure math on the WGS84 ellipsoid.
         .target(name: "Geodesy"),
         // SpatiaLite through GRDB: migrations, importers, queries. The only SQL in the package.
@@ -43,10 +43,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "qamtu", dependencies: ["QamtuCommands"]),
-        .testTarget(name: "GeoModelTests", dependencies: ["GeoModel"]),
+        // Shared helpers of the test targets (temporary folders, shared data paths, subprocesses).
+        .target(name: "QamtuTestSupport", path: "Tests/QamtuTestSupport"),
+        .testTarget(name: "GeoModelTests", dependencies: ["GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"]),
-        .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel"]),
-        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "GeoStorage", "GeoModel"]),
+        .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
+        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "GeoStorage", "GeoModel", "QamtuTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -118,14 +118,18 @@ public struct SourceFeature: Sendable {
     /// Why the geometry could not be read, when it could not.
     public var geometryError: String?
 
-    /// True when the feature itself could not be read (invalid JSON, not a Feature): no field is usable.
+    /// Why the record as a whole could not be read (invalid JSON, not a Feature, wrong field count);
+    /// then only this and `readProblems` are reported, no field is validated.
+    public var unreadableReason: String?
+    /// True when the record could not be read as a whole, or a field that identifies it could not be read.
     public var isUnreadable: Bool
     /// Problems found while reading (before validation), e.g. a field that is not valid UTF-8.
     public var readProblems: [(field: String?, message: String)] = []
 
     public init(location: SourceLocation, properties: [String: RawValue], geometry: Geometry?,
-                geometryError: String? = nil, isUnreadable: Bool = false) {
-        self.isUnreadable = isUnreadable
+                geometryError: String? = nil, unreadableReason: String? = nil) {
+        self.unreadableReason = unreadableReason
+        self.isUnreadable = unreadableReason != nil
         self.location = location
         self.properties = properties
         self.geometry = geometry

@@ -226,7 +226,7 @@ final class CSVSource: FeatureSource {
         var feature = SourceFeature(location: location, properties: [:], geometry: nil)
         if record.fields.count != header.count {
             feature.isUnreadable = true
-            feature.geometryError = "the record has \(record.fields.count) fields, the header has \(header.count)"
+            feature.unreadableReason = "the record has \(record.fields.count) fields, the header has \(header.count)"
             return feature
         }
         for (i, field) in record.fields.enumerated() {

@@ -173,7 +173,7 @@ public final class GeoJSONFeatureReader {
             var loc = location
             loc.line = (location.line ?? 1) + bytes.prefix(error.offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             return SourceFeature(location: loc, properties: [:], geometry: nil,
-                                 geometryError: "invalid JSON: \(error.message)", isUnreadable: true)
+                                 unreadableReason: "invalid JSON: \(error.message)")
         }
         return GeoJSON.sourceFeature(from: json, at: location)
     }
@@ -188,7 +188,7 @@ public enum GeoJSON {
     public static func sourceFeature(from json: JSONValue, at location: SourceLocation) -> SourceFeature {
         guard json["type"] == .string("Feature") else {
             return SourceFeature(location: location, properties: [:], geometry: nil,
-                                 geometryError: "not a GeoJSON Feature (its \"type\" must be \"Feature\")", isUnreadable: true)
+                                 unreadableReason: "not a GeoJSON Feature (its \"type\" must be \"Feature\")")
         }
         var properties: [String: RawValue] = [:]
         if case .object(let members)? = json["properties"] {

@@ -12,7 +12,13 @@ extension LayerSchema {
                          problems: inout [ImportProblem]) -> FeatureRecord? {
         let before = problems.count
         if feature.isUnreadable {
-            problems.append(ImportProblem(feature.location, field: nil, feature.geometryError ?? "unreadable feature"))
+            if let reason = feature.unreadableReason {
+                problems.append(ImportProblem(feature.location, field: nil, reason))
+            }
+            for problem in feature.readProblems {
+                problems.append(ImportProblem(feature.location, field: problem.field, problem.message))
+            }
+            if problems.count == before { problems.append(ImportProblem(feature.location, field: nil, "unreadable record")) }
             return nil
         }
         for problem in feature.readProblems {

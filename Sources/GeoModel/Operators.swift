@@ -61,7 +61,7 @@ final class OpenCelliDSource: FeatureSource {
                                         properties: [:], geometry: nil)
             if record.fields.count != headerCount {
                 feature.isUnreadable = true
-                feature.geometryError = "the record has \(record.fields.count) fields, the header has \(headerCount)"
+                feature.unreadableReason = "the record has \(record.fields.count) fields, the header has \(headerCount)"
                 return feature
             }
             func field(_ name: String) -> String? {
@@ -69,6 +69,7 @@ final class OpenCelliDSource: FeatureSource {
             }
             guard let mccText = field("mcc"), let mcc = Int(mccText) else {
                 feature.readProblems.append(("mcc", "expected a whole number, got '\(field("mcc") ?? "")'"))
+                feature.isUnreadable = true
                 return feature
             }
             if mcc != 401 {
@@ -80,11 +81,13 @@ final class OpenCelliDSource: FeatureSource {
             let cell = field("cell") ?? ""
             guard let mnc = Int(net) else {
                 feature.readProblems.append(("net", "expected a whole number, got '\(net)'"))
+                feature.isUnreadable = true
                 return feature
             }
             let radio = (field("radio") ?? "").uppercased()
             guard let technology = Self.technologies[radio] else {
                 feature.readProblems.append(("radio", "unknown value '\(radio)' (expected one of GSM, CDMA, UMTS, LTE, NR)"))
+                feature.isUnreadable = true
                 return feature
             }
             var p: [String: RawValue] = [:]

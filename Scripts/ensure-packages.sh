@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Qamtu needs, when missing (through sudo when not root).
+# Usage: Scripts/ensure-packages.sh [extra-package ...]
+set -euo pipefail
+
+packages=(libspatialite-dev libsqlite3-dev spatialite-bin gdal-bin pkg-config "$@")
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing system packages: ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

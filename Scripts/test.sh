@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the whole Qamtu test suite on a fresh Debian machine with the Swift toolchain:
+# installs missing system packages, builds, runs every test (Swift Testing).
+# Tests that need ../shared/geodata skip themselves when it is absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+Scripts/ensure-packages.sh
+swift build --build-tests
+swift test --skip-build "$@"

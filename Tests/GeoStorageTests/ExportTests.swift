@@ -1,0 +1,141 @@
+import Foundation
+import GeoModel
+import Geodesy
+import QamtuTestSupport
+import Testing
+@testable import GeoStorage
+
+@Suite("Export: RFC 7946 GeoJSON, sequences, CSV, bbox through the spatial index")
+struct ExportTests {
+    @Test func writesRFC7946GeoJSON() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        let text = try fixture.exportText(ExportQuery(layer: .settlements, filters: [ExportFilter(column: "id", value: .text("shakpak-ata"))]))
+        let expected = #"""
+            {"type":"FeatureCollection","name":"settlements","features":[
+            {"type":"Feature","id":"shakpak-ata","geometry":{"type":"Point","coordinates":[70.6475,42.571133]},"properties":{"id":"shakpak-ata","name":"Шақпақ ата","name_kk":"Шақпақ ата","name_ru":"Шакпак ата","name_en":"Shakpak-Ata","kind":"village","population":1200,"district":null,"fibre":"planned","fibre_year":2026,"osm_id":2502734780}}
+            ]}
+
+            """#
+        #expect(try JSONParser.parse(text) == JSONParser.parse(expected))
+        #expect(text == expected)
+        #expect(!text.contains("\"crs\""))
+    }
+
+    @Test func escapesTextAndRoundsCoordinates() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON.replacingOccurrences(of: "-179.999999,", with: "-179.9999995,"))
+        let text = try fixture.exportText(ExportQuery(layer: .settlements, filters: [ExportFilter(column: "kind", value: .text("hamlet"))]),
+                                          options: ExportOptions(precision: 6))
+        let json = try JSONParser.parse(text)
+        guard case .array(let features)? = json["features"], let feature = features.first else { Issue.record("no features"); return }
+        #expect(feature["id"] == .string("q\"uote"))
+        #expect(feature["properties"]?["name"] == .string("back\\slash \"quoted\"\n"))
+        // Rounding follows the binary value, as printf does: here both give -180.000000.
+        #expect(text.contains(#""coordinates":[-180.0,-89.5]"#))
+        #expect(String(format: "%.6f", -179.9999995) == "-180.000000")
+    }
+
+    @Test func writesSequencesAndCSV() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        let seq = try fixture.exportText(ExportQuery(layer: .settlements), options: ExportOptions(format: .geojsonseq))
+        let lines = seq.split(separator: "\n")
+        #expect(lines.count == 3)
+        for line in lines { #expect(try JSONParser.parse(String(line))["type"] == .string("Feature")) }
+        let rs = try fixture.exportText(ExportQuery(layer: .settlements), options: ExportOptions(format: .geojsonseq, recordSeparator: true))
+        #expect(rs.hasPrefix("\u{1E}{\"type\":\"Feature\""))
+        let csv = try fixture.exportText(ExportQuery(layer: .settlements), options: ExportOptions(format: .csv))
+        #expect(csv == """
+            id,name,name_kk,name_ru,name_en,kind,population,district,fibre,fibre_year,osm_id,lon,lat
+            taraz,Тараз,Тараз,Тараз,Taraz,city,358153,,connected,2012,,71.366667,42.9
+            shakpak-ata,Шақпақ ата,Шақпақ ата,Шакпак ата,Shakpak-Ata,village,1200,,planned,2026,2502734780,70.6475,42.571133
+            "q""uote","back\\slash ""quoted""
+            ",,,,hamlet,0,,none,,,-179.999999,-89.5
+
+            """)
+    }
+
+    @Test func roundTripsGeoJSONAndCSV() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        try fixture.importText(.roads, "r.geojson", #"""
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a2","ref":"A-2","name":"Shakpakata–Otar","category":"international"},
+             "geometry":{"type":"LineString","coordinates":[[70.5,42.5],[71.366667,42.9],[75.2,43.5]]}}]}
+            """#)
+        for layer in [LayerSchema.settlements, .roads] {
+            for format in [ExportFormat.geojson, .csv] {
+                let first = try fixture.exportText(ExportQuery(layer: layer), options: ExportOptions(format: format))
+                let again = try Fixture()
+                let ext = format == .csv ? "csv" : "geojson"
+                try again.importText(layer, "round.\(ext)", first)
+                #expect(try again.exportText(ExportQuery(layer: layer), options: ExportOptions(format: format)) == first)
+                #expect(try again.portal.features(ExportQuery(layer: layer)) == fixture.portal.features(ExportQuery(layer: layer)))
+            }
+        }
+    }
+
+    @Test func bboxGoesThroughTheSpatialIndex() throws {
+        let fixture = try Fixture()
+        var csv = "id,kind,status,lon,lat\n"
+        var points: [(String, GeoPoint)] = []
+        for i in 0..<2_000 {
+            let p = GeoPoint(longitude: -180 + Double((i * 7919) % 36_000) / 100, latitude: -80 + Double((i * 104_729) % 16_000) / 100)
+            points.append(("s\(i)", p))
+            csv += "s\(i),base_station,operational,\(p.longitude),\(p.latitude)\n"
+        }
+        try fixture.importText(.sites, "sites.csv", csv)
+        for text in ["-10,-20,30,40", "170,-50,-170,50", "71,42,71.5,42.5"] {
+            let box = try BoundingBox(parsing: text)
+            let query = ExportQuery(layer: .sites, bbox: box)
+            let plan = try fixture.portal.queryPlan(query).joined(separator: "\n")
+            #expect(plan.contains("VIRTUAL TABLE INDEX") && plan.contains("idx_sites_geom"), "\(plan)")
+            #expect(!plan.contains("SCAN sites"), "\(plan)")
+            let expected = points.filter { _, p in
+                let inLat = p.latitude >= box.minLatitude && p.latitude <= box.maxLatitude
+                let inLon = box.crossesAntimeridian
+                    ? p.longitude >= box.minLongitude || p.longitude <= box.maxLongitude
+                    : p.longitude >= box.minLongitude && p.longitude <= box.maxLongitude
+                return inLat && inLon
+            }.map(\.0)
+            #expect(try fixture.portal.features(query).map(\.id) == expected, "\(text)")
+        }
+    }
+
+    @Test func bboxOnPolygonsIsExact() throws {
+        let fixture = try Fixture()
+        // An L-shaped district whose bounding box covers the query box, but whose area does not.
+        try fixture.importText(.districts, "d.geojson", #"""
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"l","name":"L"},
+             "geometry":{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,1],[1,1],[1,10],[0,10],[0,0]]]}}]}
+            """#)
+        #expect(try fixture.portal.count(ExportQuery(layer: .districts, bbox: BoundingBox(parsing: "5,5,6,6"))) == 0)
+        #expect(try fixture.portal.count(ExportQuery(layer: .districts, bbox: BoundingBox(parsing: "5,0.5,6,6"))) == 1)
+    }
+
+    @Test func filtersAreTypedAndChecked() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        #expect(try fixture.portal.count(ExportQuery(layer: .settlements, filters: [ExportFilter(parsing: "kind=VILLAGE", layer: .settlements)])) == 1)
+        #expect(try fixture.portal.count(ExportQuery(layer: .settlements, filters: [ExportFilter(parsing: "population=358153", layer: .settlements)])) == 1)
+        #expect(try fixture.portal.count(ExportQuery(layer: .settlements, filters: [ExportFilter(parsing: "osm_id=", layer: .settlements)])) == 2)
+        #expect(throws: GeoModelError.unknownField(layer: "settlements", field: "colour")) {
+            try ExportFilter(parsing: "colour=red", layer: .settlements)
+        }
+        #expect(throws: GeoModelError.invalidFilter("population=many", "expected a whole number, got 'many'")) {
+            try ExportFilter(parsing: "population=many", layer: .settlements)
+        }
+    }
+
+    @Test func aFailedExportLeavesNoFile() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("out.geojson")
+        do {
+            let sink = try OutputSink(path: path)
+            try sink.write(Array("partial".utf8))
+            // The sink is released without finish(): as when an export throws half-way.
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    }
+}
