@@ -108,6 +108,15 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible, Error 
     }
 }
 
+extension SourceFeature {
+    /// Fills columns that are absent or null with the given text values (`--set FIELD=VALUE`).
+    mutating func applyDefaults(_ defaults: [String: String]) {
+        for (column, value) in defaults where (properties[column] ?? .null) == .null {
+            properties[column] = .string(value)
+        }
+    }
+}
+
 /// An input feature before validation: raw properties by (already mapped) column name, and geometry.
 public struct SourceFeature: Sendable {
     public var location: SourceLocation

@@ -68,8 +68,13 @@ public protocol FeatureSource: AnyObject {
 public struct SourceOptions: Sendable {
     /// Renames of input fields: source name → column name (`--map SOURCE=TARGET`).
     public var fieldMap: [String: String] = [:]
+    /// Values for columns that a feature leaves empty (`--set FIELD=VALUE`), validated like input.
+    public var defaults: [String: String] = [:]
 
-    public init(fieldMap: [String: String] = [:]) { self.fieldMap = fieldMap }
+    public init(fieldMap: [String: String] = [:], defaults: [String: String] = [:]) {
+        self.fieldMap = fieldMap
+        self.defaults = defaults
+    }
 }
 
 extension InputFormat {
@@ -91,6 +96,7 @@ final class GeoJSONSource: FeatureSource {
     private let reader: GeoJSONFeatureReader
     private let layer: LayerSchema
     private let fieldMap: [String: String]
+    private let defaults: [String: String]
     private let adapter: ((inout SourceFeature) -> Void)?
     private(set) var ignoredFields: Set<String> = []
     let skipped: [String: Int] = [:]
@@ -102,6 +108,7 @@ final class GeoJSONSource: FeatureSource {
         reader = try GeoJSONFeatureReader(path: path, displayName: displayName)
         self.layer = layer
         fieldMap = options.fieldMap
+        defaults = options.defaults
         self.adapter = adapter
     }
 
@@ -114,6 +121,7 @@ final class GeoJSONSource: FeatureSource {
             feature.properties = renamed
         }
         adapter?(&feature)
+        feature.applyDefaults(defaults)
         for key in feature.properties.keys where layer.columnIndex(key) == nil { ignoredFields.insert(key) }
         return feature
     }
@@ -182,6 +190,7 @@ final class CSVSource: FeatureSource {
     private var lonIndex: Int?
     private var latIndex: Int?
     private var wktIndex: Int?
+    private let defaults: [String: String]
     private(set) var ignoredFields: Set<String> = []
     let skipped: [String: Int] = [:]
     var progress: (done: Int, total: Int?) { reader.progress }
@@ -194,6 +203,7 @@ final class CSVSource: FeatureSource {
     init(path: String, displayName: String?, layer: LayerSchema, options: SourceOptions) throws(GeoModelError) {
         reader = try CSVReader(path: path, displayName: displayName)
         self.layer = layer
+        defaults = options.defaults
         guard let first = try reader.next() else {
             throw .unreadable(file: reader.displayName, line: 1, message: "the file is empty (no header line)")
         }
@@ -237,6 +247,7 @@ final class CSVSource: FeatureSource {
             if i == lonIndex || i == latIndex || i == wktIndex { continue }
             feature.properties[header[i]] = field.isEmpty ? .null : .string(field)
         }
+        feature.applyDefaults(defaults)
         if let wktIndex, let text = record.fields[wktIndex], !text.isEmpty {
             switch WKT.parse(text) {
             case .success(let g): feature.geometry = g

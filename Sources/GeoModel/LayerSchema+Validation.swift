@@ -171,7 +171,8 @@ extension LayerSchema {
             }
             var found = Set<String>()
             for part in s.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
-                let t = part.trimmingCharacters(in: .whitespaces)
+                var t = part.trimmingCharacters(in: .whitespaces)
+                t = Self.valueAliases[t.lowercased()] ?? t
                 if t.isEmpty { continue }
                 guard let canonical = allowed.first(where: { $0.caseInsensitiveCompare(t) == .orderedSame }) else {
                     return .failure(ConversionFailure("unknown value '\(t)' (expected values from \(allowed.joined(separator: ", ")))"))
@@ -182,6 +183,12 @@ extension LayerSchema {
             return .success(.text(allowed.filter(found.contains).joined(separator: ";")))
         }
     }
+
+    /// Other spellings of set values found in operator and OpenCelliD-style files.
+    static let valueAliases: [String: String] = [
+        "fibre-node": "fibre", "fiber": "fibre", "fiber-node": "fibre", "ftth": "fibre",
+        "gsm": "2G", "umts": "3G", "lte": "4G", "nr": "5G",
+    ]
 
     private static func format(_ d: Double) -> String {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)

@@ -37,6 +37,10 @@ struct ImportCommand: ParsableCommand {
             help: ArgumentHelp("Rename an input field to a column: SOURCE=TARGET (repeatable).", valueName: "source=target"))
     var mappings: [String] = []
 
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Value for a column that a feature leaves empty: FIELD=VALUE (repeatable).", valueName: "field=value"))
+    var defaults: [String] = []
+
     @Flag(help: "Replace the layer's features instead of adding to them.")
     var replace = false
 
@@ -53,6 +57,15 @@ struct ImportCommand: ParsableCommand {
             }
             guard layer.columnIndex(String(parts[1])) != nil || ["lon", "lat", "wkt"].contains(String(parts[1])) else {
                 throw ValidationError("--map \(mapping): layer \(layer.name) has no column '\(parts[1])' (columns: \(layer.columns.map(\.name).joined(separator: ", ")), lon, lat, wkt)")
+            }
+        }
+        for assignment in defaults {
+            let parts = assignment.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--set expects FIELD=VALUE, got '\(assignment)'")
+            }
+            guard layer.columnIndex(String(parts[0])) != nil else {
+                throw ValidationError("--set \(assignment): layer \(layer.name) has no column '\(parts[0])' (columns: \(layer.columns.map(\.name).joined(separator: ", ")))")
             }
         }
         if file == "-" && format == nil {
@@ -73,7 +86,12 @@ struct ImportCommand: ParsableCommand {
                 fieldMap[parts[0]] = parts[1]
             }
             let portal = try database.open()
-            let source = try format.openSource(path: file, layer: layer, options: SourceOptions(fieldMap: fieldMap))
+            var constants: [String: String] = [:]
+            for assignment in defaults {
+                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+                constants[parts[0]] = parts[1]
+            }
+            let source = try format.openSource(path: file, layer: layer, options: SourceOptions(fieldMap: fieldMap, defaults: constants))
             let report: ImportReport
             do {
                 report = try portal.importFeatures(

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import GeoModel
+import QamtuTestSupport
+import Testing
+@testable import QamtuCommands
+
+/// The built `qamtu` executable (next to the test bundle, or in .build/debug).
+let qamtuExecutable: String? = {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qamtu").path,
+        SharedData.repository.appendingPathComponent(".build/debug/qamtu").path,
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
+
+/// Runs `qamtu` with the arguments in `folder`.
+func qamtu(_ arguments: [String], in folder: TemporaryFolder) throws -> ProcessResult {
+    let executable = try #require(qamtuExecutable, "build the qamtu executable first (swift build)")
+    var environment = ProcessInfo.processInfo.environment
+    environment["QAMTU_DB"] = nil
+    return try run(executable, arguments, in: folder.url.path, environment: environment)
+}
+
+@Suite("Command-line parsing")
+struct ParsingTests {
+    @Test func parsesExportOptions() throws {
+        let command = try Qamtu.parseAsRoot(["export", "sites", "--bbox", "70,42,71,43", "--where", "operator=Kcell",
+                                             "--format", "csv", "--precision", "5", "-o", "x.csv", "--db", "p.sqlite"])
+        let export = try #require(command as? ExportCommand)
+        #expect(export.layer == .sites)
+        #expect(export.filters == ["operator=Kcell"])
+        #expect(export.format == .csv)
+        #expect(export.precision == 5)
+        #expect(export.output == "x.csv")
+        #expect(export.database.path == "p.sqlite")
+    }
+
+    @Test(arguments: [
+        (["export", "sites", "--precision", "20"], "--precision must be between 0 and 15, got 20"),
+        (["export", "sites", "--bbox", "1,2,3"], "invalid bbox '1,2,3': expected 4 numbers minLon,minLat,maxLon,maxLat, got 3"),
+        (["export", "sites", "--where", "colour=red"],
+         "layer sites has no field 'colour' (fields: id, name, kind, operator, technologies, band_mhz, height_m, eirp_dbm, range_m, status, planned_year, commissioned, position, source)"),
+        (["import", "sites", "x.csv", "--map", "lng"], "--map expects SOURCE=TARGET, got 'lng'"),
+        (["import", "sites", "x.csv", "--set", "colour=red"],
+         "--set colour=red: layer sites has no column 'colour' (columns: id, name, kind, operator, technologies, band_mhz, height_m, eirp_dbm, range_m, status, planned_year, commissioned, position, source)"),
+        (["import", "sites", "-"], "reading standard input needs --format (the format cannot be detected from a stream)"),
+        (["find", "x", "--limit", "0"], "--limit must be at least 1"),
+    ])
+    func rejectsBadArguments(arguments: [String], message: String) {
+        do {
+            _ = try Qamtu.parseAsRoot(arguments)
+            Issue.record("parsed \(arguments)")
+        } catch {
+            #expect(Qamtu.message(for: error) == message)
+            #expect(Qamtu.exitCode(for: error) == .validationFailure)
+        }
+    }
+
+    @Test func rejectsUnknownLayers() {
+        do {
+            _ = try Qamtu.parseAsRoot(["export", "villages"])
+            Issue.record("parsed an unknown layer")
+        } catch {
+            #expect(Qamtu.message(for: error).contains("The value 'villages' is invalid for '<layer>'"))
+        }
+    }
+
+    @Test func usesQAMTU_DBThenTheDefault() throws {
+        let options = try DatabaseOptions.parse([])
+        let env = ProcessInfo.processInfo.environment["QAMTU_DB"]
+        #expect(options.path == ((env?.isEmpty == false) ? env ?? "" : "qamtu.sqlite"))
+        #expect(try DatabaseOptions.parse(["--db", "x.sqlite"]).path == "x.sqlite")
+    }
+
+    @Test func helpNamesEveryCommand() {
+        let help = Qamtu.helpMessage()
+        for name in ["init", "import", "export", "find", "info"] { #expect(help.contains(name)) }
+    }
+}
+
+@Suite("qamtu end to end (the built executable)")
+struct EndToEndTests {
+    static let geoData = SharedData.repository.appendingPathComponent("GeoData")
+
+    /// A database loaded with the demo data through the CLI.
+    static func demoDatabase(in folder: TemporaryFolder) throws {
+        #expect(try qamtu(["init", "--db", "demo.sqlite"], in: folder).status == 0)
+        for layer in ["districts", "settlements", "roads", "sites", "institutions"] {
+            let result = try qamtu(["import", layer, geoData.appendingPathComponent("\(layer).geojson").path, "--db", "demo.sqlite"], in: folder)
+            #expect(result.status == 0, "\(layer): \(result.stderr)")
+        }
+        let commitments = try qamtu(["import", "commitments", geoData.appendingPathComponent("commitments.csv").path, "--db", "demo.sqlite"], in: folder)
+        #expect(commitments.status == 0, "\(commitments.stderr)")
+    }
+
+    @Test func loadsTheDemoDataAndFindsPlacesInAnyScript() throws {
+        let folder = try TemporaryFolder()
+        try Self.demoDatabase(in: folder)
+        let info = try qamtu(["info", "--db", "demo.sqlite"], in: folder)
+        #expect(info.stdout.contains("settlements         372  Point"))
+        #expect(info.stdout.contains("commitments         932  Point"))
+        var ids: Set<String> = []
+        for spelling in ["Шақпақ ата", "Шакпаката", "Shakpak-Ata", "shakpakata"] {
+            let found = try qamtu(["find", spelling, "--db", "demo.sqlite", "--format", "geojson", "--limit", "1"], in: folder)
+            #expect(found.status == 0, "\(spelling): \(found.stderr)")
+            let json = try JSONParser.parse(found.stdout)
+            guard case .array(let features)? = json["features"], let first = features.first, let id = first["id"]?.stringValue else {
+                Issue.record("no match for \(spelling)")
+                continue
+            }
+            ids.insert(id)
+        }
+        #expect(ids.count == 1)
+        let road = try qamtu(["find", "Шакпаката - Отар", "--layer", "roads", "--db", "demo.sqlite", "--limit", "1"], in: folder)
+        #expect(road.stdout.contains("a2-shakpakata-otar"))
+        let none = try qamtu(["find", "Zzyzx", "--db", "demo.sqlite"], in: folder)
+        #expect(none.status == 1)
+        #expect(none.stderr == "error: no settlements match 'Zzyzx'\n")
+    }
+
+    @Test func aFailedImportExitsNonZeroAndChangesNothing() throws {
+        let folder = try TemporaryFolder()
+        try Self.demoDatabase(in: folder)
+        let before = try qamtu(["export", "sites", "--db", "demo.sqlite"], in: folder).stdout
+        try folder.write("bad.csv", "id,kind,status,lon,lat\nnew-1,base_station,operational,71,42\nnew-2,tower,operational,71,42\n")
+        let result = try qamtu(["import", "sites", "bad.csv", "--db", "demo.sqlite"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            error: import of sites from bad.csv failed: 1 problem, nothing was written
+              bad.csv:3: field 'kind': unknown value 'tower' (expected one of base_station, antenna_mast, fibre_node)
+
+            """)
+        #expect(try qamtu(["export", "sites", "--db", "demo.sqlite"], in: folder).stdout == before)
+    }
+
+    @Test func refusesMissingAndForeignDatabases() throws {
+        let folder = try TemporaryFolder()
+        let missing = try qamtu(["export", "sites", "--db", "nope.sqlite"], in: folder)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: no database at nope.sqlite — create one with `qamtu init --db nope.sqlite`\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("nope.sqlite")))
+        try folder.write("notes.txt", "hello")
+        let foreign = try qamtu(["init", "--db", "notes.txt"], in: folder)
+        #expect(foreign.status == 1)
+        #expect(foreign.stderr == "error: notes.txt is not a Qamtu database (not an SQLite file)\n")
+        #expect(try folder.read("notes.txt") == "hello")
+    }
+
+    /// GDAL opens the database with its six layers, and reads every file `qamtu export` writes.
+    @Test(.enabled(if: which("ogrinfo") != nil, "GDAL (gdal-bin) is not installed"))
+    func gdalReadsTheDatabaseAndEveryExport() throws {
+        let folder = try TemporaryFolder()
+        try Self.demoDatabase(in: folder)
+        let ogrinfo = try #require(which("ogrinfo"))
+        let listing = try run(ogrinfo, ["-ro", "-q", folder.path("demo.sqlite")])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        for line in ["1: districts (Multi Polygon)", "2: settlements (Point)", "3: roads (Multi Line String)",
+                     "4: sites (Point)", "5: institutions (Point)", "6: commitments (Point)"] {
+            #expect(listing.stdout.contains(line), "\(listing.stdout)")
+        }
+        let srs = try run(ogrinfo, ["-ro", "-so", folder.path("demo.sqlite"), "settlements"])
+        #expect(srs.stdout.contains("ID[\"EPSG\",4326]"), "\(srs.stdout)")
+        let counts = ["districts": 11, "settlements": 372, "roads": 4, "sites": 600, "institutions": 1_300, "commitments": 932]
+        for (layer, count) in counts {
+            for (format, ext) in [("geojson", "geojson"), ("geojsonseq", "geojsonl"), ("csv", "csv")] {
+                let file = "\(layer).\(ext)"
+                let export = try qamtu(["export", layer, "--format", format, "-o", file, "--db", "demo.sqlite"], in: folder)
+                #expect(export.status == 0, "\(export.stderr)")
+                var arguments = ["-ro", "-so", "-al"]
+                if format == "csv" {
+                    arguments += layer == "districts" || layer == "roads"
+                        ? ["-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO"]
+                        : ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat"]
+                }
+                let read = try run(ogrinfo, arguments + [folder.path(file)])
+                #expect(read.status == 0, "\(file): \(read.stderr)")
+                #expect(read.stdout.contains("Feature Count: \(count)"), "\(file): \(read.stdout)")
+                #expect(!read.stderr.contains("ERROR"), "\(file): \(read.stderr)")
+            }
+        }
+    }
+}
