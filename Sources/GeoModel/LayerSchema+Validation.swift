@@ -114,7 +114,7 @@ extension LayerSchema {
 
     /// Converts a raw value to a column's type; `.failure` carries the message.
     static func convert(_ raw: RawValue, to column: Column, decimalComma: Bool) -> Result<FieldValue, ConversionFailure> {
-        if case .string(let s) = raw, s.allSatisfy({ $0 == " " || $0 == "\t" }) { return .success(.null) }
+        if case .string(let s) = raw, s.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(.null) }
         switch raw {
         case .null: return .success(.null)
         case .composite(let text): return .failure(ConversionFailure("expected a single value, got \(RawValue.composite(text).display)"))
@@ -132,7 +132,7 @@ extension LayerSchema {
             switch raw {
             case .integer(let i): value = i
             case .real(let d): value = d.rounded() == d && abs(d) < 9e15 ? Int64(d) : nil
-            case .string(let s): value = Int64(s.trimmingCharacters(in: .whitespaces))
+            case .string(let s): value = Int64(Self.trimmed(s))
             default: value = nil
             }
             guard let value else { return .failure(ConversionFailure("expected a whole number, got \(raw.display)")) }
@@ -146,8 +146,8 @@ extension LayerSchema {
             case .integer(let i): value = Double(i)
             case .real(let d): value = d
             case .string(let s):
-                var t = s.trimmingCharacters(in: .whitespaces)
-                if decimalComma { t = t.replacingOccurrences(of: ",", with: ".") }
+                var t = Self.trimmed(s)
+                if decimalComma, t.utf8.contains(UInt8(ascii: ",")) { t = t.replacingOccurrences(of: ",", with: ".") }
                 value = Double(t)
             default: value = nil
             }
@@ -160,8 +160,8 @@ extension LayerSchema {
             guard case .string(let s) = raw else {
                 return .failure(ConversionFailure("expected one of \(allowed.joined(separator: ", ")), got \(raw.display)"))
             }
-            let t = s.trimmingCharacters(in: .whitespaces)
-            guard let canonical = allowed.first(where: { $0.caseInsensitiveCompare(t) == .orderedSame }) else {
+            let t = Self.trimmed(s)
+            guard let canonical = Self.canonical(t, in: allowed) else {
                 return .failure(ConversionFailure("unknown value '\(t)' (expected one of \(allowed.joined(separator: ", ")))"))
             }
             return .success(.text(canonical))
@@ -171,10 +171,10 @@ extension LayerSchema {
             }
             var found = Set<String>()
             for part in s.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
-                var t = part.trimmingCharacters(in: .whitespaces)
-                t = Self.valueAliases[t.lowercased()] ?? t
+                var t = Self.trimmed(String(part))
                 if t.isEmpty { continue }
-                guard let canonical = allowed.first(where: { $0.caseInsensitiveCompare(t) == .orderedSame }) else {
+                if !allowed.contains(t) { t = Self.valueAliases[t.lowercased()] ?? t }
+                guard let canonical = Self.canonical(t, in: allowed) else {
                     return .failure(ConversionFailure("unknown value '\(t)' (expected values from \(allowed.joined(separator: ", ")))"))
                 }
                 found.insert(canonical)
@@ -182,6 +182,21 @@ extension LayerSchema {
             if found.isEmpty { return .success(.null) }
             return .success(.text(allowed.filter(found.contains).joined(separator: ";")))
         }
+    }
+
+    /// `text` without leading and trailing spaces and tabs (no copy when there are none).
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return text }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The canonical spelling of an enumeration value: exact first, then case-insensitively.
+    static func canonical(_ text: String, in allowed: [String]) -> String? {
+        if allowed.contains(text) { return text }
+        let lower = text.lowercased()
+        return allowed.first { $0.lowercased() == lower }
     }
 
     /// Other spellings of set values found in operator and OpenCelliD-style files.

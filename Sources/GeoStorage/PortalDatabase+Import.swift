@@ -82,6 +82,7 @@ extension PortalDatabase {
                 }
                 let firstNewFid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(table)") ?? 0
                 let insert = try db.makeStatement(sql: insertSQL)
+                let bulk = try BulkSpatialIndex(db, layer: layer)
                 var featureProblems: [ImportProblem] = []
                 while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
                     report.read += 1
@@ -91,6 +92,7 @@ extension PortalDatabase {
                         if let geometry = record.geometry { arguments += [SpatiaLiteBlob.encode(geometry)] }
                         do {
                             try insert.execute(arguments: arguments)
+                            if let geometry = record.geometry { try bulk?.add(fid: db.lastInsertedRowID, geometry: geometry) }
                             report.imported += 1
                         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                             let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
@@ -104,6 +106,7 @@ extension PortalDatabase {
                     }
                 }
                 if total > 0 { return .rollback }
+                try bulk?.finish()
                 if layer.name == LayerSchema.settlements.name {
                     report.districtsAssigned = try Self.assignDistricts(db, fromFid: firstNewFid)
                 } else if layer.name == LayerSchema.districts.name {
@@ -119,6 +122,48 @@ extension PortalDatabase {
             throw StorageError.importFailed(layer: layer.name, file: fileName, problems: problems, total: total)
         }
         return report
+    }
+
+    /// Fast loading of a layer's R*Tree during an import.
+    ///
+    /// SpatiaLite keeps its spatial index up to date with an AFTER INSERT trigger that calls
+    /// `RTreeAlign()`, which formats and runs an SQL statement for every row, and a second trigger
+    /// that stamps `geometry_columns_time` for every row. For the length of the import transaction
+    /// both triggers are set aside; each feature's bounding box goes into the R*Tree through one
+    /// prepared statement (SQLite rounds the 32-bit bounds outward, as `RTreeAlign` does), the
+    /// time stamp is set once, and the triggers are recreated from their stored SQL. Everything
+    /// happens inside the import's transaction, so a failed import restores the triggers too.
+    struct BulkSpatialIndex {
+        let db: Database
+        let layer: LayerSchema
+        let triggers: [(name: String, sql: String)]
+        let insert: Statement
+
+        init?(_ db: Database, layer: LayerSchema) throws {
+            guard layer.geometryType != nil, !layer.geometryIsDerived else { return nil }
+            self.db = db
+            self.layer = layer
+            let names = ["gii_\(layer.name)_geom", "tmi_\(layer.name)_geom"]
+            triggers = try Row.fetchAll(
+                db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)", arguments: StatementArguments(names)
+            ).map { ($0[0], $0[1]) }
+            guard triggers.count == 2 else { throw StorageError.spatialite("the spatial index triggers of \(layer.name) are missing") }
+            for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(SQL.identifier(trigger.name))") }
+            insert = try db.makeStatement(sql: "INSERT INTO \(SQL.identifier("idx_\(layer.name)_geom")) (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)")
+        }
+
+        func add(fid: Int64, geometry: Geometry) throws {
+            guard let box = geometry.boundingBox else { return }
+            try insert.execute(arguments: [fid, box.minLongitude, box.maxLongitude, box.minLatitude, box.maxLatitude])
+        }
+
+        func finish() throws {
+            try db.execute(sql: """
+                UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE f_table_name = ? AND f_geometry_column = 'geom'
+                """, arguments: [layer.name])
+            for trigger in triggers { try db.execute(sql: trigger.sql) }
+        }
     }
 
     /// Gives settlements with no district, or a district id that is not in the districts layer,

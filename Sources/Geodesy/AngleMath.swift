@@ -16,6 +16,24 @@ enum AngleMath {
     /// Degrees per radian.
     @inlinable static var degreesPerRadian: Double { 180 / Double.pi }
 
+    /// Sine and cosine of `x + correction` degrees, where `correction` is a tiny term
+    /// (such as the rounding error of a difference) that would be lost if added to `x`
+    /// first. `x` is reduced exactly to `[-45°, 45°]` before the correction is added.
+    @inlinable
+    static func sinCos(degrees x: Double, correction: Double) -> (sin: Double, cos: Double) {
+        guard abs(x) <= 1e15 else { return sinCos(degrees: x + correction) }
+        let quadrant = (x / 90).rounded()
+        let radians = ((x - quadrant * 90) + correction) * radiansPerDegree
+        let s = sin(radians)
+        let c = cos(radians)
+        switch Int(quadrant) & 3 {
+        case 0: return (s + 0, c + 0)
+        case 1: return (c + 0, -s + 0)
+        case 2: return (-s + 0, -c + 0)
+        default: return (-c + 0, s + 0)
+        }
+    }
+
     /// Sine and cosine of an angle given in degrees.
     ///
     /// The argument is reduced exactly to `[-45°, 45°]` plus a whole number of quadrants
@@ -81,16 +99,27 @@ enum AngleMath {
         return r <= -180 ? r + 360 : r + 0
     }
 
-    /// `to − from` in degrees, reduced to `(-180, 180]`.
-    ///
-    /// Both inputs are first reduced exactly to `[-180, 180]`, so the only rounding is
-    /// in one subtraction of two reduced values (below 3e-14°, about 3 nm on the ground).
+    /// `to − from` in degrees, reduced to `(-180, 180]`, as a rounded value plus the
+    /// rounding error: `difference + error` is the exact difference of the inputs
+    /// (modulo 360°), so that longitudes differing from 180° by less than an ulp keep
+    /// their offset (e.g. 1e-14° and 180°).
     @inlinable
-    static func differenceDegrees(from x: Double, to y: Double) -> Double {
+    static func differenceDegrees(from x: Double, to y: Double) -> (difference: Double, error: Double) {
+        // Exact reductions to [-180, 180].
         let xr = remainder(x, 360)
         let yr = remainder(y, 360)
-        // Both in [-180, 180]; their difference in [-360, 360] rounds at most once.
-        let d = remainder(yr - xr, 360)
-        return d <= -180 ? d + 360 : d + 0
+        // Knuth's two-sum: d + e == yr − xr exactly.
+        let d0 = yr - xr
+        let yPart = d0 + xr
+        let xPart = d0 - yPart
+        let e = (yr - yPart) + (-xr - xPart)
+        var d = remainder(d0, 360)  // exact
+        // Bring d + e into (-180, 180].
+        if d == -180 && e <= 0 {
+            d = 180
+        } else if d == 180 && e > 0 {
+            d = -180
+        }
+        return (d + 0, e)
     }
 }

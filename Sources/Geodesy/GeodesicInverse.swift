@@ -63,7 +63,7 @@ enum GeodesicInverse {
         guard abs(lat1) <= 90, abs(lat2) <= 90, lon1.isFinite, lon2.isFinite else {
             return .invalid
         }
-        var lon12 = AngleMath.differenceDegrees(from: lon1, to: lon2)
+        var (lon12, lon12Error) = AngleMath.differenceDegrees(from: lon1, to: lon2)
         var phi1 = lat1
         var phi2 = lat2
         // Canonical form: |φ1| ≥ |φ2| (swap the ends), φ1 ≤ 0 (mirror in the equator),
@@ -72,15 +72,20 @@ enum GeodesicInverse {
         if swapped {
             swap(&phi1, &phi2)
             lon12 = -lon12
+            lon12Error = -lon12Error
         }
-        let lonSign: Double = lon12 < 0 ? -1 : 1
-        lon12 = abs(lon12)
-        let latSign: Double = phi1 > 0 ? -1 : 1
+        // Signed zeros count by their sign (+0 is mirrored like a positive value), which
+        // fixes the choice between the two mirror-image solutions for points on the
+        // equator: the northern one is returned, as GeographicLib does.
+        let lonSign: Double = lon12.sign == .minus ? -1 : 1
+        lon12 *= lonSign
+        lon12Error *= lonSign
+        let latSign: Double = phi1.sign == .plus ? -1 : 1
         phi1 *= latSign
         phi2 *= latSign
 
-        let (sinLam12, cosLam12) = AngleMath.sinCos(degrees: lon12)
-        let lam12 = lon12 * AngleMath.radiansPerDegree
+        let (sinLam12, cosLam12) = AngleMath.sinCos(degrees: lon12, correction: lon12Error)
+        let lam12 = (lon12 + lon12Error) * AngleMath.radiansPerDegree
         let (sbet1, cbet1) = reducedLatitude(degrees: phi1)
         let (sbet2, cbet2) = reducedLatitude(degrees: phi2)
 
@@ -107,7 +112,8 @@ enum GeodesicInverse {
         }
         if !solved {
             solution = solveGeneral(
-                sbet1: sbet1, cbet1: cbet1, sbet2: sbet2, cbet2: cbet2, lam12: lam12)
+                sbet1: sbet1, cbet1: cbet1, sbet2: sbet2, cbet2: cbet2,
+                lam12: lam12, sinLam12: sinLam12, cosLam12: cosLam12)
         }
 
         // Undo the canonical transformations, in reverse order.
@@ -126,7 +132,7 @@ enum GeodesicInverse {
         return solution
     }
 
-    /// Distance only, in metres (skips the azimuth bookkeeping of ``solve``).
+    /// Distance only, in metres; NaN for invalid input.
     static func distance(lat1: Double, lon1: Double, lat2: Double, lon2: Double) -> Double {
         solve(lat1: lat1, lon1: lon1, lat2: lat2, lon2: lon2).distanceMeters
     }
@@ -201,7 +207,8 @@ enum GeodesicInverse {
             ssig1: ssig1, csig1: csig1, ssig2: ssig2, csig2: csig2)
         guard sig12 < 1 || l.reducedLength >= 0 else { return nil }
         return InverseSolution(
-            distanceMeters: b * l.distance, sinAzimuth1: sinAlp1, cosAzimuth1: cosAlp1,
+            // Both points at the same pole: σ₁₂ is of the order of `tiny`; report 0.
+            distanceMeters: sig12 < 3 * tiny ? 0 : b * l.distance, sinAzimuth1: sinAlp1, cosAzimuth1: cosAlp1,
             sinAzimuth2: 0, cosAzimuth2: 1)
     }
 
@@ -210,8 +217,8 @@ enum GeodesicInverse {
     /// State of the geodesic leaving point 1 with a trial azimuth `α₁`, followed to the
     /// first point where it reaches the latitude of point 2 heading north.
     struct Trial {
-        /// `λ₁₂(α₁)` in radians.
-        var lam12: Double
+        /// `λ₁₂(α₁) − λ₁₂`, radians: how far east of point 2 the trial geodesic arrives.
+        var residual: Double
         /// `∂λ₁₂/∂α₁`; NaN where undefined.
         var derivative: Double
         /// `s₁₂ / b`.
@@ -222,6 +229,7 @@ enum GeodesicInverse {
     @inline(__always)
     static func trial(
         sbet1: Double, cbet1: Double, sbet2: Double, cbet2: Double,
+        sinLam12: Double, cosLam12: Double,
         sinAlp1 salp1: Double, cosAlp1 calp1In: Double
     ) -> Trial {
         // Starting due east on the equator is the equatorial geodesic itself, for which
@@ -260,42 +268,53 @@ enum GeodesicInverse {
         // Both σ₁₂ and ω₁₂ lie in [0, π] in the canonical configuration.
         let sig12 = atan2(
             nonNegative(csig1 * ssig2 - ssig1 * csig2), csig1 * csig2 + ssig1 * ssig2)
-        let omg12 = atan2(
-            nonNegative(comg1 * somg2 - somg1 * comg2), comg1 * comg2 + somg1 * somg2)
+        let somg12 = nonNegative(comg1 * somg2 - somg1 * comg2)
+        let comg12 = comg1 * comg2 + somg1 * somg2
+        // ω₁₂ − λ₁₂ as the angle between the two directions, which keeps full precision
+        // when both are close to π.
+        let omg12MinusLam12 = atan2(
+            somg12 * cosLam12 - comg12 * sinLam12, comg12 * cosLam12 + somg12 * sinLam12)
         let k2 = ep2 * calp0 * calp0
         let eps = GeodesicSeries.epsilon(kSquared: k2)
         // λ = ω − f sin α₀ I₃(σ)  (eq. 23)
         let c3 = GeodesicSeries.c3(eps)
         let i3 = GeodesicSeries.a3(eps)
             * (sig12 + (c3.sum(sin: ssig2, cos: csig2) - c3.sum(sin: ssig1, cos: csig1)))
-        let lam12 = omg12 - f * salp0 * i3
+        let residual = omg12MinusLam12 - f * salp0 * i3
         let l = lengths(
             kSquared: k2, eps: eps, sig12: sig12,
             ssig1: ssig1, csig1: csig1, ssig2: ssig2, csig2: csig2)
         // ∂λ₁₂/∂α₁ = m₁₂ / (a cos α₂ cos β₂)  (eq. 46); m₁₂/a = (1 − f) · m₁₂/b.
         let derivative = calp2 > 0 ? oneMinusF * l.reducedLength / (calp2 * cbet2) : .nan
         return Trial(
-            lam12: lam12, derivative: derivative, distance: l.distance,
+            residual: residual, derivative: derivative, distance: l.distance,
             sinAlp2: salp2, cosAlp2: calp2)
     }
 
     static func solveGeneral(
-        sbet1: Double, cbet1: Double, sbet2: Double, cbet2: Double, lam12: Double
+        sbet1: Double, cbet1: Double, sbet2: Double, cbet2: Double,
+        lam12: Double, sinLam12: Double, cosLam12: Double
     ) -> InverseSolution {
         var (salp1, calp1) = startingAzimuth(
-            sbet1: sbet1, cbet1: cbet1, sbet2: sbet2, cbet2: cbet2, lam12: lam12)
+            sbet1: sbet1, cbet1: cbet1, sbet2: sbet2, cbet2: cbet2,
+            lam12: lam12, sinLam12: sinLam12, cosLam12: cosLam12)
         // Bracket [lower, upper] ⊂ [0, π] holding the root, as unit vectors.
         var lower = (s: 0.0, c: 1.0)
         var upper = (s: 0.0, c: -1.0)
         var t = trial(
             sbet1: sbet1, cbet1: cbet1, sbet2: sbet2, cbet2: cbet2,
-            sinAlp1: salp1, cosAlp1: calp1)
+            sinLam12: sinLam12, cosLam12: cosLam12, sinAlp1: salp1, cosAlp1: calp1)
         var lastStep = false
         for _ in 0..<maximumIterations {
-            let v = t.lam12 - lam12
-            // Done when the residual is at the level of rounding error (a residual v moves
-            // point 2 by at most a·|v| ≈ 1.4e-9 m per ulp), or after the final Newton step.
-            if abs(v) <= 2 * Double.ulpOfOne || lastStep { break }
+            let v = t.residual
+            // Done when the residual is at the level of rounding error: a residual v moves
+            // point 2 by at most a·|v| ≈ 1.4e-9 m per ulp. After a Newton step taken from
+            // a small residual a slightly looser test applies (the residual's own rounding
+            // error is a few ulps).
+            if abs(v) <= 2 * Double.ulpOfOne || (lastStep && abs(v) <= 8 * Double.ulpOfOne) {
+                break
+            }
+            lastStep = false
             if v > 0 { upper = (salp1, calp1) } else { lower = (salp1, calp1) }
             var moved = false
             if t.derivative > 0 {
@@ -307,11 +326,15 @@ enum GeodesicInverse {
                     var c = calp1 * cd - salp1 * sd
                     normalize(&s, &c)
                     if s >= 0 && cross(lower, (s, c)) > 0 && cross((s, c), upper) > 0 {
+                        // No representable progress: the residual is rounding noise.
+                        if s == salp1 && c == calp1 { break }
                         salp1 = s
                         calp1 = c
                         moved = true
-                        // Newton converges quadratically: one more step after |v| is this
-                        // small leaves only rounding error.
+                        // Newton usually converges quadratically, so one more step from
+                        // here normally leaves only rounding error. (Near a double root,
+                        // for nearly antipodal points, it only halves the residual; then
+                        // the loop simply continues.)
                         if abs(v) <= 1e-12 { lastStep = true }
                     }
                 }
@@ -322,7 +345,7 @@ enum GeodesicInverse {
             }
             t = trial(
                 sbet1: sbet1, cbet1: cbet1, sbet2: sbet2, cbet2: cbet2,
-                sinAlp1: salp1, cosAlp1: calp1)
+                sinLam12: sinLam12, cosLam12: cosLam12, sinAlp1: salp1, cosAlp1: calp1)
         }
         return InverseSolution(
             distanceMeters: b * t.distance, sinAzimuth1: salp1, cosAzimuth1: calp1,
@@ -358,7 +381,8 @@ enum GeodesicInverse {
 
     /// First guess of `α₁` (as a unit vector with `sin α₁ ≥ 0`).
     static func startingAzimuth(
-        sbet1: Double, cbet1: Double, sbet2: Double, cbet2: Double, lam12: Double
+        sbet1: Double, cbet1: Double, sbet2: Double, cbet2: Double,
+        lam12: Double, sinLam12: Double, cosLam12: Double
     ) -> (Double, Double) {
         let sbet12 = sbet2 * cbet1 - cbet2 * sbet1  // sin(β₂ − β₁)
         let sbet12a = sbet2 * cbet1 + cbet2 * sbet1  // sin(β₂ + β₁) ≤ 0
@@ -378,7 +402,8 @@ enum GeodesicInverse {
         if csig12 < 0 && ssig12 < 3 * f * Double.pi * cbet1 * cbet1 {
             // Nearly antipodal: scaled coordinates of point 2 relative to the antipode of
             // point 1 (eq. 53) and the astroid solution (eqs. 55–56).
-            let x = (lam12 - Double.pi) / (f * Double.pi * cbet1)
+            let lam12MinusPi = atan2(-sinLam12, -cosLam12)  // exact near π
+            let x = lam12MinusPi / (f * Double.pi * cbet1)
             let y = sbet12a / (f * Double.pi * cbet1 * cbet1)
             let mu = y == 0 ? 0 : astroidRoot(xSquared: x * x, ySquared: y * y)
             if mu > 0 {

@@ -196,3 +196,29 @@ struct ImportValidationTests {
         #expect(report.ignoredFields == ["colour"])
     }
 }
+
+@Suite("Import keeps SpatiaLite's spatial index consistent")
+struct SpatialIndexMaintenanceTests {
+    @Test func bulkLoadedIndexMatchesTheGeometriesAndTriggersComeBack() throws {
+        let fixture = try Fixture()
+        var text = "id,kind,status,lon,lat\n"
+        for i in 0..<500 { text += "s\(i),base_station,operational,\(70 + Double(i) * 0.013_579),\(42 + Double(i) * 0.007_531)\n" }
+        try fixture.importText(.sites, "sites.csv", text)
+        try fixture.portal.queue.read { db in
+            // Every feature is in the R*Tree with a box that contains it (32-bit bounds, rounded outward).
+            let contained = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM sites s JOIN idx_sites_geom i ON i.pkid = s.fid
+                WHERE i.xmin <= ST_X(s.geom) AND i.xmax >= ST_X(s.geom) AND i.ymin <= ST_Y(s.geom) AND i.ymax >= ST_Y(s.geom)
+                """)
+            #expect(contained == 500)
+            let triggers = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ('gii_sites_geom', 'tmi_sites_geom') ORDER BY name")
+            #expect(triggers == ["gii_sites_geom", "tmi_sites_geom"])
+        }
+        // Editing through plain SQL (as QGIS does) still maintains the index.
+        try fixture.portal.queue.write { db in
+            try db.execute(sql: "INSERT INTO sites (id, kind, status, geom) VALUES ('qgis', 'antenna_mast', 'planned', MakePoint(75.5, 43.5, 4326))")
+        }
+        let found = try fixture.portal.features(ExportQuery(layer: .sites, bbox: BoundingBox(parsing: "75.4,43.4,75.6,43.6")))
+        #expect(found.map(\.id) == ["qgis"])
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Geodesy
+
+/// SplitMix64 (G. Steele, D. Lea, C. Flood, "Fast splittable pseudorandom number
+/// generators", OOPSLA 2014): a tiny deterministic generator, so every random test
+/// sees the same inputs on every platform.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in `[low, high)`.
+    mutating func uniform(_ low: Double, _ high: Double) -> Double {
+        low + (high - low) * (Double(next() >> 11) / 9_007_199_254_740_992)
+    }
+
+    /// Latitude in degrees, uniform over the sphere's area.
+    mutating func latitude() -> Double {
+        asin(uniform(-1, 1)) * 180 / .pi
+    }
+
+    /// A point uniform over the sphere's area.
+    mutating func point() -> GeoPoint {
+        GeoPoint(longitude: uniform(-180, 180), latitude: latitude())
+    }
+
+    /// `10^uniform(lowExponent, highExponent)`: spreads values over many magnitudes.
+    mutating func logUniform(_ lowExponent: Double, _ highExponent: Double) -> Double {
+        pow(10, uniform(lowExponent, highExponent))
+    }
+}
+
+/// `|a − b|` for two angles in degrees, reduced modulo 360° to `[0, 180]`.
+func angularDifference(_ a: Double, _ b: Double) -> Double {
+    let d = abs(remainder(a - b, 360))
+    return d
+}
+
+/// Whitespace-separated fields of each non-empty line.
+func rows(_ text: String) -> [[Substring]] {
+    text.split(separator: "\n").map { $0.split(separator: " ") }.filter { !$0.isEmpty }
+}
+
+/// Parses a numeric field of reference data; a malformed field is a test-data bug, so it
+/// becomes NaN and fails the comparison that uses it.
+func number(_ field: Substring) -> Double {
+    Double(field) ?? .nan
+}
+
+/// The point at `latitude`, `longitude` (degrees); argument order as in the reference data.
+func point(_ latitude: Double, _ longitude: Double) -> GeoPoint {
+    GeoPoint(longitude: longitude, latitude: latitude)
+}
