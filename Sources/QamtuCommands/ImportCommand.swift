@@ -10,18 +10,21 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import a GeoJSON, CSV, OSM places, geoBoundaries or OpenCelliD file into a layer (all or nothing).",
         discussion: """
             The format is detected from the content unless --format is given:
-              geojson        FeatureCollection with the column contract's properties
-              csv            header with the contract's columns and lon,lat or wkt (',' or ';' separated, UTF-8, BOM ok)
-              osm-places     OpenStreetMap / HOT export of populated places      → settlements
-              geoboundaries  geoBoundaries ADM2 boundaries                         → districts
-              opencellid     OpenCelliD cells (MCC 401 kept, positions estimated)  → sites
-            Every feature is validated first; on any problem nothing is written and the first 20 problems
-            are listed with file, line or feature, and field. Settlements get their district by
-            point-in-polygon when districts exist (also when districts are imported later).
+              geojson        FeatureCollection, properties as in the column contract
+              csv            contract columns + lon,lat or wkt; ',' or ';'; UTF-8
+              osm-places     OpenStreetMap / HOT populated places  -> settlements
+              geoboundaries  geoBoundaries ADM2 boundaries         -> districts
+              opencellid     OpenCelliD cells (MCC 401 only)       -> sites
+
+            Every feature is validated first. On any problem nothing is written, and
+            the first 20 problems are listed with file, line or feature, and field.
+            Settlements get their district by point-in-polygon when districts exist
+            (also when the districts are imported later).
+
             Examples:
               qamtu import settlements villages.csv --map lng=lon --map nazvanie=name_ru
               qamtu import districts geoBoundaries-KAZ-ADM2.geojson
-              qamtu import sites cells.csv --dry-run
+              qamtu import sites cells.csv --set status=operational --dry-run
             """)
 
     @Argument(help: ArgumentHelp("The layer to fill.", valueName: "layer"))
