@@ -177,6 +177,15 @@ struct EndToEndTests {
                 #expect(read.status == 0, "\(file): \(read.stderr)")
                 #expect(read.stdout.contains("Feature Count: \(count)"), "\(file): \(read.stdout)")
                 #expect(!read.stderr.contains("ERROR"), "\(file): \(read.stderr)")
+                // ogr2ogr converts it (to a GeoPackage) without complaint.
+                if let ogr2ogr = which("ogr2ogr") {
+                    var convert = ["-f", "GPKG", folder.path("\(layer)-\(format).gpkg")]
+                    if format == "csv" { convert += arguments.dropFirst(3) }
+                    let converted = try run(ogr2ogr, convert + [folder.path(file)])
+                    #expect(converted.status == 0 && !converted.stderr.contains("ERROR"), "\(file): \(converted.stderr)")
+                    let check = try run(ogrinfo, ["-ro", "-so", "-al", folder.path("\(layer)-\(format).gpkg")])
+                    #expect(check.stdout.contains("Feature Count: \(count)"), "\(file) via ogr2ogr: \(check.stdout)")
+                }
             }
         }
     }
