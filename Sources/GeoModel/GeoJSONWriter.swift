@@ -11,29 +11,29 @@ public struct GeoJSONWriter: Sendable {
     /// Appends a position `[lon,lat]`.
     @inline(__always)
     public func position(_ p: GeoPoint, into out: inout JSONBuffer) {
-        out.bytes.append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: "["))
         out.fixed(p.longitude, decimals: precision)
-        out.bytes.append(UInt8(ascii: ","))
+        out.append(UInt8(ascii: ","))
         out.fixed(p.latitude, decimals: precision)
-        out.bytes.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "]"))
     }
 
     private func positions(_ ps: [GeoPoint], into out: inout JSONBuffer) {
-        out.bytes.append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: "["))
         for (i, p) in ps.enumerated() {
-            if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             position(p, into: &out)
         }
-        out.bytes.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "]"))
     }
 
     private func nested<T>(_ items: [T], into out: inout JSONBuffer, _ body: (T, inout JSONBuffer) -> Void) {
-        out.bytes.append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: "["))
         for (i, item) in items.enumerated() {
-            if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             body(item, &out)
         }
-        out.bytes.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "]"))
     }
 
     /// Appends a geometry object, or `null`.
@@ -50,7 +50,7 @@ public struct GeoJSONWriter: Sendable {
         case .multiPolygon(let polys):
             nested(polys, into: &out) { poly, o in nested(poly, into: &o) { positions($0, into: &$1) } }
         }
-        out.bytes.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Appends a property value.
@@ -74,15 +74,15 @@ public struct GeoJSONWriter: Sendable {
         geometry(record.geometry, into: &out)
         out.raw(",\"properties\":{")
         for (i, column) in schema.columns.enumerated() {
-            if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             out.string(column.name)
-            out.bytes.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: ":"))
             value(i < record.values.count ? record.values[i] : .null, into: &out)
         }
         for (name, v) in extra {
-            out.bytes.append(UInt8(ascii: ","))
+            out.append(UInt8(ascii: ","))
             out.string(name)
-            out.bytes.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: ":"))
             value(v, into: &out)
         }
         out.raw("}}")
@@ -99,14 +99,14 @@ public struct GeoJSONWriter: Sendable {
         case .array(let items):
             nested(items, into: &out) { json($0, into: &$1) }
         case .object(let members):
-            out.bytes.append(UInt8(ascii: "{"))
+            out.append(UInt8(ascii: "{"))
             for (i, m) in members.enumerated() {
-                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 out.string(m.key)
-                out.bytes.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: ":"))
                 json(m.value, into: &out)
             }
-            out.bytes.append(UInt8(ascii: "}"))
+            out.append(UInt8(ascii: "}"))
         }
     }
 }
@@ -117,16 +117,16 @@ extension WKT {
         var out = JSONBuffer(capacity: 64)
         func pos(_ p: GeoPoint) {
             out.fixed(p.longitude, decimals: decimals)
-            out.bytes.append(0x20)
+            out.append(0x20)
             out.fixed(p.latitude, decimals: decimals)
         }
         func list<T>(_ items: [T], _ body: (T) -> Void) {
-            out.bytes.append(UInt8(ascii: "("))
+            out.append(UInt8(ascii: "("))
             for (i, item) in items.enumerated() {
-                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 body(item)
             }
-            out.bytes.append(UInt8(ascii: ")"))
+            out.append(UInt8(ascii: ")"))
         }
         out.raw(geometry.type.ogcName)
         out.raw(" ")

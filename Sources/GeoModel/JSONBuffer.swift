@@ -1,21 +1,82 @@
 /// A growable UTF-8 byte buffer with fast JSON primitives: escaped strings, integers, shortest
 /// round-trip doubles and correctly rounded fixed-point coordinates.
 ///
-/// Writers append to it and hand `bytes` to an `OutputSink` whenever it grows past a threshold.
-public struct JSONBuffer: Sendable {
-    /// The bytes written so far.
-    public var bytes: [UInt8] = []
+/// Writers append to it and hand it to an `OutputSink` (`drain`) whenever `count` passes a
+/// threshold. The storage is one manually managed allocation: appends check capacity once and
+/// copy, without the uniqueness checks of an `Array` or the run-time exclusivity checks of a
+/// class, because exports append hundreds of millions of small pieces. The buffer cannot be
+/// copied (`~Copyable`): it has exactly one owner, which frees the allocation.
+public struct JSONBuffer: ~Copyable {
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
+    @usableFromInline var used = 0
+    /// The number of bytes written.
+    public var count: Int { used }
 
-    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
-
-    /// Appends ASCII/UTF-8 text as it is (no escaping).
-    @inlinable public mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    /// Creates an empty buffer with room for `capacity` bytes (it grows as needed).
+    public init(capacity: Int = 1 << 16) {
+        self.capacity = max(capacity, 64)
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
     }
 
-    /// Appends text as it is (no escaping).
-    @inlinable public mutating func raw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+    deinit { base.deallocate() }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: used)) }
+
+    /// The bytes written so far, without copying (valid until the next append).
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(UnsafeBufferPointer(start: base, count: used))
+    }
+
+    /// Forgets the bytes written, keeping the allocation.
+    public mutating func removeAll() { used = 0 }
+
+    @usableFromInline mutating func grow(toAtLeast needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: used)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Makes room for `n` more bytes.
+    @inlinable @inline(__always) mutating func reserve(_ n: Int) {
+        if used + n > capacity { grow(toAtLeast: used + n) }
+    }
+
+    /// Appends one byte.
+    @inlinable @inline(__always) public mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[used] = byte
+        used += 1
+    }
+
+    /// Appends bytes.
+    @inlinable @inline(__always) public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + used).update(from: source, count: bytes.count)
+        used += bytes.count
+    }
+
+    /// Appends bytes.
+    @inlinable public mutating func append(contentsOf bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    /// Appends ASCII/UTF-8 text as it is (no escaping).
+    @inlinable @inline(__always) public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends text as it is (no escaping). String literals use the `StaticString` overload.
+    @_disfavoredOverload
+    public mutating func raw(_ text: String) {
+        var t = text
+        t.withUTF8 { append(contentsOf: $0) }
     }
 
     /// Appends a JSON string literal: quotes, `\"`, `\\`, the short escapes and `\u00XX` for other
@@ -27,28 +88,28 @@ public struct JSONBuffer: Sendable {
 
     /// Appends a JSON string literal from UTF-8 bytes (see `string(_:)`).
     public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(0x22)
+        append(0x22)
         var start = 0
         for i in 0..<utf8.count {
             let c = utf8[i]
             if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+            append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
             start = i + 1
             switch c {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-            case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+            case 0x22: append(0x5C); append(0x22)
+            case 0x5C: append(0x5C); append(0x5C)
+            case 0x0A: append(0x5C); append(UInt8(ascii: "n"))
+            case 0x0D: append(0x5C); append(UInt8(ascii: "r"))
+            case 0x09: append(0x5C); append(UInt8(ascii: "t"))
+            case 0x08: append(0x5C); append(UInt8(ascii: "b"))
+            case 0x0C: append(0x5C); append(UInt8(ascii: "f"))
             default:
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
                                           Self.hexDigits[Int(c >> 4)], Self.hexDigits[Int(c & 0xF)]])
             }
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
-        bytes.append(0x22)
+        append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
+        append(0x22)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -60,13 +121,13 @@ public struct JSONBuffer: Sendable {
         if !needsQuotes {
             for c in utf8 where c == separator || c == 0x22 || c == 0x0A || c == 0x0D { needsQuotes = true; break }
         }
-        guard needsQuotes else { bytes.append(contentsOf: utf8); return }
-        bytes.append(0x22)
+        guard needsQuotes else { append(contentsOf: utf8); return }
+        append(0x22)
         for c in utf8 {
-            if c == 0x22 { bytes.append(0x22) }
-            bytes.append(c)
+            if c == 0x22 { append(0x22) }
+            append(c)
         }
-        bytes.append(0x22)
+        append(0x22)
     }
 
     /// Appends a CSV field from a Swift string.
@@ -78,7 +139,7 @@ public struct JSONBuffer: Sendable {
     /// Appends a decimal integer.
     public mutating func integer(_ value: Int64) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            append(UInt8(ascii: "-"))
             unsigned(value == Int64.min ? UInt64(Int64.max) + 1 : UInt64(-value))
         } else {
             unsigned(UInt64(value))
@@ -87,20 +148,18 @@ public struct JSONBuffer: Sendable {
 
     @inline(__always)
     mutating func unsigned(_ value: UInt64) {
-        if value < 10 { bytes.append(UInt8(truncatingIfNeeded: value) + 0x30); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        reserve(20)
+        var length = 1
+        var probe = value / 10
+        while probe > 0 { length += 1; probe /= 10 }
         var n = value
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while n > 0 {
-                d[19 - count] = UInt8(truncatingIfNeeded: n % 10) + 0x30
-                n /= 10
-                count += 1
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
-        }
+        var i = used + length - 1
+        repeat {
+            base[i] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+            n /= 10
+            i -= 1
+        } while n > 0
+        used += length
     }
 
     /// Appends a finite double in its shortest round-trip form (Swift's `description`, valid JSON);
@@ -148,18 +207,18 @@ public struct JSONBuffer: Sendable {
             n += 1
         }
         if n == 0 {
-            bytes.append(0x30)
-            bytes.append(UInt8(ascii: "."))
-            bytes.append(0x30)
+            append(0x30)
+            append(UInt8(ascii: "."))
+            append(0x30)
             return
         }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
         let unit = Self.integerPowersOfTen[d]
         unsigned(n / unit)
-        bytes.append(UInt8(ascii: "."))
+        append(UInt8(ascii: "."))
         var fractionDigits = n % unit
         if fractionDigits == 0 || d == 0 {
-            bytes.append(0x30)
+            append(0x30)
             return
         }
         var width = d
@@ -168,7 +227,7 @@ public struct JSONBuffer: Sendable {
         var leading = width - 1
         var probe = fractionDigits
         while probe >= 10 { probe /= 10; leading -= 1 }
-        for _ in 0..<leading { bytes.append(0x30) }
+        for _ in 0..<leading { append(0x30) }
         unsigned(fractionDigits)
     }
 }

@@ -56,8 +56,12 @@ public final class OutputSink {
 
     /// Writes and empties a buffer.
     public func drain(_ buffer: inout JSONBuffer) throws(GeoModelError) {
-        try write(buffer.bytes)
-        buffer.bytes.removeAll(keepingCapacity: true)
+        let written = buffer.withBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        bytesWritten += written
+        if written != buffer.count {
+            throw .unreadable(file: finalPath ?? "standard output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+        }
+        buffer.removeAll()
     }
 
     /// Flushes and, for a file, moves it to its final name.

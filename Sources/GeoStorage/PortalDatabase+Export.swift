@@ -39,11 +39,17 @@ public struct ExportOptions: Sendable {
     public var precision = 6
     /// GeoJSON text sequences: start each record with the RFC 8142 record separator (0x1E).
     public var recordSeparator = false
+    /// The columns to write, in this order (nil: all of the layer's columns). The feature `id` of
+    /// GeoJSON is always written.
+    public var properties: [String]?
+    /// Rows per chunk of the parallel export (internal ids; tests make it small).
+    var rowsPerChunk: Int64 = 32_768
 
-    public init(format: ExportFormat = .geojson, precision: Int = 6, recordSeparator: Bool = false) {
+    public init(format: ExportFormat = .geojson, precision: Int = 6, recordSeparator: Bool = false, properties: [String]? = nil) {
         self.format = format
         self.precision = precision
         self.recordSeparator = recordSeparator
+        self.properties = properties
     }
 }
 
@@ -52,9 +58,14 @@ extension PortalDatabase {
     ///
     /// A bbox becomes an R*Tree range search on `idx_<layer>_geom` (two when the box crosses the
     /// antimeridian); non-point layers are then tested exactly with `ST_Intersects`.
-    static func selectSQL(_ query: ExportQuery) -> (sql: String, arguments: StatementArguments) {
+    ///
+    /// The row is `fid`, `id`, the chosen `columns` (indices into the layer's columns; all when
+    /// nil), then `geom` for layers with geometry. `fidRange` restricts to a range of internal ids.
+    static func selectSQL(_ query: ExportQuery, columns selected: [Int]? = nil,
+                          fidRange: ClosedRange<Int64>? = nil) -> (sql: String, arguments: StatementArguments) {
         let layer = query.layer
-        var columns = ["fid"] + layer.columns.map { SQL.identifier($0.name) }
+        let chosen = selected ?? Array(layer.columns.indices)
+        var columns = ["fid", "id"] + chosen.map { SQL.identifier(layer.columns[$0].name) }
         if layer.geometryType != nil { columns.append("geom") }
         var conditions: [String] = []
         var arguments = StatementArguments()
@@ -82,6 +93,10 @@ extension PortalDatabase {
                 conditions.append("\(SQL.identifier(filter.column)) = ?")
                 arguments += [filter.value.databaseValue]
             }
+        }
+        if let fidRange {
+            conditions.append("fid BETWEEN ? AND ?")
+            arguments += [fidRange.lowerBound, fidRange.upperBound]
         }
         if let ids = query.ids {
             conditions.append("id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))")
@@ -126,76 +141,50 @@ extension PortalDatabase {
     @discardableResult
     public func export(_ query: ExportQuery, options: ExportOptions = ExportOptions(), to sink: OutputSink) throws -> Int {
         let layer = query.layer
-        let writer = GeoJSONWriter(precision: options.precision)
-        var out = JSONBuffer(capacity: 1 << 20)
-        let flushThreshold = 1 << 20
+        var included: [Int] = []
+        for name in options.properties ?? layer.columns.map(\.name) {
+            guard let index = layer.columnIndex(name) else {
+                throw StorageError.model(.unknownField(layer: layer.name, field: name))
+            }
+            included.append(index)
+        }
+        let columns = included
+        let formatter = FeatureFormatter(layer: layer, included: columns, options: options)
+        var out = JSONBuffer(capacity: 1 << 16)
+        formatter.header(into: &out)
+        try Self.modelCall { () throws(GeoModelError) in try sink.drain(&out) }
         var count = 0
-        let propertyKeys: [[UInt8]] = layer.columns.enumerated().map { i, column in
-            var key = JSONBuffer(capacity: 32)
-            if i > 0 { key.raw(",") }
-            key.string(column.name)
-            key.raw(":")
-            return key.bytes
-        }
-        switch options.format {
-        case .geojson:
-            out.raw("{\"type\":\"FeatureCollection\",\"name\":")
-            out.string(layer.name)
-            out.raw(",\"features\":[\n")
-        case .geojsonseq: break
-        case .csv:
-            for (i, column) in layer.columns.enumerated() {
-                if i > 0 { out.raw(",") }
-                out.raw(column.name)
+        // Rows are formatted in fid-ordered chunks, two at a time on two connections (the machine's
+        // cores), and written in order: the output is identical to a sequential export, memory
+        // holds at most two chunks.
+        let chunks = try fidChunks(for: query, rowsPerChunk: options.rowsPerChunk)
+        let workers = chunks.count > 1 ? 2 : 1
+        let connections = try (0..<workers).map { _ in try readConnection() }
+        var batchStart = 0
+        while batchStart < chunks.count {
+            let batch = Array(chunks[batchStart..<min(chunks.count, batchStart + workers)])
+            let results = ChunkResults(count: batch.count)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { w in
+                do {
+                    var buffer = JSONBuffer(capacity: 1 << 22)
+                    let rows = try Self.format(query, included: columns, fidRange: batch[w], formatter: formatter,
+                                               connection: connections[w], into: &buffer)
+                    results.store(w, .success((buffer.bytes, rows)))
+                } catch {
+                    results.store(w, .failure(error))
+                }
             }
-            if layer.geometryType == .point { out.raw(",lon,lat") } else if layer.geometryType != nil { out.raw(",wkt") }
-            out.raw("\n")
-        }
-        try scan(query) { row in
-            switch options.format {
-            case .geojson, .geojsonseq:
-                if options.format == .geojson, count > 0 { out.raw(",\n") }
-                if options.format == .geojsonseq, options.recordSeparator { out.bytes.append(0x1E) }
-                out.raw("{\"type\":\"Feature\",\"id\":")
-                row.appendText(column: 1, to: &out)
-                out.raw(",\"geometry\":")
-                if layer.geometryType != nil {
-                    try row.appendGeometry(column: layer.columns.count + 1, writer: writer, to: &out)
-                } else {
-                    out.raw("null")
-                }
-                out.raw(",\"properties\":{")
-                for i in 0..<layer.columns.count {
-                    out.bytes.append(contentsOf: propertyKeys[i])
-                    row.appendJSONValue(column: i + 1, to: &out)
-                }
-                out.raw("}}")
-                if options.format == .geojsonseq { out.raw("\n") }
-            case .csv:
-                for i in 0..<layer.columns.count {
-                    if i > 0 { out.raw(",") }
-                    row.appendCSVValue(column: i + 1, to: &out)
-                }
-                let geometryColumn = layer.columns.count + 1
-                if layer.geometryType == .point {
-                    if !row.isNull(Int32(geometryColumn)), case .point(let p) = try row.geometry(column: geometryColumn) {
-                        out.raw(",")
-                        out.fixed(p.longitude, decimals: options.precision)
-                        out.raw(",")
-                        out.fixed(p.latitude, decimals: options.precision)
-                    } else {
-                        out.raw(",,")
-                    }
-                } else if layer.geometryType != nil {
-                    out.raw(",")
-                    out.csvField(WKT.text(try row.geometry(column: layer.columns.count + 1), decimals: options.precision))
-                }
-                out.raw("\n")
+            for result in results.values {
+                let (bytes, rows) = try result.get()
+                if rows == 0 { continue }
+                // Every feature of a chunk starts with the separator; the very first one does not need it.
+                let skip = count == 0 ? formatter.separator.count : 0
+                try Self.modelCall { () throws(GeoModelError) in try sink.write(Array(bytes.dropFirst(skip))) }
+                count += rows
             }
-            count += 1
-            if out.bytes.count >= flushThreshold { try Self.modelCall { () throws(GeoModelError) in try sink.drain(&out) } }
+            batchStart += batch.count
         }
-        if options.format == .geojson { out.raw(count > 0 ? "\n]}\n" : "]}\n") }
+        formatter.footer(count: count, into: &out)
         try Self.modelCall { () throws(GeoModelError) in
             try sink.drain(&out)
             try sink.finish()
@@ -203,31 +192,207 @@ extension PortalDatabase {
         return count
     }
 
+    /// Splits the layer's fid range (restricted to the query) into ranges of about `rowsPerChunk` ids.
+    func fidChunks(for query: ExportQuery, rowsPerChunk: Int64) throws -> [ClosedRange<Int64>] {
+        let bounds = try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT min(fid), max(fid) FROM \(SQL.identifier(query.layer.name))")
+        }
+        guard let bounds, let low = bounds[0] as Int64?, let high = bounds[1] as Int64? else { return [] }
+        return stride(from: low, through: high, by: Int(rowsPerChunk)).map { start in
+            start...min(high, start + rowsPerChunk - 1)
+        }
+    }
+
+    /// A further read-only connection to the same file, with SpatiaLite, for parallel reads.
+    func readConnection() throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "qamtu-reader"
+        configuration.prepareDatabase { db in try SpatiaLiteSetup.prepare(db) }
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// Formats the rows of one fid range of `query` into `buffer`; returns the number of rows.
+    static func format(_ query: ExportQuery, included: [Int], fidRange: ClosedRange<Int64>, formatter: FeatureFormatter,
+                       connection: DatabaseQueue, into buffer: inout JSONBuffer) throws -> Int {
+        let (sql, arguments) = selectSQL(query, columns: included, fidRange: fidRange)
+        var rows = 0
+        try connection.read { db in
+            try step(sql: sql, arguments: arguments, db: db, layer: query.layer, columns: included) { row in
+                try formatter.feature(row, into: &buffer)
+                rows += 1
+            }
+        }
+        return rows
+    }
+
     /// Steps through the rows of an export query with SQLite's C API (no per-row allocation by GRDB).
     func scan(_ query: ExportQuery, _ body: (RawRow) throws -> Void) throws {
         let (sql, arguments) = Self.selectSQL(query)
         try queue.read { db in
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments(arguments)
-            let handle = statement.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            let row = RawRow(statement: handle, layer: query.layer)
-            while true {
-                let rc = sqlite3_step(handle)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else {
-                    throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-                }
-                try body(row)
+            try Self.step(sql: sql, arguments: arguments, db: db, layer: query.layer,
+                          columns: Array(query.layer.columns.indices), body)
+        }
+    }
+
+    /// Runs `sql` and calls `body` for each row (see `selectSQL` for the row's shape).
+    static func step(sql: String, arguments: StatementArguments, db: Database, layer: LayerSchema, columns: [Int],
+                     _ body: (RawRow) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        let row = RawRow(statement: handle, layer: layer, columns: columns)
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
             }
+            try body(row)
         }
     }
 }
 
-/// The current row of a running export statement: column 0 is `fid`, then the layer's columns, then `geom`.
+/// Results of the chunks of one export batch, each stored by its own worker.
+private final class ChunkResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<([UInt8], Int), any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ result: Result<([UInt8], Int), any Error>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    var values: [Result<([UInt8], Int), any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0 ?? .failure(StorageError.sqlite(message: "export worker did not finish", sql: nil)) }
+    }
+}
+
+/// Writes rows of one layer as GeoJSON features, sequence records or CSV lines.
+struct FeatureFormatter: Sendable {
+    let layer: LayerSchema
+    let included: [Int]
+    let options: ExportOptions
+    let writer: GeoJSONWriter
+    /// `,"name":` for each included column (the first without the comma).
+    let propertyKeys: [[UInt8]]
+    /// What precedes every record: `,\n` in a FeatureCollection (dropped before the first one).
+    let separator: [UInt8]
+
+    init(layer: LayerSchema, included: [Int], options: ExportOptions) {
+        self.layer = layer
+        self.included = included
+        self.options = options
+        writer = GeoJSONWriter(precision: options.precision)
+        propertyKeys = included.enumerated().map { i, column in
+            var key = JSONBuffer(capacity: 32)
+            if i > 0 { key.raw(",") }
+            key.string(layer.columns[column].name)
+            key.raw(":")
+            return key.bytes
+        }
+        separator = options.format == .geojson ? Array(",\n".utf8) : []
+    }
+
+    func header(into out: inout JSONBuffer) {
+        switch options.format {
+        case .geojson:
+            out.raw("{\"type\":\"FeatureCollection\",\"name\":")
+            out.string(layer.name)
+            out.raw(",\"features\":[\n")
+        case .geojsonseq: break
+        case .csv:
+            for (i, column) in included.enumerated() {
+                if i > 0 { out.raw(",") }
+                out.raw(layer.columns[column].name)
+            }
+            if layer.geometryType == .point { out.raw(",lon,lat") } else if layer.geometryType != nil { out.raw(",wkt") }
+            out.raw("\n")
+        }
+    }
+
+    func footer(count: Int, into out: inout JSONBuffer) {
+        if options.format == .geojson { out.raw(count > 0 ? "\n]}\n" : "]}\n") }
+    }
+
+    func feature(_ row: RawRow, into out: inout JSONBuffer) throws {
+        switch options.format {
+        case .geojson, .geojsonseq:
+            out.append(contentsOf: separator)
+            if options.recordSeparator, options.format == .geojsonseq { out.append(0x1E) }
+            out.raw("{\"type\":\"Feature\",\"id\":")
+            row.appendText(column: 1, to: &out)
+            out.raw(",\"geometry\":")
+            if layer.geometryType != nil {
+                try row.appendGeometry(writer: writer, to: &out)
+            } else {
+                out.raw("null")
+            }
+            out.raw(",\"properties\":{")
+            for i in 0..<included.count {
+                out.append(contentsOf: propertyKeys[i])
+                row.appendJSONValue(position: i, to: &out)
+            }
+            out.raw("}}")
+            if options.format == .geojsonseq { out.raw("\n") }
+        case .csv:
+            for i in 0..<included.count {
+                if i > 0 { out.raw(",") }
+                row.appendCSVValue(position: i, to: &out)
+            }
+            if layer.geometryType == .point {
+                if !row.isNull(row.geometryColumn), case .point(let p) = try row.geometry() {
+                    out.raw(",")
+                    out.fixed(p.longitude, decimals: options.precision)
+                    out.raw(",")
+                    out.fixed(p.latitude, decimals: options.precision)
+                } else {
+                    out.raw(",,")
+                }
+            } else if layer.geometryType != nil {
+                out.raw(",")
+                if !row.isNull(row.geometryColumn) {
+                    out.csvField(WKT.text(try row.geometry(), decimals: options.precision))
+                }
+            }
+            out.raw("\n")
+        }
+    }
+}
+
+/// The current row of a running export statement: `fid`, `id`, the selected columns, then `geom`.
 struct RawRow {
+    /// How a selected column's value is written.
+    enum Kind { case text, integer, real }
+
     let statement: OpaquePointer
     let layer: LayerSchema
+    /// Layer column index of each selected position.
+    let columns: [Int]
+    /// Kind of each selected position.
+    let kinds: [Kind]
+    /// SQL index of the geometry.
+    let geometryColumn: Int32
+
+    init(statement: OpaquePointer, layer: LayerSchema, columns: [Int]) {
+        self.statement = statement
+        self.layer = layer
+        self.columns = columns
+        kinds = columns.map { index in
+            switch layer.columns[index].type {
+            case .integer: .integer
+            case .real: .real
+            case .text, .enumeration, .set: .text
+            }
+        }
+        geometryColumn = Int32(columns.count + 2)
+    }
 
     @inline(__always)
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
@@ -241,40 +406,36 @@ struct RawRow {
         return body(UnsafeBufferPointer(start: text, count: count))
     }
 
-    func appendText(column: Int, to out: inout JSONBuffer) {
-        withText(Int32(column)) { out.string(utf8: $0) }
+    func appendText(column: Int32, to out: inout JSONBuffer) {
+        withText(column) { out.string(utf8: $0) }
     }
 
-    /// Appends column `column` as a JSON value typed by the layer schema.
+    /// Appends the value at selected position `position` as JSON, typed by the layer schema.
     @inline(__always)
-    func appendJSONValue(column: Int, to out: inout JSONBuffer) {
-        let c = Int32(column)
-        switch sqlite3_column_type(statement, c) {
-        case SQLITE_NULL: out.raw("null")
-        case SQLITE_INTEGER:
-            if case .real = layer.columns[column - 1].type {
-                out.number(Double(sqlite3_column_int64(statement, c)))
-            } else if layer.columns[column - 1].type.sqlType == "TEXT" {
-                withText(c) { out.string(utf8: $0) }
-            } else {
-                out.integer(sqlite3_column_int64(statement, c))
-            }
-        case SQLITE_FLOAT: out.number(sqlite3_column_double(statement, c))
-        default: withText(c) { out.string(utf8: $0) }
+    func appendJSONValue(position: Int, to out: inout JSONBuffer) {
+        let c = Int32(position + 2)
+        let type = sqlite3_column_type(statement, c)
+        if type == SQLITE_NULL { out.raw("null"); return }
+        switch kinds[position] {
+        case .real:
+            out.number(sqlite3_column_double(statement, c))
+        case .integer where type == SQLITE_INTEGER:
+            out.integer(sqlite3_column_int64(statement, c))
+        case .integer where type == SQLITE_FLOAT:
+            out.number(sqlite3_column_double(statement, c))
+        default:
+            withText(c) { out.string(utf8: $0) }
         }
     }
 
-    func appendCSVValue(column: Int, to out: inout JSONBuffer) {
-        let c = Int32(column)
-        switch sqlite3_column_type(statement, c) {
-        case SQLITE_NULL: break
-        case SQLITE_INTEGER:
-            if case .real = layer.columns[column - 1].type {
-                out.number(Double(sqlite3_column_int64(statement, c)))
-            } else {
-                out.integer(sqlite3_column_int64(statement, c))
-            }
-        case SQLITE_FLOAT: out.number(sqlite3_column_double(statement, c))
+    /// Appends the value at selected position `position` as a CSV field.
+    func appendCSVValue(position: Int, to out: inout JSONBuffer) {
+        let c = Int32(position + 2)
+        let type = sqlite3_column_type(statement, c)
+        if type == SQLITE_NULL { return }
+        switch kinds[position] {
+        case .real: out.number(sqlite3_column_double(statement, c))
+        case .integer where type == SQLITE_INTEGER: out.integer(sqlite3_column_int64(statement, c))
         default: withText(c) { out.csvField(utf8: $0) }
         }
     }
@@ -286,46 +447,42 @@ struct RawRow {
         return UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, column), count: count)
     }
 
-    func geometry(column: Int) throws -> Geometry {
+    /// The row's geometry (the caller checks for NULL first).
+    func geometry() throws -> Geometry {
         do {
-            return try SpatiaLiteBlob.decode(blob(Int32(column)))
+            return try SpatiaLiteBlob.decode(blob(geometryColumn))
         } catch {
             throw StorageError.corruptGeometry(layer: layer.name, fid: fid(), reason: error.reason)
         }
     }
 
     @inline(__always)
-    func appendGeometry(column: Int, writer: GeoJSONWriter, to out: inout JSONBuffer) throws {
-        if isNull(Int32(column)) { out.raw("null"); return }
-        let bytes = blob(Int32(column))
-        if let p = SpatiaLiteBlob.point(bytes) {
+    func appendGeometry(writer: GeoJSONWriter, to out: inout JSONBuffer) throws {
+        if isNull(geometryColumn) { out.raw("null"); return }
+        if let p = SpatiaLiteBlob.point(blob(geometryColumn)) {
             out.raw("{\"type\":\"Point\",\"coordinates\":")
             writer.position(p, into: &out)
             out.raw("}")
         } else {
-            writer.geometry(try geometry(column: column), into: &out)
+            writer.geometry(try geometry(), into: &out)
         }
     }
 
-    /// The row as a model record.
+    /// The row as a model record (all of the layer's columns must be selected).
     func record() throws -> FeatureRecord {
-        var values: [FieldValue] = []
-        for i in 1...layer.columns.count {
-            let c = Int32(i)
+        var values: [FieldValue] = Array(repeating: .null, count: layer.columns.count)
+        for (position, column) in columns.enumerated() {
+            let c = Int32(position + 2)
             switch sqlite3_column_type(statement, c) {
-            case SQLITE_NULL: values.append(.null)
+            case SQLITE_NULL: values[column] = .null
             case SQLITE_INTEGER:
-                if case .real = layer.columns[i - 1].type {
-                    values.append(.real(Double(sqlite3_column_int64(statement, c))))
-                } else {
-                    values.append(.integer(sqlite3_column_int64(statement, c)))
-                }
-            case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(statement, c)))
-            default: values.append(.text(withText(c) { String(decoding: $0, as: UTF8.self) }))
+                values[column] = kinds[position] == .real
+                    ? .real(Double(sqlite3_column_int64(statement, c))) : .integer(sqlite3_column_int64(statement, c))
+            case SQLITE_FLOAT: values[column] = .real(sqlite3_column_double(statement, c))
+            default: values[column] = .text(withText(c) { String(decoding: $0, as: UTF8.self) })
             }
         }
-        let geometryColumn = layer.columns.count + 1
-        let geometry = layer.geometryType == nil || isNull(Int32(geometryColumn)) ? nil : try self.geometry(column: geometryColumn)
+        let geometry = layer.geometryType == nil || isNull(geometryColumn) ? nil : try self.geometry()
         return FeatureRecord(values: values, geometry: geometry)
     }
 }

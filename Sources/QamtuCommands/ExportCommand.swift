@@ -33,6 +33,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decimals of coordinates (0–15).", valueName: "n"))
     var precision = 6
 
+    @Option(help: ArgumentHelp("Only these columns, in this order: a,b,c (the GeoJSON feature id is always written).", valueName: "columns"))
+    var properties: String?
+
     @Flag(help: "geojsonseq: start each record with the RFC 8142 record separator (0x1E).")
     var rs = false
 
@@ -49,6 +52,14 @@ struct ExportCommand: ParsableCommand {
         for filter in filters {
             do { _ = try ExportFilter(parsing: filter, layer: layer) } catch { throw ValidationError(error.description) }
         }
+        for name in propertyList ?? [] where layer.columnIndex(name) == nil {
+            throw ValidationError(GeoModelError.unknownField(layer: layer.name, field: name).description)
+        }
+    }
+
+    /// `--properties` as a list.
+    var propertyList: [String]? {
+        properties.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
     func run() throws {
@@ -60,7 +71,7 @@ struct ExportCommand: ParsableCommand {
             let sink = try OutputSink(path: output)
             let count = try portal.export(
                 ExportQuery(layer: layer, bbox: box, filters: parsed),
-                options: ExportOptions(format: format, precision: precision, recordSeparator: rs), to: sink)
+                options: ExportOptions(format: format, precision: precision, recordSeparator: rs, properties: propertyList), to: sink)
             if output != "-" { Terminal.note("wrote \(grouped(count)) \(layer.name) to \(output) (\(format.rawValue))") }
         }
     }

@@ -127,6 +127,42 @@ struct ExportTests {
         }
     }
 
+    @Test func chunkedParallelExportEqualsTheSequentialOne() throws {
+        let fixture = try Fixture()
+        var csv = "id,name,kind,status,operator,height_m,lon,lat\n"
+        for i in 0..<1_000 { csv += "s\(i),\"Site \\\"\(i)\\\"\",base_station,operational,Kcell,\(Double(i) / 8),\(70 + Double(i) * 0.001),\(42 + Double(i) * 0.0005)\n" }
+        try fixture.importText(.sites, "sites.csv", csv)
+        // Leave holes in the fid sequence, as deletions do.
+        try fixture.portal.queue.write { db in try db.execute(sql: "DELETE FROM sites WHERE fid % 7 = 0") }
+        for format in ExportFormat.allCases {
+            var single = ExportOptions(format: format)
+            single.rowsPerChunk = 1_000_000
+            var chunked = ExportOptions(format: format)
+            chunked.rowsPerChunk = 64
+            let one = try fixture.exportText(ExportQuery(layer: .sites), options: single)
+            let many = try fixture.exportText(ExportQuery(layer: .sites), options: chunked)
+            #expect(one == many, "\(format)")
+            let bbox = ExportQuery(layer: .sites, bbox: try BoundingBox(parsing: "70.2,42,70.4,43"))
+            #expect(try fixture.exportText(bbox, options: single) == fixture.exportText(bbox, options: chunked), "\(format)")
+        }
+        let parsed = try JSONParser.parse(try fixture.exportText(ExportQuery(layer: .sites)))
+        guard case .array(let features)? = parsed["features"] else { Issue.record("no features"); return }
+        #expect(features.count == 1_000 - 142)
+    }
+
+    @Test func writesOnlyTheChosenProperties() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        let text = try fixture.exportText(ExportQuery(layer: .settlements, filters: [ExportFilter(column: "id", value: .text("taraz"))]),
+                                          options: ExportOptions(properties: ["name_en", "population"]))
+        #expect(text.contains(#"{"type":"Feature","id":"taraz","geometry":{"type":"Point","coordinates":[71.366667,42.9]},"properties":{"name_en":"Taraz","population":358153}}"#))
+        let csv = try fixture.exportText(ExportQuery(layer: .settlements), options: ExportOptions(format: .csv, properties: ["population", "id"]))
+        #expect(csv.hasPrefix("population,id,lon,lat\n358153,taraz,71.366667,42.9\n"))
+        #expect(throws: StorageError.self) {
+            try fixture.exportText(ExportQuery(layer: .settlements), options: ExportOptions(properties: ["colour"]))
+        }
+    }
+
     @Test func aFailedExportLeavesNoFile() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("out.geojson")
