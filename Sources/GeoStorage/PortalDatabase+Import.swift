@@ -1,3 +1,4 @@
+import CSpatiaLite
 import Foundation
 import GRDB
 import GeoModel
@@ -81,20 +82,18 @@ extension PortalDatabase {
                     report.replaced = db.changesCount
                 }
                 let firstNewFid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(table)") ?? 0
-                let insert = try db.makeStatement(sql: insertSQL)
+                let insert = try RowInserter(db, sql: insertSQL)
                 let bulk = try BulkSpatialIndex(db, layer: layer)
                 var featureProblems: [ImportProblem] = []
                 while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
                     report.read += 1
                     featureProblems.removeAll(keepingCapacity: true)
                     if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
-                        var arguments = StatementArguments(record.values.map(\.databaseValue))
-                        if let geometry = record.geometry { arguments += [SpatiaLiteBlob.encode(geometry)] }
-                        do {
-                            try insert.execute(arguments: arguments)
+                        let blob = record.geometry.map(SpatiaLiteBlob.encode)
+                        if try insert.insert(record.values, geometry: blob) {
                             if let geometry = record.geometry { try bulk?.add(fid: db.lastInsertedRowID, geometry: geometry) }
                             report.imported += 1
-                        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                        } else {
                             let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
                             let whose = earlier > firstNewFid ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
                             note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
@@ -124,6 +123,55 @@ extension PortalDatabase {
         return report
     }
 
+    /// Binds a record's values straight to a prepared INSERT through SQLite's C API (no
+    /// intermediate argument arrays: imports insert millions of rows).
+    struct RowInserter {
+        let db: Database
+        let statement: Statement
+        let sql: String
+
+        init(_ db: Database, sql: String) throws {
+            self.db = db
+            self.sql = sql
+            statement = try db.makeStatement(sql: sql)
+        }
+
+        /// Inserts one row; returns false when the row breaks a UNIQUE constraint (a duplicate id).
+        /// - Throws: `StorageError.sqlite` for any other failure.
+        func insert(_ values: [FieldValue], geometry: [UInt8]?) throws -> Bool {
+            let handle = statement.sqliteStatement
+            defer {
+                sqlite3_reset(handle)
+                sqlite3_clear_bindings(handle)
+            }
+            var index: Int32 = 1
+            for value in values {
+                switch value {
+                case .null: sqlite3_bind_null(handle, index)
+                case .integer(let i): sqlite3_bind_int64(handle, index, i)
+                case .real(let d): sqlite3_bind_double(handle, index, d)
+                case .text(let s):
+                    var text = s
+                    text.withUTF8 { utf8 in
+                        _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                              Int32(utf8.count), sqliteTransient)
+                    }
+                }
+                index += 1
+            }
+            if let geometry {
+                geometry.withUnsafeBytes { bytes in
+                    _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+                }
+            }
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { return true }
+            let extended = sqlite3_extended_errcode(db.sqliteConnection)
+            if extended == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ { return false }
+            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+        }
+    }
+
     /// Fast loading of a layer's R*Tree during an import.
     ///
     /// SpatiaLite keeps its spatial index up to date with an AFTER INSERT trigger that calls
@@ -137,7 +185,8 @@ extension PortalDatabase {
         let db: Database
         let layer: LayerSchema
         let triggers: [(name: String, sql: String)]
-        let insert: Statement
+        let insert: OpaquePointer
+        let statement: Statement
 
         init?(_ db: Database, layer: LayerSchema) throws {
             guard layer.geometryType != nil, !layer.geometryIsDerived else { return nil }
@@ -149,12 +198,21 @@ extension PortalDatabase {
             ).map { ($0[0], $0[1]) }
             guard triggers.count == 2 else { throw StorageError.spatialite("the spatial index triggers of \(layer.name) are missing") }
             for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(SQL.identifier(trigger.name))") }
-            insert = try db.makeStatement(sql: "INSERT INTO \(SQL.identifier("idx_\(layer.name)_geom")) (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)")
+            statement = try db.makeStatement(sql: "INSERT INTO \(SQL.identifier("idx_\(layer.name)_geom")) (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)")
+            insert = statement.sqliteStatement
         }
 
         func add(fid: Int64, geometry: Geometry) throws {
             guard let box = geometry.boundingBox else { return }
-            try insert.execute(arguments: [fid, box.minLongitude, box.maxLongitude, box.minLatitude, box.maxLatitude])
+            defer { sqlite3_reset(insert) }
+            sqlite3_bind_int64(insert, 1, fid)
+            sqlite3_bind_double(insert, 2, box.minLongitude)
+            sqlite3_bind_double(insert, 3, box.maxLongitude)
+            sqlite3_bind_double(insert, 4, box.minLatitude)
+            sqlite3_bind_double(insert, 5, box.maxLatitude)
+            if sqlite3_step(insert) != SQLITE_DONE {
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: "INSERT INTO idx_\(layer.name)_geom")
+            }
         }
 
         func finish() throws {
@@ -225,3 +283,6 @@ extension FieldValue {
         }
     }
 }
+
+/// SQLite's SQLITE_TRANSIENT destructor (copy the bound bytes), which Swift cannot import as a macro.
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -24,7 +24,7 @@ enum SpatiaLiteBlob {
     }
 
     /// Encodes a geometry (XY, SRID 4326).
-    static func encode(_ geometry: Geometry) -> Data {
+    static func encode(_ geometry: Geometry) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(60)
         let box = geometry.boundingBox ?? BoundingBox(minLongitude: 0, minLatitude: 0, maxLongitude: 0, maxLatitude: 0)
@@ -67,7 +67,7 @@ enum SpatiaLiteBlob {
             for poly in polys { out.append(0x69); append(Int32(3), to: &out); rings(poly) }
         }
         out.append(0xFE)
-        return Data(out)
+        return out
     }
 
     @inline(__always)
