@@ -198,6 +198,9 @@ extension PortalDatabase {
             try Row.fetchOne(db, sql: "SELECT min(fid), max(fid) FROM \(SQL.identifier(query.layer.name))")
         }
         guard let bounds, let low = bounds[0] as Int64?, let high = bounds[1] as Int64? else { return [] }
+        // A bbox or id list is resolved by an index into a set of rows; each chunk would resolve it
+        // again, so such queries run as one chunk.
+        if query.bbox != nil || query.ids != nil { return [low...high] }
         return stride(from: low, through: high, by: Int(rowsPerChunk)).map { start in
             start...min(high, start + rowsPerChunk - 1)
         }
