@@ -34,11 +34,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Coverage analysis: ranges, connectivity by year and scenario, classification, reports. No SQL.
+        .target(name: "Coverage", dependencies: ["GeoModel", "Geodesy"]),
+        // Road corridors: linear referencing along (Multi)LineString roads, sites near a road,
+        // uncovered stretches and siting of new masts. Pure Swift, no SQL.
+        .target(name: "Corridor", dependencies: ["GeoModel", "Geodesy"]),
         // The CLI commands (thin, over GeoStorage); a library so tests can drive them.
         .target(
             name: "QamtuCommands",
             dependencies: [
-                "GeoModel", "Geodesy", "GeoStorage",
+                "GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,7 +53,9 @@ let package = Package(
         .testTarget(name: "GeoModelTests", dependencies: ["GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"]),
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
-        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "GeoStorage", "GeoModel", "QamtuTestSupport"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy"]),
+        .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy"], exclude: ["make_reference.py"]),
+        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

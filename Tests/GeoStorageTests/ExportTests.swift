@@ -142,7 +142,7 @@ struct ExportTests {
             let one = try fixture.exportText(ExportQuery(layer: .sites), options: single)
             let many = try fixture.exportText(ExportQuery(layer: .sites), options: chunked)
             #expect(one == many, "\(format)")
-            let filtered = ExportQuery(layer: .sites, filters: [ExportFilter(parsing: "height_m=12.5", layer: .sites)])
+            let filtered = ExportQuery(layer: .sites, filters: [try ExportFilter(parsing: "height_m=12.5", layer: .sites)])
             #expect(try fixture.exportText(filtered, options: single) == fixture.exportText(filtered, options: chunked), "\(format)")
         }
         let parsed = try JSONParser.parse(try fixture.exportText(ExportQuery(layer: .sites)))

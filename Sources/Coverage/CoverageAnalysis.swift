@@ -1,0 +1,231 @@
+import GeoModel
+import Geodesy
+
+/// The layers of a portal loaded once, ready to answer coverage questions for any year, scenario
+/// and profile: settlements' connectivity (``run(asOf:scenario:profile:districtID:)``), the
+/// changes between two years (``diff(from:to:scenario:profile:)``) and the report
+/// (``report(asOf:scenario:profile:)``).
+///
+/// ```swift
+/// let analysis = try CoverageAnalysis(source: InMemoryCoverageData(settlements: …, sites: …))
+/// let result = analysis.run(asOf: 2025, scenario: .planned, profile: .standard)
+/// let unserved = result.entries.filter { $0.coverageClass == .unserved }
+/// ```
+public struct CoverageAnalysis: Sendable {
+    /// Every settlement with a valid point, in the source's order.
+    public let settlements: [CoverageSettlement]
+    /// Every site, in the source's order.
+    public let sites: [CoverageSite]
+    /// Every institution.
+    public let institutions: [CoverageInstitution]
+    /// Every commitment.
+    public let commitments: [CoverageCommitment]
+    /// Every district.
+    public let districts: [CoverageDistrict]
+    /// The range determination used.
+    public let rangeModel: RangeModel
+    /// Institutions on a satellite link, per settlement id.
+    public let satelliteCounts: [String: Int]
+
+    /// Loads every layer from `source`.
+    /// - Throws: whatever the source throws; `CoverageError.invalidSetting` for bad settings.
+    public init(source: any CoverageDataSource, settings: PropagationSettings = PropagationSettings()) throws {
+        try settings.validate()
+        settlements = try source.loadSettlements()
+        sites = try source.loadSites()
+        institutions = try source.loadInstitutions()
+        commitments = try source.loadCommitments()
+        districts = try source.loadDistricts()
+        rangeModel = RangeModel(settings: settings)
+        var counts: [String: Int] = [:]
+        for institution in institutions where institution.isSatellite {
+            if let settlement = institution.settlementID { counts[settlement, default: 0] += 1 }
+        }
+        satelliteCounts = counts
+    }
+
+    /// The engine (activity, ranges, indexes) for a year and scenario.
+    public func engine(asOf year: Int, scenario: Scenario) -> CoverageEngine {
+        CoverageEngine(sites: sites, rangeModel: rangeModel, asOfYear: year, scenario: scenario)
+    }
+
+    /// Every settlement's connectivity and class as of `year` in `scenario` under `profile`;
+    /// only the settlements of district `districtID` when given.
+    public func run(asOf year: Int, scenario: Scenario, profile: ClassificationProfile,
+                    districtID: String? = nil) -> CoverageResult {
+        let selected = districtID.map { id in settlements.filter { $0.district == id } } ?? settlements
+        let engine = engine(asOf: year, scenario: scenario)
+        let entries = engine.evaluate(selected, satelliteCounts: satelliteCounts, profile: profile)
+        return CoverageResult(engine: engine, profile: profile, settlements: selected, entries: entries)
+    }
+
+    /// The district that `query` names, in any script (Kazakh, Russian, Latin; id or code too).
+    ///
+    /// Without a districts layer, the district values of the settlements are matched instead.
+    /// - Throws: `CoverageError.unknownDistrict` with the closest names, or
+    ///   `CoverageError.ambiguousDistrict` with the candidates.
+    public func resolveDistrict(_ query: String) throws(CoverageError) -> CoverageDistrict {
+        var known = districts
+        if known.isEmpty {
+            var seen = Set<String>()
+            for settlement in settlements {
+                if let district = settlement.district, seen.insert(district).inserted {
+                    known.append(CoverageDistrict(id: district, name: district))
+                }
+            }
+        }
+        let candidates = known.map { NameMatcher.Candidate(id: $0.id, names: [$0.name, $0.nameKK, $0.nameRU, $0.id, $0.code]) }
+        let byID = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        func label(_ match: NameMatch) -> String {
+            guard let district = byID[match.id] else { return match.name }
+            return district.name == district.id ? district.name : "\(district.name) (\(district.id))"
+        }
+        switch NameMatcher.resolve(query, in: candidates, limit: 5) {
+        case .unique(let match):
+            guard let district = byID[match.id] else { throw .unknownDistrict(query, closest: []) }
+            return district
+        case .ambiguous(let matches):
+            throw .ambiguousDistrict(query, candidates: matches.map(label))
+        case .notFound(let closest):
+            throw .unknownDistrict(query, closest: closest.map(label))
+        }
+    }
+
+    /// The settlements whose class differs between `fromYear` and `toYear` (same scenario and
+    /// profile), with the reason of each change.
+    public func diff(from fromYear: Int, to toYear: Int, scenario: Scenario, profile: ClassificationProfile,
+                     districtID: String? = nil) -> CoverageDiff {
+        let before = run(asOf: fromYear, scenario: scenario, profile: profile, districtID: districtID)
+        let after = run(asOf: toYear, scenario: scenario, profile: profile, districtID: districtID)
+        return CoverageDiff(before: before, after: after)
+    }
+
+    /// The report as of `year`: per district and in total, commitments' progress and planned work.
+    public func report(asOf year: Int, scenario: Scenario, profile: ClassificationProfile) -> CoverageReport {
+        CoverageReport(result: run(asOf: year, scenario: scenario, profile: profile), analysis: self)
+    }
+}
+
+/// Settlements' connectivity as of a year in a scenario under a profile, with the engine that
+/// found it (for site details and ranges).
+public struct CoverageResult: Sendable {
+    /// The engine used (sites, activity, ranges).
+    public let engine: CoverageEngine
+    /// The profile used.
+    public let profile: ClassificationProfile
+    /// The settlements evaluated.
+    public let settlements: [CoverageSettlement]
+    /// One entry per settlement, in the same order.
+    public let entries: [SettlementCoverage]
+
+    /// Creates a result from its parts.
+    public init(engine: CoverageEngine, profile: ClassificationProfile, settlements: [CoverageSettlement],
+                entries: [SettlementCoverage]) {
+        self.engine = engine
+        self.profile = profile
+        self.settlements = settlements
+        self.entries = entries
+    }
+
+    /// The year evaluated.
+    public var asOfYear: Int { engine.asOfYear }
+    /// The scenario evaluated.
+    public var scenario: Scenario { engine.scenario }
+
+    /// Settlements per class.
+    public var counts: [CoverageClass: Int] {
+        var counts: [CoverageClass: Int] = [:]
+        for entry in entries { counts[entry.coverageClass, default: 0] += 1 }
+        return counts
+    }
+
+    /// The same result keeping only the entries of `coverageClass` (entries keep their settlement indices).
+    public func filtered(to coverageClass: CoverageClass) -> CoverageResult {
+        CoverageResult(engine: engine, profile: profile, settlements: settlements,
+                       entries: entries.filter { $0.coverageClass == coverageClass })
+    }
+
+    /// The distinct operators of the covering sites, nearest site first (sites without an operator are left out).
+    public func coveringOperators(_ entry: SettlementCoverage) -> [String] {
+        var seen: [Int32] = []
+        for site in entry.coveringSites {
+            let ordinal = engine.operatorOrdinals[site]
+            if ordinal >= 0 && !seen.contains(ordinal) { seen.append(ordinal) }
+        }
+        return seen.map { engine.operatorNames[Int($0)] }
+    }
+
+    /// The rule that gave the entry's class, in words (`served = fibre or 4G/5G`).
+    public func ruleSummary(_ entry: SettlementCoverage) -> String {
+        if let i = entry.ruleIndex, i < profile.rules.count { return profile.rules[i].summary }
+        return "otherwise \(profile.otherwise.rawValue)"
+    }
+
+    /// Why the settlement has its class: the rule, the fixed line, the covering sites with
+    /// distances and ranges, satellite links and the nearest site.
+    ///
+    /// E.g. `served by profile default (served = fibre or 4G/5G): fibre connected 2008; 4G from 4 sites
+    /// (Beeline, Kcell, Tele2), nearest bl-0012 at 812 m within 8312 m (okumura-hata); satellite at 1 institution`.
+    public func reason(_ entry: SettlementCoverage) -> String {
+        reason(entry, operators: coveringOperators(entry))
+    }
+
+    /// ``reason(_:)`` with the covering operators already known.
+    func reason(_ entry: SettlementCoverage, operators: [String]) -> String {
+        var parts: [String] = []
+        switch entry.fixed {
+        case .fibre(let year, let planned)?:
+            if planned {
+                parts.append("fibre planned \(year.map(String.init) ?? "") (counted in the planned scenario)")
+            } else {
+                parts.append("fibre connected" + (year.map { " \($0)" } ?? ""))
+            }
+        case .fibreNode(let site, let distance)?:
+            let reach = engine.sites[site].explicitRangeMeters ?? 0
+            parts.append("fibre from node \(engine.sites[site].id) at \(Self.meters(distance)) within its reach of \(Self.meters(reach))"
+                         + activitySuffix(site))
+        case nil:
+            parts.append(entry.fibreNote ?? "no fibre recorded")
+        }
+        if let best = entry.bestMobile, let first = entry.coveringSites.first {
+            let count = entry.coveringSites.count
+            var text = "\(best.label) from \(count) site\(count == 1 ? "" : "s")"
+            text += operators.isEmpty ? " (operator not assigned)" : " (\(operators.joined(separator: ", ")))"
+            let range = engine.range(site: first, technology: best)
+            text += ", nearest \(engine.sites[first].id) at \(Self.meters(entry.closestCoveringMeters ?? 0)) within \(range)"
+            text += activitySuffix(first)
+            parts.append(text)
+        } else {
+            parts.append("no mobile coverage")
+        }
+        if entry.satelliteInstitutions > 0 {
+            parts.append("satellite at \(entry.satelliteInstitutions) institution\(entry.satelliteInstitutions == 1 ? "" : "s")")
+        }
+        if let nearest = entry.nearestSite, let distance = entry.nearestSiteMeters {
+            if nearest != entry.coveringSites.first {
+                let site = engine.sites[nearest]
+                let best = site.technologies.bestMobile
+                var text = "nearest site \(site.id) (\(site.technologies.label)"
+                if let name = site.operatorName { text += ", \(name)" }
+                text += ") at \(Self.meters(distance))"
+                // Say why the nearest site does not give more than the settlement has.
+                let better = site.technologies.mobile.filter { entry.bestMobile == nil || $0 > (entry.bestMobile ?? .g2) }
+                if best != nil, !better.isEmpty {
+                    let ranges = better.map { "\($0.label) \(Self.meters(engine.rangeMeters(site: nearest, technology: $0) ?? 0))" }
+                    text += ", beyond its range (\(ranges.joined(separator: ", ")))"
+                }
+                parts.append(text + activitySuffix(nearest))
+            }
+        } else {
+            parts.append("no radio site counted")
+        }
+        return "\(entry.coverageClass.rawValue) by profile \(profile.name) (\(ruleSummary(entry))): " + parts.joined(separator: "; ")
+    }
+
+    private func activitySuffix(_ site: Int) -> String {
+        SiteActivity(site: engine.sites[site], asOf: asOfYear, scenario: scenario).phrase.map { " (\($0))" } ?? ""
+    }
+
+    /// `812 m`: metres rounded to whole metres.
+    static func meters(_ value: Double) -> String { "\(Int(value.rounded())) m" }
+}

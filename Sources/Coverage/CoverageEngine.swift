@@ -1,0 +1,293 @@
+import Dispatch
+import Foundation
+import Geodesy
+
+/// What the engine found for one settlement as of a year in a scenario, before and after
+/// classification.
+public struct SettlementCoverage: Sendable, Hashable {
+    /// The settlement's index in the analysed list.
+    public var settlement: Int
+    /// The class under the profile used.
+    public var coverageClass: CoverageClass
+    /// The index of the profile rule that gave the class, nil for the profile's `otherwise`.
+    public var ruleIndex: Int?
+    /// Fixed-line access, or nil.
+    public var fixed: FixedAccess?
+    /// Why there is no fixed access (`fibre planned 2026`), when known.
+    public var fibreNote: String?
+    /// The best mobile technology covering the settlement, or nil.
+    public var bestMobile: MobileTechnology?
+    /// Indices of the sites that cover the settlement with ``bestMobile``, nearest first (ordered by
+    /// chord; equal within a millimetre of geodesic distance).
+    public var coveringSites: [Int]
+    /// Exact geodesic distance to the first covering site, metres.
+    public var closestCoveringMeters: Double?
+    /// Institutions of the settlement on a satellite link.
+    public var satelliteInstitutions: Int
+    /// The nearest radio site counted in the scenario, by exact geodesic distance, or nil when none counts.
+    public var nearestSite: Int?
+    /// Exact geodesic distance to ``nearestSite``, metres.
+    public var nearestSiteMeters: Double?
+
+    /// The facts the profile classified.
+    public var facts: ConnectivityFacts {
+        ConnectivityFacts(fibre: fixed != nil, bestMobile: bestMobile, satellite: satelliteInstitutions > 0)
+    }
+}
+
+/// The coverage engine for one year and scenario: which sites count, their ranges, and spatial
+/// indexes over them; then each settlement's fixed, mobile and satellite connectivity.
+///
+/// **Method.** Every counted site gets a range per mobile technology (``RangeModel``). For each
+/// technology a 3-d tree (``EarthPointTree``) indexes the sites carrying it, with their ranges;
+/// fibre nodes with an explicit reach get their own tree, and all counted radio sites one more for
+/// the nearest-site search (over the technology trees). For a settlement, the trees are searched best technology first (5G,
+/// 4G, 3G, 2G) and the search stops at the first technology that covers it. A site covers when the
+/// geodesic distance on the WGS84 ellipsoid is at most its range — a distance exactly at the range
+/// counts. Chord bounds (``DistanceBounds``) decide almost every pair; the exact Karney distance is
+/// computed only within a micrometre-wide band around the range, so results equal a brute-force
+/// all-pairs computation. Settlements are evaluated in parallel.
+public struct CoverageEngine: Sendable {
+    /// Every site (counted or not), in input order; results refer to these indices.
+    public let sites: [CoverageSite]
+    /// The ranges used.
+    public let rangeModel: RangeModel
+    /// The year evaluated.
+    public let asOfYear: Int
+    /// The scenario evaluated.
+    public let scenario: Scenario
+    /// Whether each site counts in the scenario as of the year.
+    public let active: [Bool]
+    /// Range per site and technology, metres (`rangesMeters[site * 4 + generation - 2]`), NaN when
+    /// the site does not carry the technology.
+    let rangesMeters: [Double]
+    /// Per site, the index of its operator in ``operatorNames`` (−1: none).
+    let operatorOrdinals: [Int32]
+    /// The distinct operator names, in order of first appearance.
+    let operatorNames: [String]
+    let mobileTrees: [(technology: MobileTechnology, tree: EarthPointTree)]
+    let fibreTree: EarthPointTree
+
+    /// Builds the engine: activity, ranges and indexes.
+    public init(sites: [CoverageSite], rangeModel: RangeModel = RangeModel(), asOfYear: Int, scenario: Scenario) {
+        self.sites = sites
+        self.rangeModel = rangeModel
+        self.asOfYear = asOfYear
+        self.scenario = scenario
+        // Activity, ranges and the points of each tree (4 mobile, 1 fibre), in parallel over halves.
+        let chunks = sites.count < 20_000 ? 1 : 2
+        let chunkSize = (sites.count + chunks - 1) / max(chunks, 1)
+        let parts = WriteOnceSlots<(active: [Bool], ranges: [Double], specs: [TreeSpec])>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lower = c * chunkSize, upper = min(sites.count, lower + chunkSize)
+            var active = [Bool](repeating: false, count: upper - lower)
+            var ranges = [Double](repeating: .nan, count: (upper - lower) * 4)
+            var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
+            for i in lower..<upper {
+                let site = sites[i]
+                guard site.position.isValid, SiteActivity(site: site, asOf: asOfYear, scenario: scenario).isActive else { continue }
+                active[i - lower] = true
+                for technology in site.technologies.mobile {
+                    let range = rangeModel.range(of: site, for: technology).meters
+                    ranges[(i - lower) * 4 + technology.rawValue - 2] = range
+                    specs[technology.rawValue - 2].append(site.position, Int32(i), range)
+                }
+                if site.isFibreNode, let reach = site.explicitRangeMeters, reach.isFinite, reach >= 0 {
+                    specs[4].append(site.position, Int32(i), reach)
+                }
+            }
+            parts.set(c, (active, ranges, specs))
+        }
+        var active: [Bool] = []
+        var ranges: [Double] = []
+        var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
+        for part in parts.values() {
+            active.append(contentsOf: part.active)
+            ranges.append(contentsOf: part.ranges)
+            for k in 0..<5 { specs[k].append(contentsOf: part.specs[k]) }
+        }
+        var operators = OperatorTable()
+        let ordinals = sites.map { site in site.operatorName.map { operators.ordinal(of: $0) } ?? -1 }
+        self.active = active
+        self.rangesMeters = ranges
+        operatorOrdinals = ordinals
+        operatorNames = operators.names
+        let built = Self.buildTrees(specs)
+        mobileTrees = MobileTechnology.bestFirst.compactMap { technology in
+            let tree = built[technology.rawValue - 2]
+            return tree.count > 0 ? (technology, tree) : nil
+        }
+        fibreTree = built[4]
+    }
+
+    /// The points of one tree, gathered before it is built.
+    struct TreeSpec: Sendable {
+        var points: [GeoPoint] = []
+        var items: [Int32] = []
+        var reaches: [Double] = []
+
+        mutating func append(_ point: GeoPoint, _ item: Int32, _ reach: Double) {
+            points.append(point)
+            items.append(item)
+            reaches.append(reach)
+        }
+
+        mutating func append(contentsOf other: TreeSpec) {
+            points.append(contentsOf: other.points)
+            items.append(contentsOf: other.items)
+            reaches.append(contentsOf: other.reaches)
+        }
+    }
+
+    private static func buildTrees(_ specs: [TreeSpec]) -> [EarthPointTree] {
+        let results = WriteOnceSlots<EarthPointTree>(count: specs.count)
+        // Largest first, so that the two cores finish together.
+        let order = specs.indices.sorted { specs[$0].points.count > specs[$1].points.count }
+        DispatchQueue.concurrentPerform(iterations: specs.count) { k in
+            let spec = specs[order[k]]
+            results.set(order[k], EarthPointTree(points: spec.points, items: spec.items, reaches: spec.reaches))
+        }
+        return results.values()
+    }
+
+    /// The range of `site` for `technology` with its rule (recomputed; for reasons and output).
+    public func range(site: Int, technology: MobileTechnology) -> SiteRange {
+        rangeModel.range(of: sites[site], for: technology)
+    }
+
+    /// The range in metres of `site` for `technology`, or nil when the site does not count or does
+    /// not carry it.
+    public func rangeMeters(site: Int, technology: MobileTechnology) -> Double? {
+        let value = rangesMeters[site * 4 + technology.rawValue - 2]
+        return value.isNaN ? nil : value
+    }
+
+    /// Evaluates one settlement (index `index` in the caller's list) and classifies it.
+    public func evaluate(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
+                         profile: ClassificationProfile) -> SettlementCoverage {
+        let position = settlement.position
+        let query = EarthCenteredPoint(position)
+        var (fixed, fibreNote) = settlement.fibreStatus(asOf: asOfYear, scenario: scenario)
+        if fixed == nil {
+            var nearestNode: (position: Int, chordSquared: Double)?
+            fibreTree.forEachPossiblyReaching(query) { p, d2 in
+                guard Self.covers(fibreTree, p, d2, position) else { return }
+                if let current = nearestNode, current.chordSquared < d2
+                    || (current.chordSquared == d2 && fibreTree.items[current.position] < fibreTree.items[p]) { return }
+                nearestNode = (p, d2)
+            }
+            if let node = nearestNode {
+                fixed = .fibreNode(site: Int(fibreTree.items[node.position]),
+                                   distanceMeters: Geodesic.distanceMeters(position, fibreTree.positions[node.position]))
+            }
+        }
+        if fixed != nil { fibreNote = nil }
+        var bestMobile: MobileTechnology?
+        var covering: [(site: Int32, chordSquared: Double)] = []
+        for (technology, tree) in mobileTrees {
+            tree.forEachPossiblyReaching(query) { p, d2 in
+                if Self.covers(tree, p, d2, position) { covering.append((tree.items[p], d2)) }
+            }
+            if !covering.isEmpty {
+                bestMobile = technology
+                break
+            }
+        }
+        covering.sort { $0.chordSquared < $1.chordSquared || ($0.chordSquared == $1.chordSquared && $0.site < $1.site) }
+        let coveringSites = covering.map { Int($0.site) }
+        let closest = coveringSites.first.map { Geodesic.distanceMeters(position, sites[$0].position) }
+        // The nearest radio site: the best of each technology's tree (a site in several trees is
+        // found several times at the same distance). The closest covering site bounds the search.
+        var nearest: (item: Int32, distanceMeters: Double)?
+        var bound = closest ?? .infinity
+        for (_, tree) in mobileTrees {
+            guard let found = tree.nearest(to: position, k: 1, within: bound).first else { continue }
+            if let current = nearest, current.distanceMeters < found.distanceMeters
+                || (current.distanceMeters == found.distanceMeters && current.item <= found.item) { continue }
+            nearest = found
+            bound = found.distanceMeters
+        }
+        var result = SettlementCoverage(
+            settlement: index, coverageClass: .unserved, ruleIndex: nil, fixed: fixed, fibreNote: fibreNote,
+            bestMobile: bestMobile, coveringSites: coveringSites, closestCoveringMeters: closest,
+            satelliteInstitutions: satelliteInstitutions, nearestSite: nearest.map { Int($0.item) },
+            nearestSiteMeters: nearest?.distanceMeters)
+        let classified = profile.classify(result.facts)
+        result.coverageClass = classified.coverageClass
+        result.ruleIndex = classified.rule
+        return result
+    }
+
+    /// True when the point at tree position `p` (squared chord `d2` to `position`) covers `position`.
+    @inline(__always)
+    static func covers(_ tree: EarthPointTree, _ p: Int, _ d2: Double, _ position: GeoPoint) -> Bool {
+        let inner = tree.innerChords[p]
+        if inner >= 0 && d2 <= inner * inner { return true }
+        return Geodesic.distanceMeters(position, tree.positions[p]) <= tree.reaches[p]
+    }
+
+    /// Evaluates every settlement in parallel; results are in input order.
+    /// - Parameter satelliteCounts: institutions on satellite per settlement id.
+    public func evaluate(_ settlements: [CoverageSettlement], satelliteCounts: [String: Int],
+                         profile: ClassificationProfile) -> [SettlementCoverage] {
+        let n = settlements.count
+        guard n > 0 else { return [] }
+        let chunk = 256
+        let slots = WriteOnceSlots<SettlementCoverage>(count: n)
+        DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
+            for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                let settlement = settlements[i]
+                slots.set(i, evaluate(settlement, index: i, satelliteInstitutions: satelliteCounts[settlement.id] ?? 0,
+                                      profile: profile))
+            }
+        }
+        return slots.values()
+    }
+}
+
+/// Distinct operator names and their ordinals. Names are compared by their UTF-8 bytes: hashing a
+/// Swift `String` normalises non-ASCII text (Kazakh operator names) first, which is slow for
+/// millions of sites, while byte equality is what the data means here.
+struct OperatorTable {
+    private(set) var names: [String] = []
+    private var buckets: [UInt64: [Int32]] = [:]
+
+    /// The ordinal of `name`, adding it when new.
+    mutating func ordinal(of name: String) -> Int32 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
+        for byte in name.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        if let candidates = buckets[hash] {
+            for ordinal in candidates where names[Int(ordinal)].utf8.elementsEqual(name.utf8) { return ordinal }
+        }
+        let ordinal = Int32(names.count)
+        names.append(name)
+        buckets[hash, default: []].append(ordinal)
+        return ordinal
+    }
+}
+
+/// Slots written from several threads, each index by exactly one of them, then read once all
+/// writers have finished (`DispatchQueue.concurrentPerform` returns only then).
+final class WriteOnceSlots<Value>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<Value?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = UnsafeMutablePointer<Value?>.allocate(capacity: max(count, 1))
+        base.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    /// Stores the value of slot `i` (each slot from one thread only).
+    func set(_ i: Int, _ value: Value) { base[i] = value }
+
+    /// The filled slots in index order.
+    func values() -> [Value] { (0..<count).compactMap { base[$0] } }
+}

@@ -1,0 +1,80 @@
+import GeoModel
+import Geodesy
+
+/// Fixed-line (fibre) status of a settlement: the settlements layer's `fibre` column.
+public enum FibreStatus: String, Sendable, Hashable, CaseIterable {
+    /// Connected in `fibre_year` (or at an unknown date when the year is missing).
+    case connected
+    /// Planned for `fibre_year`.
+    case planned
+    /// No fibre and no plan.
+    case none
+}
+
+/// One settlement as the coverage analysis sees it, with its full record for output.
+///
+/// The position is WGS84 (EPSG:4326) longitude/latitude in degrees.
+public struct CoverageSettlement: Sendable, Hashable {
+    /// The settlement's `id`.
+    public var id: String
+    /// The settlement's display name (`name`, else `name_en`, `name_ru`, `name_kk`), or nil.
+    public var name: String?
+    /// Position, WGS84 lon/lat degrees.
+    public var position: GeoPoint
+    /// Inhabitants, when known.
+    public var population: Int?
+    /// The district id (settlements get it by point-in-polygon on import), when known.
+    public var district: String?
+    /// Fixed-line status, nil when unknown (treated as no fibre).
+    public var fibre: FibreStatus?
+    /// Year of the fibre connection or plan.
+    public var fibreYear: Int?
+    /// Every column of the settlements layer, in `LayerSchema.settlements` order (the output
+    /// repeats them before the coverage fields).
+    public var record: FeatureRecord
+
+    /// Reads a settlement from a record of the settlements layer.
+    /// - Throws: `CoverageError.invalidRecord` when the geometry is not a valid point.
+    public init(record: FeatureRecord) throws(CoverageError) {
+        let schema = LayerSchema.settlements
+        func value(_ column: String) -> FieldValue {
+            guard let i = schema.columnIndex(column), i < record.values.count else { return .null }
+            return record.values[i]
+        }
+        guard case .point(let point)? = record.geometry, point.isValid else {
+            throw .invalidRecord(layer: "settlements", id: record.id, reason: "no valid point geometry")
+        }
+        id = record.id
+        name = value("name").text ?? value("name_en").text ?? value("name_ru").text ?? value("name_kk").text
+        position = point
+        population = value("population").number.map { Int($0) }
+        district = value("district").text
+        fibre = value("fibre").text.flatMap(FibreStatus.init(rawValue:))
+        fibreYear = value("fibre_year").number.map { Int($0) }
+        self.record = record
+    }
+
+    /// Creates a settlement from its values; the record is filled from them (other columns null).
+    public init(id: String, name: String? = nil, position: GeoPoint, population: Int? = nil, district: String? = nil,
+                fibre: FibreStatus? = nil, fibreYear: Int? = nil) {
+        let schema = LayerSchema.settlements
+        var values = [FieldValue](repeating: .null, count: schema.columns.count)
+        func set(_ column: String, _ value: FieldValue) {
+            if let i = schema.columnIndex(column) { values[i] = value }
+        }
+        set("id", .text(id))
+        if let name { set("name", .text(name)) }
+        if let population { set("population", .integer(Int64(population))) }
+        if let district { set("district", .text(district)) }
+        if let fibre { set("fibre", .text(fibre.rawValue)) }
+        if let fibreYear { set("fibre_year", .integer(Int64(fibreYear))) }
+        self.id = id
+        self.name = name
+        self.position = position
+        self.population = population
+        self.district = district
+        self.fibre = fibre
+        self.fibreYear = fibreYear
+        self.record = FeatureRecord(values: values, geometry: .point(position))
+    }
+}

@@ -1,0 +1,124 @@
+import GeoModel
+import Geodesy
+
+/// The lifecycle status of a site (the sites layer's `status` column).
+public enum SiteStatus: String, Sendable, Hashable, CaseIterable {
+    case planned, building, operational, retired
+}
+
+/// What a site is (the sites layer's `kind` column).
+public enum SiteKind: String, Sendable, Hashable, CaseIterable {
+    case baseStation = "base_station"
+    case antennaMast = "antenna_mast"
+    case fibreNode = "fibre_node"
+}
+
+/// One telecom site as the coverage analysis sees it: position, radio parameters and lifecycle.
+///
+/// Positions are WGS84 (EPSG:4326) longitude/latitude in degrees. Radio values are optional;
+/// missing ones select the next rule of the range determination (see ``RangeModel``).
+///
+/// **Fibre.** A site is a fibre node when its kind is `fibre_node` or its technologies include
+/// `fibre`. A fibre node is fixed-line infrastructure, not a radio transmitter: it has no
+/// propagation range. It provides fibre to settlements only when it has an explicit `range_m`
+/// (the reach of its access network, e.g. the 3–5 km of the benchmark's `fibre-node` sites);
+/// without one it covers nothing by distance, and a settlement's fibre comes from the settlement's
+/// own `fibre` / `fibre_year` columns. Fibre nodes are never "nearest site" candidates of the
+/// coverage output (that is the nearest radio site).
+public struct CoverageSite: Sendable, Hashable {
+    /// The site's `id`.
+    public var id: String
+    /// `base_station`, `antenna_mast` or `fibre_node`.
+    public var kind: SiteKind
+    /// The operator (brand), or nil when not assigned yet.
+    public var operatorName: String?
+    /// Mobile technologies carried, and `fibre` for a fibre node.
+    public var technologies: TechnologySet
+    /// Position, WGS84 lon/lat degrees.
+    public var position: GeoPoint
+    /// Carrier frequency band, MHz.
+    public var bandMegahertz: Double?
+    /// Antenna height above ground, metres.
+    public var antennaHeightMeters: Double?
+    /// Effective isotropic radiated power, dBm.
+    public var eirpDBm: Double?
+    /// Explicit range in metres (applies to every technology of the site).
+    public var explicitRangeMeters: Double?
+    /// Lifecycle status.
+    public var status: SiteStatus
+    /// The year the site is (or was) planned for.
+    public var plannedYear: Int?
+    /// The year of commissioning (from the `commissioned` date), when known.
+    public var commissionedYear: Int?
+
+    /// Creates a site from its values (units as documented on each property).
+    public init(id: String, kind: SiteKind = .baseStation, operatorName: String? = nil, technologies: TechnologySet,
+                position: GeoPoint, bandMegahertz: Double? = nil, antennaHeightMeters: Double? = nil,
+                eirpDBm: Double? = nil, explicitRangeMeters: Double? = nil, status: SiteStatus = .operational,
+                plannedYear: Int? = nil, commissionedYear: Int? = nil) {
+        self.id = id
+        self.kind = kind
+        self.operatorName = operatorName
+        self.technologies = technologies
+        self.position = position
+        self.bandMegahertz = bandMegahertz
+        self.antennaHeightMeters = antennaHeightMeters
+        self.eirpDBm = eirpDBm
+        self.explicitRangeMeters = explicitRangeMeters
+        self.status = status
+        self.plannedYear = plannedYear
+        self.commissionedYear = commissionedYear
+    }
+
+    /// True for a fibre node (kind `fibre_node`, or `fibre` among the technologies).
+    public var isFibreNode: Bool { kind == .fibreNode || technologies.contains(.fibre) }
+
+    /// True when the site carries at least one mobile technology.
+    public var isRadioSite: Bool { !technologies.mobile.isEmpty }
+
+    /// The year in a `commissioned` text: its first run of exactly four digits (`2023-05-01`,
+    /// `05.2023` → 2023), or nil when there is none.
+    public static func year(inDate text: String?) -> Int? {
+        guard let text else { return nil }
+        var digits = 0
+        var value = 0
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                digits += 1
+                value = value * 10 + Int(byte - 0x30)
+            } else {
+                if digits == 4 { return value }
+                digits = 0
+                value = 0
+            }
+        }
+        return digits == 4 ? value : nil
+    }
+
+    /// Reads a site from a record of the sites layer (`LayerSchema.sites` column order).
+    /// - Throws: `CoverageError.invalidRecord` when the geometry is not a valid point, or the kind
+    ///   or status is not one of the schema's values.
+    public init(record: FeatureRecord) throws(CoverageError) {
+        let schema = LayerSchema.sites
+        func value(_ column: String) -> FieldValue {
+            guard let i = schema.columnIndex(column), i < record.values.count else { return .null }
+            return record.values[i]
+        }
+        guard case .point(let point)? = record.geometry, point.isValid else {
+            throw .invalidRecord(layer: "sites", id: record.id, reason: "no valid point geometry")
+        }
+        guard let kind = SiteKind(rawValue: value("kind").text ?? "") else {
+            throw .invalidRecord(layer: "sites", id: record.id, reason: "kind '\(value("kind").text ?? "null")' is not one of \(SiteKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let status = SiteStatus(rawValue: value("status").text ?? "") else {
+            throw .invalidRecord(layer: "sites", id: record.id, reason: "status '\(value("status").text ?? "null")' is not one of \(SiteStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.init(
+            id: record.id, kind: kind, operatorName: value("operator").text,
+            technologies: TechnologySet(parsing: value("technologies").text ?? ""), position: point,
+            bandMegahertz: value("band_mhz").number, antennaHeightMeters: value("height_m").number,
+            eirpDBm: value("eirp_dbm").number, explicitRangeMeters: value("range_m").number, status: status,
+            plannedYear: value("planned_year").number.map { Int($0) },
+            commissionedYear: Self.year(inDate: value("commissioned").text))
+    }
+}

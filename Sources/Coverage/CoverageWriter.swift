@@ -1,0 +1,233 @@
+import Dispatch
+import GeoModel
+import Geodesy
+
+/// Output formats of coverage results.
+public enum CoverageOutputFormat: String, Sendable, CaseIterable {
+    /// One RFC 7946 FeatureCollection, with a `qamtu` foreign member stating year, scenario and profile.
+    case geojson
+    /// GeoJSON text sequence: one Feature per line (newline-delimited).
+    case geojsonseq
+    /// CSV: the settlement columns, the coverage fields, then `lon`,`lat`.
+    case csv
+}
+
+/// Writes coverage results and diffs as GeoJSON Points, GeoJSON text sequences or CSV.
+///
+/// Each feature is a settlement: every column of the settlements layer, then
+/// `class`, `best_fixed`, `best_mobile`, `satellite` (boolean), `covering_sites` and
+/// `covering_operators` (`;`-separated, nearest first), `nearest_site_id`, `nearest_site_m`
+/// (metres, 0.1 m) and `reason`. Coordinates are WGS84 lon/lat with `precision` decimals,
+/// correctly rounded. A diff writes `year_from`, `year_to`, `class_from`, `class_to`,
+/// `best_fixed_from`, `best_fixed_to`, `best_mobile_from`, `best_mobile_to` and `reason` instead.
+public struct CoverageWriter: Sendable {
+    /// The format written.
+    public var format: CoverageOutputFormat
+    /// Decimals of coordinates (0–15).
+    public var precision: Int
+
+    /// Creates a writer.
+    public init(format: CoverageOutputFormat = .geojson, precision: Int = 6) {
+        self.format = format
+        self.precision = precision
+    }
+
+    /// A property value of the output.
+    enum Value: Sendable {
+        case field(FieldValue)
+        case text(String?)
+        /// Texts joined by `;` (nil when empty).
+        case list([String])
+        case integer(Int?)
+        case meters(Double?)
+        case bool(Bool)
+    }
+
+    /// The names of the coverage fields, in output order.
+    public static let coverageFields = ["class", "best_fixed", "best_mobile", "satellite", "covering_sites",
+                                        "covering_operators", "nearest_site_id", "nearest_site_m", "reason"]
+    /// The names of the diff fields, in output order.
+    public static let diffFields = ["year_from", "year_to", "class_from", "class_to", "best_fixed_from", "best_fixed_to",
+                                    "best_mobile_from", "best_mobile_to", "reason"]
+
+    /// Writes every entry of `result`; returns the number of features written.
+    @discardableResult
+    public func write(_ result: CoverageResult, to sink: OutputSink) throws(GeoModelError) -> Int {
+        var members: [(key: String, value: JSONValue)] = [
+            ("as_of", .integer(Int64(result.asOfYear))), ("scenario", .string(result.scenario.rawValue)),
+            ("profile", .string(result.profile.name)), ("rules", .string(result.profile.summary)),
+        ]
+        let counts = result.counts
+        members.append(("counts", .object(CoverageClass.allCases.map { ($0.rawValue, .integer(Int64(counts[$0] ?? 0))) })))
+        let settings = result.engine.rangeModel.settings
+        members.append(("propagation", .object([
+            ("receiver_height_m", .number(settings.receiverHeightMeters)),
+            ("thresholds_dbm", .object(MobileTechnology.allCases.map { ($0.label, .number(settings.thresholdsDBm[$0] ?? .nan)) })),
+            ("default_ranges_m", .object(MobileTechnology.allCases.map { ($0.label, .number(settings.defaultRangesMeters[$0] ?? .nan)) })),
+        ])))
+        return try write(count: result.entries.count, extraFields: Self.coverageFields, name: "coverage",
+                         metadata: .object(members), to: sink) { i in
+            let entry = result.entries[i]
+            return (result.settlements[entry.settlement], Self.values(entry, result: result))
+        }
+    }
+
+    /// Writes the changes of `diff`; returns the number of features written.
+    @discardableResult
+    public func write(_ diff: CoverageDiff, to sink: OutputSink) throws(GeoModelError) -> Int {
+        let metadata = JSONValue.object([
+            ("year_from", .integer(Int64(diff.before.asOfYear))), ("year_to", .integer(Int64(diff.after.asOfYear))),
+            ("scenario", .string(diff.after.scenario.rawValue)), ("profile", .string(diff.after.profile.name)),
+            ("rules", .string(diff.after.profile.summary)), ("changes", .integer(Int64(diff.changes.count))),
+        ])
+        return try write(count: diff.changes.count, extraFields: Self.diffFields, name: "coverage-diff",
+                         metadata: metadata, to: sink) { i in
+            let change = diff.changes[i]
+            let values: [Value] = [
+                .integer(diff.before.asOfYear), .integer(diff.after.asOfYear),
+                .text(change.before.coverageClass.rawValue), .text(change.after.coverageClass.rawValue),
+                .text(change.before.fixed?.technology), .text(change.after.fixed?.technology),
+                .text(change.before.bestMobile?.label), .text(change.after.bestMobile?.label),
+                .text(change.reason),
+            ]
+            return (diff.settlements[change.settlement], values)
+        }
+    }
+
+    static func values(_ entry: SettlementCoverage, result: CoverageResult) -> [Value] {
+        let sites = result.engine.sites
+        let operators = result.coveringOperators(entry)
+        return [
+            .text(entry.coverageClass.rawValue),
+            .text(entry.fixed?.technology),
+            .text(entry.bestMobile?.label),
+            .bool(entry.satelliteInstitutions > 0),
+            .list(entry.coveringSites.map { sites[$0].id }),
+            .list(operators),
+            .text(entry.nearestSite.map { sites[$0].id }),
+            .meters(entry.nearestSiteMeters),
+            .text(result.reason(entry, operators: operators)),
+        ]
+    }
+
+    /// Rows formatted per block of ``blockRows``, blocks in parallel, written in order.
+    static let blockRows = 1024
+
+    private func write(count n: Int, extraFields: [String], name: String, metadata: JSONValue, to sink: OutputSink,
+                       row: @escaping @Sendable (Int) -> (CoverageSettlement, [Value])) throws(GeoModelError) -> Int {
+        let columns = LayerSchema.settlements.columns
+        let writer = GeoJSONWriter(precision: precision)
+        var out = JSONBuffer(capacity: 1 << 16)
+        switch format {
+        case .geojson:
+            out.raw("{\"type\":\"FeatureCollection\",\"name\":")
+            out.string(name)
+            out.raw(",\"qamtu\":")
+            writer.json(metadata, into: &out)
+            out.raw(",\"features\":[\n")
+        case .geojsonseq:
+            break
+        case .csv:
+            out.raw((columns.map(\.name) + extraFields + ["lon", "lat"]).joined(separator: ","))
+            out.raw("\n")
+        }
+        try sink.drain(&out)
+        let format = self.format
+        let precision = self.precision
+        let keys = (columns.map(\.name) + extraFields).map { key -> [UInt8] in
+            var buffer = JSONBuffer(capacity: 32)
+            buffer.string(key)
+            buffer.raw(":")
+            return buffer.bytes
+        }
+        let blocksPerRound = 16
+        var first = 0
+        while first < n {
+            let roundEnd = min(n, first + Self.blockRows * blocksPerRound)
+            let blocks = (roundEnd - first + Self.blockRows - 1) / Self.blockRows
+            let slots = WriteOnceSlots<[UInt8]>(count: blocks)
+            let start = first
+            DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                var out = JSONBuffer(capacity: 1 << 18)
+                for i in (start + b * Self.blockRows)..<min(roundEnd, start + (b + 1) * Self.blockRows) {
+                    let (settlement, values) = row(i)
+                    Self.format(settlement, values, index: i, format: format, precision: precision, keys: keys,
+                                columns: columns.count, into: &out)
+                }
+                slots.set(b, out.bytes)
+            }
+            for bytes in slots.values() { try sink.write(bytes) }
+            first = roundEnd
+        }
+        if format == .geojson { out.raw(n > 0 ? "\n]}\n" : "]}\n") }
+        try sink.drain(&out)
+        try sink.finish()
+        return n
+    }
+
+    private static func format(_ settlement: CoverageSettlement, _ values: [Value], index: Int, format: CoverageOutputFormat,
+                               precision: Int, keys: [[UInt8]], columns: Int, into out: inout JSONBuffer) {
+        let writer = GeoJSONWriter(precision: precision)
+        let record = settlement.record.values
+        switch format {
+        case .geojson, .geojsonseq:
+            if format == .geojson && index > 0 { out.raw(",\n") }
+            out.raw("{\"type\":\"Feature\",\"id\":")
+            out.string(settlement.id)
+            out.raw(",\"geometry\":{\"type\":\"Point\",\"coordinates\":")
+            writer.position(settlement.position, into: &out)
+            out.raw("},\"properties\":{")
+            for i in 0..<columns {
+                if i > 0 { out.raw(",") }
+                out.append(contentsOf: keys[i])
+                writer.value(i < record.count ? record[i] : .null, into: &out)
+            }
+            for (k, value) in values.enumerated() {
+                out.raw(",")
+                out.append(contentsOf: keys[columns + k])
+                json(value, writer: writer, into: &out)
+            }
+            out.raw("}}")
+            if format == .geojsonseq { out.raw("\n") }
+        case .csv:
+            for i in 0..<columns {
+                if i > 0 { out.raw(",") }
+                csv(.field(i < record.count ? record[i] : .null), into: &out)
+            }
+            for value in values {
+                out.raw(",")
+                csv(value, into: &out)
+            }
+            out.raw(",")
+            out.fixed(settlement.position.longitude, decimals: precision)
+            out.raw(",")
+            out.fixed(settlement.position.latitude, decimals: precision)
+            out.raw("\n")
+        }
+    }
+
+    private static func json(_ value: Value, writer: GeoJSONWriter, into out: inout JSONBuffer) {
+        switch value {
+        case .field(let field): writer.value(field, into: &out)
+        case .text(let text?): out.string(text)
+        case .list(let items) where !items.isEmpty: out.string(items.joined(separator: ";"))
+        case .integer(let i?): out.integer(Int64(i))
+        case .meters(let m?) where m.isFinite: out.fixed(m, decimals: 1)
+        case .bool(let b): out.raw(b ? "true" : "false")
+        default: out.raw("null")
+        }
+    }
+
+    private static func csv(_ value: Value, into out: inout JSONBuffer) {
+        switch value {
+        case .field(.text(let text)), .text(let text?): out.csvField(text)
+        case .list(let items) where !items.isEmpty: out.csvField(items.joined(separator: ";"))
+        case .field(.integer(let i)): out.integer(i)
+        case .field(.real(let d)): out.number(d)
+        case .integer(let i?): out.integer(Int64(i))
+        case .meters(let m?) where m.isFinite: out.fixed(m, decimals: 1)
+        case .bool(let b): out.raw(b ? "true" : "false")
+        default: break
+        }
+    }
+}

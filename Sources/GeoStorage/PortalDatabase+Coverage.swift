@@ -1,0 +1,205 @@
+import CSpatiaLite
+import Dispatch
+import Foundation
+import GRDB
+import GeoModel
+import Geodesy
+
+/// The columns of one site that analysis reads (coverage ranges and activity), typed as stored.
+///
+/// Read by ``PortalDatabase/scanSiteAttributes(_:)`` straight from SQLite, without building a
+/// `FeatureRecord` per row: a million sites load in well under a second.
+public struct SiteAttributes: Sendable, Hashable {
+    /// `id`.
+    public var id: String
+    /// `kind`: `base_station`, `antenna_mast` or `fibre_node`.
+    public var kind: String
+    /// `operator`.
+    public var operatorName: String?
+    /// `technologies`, e.g. `2G;3G;4G`.
+    public var technologies: String?
+    /// `band_mhz`, MHz.
+    public var bandMegahertz: Double?
+    /// `height_m`, metres.
+    public var heightMeters: Double?
+    /// `eirp_dbm`, dBm.
+    public var eirpDBm: Double?
+    /// `range_m`, metres.
+    public var rangeMeters: Double?
+    /// `status`: `planned`, `building`, `operational` or `retired`.
+    public var status: String
+    /// `planned_year`.
+    public var plannedYear: Int?
+    /// `commissioned`, a date as text.
+    public var commissioned: String?
+    /// The point, WGS84 lon/lat degrees; nil when the geometry is missing or not a point.
+    public var position: GeoPoint?
+}
+
+/// A point feature's id, name and position, for nearest-neighbour joins.
+public struct PointAttributes: Sendable, Hashable {
+    /// `id`.
+    public var id: String
+    /// `name`, when the layer has one and it is set.
+    public var name: String?
+    /// The point, WGS84 lon/lat degrees; nil when the geometry is missing or not a point.
+    public var position: GeoPoint?
+}
+
+extension PortalDatabase {
+    private static let siteAttributesSQL = """
+        SELECT id, kind, operator, technologies, band_mhz, height_m, eirp_dbm, range_m, status, planned_year,
+               commissioned, geom
+        FROM sites
+        """
+
+    private static func siteAttributes(_ statement: OpaquePointer) -> SiteAttributes {
+        let row = ColumnReader(statement: statement)
+        return SiteAttributes(
+            id: row.text(0) ?? "", kind: row.text(1) ?? "", operatorName: row.text(2), technologies: row.text(3),
+            bandMegahertz: row.double(4), heightMeters: row.double(5), eirpDBm: row.double(6),
+            rangeMeters: row.double(7), status: row.text(8) ?? "", plannedYear: row.integer(9),
+            commissioned: row.text(10), position: row.point(11))
+    }
+
+    /// Streams the coverage attributes of every site, in `fid` order.
+    public func scanSiteAttributes(_ body: (SiteAttributes) throws -> Void) throws {
+        try stepRows(Self.siteAttributesSQL + " ORDER BY fid") { statement in
+            try body(Self.siteAttributes(statement))
+        }
+    }
+
+    /// Streams the coverage attributes of every site in `partitions` contiguous `fid` ranges at once,
+    /// each on its own read-only connection and thread: `body(partition, row)` is called
+    /// concurrently for different partitions, in `fid` order within each. Concatenating the
+    /// partitions in order gives `fid` order.
+    /// - Returns: the number of sites (a hint for reserving memory is `count / partitions`).
+    public func scanSiteAttributes(partitions: Int,
+                                   _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
+        let parts = max(1, partitions)
+        let bounds = try queue.read { db in try Row.fetchOne(db, sql: "SELECT min(fid), max(fid) FROM sites") }
+        let low: Int64 = bounds?[0] ?? 0, high: Int64 = bounds?[1] ?? 0
+        let span = (high - low + 1 + Int64(parts) - 1) / Int64(parts)
+        let sql = Self.siteAttributesSQL + " WHERE fid >= ? AND fid < ? ORDER BY fid"
+        let failures = FirstError()
+        let path = self.path
+        let mainQueue = queue
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let from = low + Int64(part) * span
+            do {
+                // The first range uses this connection; the others open their own, read-only and
+                // without SpatiaLite (only columns and point blobs are read).
+                let connection: DatabaseQueue
+                if part == 0 {
+                    connection = mainQueue
+                } else {
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    configuration.label = "qamtu-scan-\(part)"
+                    connection = try DatabaseQueue(path: path, configuration: configuration)
+                }
+                try Self.stepRows(on: connection, sql, arguments: [from, from + span]) { statement in
+                    body(part, Self.siteAttributes(statement))
+                }
+            } catch {
+                failures.record(error)
+            }
+        }
+        if let error = failures.first { throw error }
+    }
+
+    /// Streams id, name and position of every feature of a point layer (settlements, sites,
+    /// institutions), in `fid` order.
+    /// - Throws: `StorageError.model(.unknownLayer)` for a layer that is not a point layer with a name column.
+    public func scanPointAttributes(_ layer: LayerSchema, _ body: (PointAttributes) throws -> Void) throws {
+        guard layer.geometryType == .point, !layer.geometryIsDerived, layer.columnIndex("name") != nil else {
+            throw StorageError.model(.unknownLayer(layer.name))
+        }
+        let sql = "SELECT id, name, geom FROM \(SQL.identifier(layer.name)) ORDER BY fid"
+        try stepRows(sql) { statement in
+            let row = ColumnReader(statement: statement)
+            try body(PointAttributes(id: row.text(0) ?? "", name: row.text(1), position: row.point(2)))
+        }
+    }
+
+    /// Steps through the rows of a constant statement with SQLite's C API.
+    private func stepRows(_ sql: String, _ body: (OpaquePointer) throws -> Void) throws {
+        try Self.stepRows(on: queue, sql, arguments: [], body)
+    }
+
+    private static func stepRows(on queue: DatabaseQueue, _ sql: String, arguments: StatementArguments,
+                                 _ body: (OpaquePointer) throws -> Void) throws {
+        try queue.read { db in
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(arguments)
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            while true {
+                let rc = sqlite3_step(handle)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+                }
+                try body(handle)
+            }
+        }
+    }
+}
+
+/// The first error of several threads.
+private final class FirstError: @unchecked Sendable {
+    private var error: (any Error)?
+    private let lock = NSLock()
+
+    func record(_ error: any Error) {
+        lock.lock()
+        if self.error == nil { self.error = error }
+        lock.unlock()
+    }
+
+    var first: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
+    }
+}
+
+/// Typed access to the current row of a statement (columns by 0-based index).
+private struct ColumnReader {
+    let statement: OpaquePointer
+
+    func isNull(_ c: Int32) -> Bool { sqlite3_column_type(statement, c) == SQLITE_NULL }
+
+    func text(_ c: Int32) -> String? {
+        guard !isNull(c), let text = sqlite3_column_text(statement, c) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, c))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    func double(_ c: Int32) -> Double? {
+        switch sqlite3_column_type(statement, c) {
+        case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_column_double(statement, c)
+        default: nil
+        }
+    }
+
+    func integer(_ c: Int32) -> Int? {
+        switch sqlite3_column_type(statement, c) {
+        case SQLITE_INTEGER:
+            return Int(sqlite3_column_int64(statement, c))
+        case SQLITE_FLOAT:
+            let d = sqlite3_column_double(statement, c)
+            return d.rounded() == d && abs(d) < 9e15 ? Int(d) : nil
+        default:
+            return nil
+        }
+    }
+
+    func point(_ c: Int32) -> GeoPoint? {
+        guard sqlite3_column_type(statement, c) == SQLITE_BLOB else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, c), count: Int(sqlite3_column_bytes(statement, c)))
+        if let p = SpatiaLiteBlob.point(bytes) { return p }
+        if case .point(let p)? = try? SpatiaLiteBlob.decode(bytes) { return p }
+        return nil
+    }
+}

@@ -1,0 +1,297 @@
+import ArgumentParser
+import Coverage
+import Foundation
+import GeoModel
+import GeoStorage
+
+/// `qamtu coverage`: which settlements lack broadband as of a year, with reasons.
+struct CoverageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coverage",
+        abstract: "Settlements' connectivity as of a year: class, best fixed and mobile technology, covering sites, reasons.",
+        discussion: """
+            `qamtu coverage [options]` runs `coverage list`. A site covers a settlement when the geodesic
+            distance on the WGS84 ellipsoid is at most its range (exactly at the range counts). Ranges:
+            the site's range_m; else Okumura–Hata / COST-231 Hata (rural open area) from band_mhz, height_m,
+            eirp_dbm and the receiver threshold of the technology; else the default table.
+            Examples:
+              qamtu coverage --class unserved
+              qamtu coverage --as-of 2025 --scenario planned --district Байзақ --format csv -o bayzak.csv
+              qamtu coverage diff 2024 2026
+            """,
+        subcommands: [CoverageListCommand.self, CoverageDiffCommand.self],
+        defaultSubcommand: CoverageListCommand.self)
+}
+
+/// Propagation settings shared by coverage, coverage diff and report.
+struct PropagationOptions: ParsableArguments {
+    @Option(name: .customLong("threshold"), parsing: .singleValue,
+            help: ArgumentHelp("Receiver threshold of a technology in dBm, e.g. 4G=-72 (repeatable; defaults 2G=-94 3G=-82 4G=-69 5G=-67).",
+                               valueName: "tech=dbm"))
+    var thresholds: [String] = []
+
+    @Option(name: .customLong("default-range"), parsing: .singleValue,
+            help: ArgumentHelp("Range in metres when band, height or EIRP is missing, e.g. 4G=6000 (repeatable).",
+                               valueName: "tech=m"))
+    var defaultRanges: [String] = []
+
+    @Option(help: ArgumentHelp("Receiver antenna height in metres (1–10).", valueName: "m"))
+    var receiverHeight = 1.5
+
+    /// The propagation settings from the options.
+    func settings() throws -> PropagationSettings {
+        let settings = PropagationSettings(receiverHeightMeters: receiverHeight,
+                                           thresholdsDBm: try Self.parse(thresholds, option: "--threshold"),
+                                           defaultRangesMeters: try Self.parse(defaultRanges, option: "--default-range"))
+        do { try settings.validate() } catch { throw ValidationError(error.description) }
+        return settings
+    }
+
+    static func parse(_ assignments: [String], option: String) throws -> [MobileTechnology: Double] {
+        var out: [MobileTechnology: Double] = [:]
+        for assignment in assignments {
+            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let technology = MobileTechnology(label: parts[0].trimmingCharacters(in: .whitespaces)),
+                  let value = Double(parts[1].trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw ValidationError("\(option) expects TECH=NUMBER with TECH one of 2G, 3G, 4G, 5G, got '\(assignment)'")
+            }
+            out[technology] = value
+        }
+        return out
+    }
+
+    func validate() throws {
+        _ = try settings()
+    }
+}
+
+/// The help of `--profile`.
+let profileHelp = ArgumentHelp("Rule profile: default, satellite-as-broadband, fibre-first, or a JSON profile file.",
+                               valueName: "name")
+
+/// The profile `name`: a built-in one, else a JSON file.
+/// - Throws: `CoverageError.unknownProfile` or `.invalidProfile`.
+func loadProfile(_ name: String) throws -> ClassificationProfile {
+    if let builtIn = ClassificationProfile.builtIn.first(where: { $0.name == name }) { return builtIn }
+    guard FileManager.default.fileExists(atPath: name) else {
+        throw CoverageError.unknownProfile(name, known: ClassificationProfile.builtIn.map(\.name))
+    }
+    guard let data = FileManager.default.contents(atPath: name) else {
+        throw CoverageError.invalidProfile(name, reason: "the file cannot be read")
+    }
+    return try ClassificationProfile(json: data, source: name)
+}
+
+/// The current calendar year (UTC), the default of `--as-of`.
+func currentYear() -> Int {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+    return calendar.component(.year, from: Date())
+}
+
+/// Runs a command body, printing coverage, storage and model errors as `error: …` with exit code 1.
+func reportingAnalysisErrors(_ body: () throws -> Void) throws {
+    try reportingErrors {
+        do {
+            try body()
+        } catch let error as CoverageError {
+            Terminal.error(error.description)
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Loads the analysis from the portal database.
+func loadAnalysis(_ database: DatabaseOptions, _ propagation: PropagationOptions) throws -> CoverageAnalysis {
+    let portal = try database.open(readOnly: true)
+    let source = PortalCoverageSource(portal: portal)
+    let analysis = try CoverageAnalysis(source: source, settings: try propagation.settings())
+    if source.skipped.value > 0 {
+        Terminal.note("note: \(source.skipped.value) features without a usable point or kind/status were left out")
+    }
+    return analysis
+}
+
+/// `qamtu coverage list` (the default): every settlement's connectivity as GeoJSON, GeoJSONSeq or CSV.
+struct CoverageListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Settlements as GeoJSON Points with class, best_fixed, best_mobile, satellite, covering sites and reason.")
+
+    @Option(help: ArgumentHelp("The year (default: this year).", valueName: "year"))
+    var asOf: Int?
+
+    @Option(help: ArgumentHelp("Only settlements of this district (name in any script, or id).", valueName: "name"))
+    var district: String?
+
+    @Option(name: .customLong("class"), help: ArgumentHelp("Only settlements of this class.", valueName: "class"))
+    var coverageClass: CoverageClass?
+
+    @Option(help: "Output format.")
+    var format: CoverageOutputFormat = .geojson
+
+    @Option(help: ArgumentHelp("Decimals of coordinates (0–15).", valueName: "n"))
+    var precision = 6
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
+    var output = "-"
+
+    @Option(help: ArgumentHelp("actual (only what exists) or planned (also what is planned for the year or earlier).",
+                               valueName: "scenario"))
+    var scenario: Scenario = .actual
+
+    @Option(help: profileHelp)
+    var profile = ClassificationProfile.standard.name
+
+    @OptionGroup var propagation: PropagationOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15, got \(precision)") }
+        if let asOf, !(1900...2100).contains(asOf) { throw ValidationError("--as-of must be a year between 1900 and 2100, got \(asOf)") }
+    }
+
+    func run() throws {
+        try reportingAnalysisErrors {
+            let profile = try loadProfile(self.profile)
+            let loaded = try loadAnalysis(database, propagation)
+            let districtID = try district.map { try loaded.resolveDistrict($0).id }
+            var result = loaded.run(asOf: asOf ?? currentYear(), scenario: scenario, profile: profile, districtID: districtID)
+            if let coverageClass { result = result.filtered(to: coverageClass) }
+            let sink = try OutputSink(path: output)
+            let count = try CoverageWriter(format: format, precision: precision).write(result, to: sink)
+            if output != "-" {
+                Terminal.note("wrote \(grouped(count)) settlements to \(output) (as of \(result.asOfYear), \(result.scenario.rawValue), profile \(profile.name))")
+            }
+        }
+    }
+}
+
+/// `qamtu coverage diff YEAR1 YEAR2`: settlements whose class changes, and why.
+struct CoverageDiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "The settlements whose class changes between two years, and why.",
+        discussion: """
+            The scenario defaults to planned here: in the actual scenario only commissioning dates and
+            fibre connection years differ between years.
+            """)
+
+    @Argument(help: ArgumentHelp("The first year.", valueName: "year1"))
+    var fromYear: Int
+
+    @Argument(help: ArgumentHelp("The second year.", valueName: "year2"))
+    var toYear: Int
+
+    @Option(help: ArgumentHelp("actual or planned (default: planned).", valueName: "scenario"))
+    var scenario: Scenario = .planned
+
+    @Option(help: profileHelp)
+    var profile = ClassificationProfile.standard.name
+
+    @Option(help: ArgumentHelp("Only settlements of this district (name in any script, or id).", valueName: "name"))
+    var district: String?
+
+    @Option(help: "Output format.")
+    var format: CoverageOutputFormat = .geojson
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
+    var output = "-"
+
+    @OptionGroup var propagation: PropagationOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        for year in [fromYear, toYear] where !(1900...2100).contains(year) {
+            throw ValidationError("years must lie between 1900 and 2100, got \(year)")
+        }
+    }
+
+    func run() throws {
+        try reportingAnalysisErrors {
+            let chosen = try loadProfile(profile)
+            let loaded = try loadAnalysis(database, propagation)
+            let districtID = try district.map { try loaded.resolveDistrict($0).id }
+            let diff = loaded.diff(from: fromYear, to: toYear, scenario: scenario, profile: chosen, districtID: districtID)
+            let sink = try OutputSink(path: output)
+            let count = try CoverageWriter(format: format).write(diff, to: sink)
+            if output != "-" { Terminal.note("wrote \(grouped(count)) changed settlements to \(output)") }
+        }
+    }
+}
+
+/// Reads the coverage layers from the portal database. All SQL stays in GeoStorage; this adapter
+/// only converts its rows to the Coverage module's input types.
+final class PortalCoverageSource: CoverageDataSource {
+    let portal: PortalDatabase
+    /// Features that could not be used (no point, unknown kind or status).
+    let skipped = Counter()
+
+    final class Counter { var value = 0 }
+
+    init(portal: PortalDatabase) { self.portal = portal }
+
+    func loadSettlements() throws -> [CoverageSettlement] {
+        try portal.features(ExportQuery(layer: .settlements)).compactMap { record in
+            do { return try CoverageSettlement(record: record) } catch { skipped.value += 1; return nil }
+        }
+    }
+
+    func loadSites() throws -> [CoverageSite] {
+        let parts = (0..<2).map { _ in SiteBatch() }
+        let expected = try portal.layerCounts().first { $0.layer == LayerSchema.sites.name }?.count ?? 0
+        for batch in parts { batch.sites.reserveCapacity(expected / parts.count + 64) }
+        try portal.scanSiteAttributes(partitions: parts.count) { part, row in
+            let batch = parts[part]
+            guard let position = row.position, position.isValid, let kind = SiteKind(rawValue: row.kind),
+                  let status = SiteStatus(rawValue: row.status) else {
+                batch.skipped += 1
+                return
+            }
+            batch.sites.append(CoverageSite(
+                id: row.id, kind: kind, operatorName: row.operatorName,
+                technologies: row.technologies.map(batch.technologies) ?? (kind == .fibreNode ? .fibre : []),
+                position: position, bandMegahertz: row.bandMegahertz, antennaHeightMeters: row.heightMeters,
+                eirpDBm: row.eirpDBm, explicitRangeMeters: row.rangeMeters, status: status, plannedYear: row.plannedYear,
+                commissionedYear: CoverageSite.year(inDate: row.commissioned)))
+        }
+        skipped.value += parts.map(\.skipped).reduce(0, +)
+        // Move the first batch out (no copy), then append the others.
+        var sites: [CoverageSite] = []
+        swap(&sites, &parts[0].sites)
+        for batch in parts.dropFirst() { sites.append(contentsOf: batch.sites) }
+        return sites
+    }
+
+    /// The sites of one partition, appended by one thread only.
+    final class SiteBatch: @unchecked Sendable {
+        var sites: [CoverageSite] = []
+        var skipped = 0
+        private var parsed: [String: TechnologySet] = [:]
+
+        /// The parsed `technologies` text (the few distinct values are parsed once per batch).
+        func technologies(_ text: String) -> TechnologySet {
+            if let known = parsed[text] { return known }
+            let set = TechnologySet(parsing: text)
+            parsed[text] = set
+            return set
+        }
+    }
+
+    func loadInstitutions() throws -> [CoverageInstitution] {
+        try portal.features(ExportQuery(layer: .institutions)).map(CoverageInstitution.init(record:))
+    }
+
+    func loadCommitments() throws -> [CoverageCommitment] {
+        try portal.features(ExportQuery(layer: .commitments)).map(CoverageCommitment.init(record:))
+    }
+
+    func loadDistricts() throws -> [CoverageDistrict] {
+        try portal.features(ExportQuery(layer: .districts)).map(CoverageDistrict.init(record:))
+    }
+}
+
+extension Scenario: ExpressibleByArgument {}
+extension CoverageClass: ExpressibleByArgument {}
+extension CoverageOutputFormat: ExpressibleByArgument {}
+

@@ -1,0 +1,71 @@
+import Coverage
+import Geodesy
+import Testing
+
+@Suite("Coverage engine against brute force")
+struct CoverageEngineTests {
+    /// Random settlements and sites; every settlement's best technology, covering sites, fibre node
+    /// and nearest site must equal an all-pairs computation with the exact ellipsoidal distance.
+    @Test(arguments: [
+        (Region.zhambyl, UInt64(1), 1.0),
+        (Region.antimeridian, UInt64(2), 1.0),
+        (Region.highLatitude, UInt64(3), 0.5),
+    ])
+    func matchesAllPairs(region: Region, seed: UInt64, rangeScale: Double) throws {
+        var rng = SplitMix64(seed: seed)
+        let sites = randomSites(700, in: region, rng: &rng, rangeScale: rangeScale)
+        let settlements = (0..<500).map { i in CoverageSettlement(id: "p\(i)", position: region.point(&rng)) }
+        for scenario in Scenario.allCases {
+            let engine = CoverageEngine(sites: sites, asOfYear: 2025, scenario: scenario)
+            let results = engine.evaluate(settlements, satelliteCounts: [:], profile: .standard)
+            #expect(results.count == settlements.count)
+            var coveredCount = 0
+            for (i, result) in results.enumerated() {
+                let expected = BruteForce(settlement: settlements[i].position, engine: engine)
+                #expect(result.settlement == i)
+                #expect(result.bestMobile == expected.bestMobile, "\(region) \(scenario) settlement \(i): \(expected)")
+                #expect(Set(result.coveringSites) == expected.covering, "\(region) \(scenario) settlement \(i)")
+                if case .fibreNode(let site, _)? = result.fixed {
+                    #expect(site == expected.fibreNode)
+                } else {
+                    #expect(expected.fibreNode == nil, "\(region) \(scenario) settlement \(i): \(expected)")
+                }
+                #expect(result.nearestSite == expected.nearest, "\(region) \(scenario) settlement \(i)")
+                #expect(result.nearestSiteMeters == expected.nearestMeters)
+                if result.bestMobile != nil { coveredCount += 1 }
+            }
+            // The data must exercise both outcomes.
+            #expect(coveredCount > 0 && coveredCount < settlements.count, "\(region) \(scenario): \(coveredCount) covered")
+        }
+    }
+
+    /// Settlements placed exactly at, just inside and just outside a site's range.
+    @Test(arguments: [Region.zhambyl, Region.antimeridian, Region.highLatitude])
+    func distanceExactlyAtTheRangeCounts(region: Region) {
+        var rng = SplitMix64(seed: 99)
+        var sites: [CoverageSite] = []
+        var settlements: [CoverageSettlement] = []
+        var expected: [Bool] = []
+        for i in 0..<120 {
+            let center = region.point(&rng)
+            let target = Geodesic.destination(from: center, azimuthDegrees: Double.random(in: -180...180, using: &rng),
+                                              distanceMeters: Double.random(in: 500...30_000, using: &rng))
+            let exact = Geodesic.distanceMeters(center, target)
+            // Three sites per settlement would interfere; one site and one settlement per case, far apart in index only.
+            let (range, covered): (Double, Bool) = switch i % 3 {
+            case 0: (exact, true)
+            case 1: (exact.nextUp, true)
+            default: (exact.nextDown, false)
+            }
+            sites.append(CoverageSite(id: "s\(i)", technologies: [.g4], position: center, explicitRangeMeters: range))
+            settlements.append(CoverageSettlement(id: "p\(i)", position: target))
+            expected.append(covered)
+        }
+        // Evaluate each pair alone so that neighbouring cases cannot cover each other.
+        for i in 0..<sites.count {
+            let engine = CoverageEngine(sites: [sites[i]], asOfYear: 2025, scenario: .actual)
+            let result = engine.evaluate(settlements[i], index: 0, satelliteInstitutions: 0, profile: .standard)
+            #expect((result.bestMobile == .g4) == expected[i], "\(region) case \(i)")
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Coverage
+import Foundation
+import GeoModel
+import GeoStorage
+import QamtuTestSupport
+import Testing
+@testable import QamtuCommands
+
+/// The coverage, report and nearest commands on a portal database built from GeoData/.
+@Suite("Coverage commands")
+struct CoverageCommandTests {
+    /// A fresh portal with the demo layers (districts first, so settlements get their district).
+    static func demoPortal(in folder: TemporaryFolder) throws -> String {
+        let path = folder.path("demo.sqlite")
+        let portal = try PortalDatabase.create(at: path)
+        let files: [(LayerSchema, String)] = [(.districts, "districts.geojson"), (.settlements, "settlements.geojson"),
+                                              (.sites, "sites.geojson"), (.institutions, "institutions.geojson"),
+                                              (.commitments, "commitments.csv")]
+        for (layer, file) in files {
+            let input = SharedData.repository.appendingPathComponent("GeoData/\(file)").path
+            let source = try InputFormat.detect(path: input).openSource(path: input, layer: layer)
+            _ = try portal.importFeatures(from: source, into: layer, fileName: file)
+        }
+        try portal.checkpoint()
+        return path
+    }
+
+    static let demoAvailable = FileManager.default.fileExists(
+        atPath: SharedData.repository.appendingPathComponent("GeoData/sites.geojson").path)
+
+    func run(_ arguments: [String]) throws {
+        var command = try Qamtu.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    @Test(.enabled(if: demoAvailable)) func reportFromTheDatabaseReproducesTheArticleFigures() throws {
+        let folder = try TemporaryFolder()
+        let db = try Self.demoPortal(in: folder)
+        try run(["report", "--as-of", "2026", "--format", "json", "-o", folder.path("report.json"), "--db", db])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(folder.read("report.json").utf8)) as? [String: Any])
+        let texts = (json["commitments"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+        #expect(texts.contains("Kar-Tel, 4G, Accessible Internet: 31 of 61 settlements"))
+        #expect(texts.contains("Mobile Telecom-Service, 4G, Accessible Internet: 18 of 68 settlements"))
+        let total = try #require(json["total"] as? [String: Any])
+        #expect(total["satellite_schools"] as? Int == 53)
+        #expect(total["settlements"] as? Int == 372)
+        #expect((json["districts"] as? [Any])?.count == 11)
+    }
+
+    /// The command reads sites through GeoStorage's parallel column scan; the library reads the same
+    /// layers as records. Both must give byte-identical output.
+    @Test(.enabled(if: demoAvailable)) func storageAdapterEqualsTheRecordPath() throws {
+        let folder = try TemporaryFolder()
+        let db = try Self.demoPortal(in: folder)
+        try run(["coverage", "--as-of", "2025", "--scenario", "planned", "--format", "csv", "-o", folder.path("cli.csv"), "--db", db])
+        let portal = try PortalDatabase.open(at: db, readOnly: true)
+        let data = InMemoryCoverageData(
+            settlements: try portal.features(ExportQuery(layer: .settlements)).map { try CoverageSettlement(record: $0) },
+            sites: try portal.features(ExportQuery(layer: .sites)).map { try CoverageSite(record: $0) },
+            institutions: try portal.features(ExportQuery(layer: .institutions)).map(CoverageInstitution.init(record:)),
+            commitments: try portal.features(ExportQuery(layer: .commitments)).map(CoverageCommitment.init(record:)),
+            districts: try portal.features(ExportQuery(layer: .districts)).map(CoverageDistrict.init(record:)))
+        let result = try CoverageAnalysis(source: data).run(asOf: 2025, scenario: .planned, profile: .standard)
+        try CoverageWriter(format: .csv).write(result, to: OutputSink(path: folder.path("library.csv")))
+        #expect(try folder.read("cli.csv") == folder.read("library.csv"))
+        #expect(try folder.read("cli.csv").split(separator: "\n").count == 373)
+    }
+
+    @Test(.enabled(if: demoAvailable)) func districtFilterAndClassFilter() throws {
+        let folder = try TemporaryFolder()
+        let db = try Self.demoPortal(in: folder)
+        try run(["coverage", "--district", "Мойынқұм ауданы", "--class", "unserved", "-o", folder.path("u.geojson"), "--db", db])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(folder.read("u.geojson").utf8)) as? [String: Any])
+        let features = try #require(json["features"] as? [[String: Any]])
+        #expect(!features.isEmpty)
+        for feature in features {
+            let properties = try #require(feature["properties"] as? [String: Any])
+            #expect(properties["district"] as? String == "moiynkum")
+            #expect(properties["class"] as? String == "unserved")
+            #expect((properties["reason"] as? String)?.isEmpty == false)
+        }
+        #expect(throws: ExitCode.failure) {
+            try run(["coverage", "--district", "Nowhere at all", "-o", folder.path("x.geojson"), "--db", db])
+        }
+    }
+
+    @Test(.enabled(if: demoAvailable)) func nearestCommandEqualsTheLibrary() throws {
+        let folder = try TemporaryFolder()
+        let db = try Self.demoPortal(in: folder)
+        try run(["nearest", "settlements", "--to", "sites", "--k", "3", "--format", "csv", "-o", folder.path("n.csv"), "--db", db])
+        let portal = try PortalDatabase.open(at: db, readOnly: true)
+        func points(_ layer: LayerSchema) throws -> [PointFeature] {
+            try portal.features(ExportQuery(layer: layer)).map { record in
+                guard case .point(let p)? = record.geometry else { throw CoverageError.invalidRecord(layer: layer.name, id: record.id, reason: "no point") }
+                return PointFeature(id: record.id, name: record.values[1].text, position: p)
+            }
+        }
+        let sources = try points(.settlements), targets = try points(.sites)
+        let neighbours = NearestNeighbours(targets: targets).join(sources, k: 3)
+        try NearestWriter(format: .csv).write(sources: sources, targets: targets, neighbours: neighbours, fromLayer: "settlements",
+                                              toLayer: "sites", k: 3, to: OutputSink(path: folder.path("library.csv")))
+        #expect(try folder.read("n.csv") == folder.read("library.csv"))
+        #expect(try folder.read("n.csv").split(separator: "\n").count == 1 + 372 * 3)
+    }
+
+    @Test func coverageRunsTheListSubcommandByDefault() throws {
+        let command = try Qamtu.parseAsRoot(["coverage", "--class", "unserved", "--as-of", "2025", "--scenario", "planned"])
+        let list = try #require(command as? CoverageListCommand)
+        #expect(list.coverageClass == .unserved && list.asOf == 2025 && list.scenario == .planned)
+        let diff = try #require(try Qamtu.parseAsRoot(["coverage", "diff", "2024", "2026"]) as? CoverageDiffCommand)
+        #expect(diff.fromYear == 2024 && diff.toYear == 2026 && diff.scenario == .planned)
+    }
+
+    @Test(arguments: [
+        (["coverage", "--threshold", "4G=abc"], "--threshold expects TECH=NUMBER with TECH one of 2G, 3G, 4G, 5G, got '4G=abc'"),
+        (["coverage", "--receiver-height", "20"], "receiver height: 20.0 m is outside the models' 1–10 m"),
+        (["coverage", "--as-of", "1800"], "--as-of must be a year between 1900 and 2100, got 1800"),
+        (["coverage", "diff", "2024", "3000"], "years must lie between 1900 and 2100, got 3000"),
+        (["report", "--as-of", "1800"], "--as-of must be a year between 1900 and 2100, got 1800"),
+        (["nearest", "roads", "--to", "sites"], "nearest works on point layers (settlements, sites, institutions), not roads"),
+        (["nearest", "sites", "--to", "sites", "--k", "0"], "--k must be between 1 and 1000, got 0"),
+    ])
+    func rejectsBadArguments(arguments: [String], message: String) {
+        do {
+            _ = try Qamtu.parseAsRoot(arguments)
+            Issue.record("parsed \(arguments)")
+        } catch {
+            #expect(Qamtu.message(for: error) == message)
+            #expect(Qamtu.exitCode(for: error) == .validationFailure)
+        }
+    }
+}
