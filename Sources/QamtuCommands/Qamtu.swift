@@ -15,7 +15,7 @@ public struct Qamtu: ParsableCommand {
               qamtu export settlements --bbox 70.9,42.7,71.6,43.1 -o taraz.geojson
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, ImportCommand.self, ExportCommand.self, FindCommand.self, InfoCommand.self]
+        subcommands: [InitCommand.self, ImportCommand.self, ExportCommand.self, FindCommand.self, InfoCommand.self, CoverageCommand.self, ReportCommand.self, NearestCommand.self, RoadCommand.self]
     )
 
     public init() {}
