@@ -9,6 +9,10 @@ import Darwin
 public final class OutputSink {
     private let file: UnsafeMutablePointer<FILE>
     private let finalPath: String?
+    /// How the destination is named in messages.
+    private let displayName: String
+    /// Close the stream on `finish` (files and devices opened here; never standard output).
+    private let closesOnFinish: Bool
     private let temporaryPath: String?
     private var finished = false
     /// Bytes written so far.
@@ -24,6 +28,20 @@ public final class OutputSink {
             file = f
             finalPath = nil
             temporaryPath = nil
+            displayName = "standard output"
+            closesOnFinish = false
+        } else if Self.isSpecialFile(path) {
+            // A device or pipe (/dev/null, a FIFO): write to it directly; renaming a file over it
+            // would replace the device.
+            guard let f = fopen(path, "wb") else {
+                let reason = String(cString: strerror(errno))
+                throw .unreadable(file: path, line: nil, message: "cannot open for writing: \(reason)")
+            }
+            file = f
+            finalPath = nil
+            temporaryPath = nil
+            displayName = path
+            closesOnFinish = true
         } else {
             let temporary = path + ".partial"
             guard let f = fopen(temporary, "wb") else {
@@ -33,13 +51,25 @@ public final class OutputSink {
             file = f
             finalPath = path
             temporaryPath = temporary
+            displayName = path
+            closesOnFinish = false
         }
     }
 
+    /// True when `path` exists and is not a regular file (a device, pipe or socket).
+    static func isSpecialFile(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return (st.st_mode & S_IFMT) != S_IFREG
+    }
+
     deinit {
-        if !finished, let temporaryPath {
+        guard !finished else { return }
+        if let temporaryPath {
             fclose(file)
             unlink(temporaryPath)
+        } else if closesOnFinish {
+            fclose(file)
         }
     }
 
@@ -50,7 +80,7 @@ public final class OutputSink {
         let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         bytesWritten += n
         if n != bytes.count {
-            throw .unreadable(file: finalPath ?? "standard output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -59,7 +89,7 @@ public final class OutputSink {
         let written = buffer.withBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         bytesWritten += written
         if written != buffer.count {
-            throw .unreadable(file: finalPath ?? "standard output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
         }
         buffer.removeAll()
     }
@@ -69,8 +99,9 @@ public final class OutputSink {
         guard !finished else { return }
         finished = true
         if fflush(file) != 0 {
-            throw .unreadable(file: finalPath ?? "standard output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
         }
+        if closesOnFinish { fclose(file) }
         if let finalPath, let temporaryPath {
             fclose(file)
             if rename(temporaryPath, finalPath) != 0 {

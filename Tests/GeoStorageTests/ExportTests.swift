@@ -163,6 +163,17 @@ struct ExportTests {
         }
     }
 
+    /// Writing to a device must not replace it (a temporary file renamed over /dev/null would).
+    @Test func writesToDevicesInPlace() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        let sink = try OutputSink(path: "/dev/null")
+        #expect(try fixture.portal.export(ExportQuery(layer: .settlements), to: sink) == 3)
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null.partial"))
+    }
+
     @Test func aFailedExportLeavesNoFile() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("out.geojson")
