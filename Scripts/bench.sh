@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Benchmark suite: Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr on the workloads W1-W4 of
+# ../shared/bench/README.md, in one command, on the same data, runs interleaved.
+#
+# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4] [--runs N] [--out FILE] [--slow S] [--timeout S]
+#   defaults: --scale S,M  --runs 3  all workloads  --out bench-results.json (repository root)
+#   W1 runs at S, M, L; W2 at M, L; W3 at S, M; W4 at S, M, L (its goal: --scale L, the 1,000,000 sites).
+#   Example (the issue's W4 measurement): Scripts/bench.sh --scale L --only W4
+#
+# It installs missing Debian packages (PostgreSQL 15 + PostGIS 3, spatialite-bin, gdal-bin, python3;
+# through sudo when not root), builds qamtu in release mode (QAMTU_BIN=path skips the build and uses
+# that executable), generates the data with ../shared/bench/gen_data.py into a temporary folder
+# (or reuses $BENCH_DATA when it holds the files) and checks it against MANIFEST.sha256, loads it
+# into a Qamtu database, a plain SpatiaLite database and a private PostgreSQL cluster (initialised
+# under the temporary folder, unix socket only), runs the workloads, prints a table and writes JSON.
+# The server and the temporary folder are removed on exit, also on failure, Ctrl-C or TERM.
+# Method and caveats: Scripts/bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Help, and bad arguments, before installing or building anything.
+for arg in "$@"; do
+  case "$arg" in -h|--help) exec python3 Scripts/bench/bench.py --help ;; esac
+done
+if command -v python3 >/dev/null 2>&1; then
+  python3 Scripts/bench/bench.py --check-args "$@"
+fi
+
+Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 python3 time
+if ! python3 -c 'import numpy' 2>/dev/null; then
+  echo "Installing numpy for ../shared/bench/gen_data.py" >&2
+  python3 -m pip install --quiet numpy
+fi
+if [ ! -c /dev/null ]; then
+  echo "error: /dev/null is not a character device on this machine (initdb needs it);" >&2
+  echo "  as root: rm -f /dev/null && mknod -m 666 /dev/null c 1 3" >&2
+  exit 1
+fi
+
+if [ -n "${QAMTU_BIN:-}" ]; then
+  qamtu="$QAMTU_BIN"
+  echo "Using QAMTU_BIN=$qamtu (no build)" >&2
+else
+  echo "Building qamtu (release)..." >&2
+  swift build -c release --product qamtu >&2
+  qamtu="$(swift build -c release --show-bin-path)/qamtu"
+fi
+[ -x "$qamtu" ] || { echo "error: no qamtu executable at $qamtu" >&2; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/qamtu-bench.XXXXXX")"
+chmod 755 "$work"   # the postgres user (when run as root) needs to reach its folder inside
+bench_pid=""
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$bench_pid" ] && kill -0 "$bench_pid" 2>/dev/null; then
+    kill -TERM "$bench_pid" 2>/dev/null || true
+    wait "$bench_pid" 2>/dev/null || true
+  fi
+  # The orchestrator stops the server itself; this is the safety net.
+  if [ -f "$work/pg/data/postmaster.pid" ]; then
+    if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); else as_pg=(); fi
+    "${as_pg[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# In the background, so that a signal reaches this shell's trap at once (wait is interruptible).
+python3 Scripts/bench/bench.py --qamtu "$qamtu" --work "$work" "$@" &
+bench_pid=$!
+wait "$bench_pid"
