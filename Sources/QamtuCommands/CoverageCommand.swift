@@ -112,14 +112,35 @@ func loadAnalysis(_ database: DatabaseOptions, _ propagation: PropagationOptions
     return analysis
 }
 
+/// `--as-of`, `--scenario`, `--profile` and the propagation settings, shared by `coverage list` and `report`.
+struct AnalysisOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The year (default: this year).", valueName: "year"))
+    var asOf: Int?
+
+    @Option(help: ArgumentHelp("actual (only what exists) or planned (also what is planned for the year or earlier).",
+                               valueName: "scenario"))
+    var scenario: Scenario = .actual
+
+    @Option(help: profileHelp)
+    var profile = ClassificationProfile.standard.name
+
+    @OptionGroup var propagation: PropagationOptions
+
+    func validate() throws {
+        if let asOf, !(1900...2100).contains(asOf) { throw ValidationError("--as-of must be a year between 1900 and 2100, got \(asOf)") }
+    }
+
+    /// The year asked for, else this year.
+    var year: Int { asOf ?? currentYear() }
+}
+
 /// `qamtu coverage list` (the default): every settlement's connectivity as GeoJSON, GeoJSONSeq or CSV.
 struct CoverageListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "Settlements as GeoJSON Points with class, best_fixed, best_mobile, satellite, covering sites and reason.")
 
-    @Option(help: ArgumentHelp("The year (default: this year).", valueName: "year"))
-    var asOf: Int?
+    @OptionGroup var analysis: AnalysisOptions
 
     @Option(help: ArgumentHelp("Only settlements of this district (name in any script, or id).", valueName: "name"))
     var district: String?
@@ -136,27 +157,18 @@ struct CoverageListCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
     var output = "-"
 
-    @Option(help: ArgumentHelp("actual (only what exists) or planned (also what is planned for the year or earlier).",
-                               valueName: "scenario"))
-    var scenario: Scenario = .actual
-
-    @Option(help: profileHelp)
-    var profile = ClassificationProfile.standard.name
-
-    @OptionGroup var propagation: PropagationOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15, got \(precision)") }
-        if let asOf, !(1900...2100).contains(asOf) { throw ValidationError("--as-of must be a year between 1900 and 2100, got \(asOf)") }
     }
 
     func run() throws {
         try reportingAnalysisErrors {
-            let profile = try loadProfile(self.profile)
-            let loaded = try loadAnalysis(database, propagation)
+            let profile = try loadProfile(analysis.profile)
+            let loaded = try loadAnalysis(database, analysis.propagation)
             let districtID = try district.map { try loaded.resolveDistrict($0).id }
-            var result = loaded.run(asOf: asOf ?? currentYear(), scenario: scenario, profile: profile, districtID: districtID)
+            var result = loaded.run(asOf: analysis.year, scenario: analysis.scenario, profile: profile, districtID: districtID)
             if let coverageClass { result = result.filtered(to: coverageClass) }
             let sink = try OutputSink(path: output)
             let count = try CoverageWriter(format: format, precision: precision).write(result, to: sink)

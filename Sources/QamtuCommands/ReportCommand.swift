@@ -17,8 +17,7 @@ struct ReportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
-    @Option(help: ArgumentHelp("The year (default: this year).", valueName: "year"))
-    var asOf: Int?
+    @OptionGroup var analysis: AnalysisOptions
 
     @Option(help: "Output format.")
     var format: Format = .text
@@ -26,25 +25,13 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
     var output = "-"
 
-    @Option(help: ArgumentHelp("actual (only what exists) or planned (also what is planned for the year or earlier).",
-                               valueName: "scenario"))
-    var scenario: Scenario = .actual
-
-    @Option(help: profileHelp)
-    var profile = ClassificationProfile.standard.name
-
-    @OptionGroup var propagation: PropagationOptions
     @OptionGroup var database: DatabaseOptions
-
-    func validate() throws {
-        if let asOf, !(1900...2100).contains(asOf) { throw ValidationError("--as-of must be a year between 1900 and 2100, got \(asOf)") }
-    }
 
     func run() throws {
         try reportingAnalysisErrors {
-            let profile = try loadProfile(self.profile)
-            let loaded = try loadAnalysis(database, propagation)
-            let report = loaded.report(asOf: asOf ?? currentYear(), scenario: scenario, profile: profile)
+            let profile = try loadProfile(analysis.profile)
+            let loaded = try loadAnalysis(database, analysis.propagation)
+            let report = loaded.report(asOf: analysis.year, scenario: analysis.scenario, profile: profile)
             let text = switch format {
             case .text: report.text()
             case .json: report.json()

@@ -107,7 +107,7 @@ struct CoverageCommandTests {
     @Test func coverageRunsTheListSubcommandByDefault() throws {
         let command = try Qamtu.parseAsRoot(["coverage", "--class", "unserved", "--as-of", "2025", "--scenario", "planned"])
         let list = try #require(command as? CoverageListCommand)
-        #expect(list.coverageClass == .unserved && list.asOf == 2025 && list.scenario == .planned)
+        #expect(list.coverageClass == .unserved && list.analysis.asOf == 2025 && list.analysis.scenario == .planned)
         let diff = try #require(try Qamtu.parseAsRoot(["coverage", "diff", "2024", "2026"]) as? CoverageDiffCommand)
         #expect(diff.fromYear == 2024 && diff.toYear == 2026 && diff.scenario == .planned)
     }
