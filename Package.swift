@@ -51,10 +51,10 @@ let package = Package(
         // Shared helpers of the test targets (temporary folders, shared data paths, subprocesses).
         .target(name: "QamtuTestSupport", path: "Tests/QamtuTestSupport"),
         .testTarget(name: "GeoModelTests", dependencies: ["GeoModel", "QamtuTestSupport"]),
-        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"]),
+        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
-        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy"]),
-        .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy"], exclude: ["make_reference.py"]),
+        .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
+        .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy", "QamtuTestSupport"], exclude: ["make_reference.py"]),
         .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 @testable import Corridor
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 @Suite("Covered and uncovered stretches of a road")
 struct CoverageTests {
@@ -75,7 +76,7 @@ struct CoverageTests {
     @Test(arguments: ["bent", "mirrored", "antimeridian"])
     func stretchesAgreeWithSampledDistances(name: String) throws {
         let road = try referenceRoad(name)
-        var generator = SeededGenerator(seed: 3)
+        var generator = SplitMix64(seed: 3)
         let sites = (0..<12).map { i in
             let base = road.point(atChainageMeters: Double.random(in: 0...road.lengthMeters, using: &generator))
             return CorridorSite(

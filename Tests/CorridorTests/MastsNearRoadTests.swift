@@ -1,6 +1,7 @@
 @testable import Corridor
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 @Suite("Sites near a road")
 struct MastsNearRoadTests {
@@ -8,7 +9,7 @@ struct MastsNearRoadTests {
     static func candidates(around road: CorridorRoad, count: Int, seed: UInt64, spreadDegrees: Double)
         -> [CorridorCandidate<Int>]
     {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { i in
             let base = road.point(atChainageMeters: Double.random(in: 0...road.lengthMeters, using: &generator))
             let position = p(

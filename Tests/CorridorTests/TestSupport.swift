@@ -1,6 +1,7 @@
 @testable import Corridor
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 /// Shorthand for a point, longitude first (degrees, EPSG:4326).
 func p(_ longitude: Double, _ latitude: Double) -> GeoPoint {
@@ -18,19 +19,6 @@ func referenceRoad(_ name: String) throws -> CorridorRoad {
 func straightRoad(from start: GeoPoint = p(70.0, 43.0), azimuth: Double = 75, lengthMeters: Double) throws -> CorridorRoad {
     let end = Geodesic.destination(from: start, azimuthDegrees: azimuth, distanceMeters: lengthMeters)
     return try CorridorRoad(parts: [[start, end]])
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64) so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Chainages every `stepMeters` along every part, plus each part's end, with their part.

@@ -1,6 +1,7 @@
 import Coverage
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 @Suite("Coverage engine against brute force")
 struct CoverageEngineTests {

@@ -1,6 +1,7 @@
 import Coverage
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 @Suite("Exact k nearest neighbours")
 struct NearestNeighboursTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 @Suite("Bounding box around a point")
 struct GeoBoundingBoxTests {

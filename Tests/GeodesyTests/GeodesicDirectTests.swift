@@ -1,6 +1,7 @@
 import Foundation
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 /// Direct problem and `GeodesicLine`.
 @Suite("Geodesic direct problem")

@@ -1,6 +1,7 @@
 import Foundation
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 /// Inverse problem against published reference data.
 @Suite("Geodesic inverse problem")

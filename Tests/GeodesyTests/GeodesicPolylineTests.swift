@@ -1,6 +1,7 @@
 import Foundation
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 @Suite("Geodesic polyline and line referencing")
 struct GeodesicPolylineTests {

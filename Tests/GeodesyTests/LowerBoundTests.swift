@@ -1,6 +1,7 @@
 import Foundation
 import Geodesy
 import Testing
+import QamtuTestSupport
 
 /// `Geodesic.lowerBoundDistanceMeters` must never exceed the exact distance.
 @Suite("Distance lower bound")
