@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # From a fresh Debian machine with the Swift toolchain to map-ready GeoJSON:
 # installs missing system packages, builds qamtu, creates the portal database from GeoData/
-# (the illustrative Zhambyl demo dataset), writes GeoJSON of every layer to ./out and prints a summary.
+# (the illustrative Zhambyl demo dataset), writes GeoJSON of every layer, of settlements' coverage and of
+# the operators' coverage footprints to ./out and prints a summary.
 # Environment: QAMTU_DB (default qamtu.sqlite), OUT (default out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ mkdir -p "$out"
 for layer in districts settlements roads sites institutions commitments; do
   "$qamtu" export "$layer" --db "$db" -o "$out/$layer.geojson"
 done
+"$qamtu" coverage --db "$db" -o "$out/coverage.geojson"
+"$qamtu" coverage footprints --db "$db" -o "$out/footprints.geojson"
 
 echo
 "$qamtu" info --db "$db"

@@ -11,6 +11,7 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
         case ambiguousDistrict(query: String, candidates: [String])
         case invalidSetting(name: String, reason: String)
         case invalidRecord(layer: String, id: String, reason: String)
+        case unknownOperator(query: String, known: [String])
     }
 
     private let code: Code
@@ -47,6 +48,11 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
         CoverageError(.invalidRecord(layer: layer, id: id, reason: reason))
     }
 
+    /// An operator name matched no operator of the counted sites; `known` lists those operators.
+    public static func unknownOperator(_ query: String, known: [String]) -> CoverageError {
+        CoverageError(.unknownOperator(query: query, known: known))
+    }
+
     /// The message for a user: what is wrong and what would work.
     public var description: String {
         switch code {
@@ -64,6 +70,10 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
             "\(name): \(reason)"
         case .invalidRecord(let layer, let id, let reason):
             "\(layer) '\(id)': \(reason)"
+        case .unknownOperator(let query, let known):
+            known.isEmpty
+                ? "no operator matches '\(query)' (no site has an operator)"
+                : "no operator matches '\(query)'; operators of the sites: \(known.joined(separator: ", "))"
         }
     }
 }

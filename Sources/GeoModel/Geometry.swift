@@ -68,6 +68,34 @@ public enum Geometry: Sendable, Hashable {
         return box
     }
 
+    /// The geometry with its polygon rings oriented by the RFC 7946 right-hand rule (§3.1.6):
+    /// exterior rings counter-clockwise and holes clockwise, in the longitude/latitude plane.
+    /// Other geometries are returned as they are.
+    public var orientedByRightHandRule: Geometry {
+        func oriented(_ rings: [[GeoPoint]]) -> [[GeoPoint]] {
+            rings.enumerated().map { index, ring in
+                let counterClockwise = Self.signedArea(ring) > 0
+                return counterClockwise == (index == 0) ? ring : ring.reversed()
+            }
+        }
+        switch self {
+        case .polygon(let rings): return .polygon(oriented(rings))
+        case .multiPolygon(let polygons): return .multiPolygon(polygons.map(oriented))
+        default: return self
+        }
+    }
+
+    /// The signed planar area of a closed ring in square degrees (shoelace formula; positive when
+    /// counter-clockwise with longitude as x and latitude as y).
+    public static func signedArea(_ ring: [GeoPoint]) -> Double {
+        guard ring.count > 2 else { return 0 }
+        var sum = 0.0
+        for i in 0..<(ring.count - 1) {
+            sum += ring[i].longitude * ring[i + 1].latitude - ring[i + 1].longitude * ring[i].latitude
+        }
+        return sum / 2
+    }
+
     /// Promotes a single-part geometry to its multi-part counterpart (Polygon → MultiPolygon,
     /// LineString → MultiLineString, Point → MultiPoint); multi-part geometries are returned as they are.
     public var promotedToMulti: Geometry {

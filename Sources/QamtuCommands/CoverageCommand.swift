@@ -3,6 +3,7 @@ import Coverage
 import Foundation
 import GeoModel
 import GeoStorage
+import Geodesy
 
 /// `qamtu coverage`: which settlements lack broadband as of a year, with reasons.
 struct CoverageCommand: ParsableCommand {
@@ -18,8 +19,9 @@ struct CoverageCommand: ParsableCommand {
               qamtu coverage --class unserved
               qamtu coverage --as-of 2025 --scenario planned --district Байзақ --format csv -o bayzak.csv
               qamtu coverage diff 2024 2026
+              qamtu coverage footprints --operator Tele2 --technology 4G -o tele2-4g.geojson
             """,
-        subcommands: [CoverageListCommand.self, CoverageDiffCommand.self],
+        subcommands: [CoverageListCommand.self, CoverageDiffCommand.self, CoverageFootprintsCommand.self],
         defaultSubcommand: CoverageListCommand.self)
 }
 
@@ -232,6 +234,103 @@ struct CoverageDiffCommand: ParsableCommand {
     }
 }
 
+/// `qamtu coverage footprints`: the covered area per operator and technology as unioned polygons.
+struct CoverageFootprintsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "footprints",
+        abstract: "The covered area per operator and technology: unioned geodesic circles as (Multi)Polygons.",
+        discussion: """
+            Every site that counts as of the year in the scenario contributes a circle of its range for each
+            technology it carries (the same ranges as `qamtu coverage`). A circle is a polygon of --segments
+            vertices that circumscribes the geodesic circle on the WGS84 ellipsoid, so a settlement that
+            `qamtu coverage` reports covered by an operator and technology lies inside that footprint. Circles
+            that cross ±180° are cut at the meridian. The circles of each operator and technology are unioned
+            by GEOS (through SpatiaLite) and snapped to the output precision; the result is valid.
+            Examples:
+              qamtu coverage footprints -o footprints.geojson
+              qamtu coverage footprints --operator Kar-Tel --technology 4G --as-of 2026 --scenario planned
+            """)
+
+    @Option(help: ArgumentHelp("The year (default: this year).", valueName: "year"))
+    var asOf: Int?
+
+    @Option(help: ArgumentHelp("actual (only what exists) or planned (also what is planned for the year or earlier).",
+                               valueName: "scenario"))
+    var scenario: Scenario = .actual
+
+    @Option(name: .customLong("operator"), help: ArgumentHelp(
+        "Only this operator: brand (Tele2, Beeline …) or company (Kar-Tel, Mobile Telecom-Service).", valueName: "name"))
+    var operatorName: String?
+
+    @Option(help: ArgumentHelp("Only this technology: 2G, 3G, 4G or 5G.", valueName: "tech"))
+    var technology: String?
+
+    @Option(help: ArgumentHelp("Vertices per circle (\(GeodesicCircle.segmentRange.lowerBound)–\(GeodesicCircle.segmentRange.upperBound)).",
+                               valueName: "n"))
+    var segments = 64
+
+    @Option(help: "Output format.")
+    var format: FootprintWriter.Format = .geojson
+
+    @Option(help: ArgumentHelp("Decimals of coordinates (5–15); the union is snapped to this grid.", valueName: "n"))
+    var precision = 6
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
+    var output = "-"
+
+    @OptionGroup var propagation: PropagationOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if let asOf, !(1900...2100).contains(asOf) { throw ValidationError("--as-of must be a year between 1900 and 2100, got \(asOf)") }
+        guard GeodesicCircle.segmentRange.contains(segments) else {
+            throw ValidationError("--segments must be between \(GeodesicCircle.segmentRange.lowerBound) and \(GeodesicCircle.segmentRange.upperBound), got \(segments)")
+        }
+        // Fewer than 5 decimals (≈ 1 m) would move vertices by more than the circles' half-metre margin.
+        guard (5...15).contains(precision) else { throw ValidationError("--precision must be between 5 and 15, got \(precision)") }
+        if let technology, MobileTechnology(label: technology) == nil {
+            throw ValidationError("--technology must be 2G, 3G, 4G or 5G, got '\(technology)'")
+        }
+    }
+
+    func run() throws {
+        try reportingAnalysisErrors { try writeFootprints() }
+    }
+
+    private func writeFootprints() throws {
+        let year = asOf ?? currentYear()
+        let loaded = try loadAnalysis(database, propagation)
+        let engine = loaded.engine(asOf: year, scenario: scenario)
+        var operators: [String]?
+        if let operatorName { operators = try engine.operators(matching: operatorName) }
+        let groups = engine.footprintGroups(operators: operators, technology: technology.flatMap(MobileTechnology.init(label:)),
+                                            segments: segments)
+        let total = groups.reduce(0) { $0 + $1.siteCount }
+        let labels = groups.map { "\($0.label) (\(grouped($0.siteCount)) sites)" }
+        var progress: (@Sendable (Int) -> Void)?
+        if total >= 5_000 {
+            progress = { @Sendable (index: Int) -> Void in Terminal.note("unioned \(labels[index])") }
+        }
+        let merged = try PolygonUnion.unions(of: groups.map(\.polygons), gridDegrees: pow(10, -Double(precision)),
+                                             progress: progress)
+        var footprints: [CoverageFootprint] = []
+        for (group, union) in zip(groups, merged) {
+            guard let geometry = union.geometry else { continue }
+            var kept = group
+            kept.polygons = []
+            footprints.append(CoverageFootprint(group: kept, geometry: geometry.promotedToMulti,
+                                                areaSquareMeters: union.areaSquareMeters))
+        }
+        let sink = try OutputSink(path: output)
+        let count = try FootprintWriter(format: format, precision: precision)
+            .write(footprints, asOfYear: year, scenario: scenario, segments: segments, to: sink)
+        if output != "-" {
+            Terminal.note("wrote \(count) footprint\(count == 1 ? "" : "s") to \(output) (as of \(year), \(scenario.rawValue))")
+        }
+        if count == 0 { Terminal.note("note: no site counts as of \(year) in the \(scenario.rawValue) scenario for this selection") }
+    }
+}
+
 /// Reads the coverage layers from the portal database. All SQL stays in GeoStorage; this adapter
 /// only converts its rows to the Coverage module's input types.
 final class PortalCoverageSource: CoverageDataSource {
@@ -306,4 +405,5 @@ final class PortalCoverageSource: CoverageDataSource {
 extension Scenario: ExpressibleByArgument {}
 extension CoverageClass: ExpressibleByArgument {}
 extension CoverageOutputFormat: ExpressibleByArgument {}
+extension FootprintWriter.Format: ExpressibleByArgument {}
 

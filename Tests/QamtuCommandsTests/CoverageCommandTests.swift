@@ -130,4 +130,75 @@ struct CoverageCommandTests {
             #expect(Qamtu.exitCode(for: error) == .validationFailure)
         }
     }
+
+    /// Planar point-in-polygon (lon as x, lat as y) for a GeoJSON MultiPolygon's coordinates.
+    static func multiPolygon(_ coordinates: [[[[Double]]]], contains point: [Double]) -> Bool {
+        coordinates.contains { polygon in
+            var inside = false
+            for ring in polygon {
+                for i in 0..<(ring.count - 1) {
+                    let a = ring[i], b = ring[i + 1]
+                    if (a[1] > point[1]) != (b[1] > point[1]) {
+                        let x = a[0] + (point[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+                        if point[0] < x { inside.toggle() }
+                    }
+                }
+            }
+            return inside
+        }
+    }
+
+    /// `coverage footprints` on the demo data: one valid MultiPolygon per operator and technology
+    /// (GDAL's SQLite dialect checks ST_IsValid), containing every settlement that `coverage`
+    /// reports covered by that operator and technology.
+    @Test(.enabled(if: demoAvailable)) func footprintsAreValidAndContainCoveredSettlements() throws {
+        let folder = try TemporaryFolder()
+        let db = try Self.demoPortal(in: folder)
+        for scenario in ["actual", "planned"] {
+            try run(["coverage", "footprints", "--as-of", "2026", "--scenario", scenario, "-o", folder.path("fp.geojson"), "--db", db])
+            try run(["coverage", "--as-of", "2026", "--scenario", scenario, "-o", folder.path("cov.geojson"), "--db", db])
+            let footprints = try #require(try JSONSerialization.jsonObject(with: Data(folder.read("fp.geojson").utf8)) as? [String: Any])
+            let meta = try #require(footprints["qamtu"] as? [String: Any])
+            #expect(meta["scenario"] as? String == scenario && meta["as_of"] as? Int == 2026)
+            var shapes: [String: [[[[Double]]]]] = [:]
+            for feature in footprints["features"] as? [[String: Any]] ?? [] {
+                let geometry = try #require(feature["geometry"] as? [String: Any])
+                #expect(geometry["type"] as? String == "MultiPolygon")
+                let properties = try #require(feature["properties"] as? [String: Any])
+                let label = "\(properties["operator"] as? String ?? "no operator") \(properties["technology"] as? String ?? "")"
+                #expect(feature["id"] as? String == label)
+                #expect((properties["area_km2"] as? Double ?? 0) > 0 && (properties["sites"] as? Int ?? 0) > 0)
+                shapes[label] = try #require(geometry["coordinates"] as? [[[[Double]]]])
+            }
+            #expect(shapes.keys.contains("Tele2 4G") && shapes.keys.contains("Beeline 2G"))
+            let coverage = try #require(try JSONSerialization.jsonObject(with: Data(folder.read("cov.geojson").utf8)) as? [String: Any])
+            var checked = 0
+            for feature in coverage["features"] as? [[String: Any]] ?? [] {
+                let properties = try #require(feature["properties"] as? [String: Any])
+                guard let technology = properties["best_mobile"] as? String,
+                      let operators = properties["covering_operators"] as? String else { continue }
+                let point = try #require((feature["geometry"] as? [String: Any])?["coordinates"] as? [Double])
+                for name in operators.split(separator: ";") {
+                    let shape = try #require(shapes["\(name) \(technology)"], "no footprint \(name) \(technology)")
+                    #expect(Self.multiPolygon(shape, contains: point), "\(feature["id"] ?? "") outside \(name) \(technology)")
+                    checked += 1
+                }
+            }
+            #expect(checked > 500, "\(scenario): \(checked) covered settlement-operator pairs")
+            if let ogrinfo = which("ogrinfo") {
+                let check = try QamtuTestSupport.run(ogrinfo, ["-ro", "-q", "-dialect", "SQLite", "-sql",
+                    "SELECT count(*) AS features, sum(ST_IsValid(geometry)) AS valid FROM footprints", folder.path("fp.geojson")])
+                #expect(check.status == 0, "\(check.stderr)")
+                #expect(check.stdout.contains("features (Integer) = \(shapes.count)") && check.stdout.contains("valid (Integer) = \(shapes.count)"),
+                        "\(check.stdout)")
+            }
+        }
+        // Filters: a company name selects its brand.
+        try run(["coverage", "footprints", "--operator", "Kar-Tel", "--technology", "4g", "-o", folder.path("one.geojson"), "--db", db])
+        let one = try #require(try JSONSerialization.jsonObject(with: Data(folder.read("one.geojson").utf8)) as? [String: Any])
+        #expect((one["features"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["Beeline 4G"])
+        let unknown = try qamtu(["coverage", "footprints", "--operator", "Vodafone", "--db", db], in: folder)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "error: no operator matches 'Vodafone'; operators of the sites: Altel, Beeline, Kcell, Tele2\n")
+    }
 }
