@@ -125,7 +125,11 @@ public struct CoverageResult: Sendable {
         self.profile = profile
         self.settlements = settlements
         self.entries = entries
+        ruleSummaries = profile.rules.map(\.summary)
     }
+
+    /// The summary of each profile rule, computed once.
+    let ruleSummaries: [String]
 
     /// The year evaluated.
     public var asOfYear: Int { engine.asOfYear }
@@ -157,7 +161,7 @@ public struct CoverageResult: Sendable {
 
     /// The rule that gave the entry's class, in words (`served = fibre or 4G/5G`).
     public func ruleSummary(_ entry: SettlementCoverage) -> String {
-        if let i = entry.ruleIndex, i < profile.rules.count { return profile.rules[i].summary }
+        if let i = entry.ruleIndex, i < ruleSummaries.count { return ruleSummaries[i] }
         return "otherwise \(profile.otherwise.rawValue)"
     }
 
@@ -172,60 +176,125 @@ public struct CoverageResult: Sendable {
 
     /// ``reason(_:)`` with the covering operators already known.
     func reason(_ entry: SettlementCoverage, operators: [String]) -> String {
-        var parts: [String] = []
+        var out = JSONBuffer(capacity: 512)
+        reason(entry, operators: operators, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Appends ``reason(_:)``'s text (UTF-8, unescaped) to `out`; the writers escape it.
+    func reason(_ entry: SettlementCoverage, operators: [String], into out: inout JSONBuffer) {
+        out.raw(entry.coverageClass.rawValue)
+        out.raw(" by profile ")
+        out.raw(profile.name)
+        out.raw(" (")
+        if let i = entry.ruleIndex, i < ruleSummaries.count { out.raw(ruleSummaries[i]) } else {
+            out.raw("otherwise ")
+            out.raw(profile.otherwise.rawValue)
+        }
+        out.raw("): ")
         switch entry.fixed {
         case .fibre(let year, let planned)?:
             if planned {
-                parts.append("fibre planned \(year.map(String.init) ?? "") (counted in the planned scenario)")
+                out.raw("fibre planned ")
+                if let year { out.integer(Int64(year)) }
+                out.raw(" (counted in the planned scenario)")
             } else {
-                parts.append("fibre connected" + (year.map { " \($0)" } ?? ""))
+                out.raw("fibre connected")
+                if let year { out.raw(" "); out.integer(Int64(year)) }
             }
         case .fibreNode(let site, let distance)?:
-            let reach = engine.sites[site].explicitRangeMeters ?? 0
-            parts.append("fibre from node \(engine.sites[site].id) at \(Self.meters(distance)) within its reach of \(Self.meters(reach))"
-                         + activitySuffix(site))
+            out.raw("fibre from node ")
+            out.raw(engine.sites[site].id)
+            out.raw(" at ")
+            Self.meters(distance, into: &out)
+            out.raw(" within its reach of ")
+            Self.meters(engine.sites[site].explicitRangeMeters ?? 0, into: &out)
+            activitySuffix(site, into: &out)
         case nil:
-            parts.append(entry.fibreNote ?? "no fibre recorded")
+            out.raw(entry.fibreNote ?? "no fibre recorded")
         }
+        out.raw("; ")
         if let best = entry.bestMobile, let first = entry.coveringSites.first {
             let count = entry.coveringSites.count
-            var text = "\(best.label) from \(count) site\(count == 1 ? "" : "s")"
-            text += operators.isEmpty ? " (operator not assigned)" : " (\(operators.joined(separator: ", ")))"
-            let range = engine.range(site: first, technology: best)
-            text += ", nearest \(engine.sites[first].id) at \(Self.meters(entry.closestCoveringMeters ?? 0)) within \(range)"
-            text += activitySuffix(first)
-            parts.append(text)
+            out.raw(best.label)
+            out.raw(" from ")
+            out.integer(Int64(count))
+            out.raw(count == 1 ? " site" : " sites")
+            if operators.isEmpty {
+                out.raw(" (operator not assigned)")
+            } else {
+                out.raw(" (")
+                for (k, name) in operators.enumerated() {
+                    if k > 0 { out.raw(", ") }
+                    out.raw(name)
+                }
+                out.raw(")")
+            }
+            out.raw(", nearest ")
+            out.raw(engine.sites[first].id)
+            out.raw(" at ")
+            Self.meters(entry.closestCoveringMeters ?? 0, into: &out)
+            out.raw(" within ")
+            engine.range(site: first, technology: best).describe(into: &out)
+            activitySuffix(first, into: &out)
         } else {
-            parts.append("no mobile coverage")
+            out.raw("no mobile coverage")
         }
         if entry.satelliteInstitutions > 0 {
-            parts.append("satellite at \(entry.satelliteInstitutions) institution\(entry.satelliteInstitutions == 1 ? "" : "s")")
+            out.raw("; satellite at ")
+            out.integer(Int64(entry.satelliteInstitutions))
+            out.raw(entry.satelliteInstitutions == 1 ? " institution" : " institutions")
         }
         if let nearest = entry.nearestSite, let distance = entry.nearestSiteMeters {
             if nearest != entry.coveringSites.first {
                 let site = engine.sites[nearest]
-                let best = site.technologies.bestMobile
-                var text = "nearest site \(site.id) (\(site.technologies.label)"
-                if let name = site.operatorName { text += ", \(name)" }
-                text += ") at \(Self.meters(distance))"
+                out.raw("; nearest site ")
+                out.raw(site.id)
+                out.raw(" (")
+                out.raw(site.technologies.label)
+                if let name = site.operatorName {
+                    out.raw(", ")
+                    out.raw(name)
+                }
+                out.raw(") at ")
+                Self.meters(distance, into: &out)
                 // Say why the nearest site does not give more than the settlement has.
                 let better = site.technologies.mobile.filter { entry.bestMobile == nil || $0 > (entry.bestMobile ?? .g2) }
-                if best != nil, !better.isEmpty {
-                    let ranges = better.map { "\($0.label) \(Self.meters(engine.rangeMeters(site: nearest, technology: $0) ?? 0))" }
-                    text += ", beyond its range (\(ranges.joined(separator: ", ")))"
+                if site.technologies.bestMobile != nil, !better.isEmpty {
+                    out.raw(", beyond its range (")
+                    for (k, technology) in better.enumerated() {
+                        if k > 0 { out.raw(", ") }
+                        out.raw(technology.label)
+                        out.raw(" ")
+                        Self.meters(engine.rangeMeters(site: nearest, technology: technology) ?? 0, into: &out)
+                    }
+                    out.raw(")")
                 }
-                parts.append(text + activitySuffix(nearest))
+                activitySuffix(nearest, into: &out)
             }
         } else {
-            parts.append("no radio site counted")
+            out.raw("; no radio site counted")
         }
-        return "\(entry.coverageClass.rawValue) by profile \(profile.name) (\(ruleSummary(entry))): " + parts.joined(separator: "; ")
     }
 
-    private func activitySuffix(_ site: Int) -> String {
-        SiteActivity(site: engine.sites[site], asOf: asOfYear, scenario: scenario).phrase.map { " (\($0))" } ?? ""
+    private func activitySuffix(_ site: Int, into out: inout JSONBuffer) {
+        guard let phrase = SiteActivity(site: engine.sites[site], asOf: asOfYear, scenario: scenario).phrase else { return }
+        out.raw(" (")
+        out.raw(phrase)
+        out.raw(")")
+    }
+
+    /// Appends `812 m`: metres rounded to whole metres.
+    static func meters(_ value: Double, into out: inout JSONBuffer) {
+        let rounded = value.rounded()
+        if rounded.magnitude < 9e18 { out.integer(Int64(rounded)) } else { out.raw(String(rounded)) }
+        out.raw(" m")
     }
 
     /// `812 m`: metres rounded to whole metres.
-    static func meters(_ value: Double) -> String { "\(Int(value.rounded())) m" }
+    static func meters(_ value: Double) -> String {
+        var out = JSONBuffer(capacity: 24)
+        meters(value, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
 }

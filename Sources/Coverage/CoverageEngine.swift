@@ -77,18 +77,22 @@ public struct CoverageEngine: Sendable {
         // Activity, ranges and the points of each tree (4 mobile, 1 fibre), in parallel over halves.
         let chunks = sites.count < 20_000 ? 1 : 2
         let chunkSize = (sites.count + chunks - 1) / max(chunks, 1)
-        let parts = WriteOnceSlots<(active: [Bool], ranges: [Double], specs: [TreeSpec])>(count: chunks)
+        let parts = WriteOnceSlots<(active: [Bool], ranges: [Double], specs: [TreeSpec], ordinals: [Int32], operators: [String])>(
+            count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let lower = c * chunkSize, upper = min(sites.count, lower + chunkSize)
             var active = [Bool](repeating: false, count: upper - lower)
             var ranges = [Double](repeating: .nan, count: (upper - lower) * 4)
             var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
+            var operators = OperatorTable()
+            var ordinals = [Int32](repeating: -1, count: upper - lower)
             for i in lower..<upper {
                 let site = sites[i]
-                guard site.position.isValid, SiteActivity(site: site, asOf: asOfYear, scenario: scenario).isActive else { continue }
+                if let name = site.operatorName { ordinals[i - lower] = operators.ordinal(of: name) }
+                guard site.position.isValid, SiteActivity.counts(site, asOf: asOfYear, scenario: scenario) else { continue }
                 active[i - lower] = true
-                for technology in site.technologies.mobile {
-                    let range = rangeModel.range(of: site, for: technology).meters
+                for technology in MobileTechnology.allCases where site.technologies.contains(TechnologySet(technology)) {
+                    let range = rangeModel.rangeMeters(of: site, for: technology)
                     ranges[(i - lower) * 4 + technology.rawValue - 2] = range
                     specs[technology.rawValue - 2].append(site.position, Int32(i), range)
                 }
@@ -96,18 +100,22 @@ public struct CoverageEngine: Sendable {
                     specs[4].append(site.position, Int32(i), reach)
                 }
             }
-            parts.set(c, (active, ranges, specs))
+            parts.set(c, (active, ranges, specs, ordinals, operators.names))
         }
         var active: [Bool] = []
         var ranges: [Double] = []
         var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
+        var operators = OperatorTable()
+        var ordinals: [Int32] = []
+        ordinals.reserveCapacity(sites.count)
         for part in parts.values() {
             active.append(contentsOf: part.active)
             ranges.append(contentsOf: part.ranges)
             for k in 0..<5 { specs[k].append(contentsOf: part.specs[k]) }
+            // The chunk's own ordinals, renumbered in order of first appearance over all sites.
+            let global = part.operators.map { operators.ordinal(of: $0) }
+            ordinals.append(contentsOf: part.ordinals.map { $0 >= 0 ? global[Int($0)] : -1 })
         }
-        var operators = OperatorTable()
-        let ordinals = sites.map { site in site.operatorName.map { operators.ordinal(of: $0) } ?? -1 }
         self.active = active
         self.rangesMeters = ranges
         operatorOrdinals = ordinals
@@ -245,26 +253,44 @@ public struct CoverageEngine: Sendable {
     }
 }
 
-/// Distinct operator names and their ordinals. Names are compared by their UTF-8 bytes: hashing a
-/// Swift `String` normalises non-ASCII text (Kazakh operator names) first, which is slow for
-/// millions of sites, while byte equality is what the data means here.
+/// Distinct operator names and their ordinals. Names are compared by their UTF-8 bytes: comparing
+/// or hashing a Swift `String` normalises non-ASCII text (Kazakh operator names) first, which is
+/// slow for millions of sites, while byte equality is what the data means here. A region has a
+/// handful of operators, so a linear scan beats hashing (a byte-keyed dictionary takes over beyond
+/// 16 names); the last match is tried first.
 struct OperatorTable {
     private(set) var names: [String] = []
-    private var buckets: [UInt64: [Int32]] = [:]
+    private var bytes: [[UInt8]] = []
+    /// Ordinal by bytes, used once there are more than 16 names.
+    private var index: [[UInt8]: Int] = [:]
+    private var last = -1
 
     /// The ordinal of `name`, adding it when new.
     mutating func ordinal(of name: String) -> Int32 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
-        for byte in name.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        var name = name
+        let found = name.withUTF8 { utf8 -> Int? in
+            if last >= 0 && Self.equal(bytes[last], utf8) { return last }
+            if bytes.count > 16 { return index[Array(utf8)] }
+            return bytes.indices.first { Self.equal(bytes[$0], utf8) }
         }
-        if let candidates = buckets[hash] {
-            for ordinal in candidates where names[Int(ordinal)].utf8.elementsEqual(name.utf8) { return ordinal }
+        if let found {
+            last = found
+            return Int32(found)
         }
-        let ordinal = Int32(names.count)
         names.append(name)
-        buckets[hash, default: []].append(ordinal)
-        return ordinal
+        let key = name.withUTF8 { Array($0) }
+        bytes.append(key)
+        index[key] = names.count - 1
+        last = names.count - 1
+        return Int32(last)
+    }
+
+    private static func equal(_ stored: [UInt8], _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stored.count == utf8.count else { return false }
+        return stored.withUnsafeBufferPointer { a in
+            guard let p = a.baseAddress, let q = utf8.baseAddress else { return true }
+            return memcmp(p, q, utf8.count) == 0
+        }
     }
 }
 

@@ -41,6 +41,10 @@ public struct CoverageWriter: Sendable {
         case integer(Int?)
         case meters(Double?)
         case bool(Bool)
+        /// The ids of these sites joined by `;` (null when empty), written without building a String.
+        case siteIDs([Int], of: [CoverageSite])
+        /// Text already as UTF-8 bytes.
+        case utf8([UInt8])
     }
 
     /// The names of the coverage fields, in output order.
@@ -97,16 +101,19 @@ public struct CoverageWriter: Sendable {
     static func values(_ entry: SettlementCoverage, result: CoverageResult) -> [Value] {
         let sites = result.engine.sites
         let operators = result.coveringOperators(entry)
+        var text = JSONBuffer(capacity: 512)
+        result.reason(entry, operators: operators, into: &text)
+        let reason = text.bytes
         return [
             .text(entry.coverageClass.rawValue),
             .text(entry.fixed?.technology),
             .text(entry.bestMobile?.label),
             .bool(entry.satelliteInstitutions > 0),
-            .list(entry.coveringSites.map { sites[$0].id }),
+            .siteIDs(entry.coveringSites, of: sites),
             .list(operators),
             .text(entry.nearestSite.map { sites[$0].id }),
             .meters(entry.nearestSiteMeters),
-            .text(result.reason(entry, operators: operators)),
+            .utf8(reason),
         ]
     }
 
@@ -214,8 +221,31 @@ public struct CoverageWriter: Sendable {
         case .integer(let i?): out.integer(Int64(i))
         case .meters(let m?) where m.isFinite: out.fixed(m, decimals: 1)
         case .bool(let b): out.raw(b ? "true" : "false")
+        case .siteIDs(let indices, let sites) where !indices.isEmpty:
+            out.raw("\"")
+            sites.withUnsafeBufferPointer { sites in
+                for (k, index) in indices.enumerated() {
+                    if k > 0 { out.raw(";") }
+                    var id = sites[index].id
+                    id.withUTF8 { out.stringContents(utf8: $0) }
+                }
+            }
+            out.raw("\"")
+        case .utf8(let bytes): bytes.withUnsafeBufferPointer { out.string(utf8: $0) }
         default: out.raw("null")
         }
+    }
+
+    /// The ids of `indices` joined by `;`, as UTF-8.
+    private static func joinedIDs(_ indices: [Int], _ sites: [CoverageSite]) -> [UInt8] {
+        var joined: [UInt8] = []
+        joined.reserveCapacity(indices.count * 12)
+        for (k, index) in indices.enumerated() {
+            if k > 0 { joined.append(UInt8(ascii: ";")) }
+            var id = sites[index].id
+            id.withUTF8 { joined.append(contentsOf: $0) }
+        }
+        return joined
     }
 
     private static func csv(_ value: Value, into out: inout JSONBuffer) {
@@ -227,6 +257,26 @@ public struct CoverageWriter: Sendable {
         case .integer(let i?): out.integer(Int64(i))
         case .meters(let m?) where m.isFinite: out.fixed(m, decimals: 1)
         case .bool(let b): out.raw(b ? "true" : "false")
+        case .siteIDs(let indices, let sites) where !indices.isEmpty:
+            // Written as they are unless an id needs quoting (then the joined text is quoted).
+            let plain = sites.withUnsafeBufferPointer { sites in
+                indices.allSatisfy { index in
+                    var id = sites[index].id
+                    return id.withUTF8 { utf8 in !utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D } }
+                } && sites[indices[0]].id.first != " " && sites[indices[indices.count - 1]].id.last != " "
+            }
+            if plain {
+                sites.withUnsafeBufferPointer { sites in
+                    for (k, index) in indices.enumerated() {
+                        if k > 0 { out.raw(";") }
+                        var id = sites[index].id
+                        id.withUTF8 { out.append(contentsOf: $0) }
+                    }
+                }
+            } else {
+                joinedIDs(indices, sites).withUnsafeBufferPointer { out.csvField(utf8: $0) }
+            }
+        case .utf8(let bytes): bytes.withUnsafeBufferPointer { out.csvField(utf8: $0) }
         default: break
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoModel
 
 /// Which rule gave a site's range for a technology.
 public enum RangeRule: String, Sendable, Hashable, CaseIterable {
@@ -33,8 +34,21 @@ public struct SiteRange: Sendable, Hashable, CustomStringConvertible {
 
     /// E.g. `8312 m (okumura-hata; antenna height 20 m raised to the model's 30 m minimum)`.
     public var description: String {
-        let head = "\(Int(meters.rounded())) m (\(rule.rawValue)"
-        return notes.isEmpty ? head + ")" : head + "; " + notes.joined(separator: "; ") + ")"
+        var out = JSONBuffer(capacity: 64)
+        describe(into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Appends ``description`` to `out`.
+    func describe(into out: inout JSONBuffer) {
+        CoverageResult.meters(meters, into: &out)
+        out.raw(" (")
+        out.raw(rule.rawValue)
+        for note in notes {
+            out.raw("; ")
+            out.raw(note)
+        }
+        out.raw(")")
     }
 }
 
@@ -130,6 +144,12 @@ public struct RangeModel: Sendable {
             return modelRange(technology: technology, bandMegahertz: band, antennaHeightMeters: height, eirpDBm: eirp)
         }
         return SiteRange(technology: technology, meters: settings.defaultRangesMeters[technology] ?? 0, rule: .defaultTable)
+    }
+
+    /// ``range(of:for:)``'s metres alone; an explicit range skips building the ``SiteRange``.
+    public func rangeMeters(of site: CoverageSite, for technology: MobileTechnology) -> Double {
+        if let explicit = site.explicitRangeMeters, explicit.isFinite, explicit >= 0 { return explicit }
+        return range(of: site, for: technology).meters
     }
 
     /// The propagation-model range for the given radio values (see the type's documentation).

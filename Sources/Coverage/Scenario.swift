@@ -22,6 +22,20 @@ public enum SiteActivity: Sendable, Hashable {
     /// Does not count; the text says why.
     case inactive(String)
 
+    /// Whether `site` counts as of `year` in `scenario`: the same answer as ``isActive`` of
+    /// ``init(site:asOf:scenario:)``, without building the reason text.
+    public static func counts(_ site: CoverageSite, asOf year: Int, scenario: Scenario) -> Bool {
+        switch site.status {
+        case .retired: return false
+        case .operational:
+            guard let since = site.commissionedYear ?? site.plannedYear else { return true }
+            return since <= year
+        case .planned, .building:
+            guard scenario == .planned, let planned = site.plannedYear else { return false }
+            return planned <= year
+        }
+    }
+
     /// The activity of `site` as of `year` in `scenario` (rules in ``Scenario``).
     public init(site: CoverageSite, asOf year: Int, scenario: Scenario) {
         switch site.status {

@@ -89,6 +89,29 @@ public struct JSONBuffer: ~Copyable {
     /// Appends a JSON string literal from UTF-8 bytes (see `string(_:)`).
     public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         append(0x22)
+        stringContents(utf8: utf8)
+        append(0x22)
+    }
+
+    /// Appends the escaped contents of a JSON string (`string(utf8:)` without the quotes), e.g. to
+    /// write one string from several pieces.
+    public mutating func stringContents(utf8: UnsafeBufferPointer<UInt8>) {
+        // Most strings need no escape: find that out 8 bytes at a time and copy them at once.
+        if let base = utf8.baseAddress {
+            var i = 0
+            while i + 8 <= utf8.count && !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+            }
+            while i < utf8.count {
+                let c = base[i]
+                if c < 0x20 || c == 0x22 || c == 0x5C { break }
+                i += 1
+            }
+            if i == utf8.count {
+                append(contentsOf: utf8)
+                return
+            }
+        }
         var start = 0
         for i in 0..<utf8.count {
             let c = utf8[i]
@@ -109,17 +132,50 @@ public struct JSONBuffer: ~Copyable {
             }
         }
         append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
-        append(0x22)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Whether any of the 8 bytes of `word` is `separator`, `"`, LF or CR.
+    @inline(__always)
+    static func containsCSVSpecial(_ word: UInt64, separator: UInt8) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasByte(_ byte: UInt8) -> UInt64 {
+            let x = word ^ (ones &* UInt64(byte))
+            return (x &- ones) & ~x & highs
+        }
+        return hasByte(separator) | hasByte(0x22) | hasByte(0x0A) | hasByte(0x0D) != 0
+    }
+
+    /// Whether any of the 8 bytes of `word` is a control character (< 0x20), `"` or `\\`
+    /// (exact, by the carry-free byte tests of "Bit Twiddling Hacks": `hasless` and `haszero`).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs) != 0
+    }
 
     /// Appends a CSV field (RFC 4180): quoted, with quotes doubled, when it holds the separator,
     /// a quote, CR or LF, or starts/ends with a space; as it is otherwise.
     public mutating func csvField(utf8: UnsafeBufferPointer<UInt8>, separator: UInt8 = UInt8(ascii: ",")) {
         var needsQuotes = utf8.first == 0x20 || utf8.last == 0x20
-        if !needsQuotes {
-            for c in utf8 where c == separator || c == 0x22 || c == 0x0A || c == 0x0D { needsQuotes = true; break }
+        if !needsQuotes, let base = utf8.baseAddress {
+            // 8 bytes at a time while none is special, then byte by byte.
+            var i = 0
+            while i + 8 <= utf8.count && !Self.containsCSVSpecial(
+                UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), separator: separator) {
+                i += 8
+            }
+            while i < utf8.count {
+                let c = base[i]
+                if c == separator || c == 0x22 || c == 0x0A || c == 0x0D { needsQuotes = true; break }
+                i += 1
+            }
         }
         guard needsQuotes else { append(contentsOf: utf8); return }
         append(0x22)
@@ -166,10 +222,33 @@ public struct JSONBuffer: ~Copyable {
     /// non-finite values are written as `null`.
     public mutating func number(_ value: Double) {
         guard value.isFinite else { raw("null"); return }
-        if value == value.rounded(), abs(value) < 1e15 {
+        let magnitude = abs(value)
+        if value == value.rounded(), magnitude < 1e15 {
             integer(Int64(value))
             raw(".0")
             return
+        }
+        // A few decimals (52.4, 0.125): the fewest digits d with round(v·10ᵈ)/10ᵈ == v. With n < 2⁵³
+        // and 10ᵈ exact, that division is the correctly rounded value of the decimal n·10⁻ᵈ, so the
+        // text reads back as v — the same digits as `description` writes, without a String.
+        if magnitude >= 1e-3 && magnitude < 1e9 {
+            for d in 1...8 {
+                let scale = Self.powersOfTen[d]
+                let n = (magnitude * scale).rounded()
+                guard n < 9_007_199_254_740_992, n / scale == magnitude else { continue }
+                if value < 0 { append(UInt8(ascii: "-")) }
+                let unit = Self.integerPowersOfTen[d]
+                let digits = UInt64(n)
+                unsigned(digits / unit)
+                append(UInt8(ascii: "."))
+                let fraction = digits % unit
+                var leading = d - 1
+                var probe = fraction
+                while probe >= 10 { probe /= 10; leading -= 1 }
+                for _ in 0..<leading { append(0x30) }
+                unsigned(fraction)
+                return
+            }
         }
         raw(value.description)
     }

@@ -84,6 +84,17 @@ public final class OutputSink {
         }
     }
 
+    /// Writes bytes from memory the caller owns.
+    /// - Throws: `GeoModelError.unreadable` when the write fails.
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(GeoModelError) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        let n = fwrite(base, 1, bytes.count, file)
+        bytesWritten += n
+        if n != bytes.count {
+            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Writes and empties a buffer.
     public func drain(_ buffer: inout JSONBuffer) throws(GeoModelError) {
         let written = buffer.withBytes { fwrite($0.baseAddress, 1, $0.count, file) }

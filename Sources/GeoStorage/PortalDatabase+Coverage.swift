@@ -53,19 +53,23 @@ extension PortalDatabase {
         FROM sites
         """
 
-    private static func siteAttributes(_ statement: OpaquePointer) -> SiteAttributes {
+    /// The row's attributes; the columns with few distinct values (kind, operator, technologies,
+    /// status) come from `texts`, so equal values share one `String`.
+    private static func siteAttributes(_ statement: OpaquePointer, texts: inout RepeatedTexts) -> SiteAttributes {
         let row = ColumnReader(statement: statement)
         return SiteAttributes(
-            id: row.text(0) ?? "", kind: row.text(1) ?? "", operatorName: row.text(2), technologies: row.text(3),
+            id: row.text(0) ?? "", kind: row.text(1, texts: &texts) ?? "", operatorName: row.text(2, texts: &texts),
+            technologies: row.text(3, texts: &texts),
             bandMegahertz: row.double(4), heightMeters: row.double(5), eirpDBm: row.double(6),
-            rangeMeters: row.double(7), status: row.text(8) ?? "", plannedYear: row.integer(9),
+            rangeMeters: row.double(7), status: row.text(8, texts: &texts) ?? "", plannedYear: row.integer(9),
             commissioned: row.text(10), position: row.point(11))
     }
 
     /// Streams the coverage attributes of every site, in `fid` order.
     public func scanSiteAttributes(_ body: (SiteAttributes) throws -> Void) throws {
+        var texts = RepeatedTexts()
         try stepRows(Self.siteAttributesSQL + " ORDER BY fid") { statement in
-            try body(Self.siteAttributes(statement))
+            try body(Self.siteAttributes(statement, texts: &texts))
         }
     }
 
@@ -98,8 +102,9 @@ extension PortalDatabase {
                     configuration.label = "qamtu-scan-\(part)"
                     connection = try DatabaseQueue(path: path, configuration: configuration)
                 }
+                var texts = RepeatedTexts()
                 try Self.stepRows(on: connection, sql, arguments: [from, from + span]) { statement in
-                    body(part, Self.siteAttributes(statement))
+                    body(part, Self.siteAttributes(statement, texts: &texts))
                 }
             } catch {
                 failures.record(error)
@@ -176,6 +181,12 @@ private struct ColumnReader {
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// ``text(_:)`` through `texts`: a value seen before is returned as the same `String`.
+    func text(_ c: Int32, texts: inout RepeatedTexts) -> String? {
+        guard !isNull(c), let text = sqlite3_column_text(statement, c) else { return nil }
+        return texts.string(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, c))))
+    }
+
     func double(_ c: Int32) -> Double? {
         switch sqlite3_column_type(statement, c) {
         case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_column_double(statement, c)
@@ -201,5 +212,30 @@ private struct ColumnReader {
         if let p = SpatiaLiteBlob.point(bytes) { return p }
         if case .point(let p)? = try? SpatiaLiteBlob.decode(bytes) { return p }
         return nil
+    }
+}
+
+/// The distinct values of low-cardinality text columns, so that a million rows of `operational`
+/// or `Қазақтелеком` give one `String` each instead of a million: no UTF-8 validation or
+/// allocation per row, and equal values share storage. Keeps at most 64 values; others are
+/// created per row.
+struct RepeatedTexts {
+    private var bytes: [[UInt8]] = []
+    private var strings: [String] = []
+
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
+        for i in bytes.indices where bytes[i].count == utf8.count {
+            let same = bytes[i].withUnsafeBufferPointer { stored in
+                guard let p = stored.baseAddress, let q = utf8.baseAddress else { return true }
+                return memcmp(p, q, utf8.count) == 0
+            }
+            if same { return strings[i] }
+        }
+        let text = String(decoding: utf8, as: UTF8.self)
+        if bytes.count < 64 {
+            bytes.append(Array(utf8))
+            strings.append(text)
+        }
+        return text
     }
 }

@@ -153,37 +153,29 @@ extension PortalDatabase {
         var out = JSONBuffer(capacity: 1 << 16)
         formatter.header(into: &out)
         try Self.modelCall { () throws(GeoModelError) in try sink.drain(&out) }
-        var count = 0
-        // Rows are formatted in fid-ordered chunks, two at a time on two connections (the machine's
-        // cores), and written in order: the output is identical to a sequential export, memory
-        // holds at most two chunks.
+        // Rows are formatted in fid-ordered chunks by two workers on two connections (the
+        // machine's cores); each worker writes its chunk as soon as the chunks before it are
+        // written, then formats the next, so formatting goes on while the other writes. The output
+        // is identical to a sequential export; memory holds one chunk per worker.
         let chunks = try fidChunks(for: query, rowsPerChunk: options.rowsPerChunk)
-        let workers = chunks.count > 1 ? 2 : 1
+        let workers = min(2, chunks.count)
         let connections = try (0..<workers).map { _ in try readConnection() }
-        var batchStart = 0
-        while batchStart < chunks.count {
-            let batch = Array(chunks[batchStart..<min(chunks.count, batchStart + workers)])
-            let results = ChunkResults(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: batch.count) { w in
+        let pipeline = OrderedChunkWriter(sink: sink, chunkCount: chunks.count, separatorLength: formatter.separator.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var buffer = JSONBuffer(capacity: 1 << 22)
+            while let k = pipeline.claim() {
+                buffer.removeAll()
                 do {
-                    var buffer = JSONBuffer(capacity: 1 << 22)
-                    let rows = try Self.format(query, included: columns, fidRange: batch[w], formatter: formatter,
+                    let rows = try Self.format(query, included: columns, fidRange: chunks[k], formatter: formatter,
                                                connection: connections[w], into: &buffer)
-                    results.store(w, .success((buffer.bytes, rows)))
+                    try pipeline.write(chunk: k, rows: rows, buffer: buffer)
                 } catch {
-                    results.store(w, .failure(error))
+                    pipeline.fail(error)
+                    return
                 }
             }
-            for result in results.values {
-                let (bytes, rows) = try result.get()
-                if rows == 0 { continue }
-                // Every feature of a chunk starts with the separator; the very first one does not need it.
-                let skip = count == 0 ? formatter.separator.count : 0
-                try Self.modelCall { () throws(GeoModelError) in try sink.write(Array(bytes.dropFirst(skip))) }
-                count += rows
-            }
-            batchStart += batch.count
         }
+        let count = try pipeline.finish()
         formatter.footer(count: count, into: &out)
         try Self.modelCall { () throws(GeoModelError) in
             try sink.drain(&out)
@@ -257,23 +249,67 @@ extension PortalDatabase {
     }
 }
 
-/// Results of the chunks of one export batch, each stored by its own worker.
-private final class ChunkResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<([UInt8], Int), any Error>?]
+/// Hands out the chunk indices of an export and writes the formatted chunks in index order from
+/// the worker threads: a worker with chunk `k` waits until chunks `0..<k` are written. After a
+/// failure, every worker stops and ``finish()`` rethrows the first error.
+private final class OrderedChunkWriter: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let sink: OutputSink
+    private let chunkCount: Int
+    private let separatorLength: Int
+    private var nextToClaim = 0
+    private var nextToWrite = 0
+    private var rowsWritten = 0
+    private var failure: (any Error)?
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ index: Int, _ result: Result<([UInt8], Int), any Error>) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
+    init(sink: OutputSink, chunkCount: Int, separatorLength: Int) {
+        self.sink = sink
+        self.chunkCount = chunkCount
+        self.separatorLength = separatorLength
     }
 
-    var values: [Result<([UInt8], Int), any Error>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0 ?? .failure(StorageError.sqlite(message: "export worker did not finish", sql: nil)) }
+    /// The next chunk to format, or nil when all are taken or the export failed.
+    func claim() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard failure == nil, nextToClaim < chunkCount else { return nil }
+        nextToClaim += 1
+        return nextToClaim - 1
+    }
+
+    /// Waits for chunk `k`'s turn, then writes it (without the separator before the export's first feature).
+    func write(chunk k: Int, rows: Int, buffer: borrowing JSONBuffer) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextToWrite != k && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        if rows > 0 {
+            let skip = rowsWritten == 0 ? separatorLength : 0
+            try buffer.withBytes { bytes in
+                try PortalDatabase.modelCall { () throws(GeoModelError) in
+                    try sink.write(UnsafeBufferPointer(rebasing: bytes[min(skip, bytes.count)...]))
+                }
+            }
+            rowsWritten += rows
+        }
+        nextToWrite += 1
+        condition.broadcast()
+    }
+
+    /// Records the first error and wakes every waiting worker.
+    func fail(_ error: any Error) {
+        condition.lock()
+        if failure == nil { failure = error }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The number of features written; rethrows the first error.
+    func finish() throws -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
+        return rowsWritten
     }
 }
 

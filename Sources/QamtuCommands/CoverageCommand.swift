@@ -354,8 +354,8 @@ final class PortalCoverageSource: CoverageDataSource {
         for batch in parts { batch.sites.reserveCapacity(expected / parts.count + 64) }
         try portal.scanSiteAttributes(partitions: parts.count) { part, row in
             let batch = parts[part]
-            guard let position = row.position, position.isValid, let kind = SiteKind(rawValue: row.kind),
-                  let status = SiteStatus(rawValue: row.status) else {
+            guard let position = row.position, position.isValid, let kind = batch.kind(row.kind),
+                  let status = batch.status(row.status) else {
                 batch.skipped += 1
                 return
             }
@@ -379,6 +379,21 @@ final class PortalCoverageSource: CoverageDataSource {
         var sites: [CoverageSite] = []
         var skipped = 0
         private var parsed: [String: TechnologySet] = [:]
+
+        private var lastKind: (text: String, kind: SiteKind?) = ("", nil)
+        private var lastStatus: (text: String, status: SiteStatus?) = ("", nil)
+
+        /// The parsed `kind` (the previous row's is reused when the text is the same).
+        func kind(_ text: String) -> SiteKind? {
+            if text != lastKind.text { lastKind = (text, SiteKind(rawValue: text)) }
+            return lastKind.kind
+        }
+
+        /// The parsed `status` (the previous row's is reused when the text is the same).
+        func status(_ text: String) -> SiteStatus? {
+            if text != lastStatus.text { lastStatus = (text, SiteStatus(rawValue: text)) }
+            return lastStatus.status
+        }
 
         /// The parsed `technologies` text (the few distinct values are parsed once per batch).
         func technologies(_ text: String) -> TechnologySet {

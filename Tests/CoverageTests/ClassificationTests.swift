@@ -203,3 +203,27 @@ struct TechnologyTests {
         #expect(MobileTechnology(label: "4g") == .g4 && MobileTechnology(label: "6G") == nil)
     }
 }
+
+@Suite("Site activity")
+struct SiteActivityTests {
+    /// The quick check the engine uses agrees with the activity that reasons are written from, for
+    /// every status, planned year, commissioning year, as-of year and scenario.
+    @Test func quickCheckAgreesWithTheActivity() {
+        let years: [Int?] = [nil, 2020, 2024, 2025, 2026]
+        for status in [SiteStatus.operational, .planned, .building, .retired] {
+            for planned in years {
+                for commissioned in years {
+                    var site = CoverageSite(id: "s", technologies: [.g4], position: GeoPoint(longitude: 71, latitude: 43),
+                                            status: status, plannedYear: planned)
+                    site.commissionedYear = commissioned
+                    for asOf in 2023...2027 {
+                        for scenario in Scenario.allCases {
+                            #expect(SiteActivity.counts(site, asOf: asOf, scenario: scenario)
+                                    == SiteActivity(site: site, asOf: asOf, scenario: scenario).isActive)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GeoModel
+import QamtuTestSupport
 
 @Suite("JSON parsing and writing")
 struct JSONTests {
@@ -86,5 +87,75 @@ struct JSONTests {
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s += "0" }
         return s
+    }
+}
+
+@Suite("JSONBuffer numbers and strings")
+struct JSONBufferTests {
+    static func written(_ body: (inout JSONBuffer) -> Void) -> String {
+        var out = JSONBuffer(capacity: 64)
+        body(&out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// `number` writes the same text as Swift's shortest round-trip `description` (integral values
+    /// get `.0`, zero has no sign), for values with few decimals, random doubles of every magnitude and edge cases.
+    @Test func numbersMatchTheShortestRoundTripForm() {
+        var rng = SplitMix64(seed: 4)
+        var values: [Double] = [52.4, -52.4, 0.125, 0.001, 0.0015, 999_999_999.5, 1e9 + 0.5, 0.1 + 0.2, 1.0 / 3, -0.0,
+                                123_456.789, 5e-324, 1.7976931348623157e308, 1e-3, 9.999e-4]
+        for _ in 0..<20_000 {
+            let decimals = Int(rng.next() % 9)
+            let scale = pow(10.0, Double(decimals))
+            values.append((rng.uniform(-1e6, 1e6) * scale).rounded() / scale)
+            values.append(rng.uniform(-1, 1) * pow(10, rng.uniform(-6, 12)))
+        }
+        for value in values {
+            let text = Self.written { $0.number(value) }
+            #expect(Double(text) == value, "\(value) → \(text)")
+            // Zero is written without a sign, as by `fixed`.
+            #expect(text == (value == 0 ? "0.0" : value.description), "\(value) → \(text)")
+        }
+    }
+
+    /// Strings of every length with and without characters that need escaping, at every offset
+    /// of the 8-byte scan, escape exactly as JSONSerialization reads them back.
+    @Test func stringsEscapeAtEveryPosition() throws {
+        let specials: [Character] = ["\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "Қ", " "]
+        for length in 0..<20 {
+            for position in 0..<max(length, 1) {
+                for special in specials {
+                    var characters = Array(repeating: Character("a"), count: length)
+                    if length > 0 { characters[position] = special }
+                    let text = String(characters)
+                    let json = Self.written { $0.string(text) }
+                    let decoded = try JSONSerialization.jsonObject(with: Data("[\(json)]".utf8)) as? [String]
+                    #expect(decoded == [text], "\(json)")
+                    #expect(!json.dropFirst().dropLast().contains("\n"))
+                }
+            }
+        }
+    }
+
+    /// CSV fields are quoted exactly when they hold the separator, a quote, CR or LF, or start or end
+    /// with a space, at every offset of the 8-byte scan.
+    @Test func csvFieldsQuoteAtEveryPosition() {
+        for separator in [UInt8(ascii: ","), UInt8(ascii: ";")] {
+            let specials: [(Character, Bool)] = [(Character(UnicodeScalar(separator)), true), ("\"", true), ("\n", true),
+                                                 ("\r", true), ("Қ", false), ("\\", false), ("\t", false)]
+            for length in 1..<20 {
+                for position in 0..<length {
+                    for (special, quoted) in specials {
+                        var characters = Array(repeating: Character("a"), count: length)
+                        characters[position] = special
+                        let text = String(characters)
+                        let field = Self.written { $0.csvField(text, separator: separator) }
+                        let expected = quoted ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+                        #expect(field == expected, "\(text.debugDescription) → \(field.debugDescription)")
+                    }
+                }
+            }
+        }
+        #expect(Self.written { $0.csvField(" padded") } == "\" padded\"")
     }
 }
