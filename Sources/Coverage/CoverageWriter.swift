@@ -147,24 +147,29 @@ public struct CoverageWriter: Sendable {
             buffer.raw(":")
             return buffer.bytes
         }
-        let blocksPerRound = 16
-        var first = 0
-        while first < n {
-            let roundEnd = min(n, first + Self.blockRows * blocksPerRound)
-            let blocks = (roundEnd - first + Self.blockRows - 1) / Self.blockRows
-            let slots = WriteOnceSlots<[UInt8]>(count: blocks)
-            let start = first
-            DispatchQueue.concurrentPerform(iterations: blocks) { b in
-                var out = JSONBuffer(capacity: 1 << 18)
-                for i in (start + b * Self.blockRows)..<min(roundEnd, start + (b + 1) * Self.blockRows) {
+        // Blocks of rows are formatted by two workers, each writing its block in order as soon as
+        // the blocks before it are written.
+        let blockCount = (n + Self.blockRows - 1) / Self.blockRows
+        let blocks = OrderedBlockWriter(sink: sink, blockCount: blockCount)
+        DispatchQueue.concurrentPerform(iterations: min(2, blockCount)) { _ in
+            var buffer = JSONBuffer(capacity: 1 << 20)
+            while let b = blocks.claim() {
+                buffer.removeAll()
+                for i in (b * Self.blockRows)..<min(n, (b + 1) * Self.blockRows) {
                     let (settlement, values) = row(i)
                     Self.format(settlement, values, index: i, format: format, precision: precision, keys: keys,
-                                columns: columns.count, into: &out)
+                                columns: columns.count, into: &buffer)
                 }
-                slots.set(b, out.bytes)
+                do {
+                    try blocks.write(block: b) { sink in try sink.drain(&buffer) }
+                } catch {
+                    blocks.fail(error)
+                    return
+                }
             }
-            for bytes in slots.values() { try sink.write(bytes) }
-            first = roundEnd
+        }
+        do { try blocks.finish() } catch let error as GeoModelError { throw error } catch {
+            throw .unreadable(file: "output", line: nil, message: "\(error)")
         }
         if format == .geojson { out.raw(n > 0 ? "\n]}\n" : "]}\n") }
         try sink.drain(&out)

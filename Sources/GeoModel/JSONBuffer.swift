@@ -179,10 +179,14 @@ public struct JSONBuffer: ~Copyable {
         }
         guard needsQuotes else { append(contentsOf: utf8); return }
         append(0x22)
-        for c in utf8 {
-            if c == 0x22 { append(0x22) }
-            append(c)
+        // Copy runs; each quote is written twice.
+        var start = 0
+        for i in 0..<utf8.count where utf8[i] == 0x22 {
+            append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...i]))
+            append(0x22)
+            start = i + 1
         }
+        append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
         append(0x22)
     }
 

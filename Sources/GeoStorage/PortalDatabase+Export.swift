@@ -160,22 +160,35 @@ extension PortalDatabase {
         let chunks = try fidChunks(for: query, rowsPerChunk: options.rowsPerChunk)
         let workers = min(2, chunks.count)
         let connections = try (0..<workers).map { _ in try readConnection() }
-        let pipeline = OrderedChunkWriter(sink: sink, chunkCount: chunks.count, separatorLength: formatter.separator.count)
+        let blocks = OrderedBlockWriter(sink: sink, blockCount: chunks.count)
+        let written = RowCount()
+        let separatorLength = formatter.separator.count
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var buffer = JSONBuffer(capacity: 1 << 22)
-            while let k = pipeline.claim() {
+            while let k = blocks.claim() {
                 buffer.removeAll()
                 do {
                     let rows = try Self.format(query, included: columns, fidRange: chunks[k], formatter: formatter,
                                                connection: connections[w], into: &buffer)
-                    try pipeline.write(chunk: k, rows: rows, buffer: buffer)
+                    try blocks.write(block: k) { sink in
+                        guard rows > 0 else { return }
+                        // Every feature starts with the separator; the export's first one goes without it.
+                        let skip = written.value == 0 ? separatorLength : 0
+                        try buffer.withBytes { bytes in
+                            try Self.modelCall { () throws(GeoModelError) in
+                                try sink.write(UnsafeBufferPointer(rebasing: bytes[min(skip, bytes.count)...]))
+                            }
+                        }
+                        written.value += rows
+                    }
                 } catch {
-                    pipeline.fail(error)
+                    blocks.fail(error)
                     return
                 }
             }
         }
-        let count = try pipeline.finish()
+        try blocks.finish()
+        let count = written.value
         formatter.footer(count: count, into: &out)
         try Self.modelCall { () throws(GeoModelError) in
             try sink.drain(&out)
@@ -249,68 +262,9 @@ extension PortalDatabase {
     }
 }
 
-/// Hands out the chunk indices of an export and writes the formatted chunks in index order from
-/// the worker threads: a worker with chunk `k` waits until chunks `0..<k` are written. After a
-/// failure, every worker stops and ``finish()`` rethrows the first error.
-private final class OrderedChunkWriter: @unchecked Sendable {
-    private let condition = NSCondition()
-    private let sink: OutputSink
-    private let chunkCount: Int
-    private let separatorLength: Int
-    private var nextToClaim = 0
-    private var nextToWrite = 0
-    private var rowsWritten = 0
-    private var failure: (any Error)?
-
-    init(sink: OutputSink, chunkCount: Int, separatorLength: Int) {
-        self.sink = sink
-        self.chunkCount = chunkCount
-        self.separatorLength = separatorLength
-    }
-
-    /// The next chunk to format, or nil when all are taken or the export failed.
-    func claim() -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard failure == nil, nextToClaim < chunkCount else { return nil }
-        nextToClaim += 1
-        return nextToClaim - 1
-    }
-
-    /// Waits for chunk `k`'s turn, then writes it (without the separator before the export's first feature).
-    func write(chunk k: Int, rows: Int, buffer: borrowing JSONBuffer) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while nextToWrite != k && failure == nil { condition.wait() }
-        if let failure { throw failure }
-        if rows > 0 {
-            let skip = rowsWritten == 0 ? separatorLength : 0
-            try buffer.withBytes { bytes in
-                try PortalDatabase.modelCall { () throws(GeoModelError) in
-                    try sink.write(UnsafeBufferPointer(rebasing: bytes[min(skip, bytes.count)...]))
-                }
-            }
-            rowsWritten += rows
-        }
-        nextToWrite += 1
-        condition.broadcast()
-    }
-
-    /// Records the first error and wakes every waiting worker.
-    func fail(_ error: any Error) {
-        condition.lock()
-        if failure == nil { failure = error }
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The number of features written; rethrows the first error.
-    func finish() throws -> Int {
-        condition.lock()
-        defer { condition.unlock() }
-        if let failure { throw failure }
-        return rowsWritten
-    }
+/// The rows written so far by an export's workers (changed only in a block's turn to write).
+private final class RowCount: @unchecked Sendable {
+    var value = 0
 }
 
 /// Writes rows of one layer as GeoJSON features, sequence records or CSV lines.
@@ -438,11 +392,11 @@ struct RawRow {
 
     @inline(__always)
     func withText<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        let count = Int(sqlite3_column_bytes(statement, column))
+        // sqlite3_column_text first, then sqlite3_column_bytes (the order SQLite documents).
         guard let text = sqlite3_column_text(statement, column) else {
             return body(UnsafeBufferPointer(start: nil, count: 0))
         }
-        return body(UnsafeBufferPointer(start: text, count: count))
+        return body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))))
     }
 
     func appendText(column: Int32, to out: inout JSONBuffer) {
@@ -453,6 +407,12 @@ struct RawRow {
     @inline(__always)
     func appendJSONValue(position: Int, to out: inout JSONBuffer) {
         let c = Int32(position + 2)
+        if kinds[position] == .text {
+            // Text columns: sqlite3_column_text is NULL exactly for SQL NULL, so no type call is needed.
+            guard let text = sqlite3_column_text(statement, c) else { out.raw("null"); return }
+            out.string(utf8: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, c))))
+            return
+        }
         let type = sqlite3_column_type(statement, c)
         if type == SQLITE_NULL { out.raw("null"); return }
         switch kinds[position] {
