@@ -62,13 +62,13 @@ extension PortalDatabase {
     /// The row is `fid`, `id`, the chosen `columns` (indices into the layer's columns; all when
     /// nil), then `geom` for layers with geometry. `fidRange` restricts to a range of internal ids.
     static func selectSQL(_ query: ExportQuery, columns selected: [Int]? = nil,
-                          fidRange: ClosedRange<Int64>? = nil) -> (sql: String, arguments: StatementArguments) {
+                          fidRange: ClosedRange<Int64>? = nil) -> (sql: String, arguments: [DatabaseValue]) {
         let layer = query.layer
         let chosen = selected ?? Array(layer.columns.indices)
         var columns = ["fid", "id"] + chosen.map { SQL.identifier(layer.columns[$0].name) }
         if layer.geometryType != nil { columns.append("geom") }
         var conditions: [String] = []
-        var arguments = StatementArguments()
+        var arguments: [DatabaseValue] = []
         if let bbox = query.bbox, layer.geometryType != nil {
             let index = SQL.identifier("idx_\(layer.name)_geom")
             let ranges = bbox.splitAtAntimeridian.map { _ in
@@ -76,13 +76,13 @@ extension PortalDatabase {
             }
             conditions.append("fid IN (\(ranges.joined(separator: " UNION ALL ")))")
             for part in bbox.splitAtAntimeridian {
-                arguments += [part.maxLongitude, part.minLongitude, part.maxLatitude, part.minLatitude]
+                arguments += [part.maxLongitude, part.minLongitude, part.maxLatitude, part.minLatitude].map(\.databaseValue)
             }
             if layer.geometryType != .point {
                 let exact = bbox.splitAtAntimeridian.map { _ in "ST_Intersects(geom, BuildMbr(?, ?, ?, ?, 4326)) = 1" }
                 conditions.append("(\(exact.joined(separator: " OR ")))")
                 for part in bbox.splitAtAntimeridian {
-                    arguments += [part.minLongitude, part.minLatitude, part.maxLongitude, part.maxLatitude]
+                    arguments += [part.minLongitude, part.minLatitude, part.maxLongitude, part.maxLatitude].map(\.databaseValue)
                 }
             }
         }
@@ -91,16 +91,16 @@ extension PortalDatabase {
                 conditions.append("\(SQL.identifier(filter.column)) IS NULL")
             } else {
                 conditions.append("\(SQL.identifier(filter.column)) = ?")
-                arguments += [filter.value.databaseValue]
+                arguments.append(filter.value.databaseValue)
             }
         }
         if let fidRange {
             conditions.append("fid BETWEEN ? AND ?")
-            arguments += [fidRange.lowerBound, fidRange.upperBound]
+            arguments += [fidRange.lowerBound.databaseValue, fidRange.upperBound.databaseValue]
         }
         if let ids = query.ids {
             conditions.append("id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))")
-            arguments += StatementArguments(ids)
+            arguments += ids.map(\.databaseValue)
         }
         var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(SQL.identifier(layer.name))"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
@@ -113,7 +113,7 @@ extension PortalDatabase {
     public func queryPlan(_ query: ExportQuery) throws -> [String] {
         let (sql, arguments) = Self.selectSQL(query)
         return try queue.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).map { $0["detail"] as String? ?? "" }
         }
     }
 
@@ -121,7 +121,7 @@ extension PortalDatabase {
     public func count(_ query: ExportQuery) throws -> Int {
         let (sql, arguments) = Self.selectSQL(query)
         return try queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: arguments) ?? 0
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: StatementArguments(arguments)) ?? 0
         }
     }
 
@@ -211,25 +211,21 @@ extension PortalDatabase {
         }
     }
 
-    /// A further read-only connection to the same file, with SpatiaLite, for parallel reads.
-    func readConnection() throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.label = "qamtu-reader"
-        configuration.prepareDatabase { db in try SpatiaLiteSetup.prepare(db) }
-        return try DatabaseQueue(path: path, configuration: configuration)
+    /// A further read-only connection to the same file, with SpatiaLite, for one export worker.
+    func readConnection() throws -> RawReadConnection {
+        try RawReadConnection(path: path)
     }
 
     /// Formats the rows of one fid range of `query` into `buffer`; returns the number of rows.
     static func format(_ query: ExportQuery, included: [Int], fidRange: ClosedRange<Int64>, formatter: FeatureFormatter,
-                       connection: DatabaseQueue, into buffer: inout JSONBuffer) throws -> Int {
+                       connection: RawReadConnection, into buffer: inout JSONBuffer) throws -> Int {
         let (sql, arguments) = selectSQL(query, columns: included, fidRange: fidRange)
+        let results = try connection.rows(sql: sql, arguments: arguments)
+        let row = RawRow(statement: results.statement, layer: query.layer, columns: included)
         var rows = 0
-        try connection.read { db in
-            try step(sql: sql, arguments: arguments, db: db, layer: query.layer, columns: included) { row in
-                try formatter.feature(row, into: &buffer)
-                rows += 1
-            }
+        while try results.next() {
+            try formatter.feature(row, into: &buffer)
+            rows += 1
         }
         return rows
     }
@@ -244,10 +240,10 @@ extension PortalDatabase {
     }
 
     /// Runs `sql` and calls `body` for each row (see `selectSQL` for the row's shape).
-    static func step(sql: String, arguments: StatementArguments, db: Database, layer: LayerSchema, columns: [Int],
+    static func step(sql: String, arguments: [DatabaseValue], db: Database, layer: LayerSchema, columns: [Int],
                      _ body: (RawRow) throws -> Void) throws {
         let statement = try db.makeStatement(sql: sql)
-        try statement.setArguments(arguments)
+        try statement.setArguments(StatementArguments(arguments))
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         let row = RawRow(statement: handle, layer: layer, columns: columns)

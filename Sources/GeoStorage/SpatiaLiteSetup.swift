@@ -11,6 +11,11 @@ enum SpatiaLiteSetup {
     /// - Throws: `StorageError.spatialite` when the cache cannot be allocated.
     static func prepare(_ db: Database) throws {
         guard let connection = db.sqliteConnection else { throw StorageError.spatialite("no open connection") }
+        try prepare(connection: connection)
+    }
+
+    /// Initialises SpatiaLite on a connection opened with the C API.
+    static func prepare(connection: OpaquePointer) throws {
         guard let cache = spatialite_alloc_connection() else {
             throw StorageError.spatialite("cannot allocate the connection cache")
         }

@@ -6,19 +6,9 @@ import Testing
 
 @Suite("Coverage footprints")
 struct FootprintTests {
-    /// Crossing-number test of a planar point (lon as x, lat as y) in a polygon's rings.
+    /// Whether the polygon (closed rings, lon/lat read as a plane) contains the point.
     static func inside(_ p: GeoPoint, _ rings: [[GeoPoint]]) -> Bool {
-        var result = false
-        for ring in rings {
-            for i in 0..<(ring.count - 1) {
-                let a = ring[i], b = ring[i + 1]
-                if (a.latitude > p.latitude) != (b.latitude > p.latitude) {
-                    let x = a.longitude + (p.latitude - a.latitude) / (b.latitude - a.latitude) * (b.longitude - a.longitude)
-                    if p.longitude < x { result.toggle() }
-                }
-            }
-        }
-        return result
+        planarRingsContain(x: p.longitude, y: p.latitude, rings: rings.map { $0.map { (x: $0.longitude, y: $0.latitude) } })
     }
 
     /// One group per operator and technology of the counted sites, with their circles; every

@@ -5,17 +5,8 @@ import QamtuTestSupport
 
 @Suite("Polygons enclosing a geodesic circle")
 struct GeodesicCircleTests {
-    /// Crossing-number test of a planar point in a closed ring (longitude as x, latitude as y).
     static func inside(_ p: GeoPoint, _ ring: [GeoPoint]) -> Bool {
-        var result = false
-        for i in 0..<(ring.count - 1) {
-            let a = ring[i], b = ring[i + 1]
-            if (a.latitude > p.latitude) != (b.latitude > p.latitude) {
-                let x = a.longitude + (p.latitude - a.latitude) / (b.latitude - a.latitude) * (b.longitude - a.longitude)
-                if p.longitude < x { result.toggle() }
-            }
-        }
-        return result
+        planarRingsContain(x: p.longitude, y: p.latitude, rings: [ring.map { (x: $0.longitude, y: $0.latitude) }])
     }
 
     /// Twice the signed planar area of a closed ring (positive: counter-clockwise).

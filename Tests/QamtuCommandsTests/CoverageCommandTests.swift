@@ -134,17 +134,7 @@ struct CoverageCommandTests {
     /// Planar point-in-polygon (lon as x, lat as y) for a GeoJSON MultiPolygon's coordinates.
     static func multiPolygon(_ coordinates: [[[[Double]]]], contains point: [Double]) -> Bool {
         coordinates.contains { polygon in
-            var inside = false
-            for ring in polygon {
-                for i in 0..<(ring.count - 1) {
-                    let a = ring[i], b = ring[i + 1]
-                    if (a[1] > point[1]) != (b[1] > point[1]) {
-                        let x = a[0] + (point[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
-                        if point[0] < x { inside.toggle() }
-                    }
-                }
-            }
-            return inside
+            planarRingsContain(x: point[0], y: point[1], rings: polygon.map { $0.map { (x: $0[0], y: $0[1]) } })
         }
     }
 

@@ -1,0 +1,86 @@
+import CSpatiaLite
+import GRDB
+
+/// A read-only SQLite connection opened with the C API for one thread's exclusive use
+/// (`SQLITE_OPEN_NOMUTEX`: no mutex around every `sqlite3_column_*` call, which is a tenth of an
+/// export's per-row cost in serialized mode), with SpatiaLite initialised. Export workers each
+/// own one; the portal's GRDB queue serves everything else.
+final class RawReadConnection: @unchecked Sendable {
+    fileprivate let handle: OpaquePointer
+
+    /// Opens `path` read-only.
+    /// - Throws: `StorageError.sqlite` when SQLite cannot open it, `.spatialite` when SpatiaLite fails.
+    init(path: String) throws {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite code \(rc)"
+            if let db { sqlite3_close_v2(db) }
+            throw StorageError.sqlite(message: "cannot open \(path) for reading: \(message)", sql: nil)
+        }
+        do {
+            try SpatiaLiteSetup.prepare(connection: db)
+        } catch {
+            sqlite3_close_v2(db)
+            throw error
+        }
+        handle = db
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Prepares `sql` and binds `arguments` (1-based, in order); step through the rows with
+    /// ``Rows/next()``.
+    /// - Throws: `StorageError.sqlite` with the statement for any SQLite error.
+    func rows(sql: String, arguments: [DatabaseValue]) throws -> Rows {
+        var prepared: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &prepared, nil) == SQLITE_OK, let statement = prepared else {
+            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        }
+        let rows = Rows(connection: self, statement: statement, sql: sql)
+        for (i, value) in arguments.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch value.storage {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .int64(let v): rc = sqlite3_bind_int64(statement, index, v)
+            case .double(let v): rc = sqlite3_bind_double(statement, index, v)
+            case .string(let v): rc = sqlite3_bind_text(statement, index, v, -1, Self.transient)
+            case .blob(let v):
+                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+            }
+            guard rc == SQLITE_OK else {
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+            }
+        }
+        return rows
+    }
+
+    /// The rows of a prepared statement (finalised when released).
+    final class Rows {
+        /// The statement; its current row is read with `sqlite3_column_*`.
+        let statement: OpaquePointer
+        private let connection: RawReadConnection
+        private let sql: String
+
+        fileprivate init(connection: RawReadConnection, statement: OpaquePointer, sql: String) {
+            self.connection = connection
+            self.statement = statement
+            self.sql = sql
+        }
+
+        deinit { sqlite3_finalize(statement) }
+
+        /// Steps to the next row: true at a row, false after the last.
+        /// - Throws: `StorageError.sqlite` with the statement.
+        func next() throws -> Bool {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_ROW { return true }
+            if rc == SQLITE_DONE { return false }
+            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(connection.handle)), sql: sql)
+        }
+    }
+
+    /// `SQLITE_TRANSIENT`: SQLite copies bound text and blobs.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
