@@ -87,24 +87,16 @@ extension PortalDatabase {
         let sql = Self.siteAttributesSQL + " WHERE fid >= ? AND fid < ? ORDER BY fid"
         let failures = FirstError()
         let path = self.path
-        let mainQueue = queue
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let from = low + Int64(part) * span
             do {
-                // The first range uses this connection; the others open their own, read-only and
-                // without SpatiaLite (only columns and point blobs are read).
-                let connection: DatabaseQueue
-                if part == 0 {
-                    connection = mainQueue
-                } else {
-                    var configuration = Configuration()
-                    configuration.readonly = true
-                    configuration.label = "qamtu-scan-\(part)"
-                    connection = try DatabaseQueue(path: path, configuration: configuration)
-                }
+                // Each range on its own read-only connection without SpatiaLite or SQLite's
+                // per-call mutex (only columns and point blobs are read).
+                let connection = try RawReadConnection(path: path, spatiaLite: false)
+                let rows = try connection.rows(sql: sql, arguments: [from.databaseValue, (from + span).databaseValue])
                 var texts = RepeatedTexts()
-                try Self.stepRows(on: connection, sql, arguments: [from, from + span]) { statement in
-                    body(part, Self.siteAttributes(statement, texts: &texts))
+                while try rows.next() {
+                    body(part, Self.siteAttributes(rows.statement, texts: &texts))
                 }
             } catch {
                 failures.record(error)

@@ -8,9 +8,9 @@ import GRDB
 final class RawReadConnection: @unchecked Sendable {
     fileprivate let handle: OpaquePointer
 
-    /// Opens `path` read-only.
+    /// Opens `path` read-only; `spatiaLite: false` skips SpatiaLite (plain column reads need none).
     /// - Throws: `StorageError.sqlite` when SQLite cannot open it, `.spatialite` when SpatiaLite fails.
-    init(path: String) throws {
+    init(path: String, spatiaLite: Bool = true) throws {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
@@ -19,7 +19,7 @@ final class RawReadConnection: @unchecked Sendable {
             throw StorageError.sqlite(message: "cannot open \(path) for reading: \(message)", sql: nil)
         }
         do {
-            try SpatiaLiteSetup.prepare(connection: db)
+            if spatiaLite { try SpatiaLiteSetup.prepare(connection: db) }
         } catch {
             sqlite3_close_v2(db)
             throw error
