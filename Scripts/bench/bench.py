@@ -78,12 +78,16 @@ class Runner:
 
     def run(self, cmd, *, stdin_path=None, stdout_path=None, env=None, timeout=3600.0, measure=False):
         """Runs cmd; returns dict(wall, maxrss_kb, rc, stderr, stdout). stdout goes to stdout_path (or
-        is returned, for small outputs). With measure, peak RSS is measured through GNU time."""
+        is returned, for small outputs). With measure, peak RSS is measured through GNU time, and
+        pending writes are flushed (sync) before the clock starts."""
         rss_path = os.path.join(WORK, "rss.txt")
         if measure:
             if os.path.exists(rss_path):
                 os.remove(rss_path)
             cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_path, "--"] + list(cmd)
+            # Untimed: flush what earlier runs wrote (W4 writes ~230 MB per run), so that no run pays
+            # for the write-back of the one before it.
+            os.sync()
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         stdout = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
         err_path = os.path.join(WORK, "stderr.txt")
