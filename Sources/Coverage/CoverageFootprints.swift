@@ -43,7 +43,7 @@ extension CoverageEngine {
     /// `Mobile Telecom-Service` → `Altel` and `Tele2` (those present).
     /// - Throws: `CoverageError.unknownOperator` listing the operators of the sites.
     public func operators(matching query: String) throws(CoverageError) -> [String] {
-        func key(_ text: String) -> String { String(text.lowercased().unicodeScalars.filter { CharacterSetASCII.isAlphanumeric($0) }) }
+        func key(_ text: String) -> String { String(text.lowercased().unicodeScalars.filter { OperatorKey.isAlphanumeric($0) }) }
         let wanted = key(query)
         let brands = Set(MobileOperator.kazakhstan.filter { key($0.company) == wanted }.map(\.brand))
         var radioOrdinals = Set<Int32>()
@@ -111,8 +111,9 @@ extension CoverageEngine {
     }
 }
 
-/// ASCII letters and digits (operator keys ignore everything else).
-enum CharacterSetASCII {
+/// The characters operator keys keep: letters (any script) and ASCII digits; spaces and
+/// punctuation are ignored.
+enum OperatorKey {
     static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true

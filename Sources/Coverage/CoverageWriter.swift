@@ -169,7 +169,7 @@ public struct CoverageWriter: Sendable {
             }
         }
         do { try blocks.finish() } catch let error as GeoModelError { throw error } catch {
-            throw .unreadable(file: "output", line: nil, message: "\(error)")
+            throw .unreadable(file: sink.displayName, line: nil, message: "\(error)")
         }
         if format == .geojson { out.raw(n > 0 ? "\n]}\n" : "]}\n") }
         try sink.drain(&out)
@@ -268,7 +268,7 @@ public struct CoverageWriter: Sendable {
                 indices.allSatisfy { index in
                     var id = sites[index].id
                     return id.withUTF8 { utf8 in !utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D } }
-                } && sites[indices[0]].id.first != " " && sites[indices[indices.count - 1]].id.last != " "
+                } && sites[indices[0]].id.utf8.first != 0x20 && sites[indices[indices.count - 1]].id.utf8.last != 0x20
             }
             if plain {
                 sites.withUnsafeBufferPointer { sites in

@@ -232,9 +232,14 @@ public struct JSONBuffer: ~Copyable {
             raw(".0")
             return
         }
-        // A few decimals (52.4, 0.125): the fewest digits d with round(v·10ᵈ)/10ᵈ == v. With n < 2⁵³
-        // and 10ᵈ exact, that division is the correctly rounded value of the decimal n·10⁻ᵈ, so the
-        // text reads back as v — the same digits as `description` writes, without a String.
+        // A few decimals (52.4, 0.125): the fewest decimals d with round(v·10ᵈ)/10ᵈ == v.
+        // - It reads back as v: with n < 2⁵³ and 10ᵈ exact, the division is the correctly rounded
+        //   value of the decimal n·10⁻ᵈ.
+        // - It is the shortest form (what `description` writes): fewer decimals would have passed at
+        //   a smaller d, and the rounding error of v·10ᵈ (half an ulp) cannot pick a wrong n while
+        //   v·10ᵈ < 2⁵¹; at and above that, the next d exceeds 2⁵³ and `description` is used. Where
+        //   two n would read back as v, v·10ᵈ ≥ 2⁵² is already an integer, so n is the nearest.
+        // The tests compare with `description` over many magnitudes and decimals.
         if magnitude >= 1e-3 && magnitude < 1e9 {
             for d in 1...8 {
                 let scale = Self.powersOfTen[d]

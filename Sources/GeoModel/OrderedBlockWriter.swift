@@ -43,16 +43,28 @@ public final class OrderedBlockWriter: @unchecked Sendable {
         return nextToClaim - 1
     }
 
-    /// Waits for block `k`'s turn, then calls `body` with the sink (no other block writes meanwhile).
+    /// Waits for block `k`'s turn, then calls `body` with the sink. Only the block whose turn it is
+    /// touches the sink; `body` runs outside the lock, so other workers claim and wait meanwhile.
+    /// When `body` throws, the failure is recorded (as by ``fail(_:)``) and rethrown.
     /// - Throws: the first failure of any worker, or what `body` throws.
     public func write(block k: Int, _ body: (OutputSink) throws -> Void) throws {
         condition.lock()
-        defer { condition.unlock() }
         while nextToWrite != k && failure == nil { condition.wait() }
-        if let failure { throw failure }
-        try body(sink)
+        if let failure {
+            condition.unlock()
+            throw failure
+        }
+        condition.unlock()
+        do {
+            try body(sink)
+        } catch {
+            fail(error)
+            throw error
+        }
+        condition.lock()
         nextToWrite += 1
         condition.broadcast()
+        condition.unlock()
     }
 
     /// Records the first error and wakes every waiting worker.
@@ -64,9 +76,15 @@ public final class OrderedBlockWriter: @unchecked Sendable {
     }
 
     /// Rethrows the first failure, if any.
+    /// - Throws: also `GeoModelError.unreadable` when some block was never written (a worker
+    ///   stopped without calling ``fail(_:)``).
     public func finish() throws {
         condition.lock()
         defer { condition.unlock() }
         if let failure { throw failure }
+        if nextToWrite != blockCount {
+            throw GeoModelError.unreadable(file: sink.displayName, line: nil,
+                                           message: "only \(nextToWrite) of \(blockCount) blocks were written")
+        }
     }
 }

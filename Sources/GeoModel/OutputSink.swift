@@ -9,8 +9,8 @@ import Darwin
 public final class OutputSink {
     private let file: UnsafeMutablePointer<FILE>
     private let finalPath: String?
-    /// How the destination is named in messages.
-    private let displayName: String
+    /// How the destination is named in messages (the path, or `standard output`).
+    public let displayName: String
     /// Close the stream on `finish` (files and devices opened here; never standard output).
     private let closesOnFinish: Bool
     private let temporaryPath: String?

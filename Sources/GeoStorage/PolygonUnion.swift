@@ -20,7 +20,8 @@ public final class PolygonUnion: Sendable {
         /// A Polygon or MultiPolygon in EPSG:4326 (lon/lat), valid in the OGC simple-features sense,
         /// rings oriented by the RFC 7946 right-hand rule; nil when the input was empty.
         public var geometry: Geometry?
-        /// The area on the WGS84 ellipsoid, square metres.
+        /// The area on the WGS84 ellipsoid, square metres (SpatiaLite's `ST_Area(g, 1)`, edges taken
+        /// as geodesics: exact for small polygons, not for the all-longitude boxes used at the poles).
         public var areaSquareMeters: Double
     }
 
@@ -80,7 +81,10 @@ public final class PolygonUnion: Sendable {
                 guard geometry.type == .polygon || geometry.type == .multiPolygon else {
                     throw StorageError.spatialite("the union is a \(geometry.type.rawValue), not a polygon")
                 }
-                return Result(geometry: geometry.orientedByRightHandRule, areaSquareMeters: (row[1] as Double?) ?? 0)
+                guard let area = row[1] as Double?, area.isFinite else {
+                    throw StorageError.spatialite("the ellipsoidal area of the union is not available (ST_Area(g, 1))")
+                }
+                return Result(geometry: geometry.orientedByRightHandRule, areaSquareMeters: area)
             }
         } catch let error as DatabaseError {
             throw StorageError.spatialite("the union of \(polygons.count) polygons failed: \(error.message ?? "unknown error")")

@@ -46,6 +46,8 @@ final class RawReadConnection: @unchecked Sendable {
             case .int64(let v): rc = sqlite3_bind_int64(statement, index, v)
             case .double(let v): rc = sqlite3_bind_double(statement, index, v)
             case .string(let v): rc = sqlite3_bind_text(statement, index, v, -1, Self.transient)
+            case .blob(let v) where v.isEmpty:
+                rc = sqlite3_bind_zeroblob(statement, index, 0)
             case .blob(let v):
                 rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }

@@ -24,8 +24,8 @@ import ucrt
 /// circle of radius `r`. In longitude/latitude the circle's image is a smooth convex curve that
 /// departs from the affine image of a circle by a relative `O(r/a · tan φ)`, so the chord of each
 /// edge bulges in or out by that fraction of its sag `r (1 − cos(π/n))`; `ε` covers it with a
-/// factor of three (checked by the tests against sampled circle points: radii 1 m to 300 km,
-/// latitudes to ±84°, 8 to 360 segments). The half metre absorbs the rounding of coordinates to
+/// factor of three (checked by the tests against sampled circle points: radii 1 m to 500 km,
+/// centres to ±85°, 8 to 360 segments). The half metre absorbs the rounding of coordinates to
 /// 10⁻⁶° (≤ 0.08 m).
 ///
 /// **Antimeridian.** A circle that crosses ±180° is cut into two polygons at the meridian
@@ -96,7 +96,8 @@ public enum GeodesicCircle {
     /// The relative excess of the vertex distance over the planar circumscribed `r / cos(π/n)`:
     /// `10⁻⁴ + 3 (π/n)² (r/a) (1 + tan φ)`, φ the circle's extreme latitude and `a` the equatorial
     /// radius. Measured, the excess needed grows as `(π/n)² (r/a) tan φ` with a coefficient of at
-    /// most 1.1 (radii to 300 km, latitudes to 84°, 8 to 64 segments); the factor 3 is the safety.
+    /// most 1.1 (radii to 300 km, latitudes to 84°, 8 and 64 segments); the factor 3 is the safety, and
+    /// the tests check containment up to 500 km and 85°.
     static func relativeMargin(radiusMeters: Double, extremeLatitude: Double, segments: Int) -> Double {
         let half = Double.pi / Double(segments)
         return 1e-4 + 3 * half * half * (radiusMeters / WGS84.a) * (1 + tan(extremeLatitude * .pi / 180))

@@ -272,7 +272,7 @@ struct CoverageFootprintsCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: FootprintWriter.Format = .geojson
 
-    @Option(help: ArgumentHelp("Decimals of coordinates (5–15); the union is snapped to this grid.", valueName: "n"))
+    @Option(help: ArgumentHelp("Decimals of coordinates (6–15); the union is snapped to this grid.", valueName: "n"))
     var precision = 6
 
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
@@ -286,8 +286,9 @@ struct CoverageFootprintsCommand: ParsableCommand {
         guard GeodesicCircle.segmentRange.contains(segments) else {
             throw ValidationError("--segments must be between \(GeodesicCircle.segmentRange.lowerBound) and \(GeodesicCircle.segmentRange.upperBound), got \(segments)")
         }
-        // Fewer than 5 decimals (≈ 1 m) would move vertices by more than the circles' half-metre margin.
-        guard (5...15).contains(precision) else { throw ValidationError("--precision must be between 5 and 15, got \(precision)") }
+        // Snapping to 10⁻⁶° moves a vertex by at most 0.08 m, well inside the circles' half-metre margin;
+        // 10⁻⁵° (up to 0.7 m) would not be.
+        guard (6...15).contains(precision) else { throw ValidationError("--precision must be between 6 and 15, got \(precision)") }
         if let technology, MobileTechnology(label: technology) == nil {
             throw ValidationError("--technology must be 2G, 3G, 4G or 5G, got '\(technology)'")
         }

@@ -109,6 +109,8 @@ struct JSONBufferTests {
             let scale = pow(10.0, Double(decimals))
             values.append((rng.uniform(-1e6, 1e6) * scale).rounded() / scale)
             values.append(rng.uniform(-1, 1) * pow(10, rng.uniform(-6, 12)))
+            // Large magnitudes with many decimals: v·10ᵈ near 2⁵¹…2⁵³.
+            values.append((rng.uniform(1e7, 1e9) * scale).rounded() / scale)
         }
         for value in values {
             let text = Self.written { $0.number(value) }
@@ -158,4 +160,73 @@ struct JSONBufferTests {
         }
         #expect(Self.written { $0.csvField(" padded") } == "\" padded\"")
     }
+
+    /// A worker that fails while another waits for its turn stops both: the waiting worker throws
+    /// the first error instead of hanging, nothing is written, no further block is handed out, and
+    /// `finish` rethrows.
+    @Test func orderedWritesStopAtTheFirstFailure() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qamtu-ordered-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("out.txt").path
+        let sink = try OutputSink(path: path)
+        let blocks = OrderedBlockWriter(sink: sink, blockCount: 4)
+        struct Broken: Error {}
+        let outcomes = Outcomes()
+        let first = try #require(blocks.claim()), second = try #require(blocks.claim())
+        #expect((first, second) == (0, 1))
+        // Block 1 waits for its turn on another thread (or, if it starts late, finds the failure).
+        let done = DispatchSemaphore(value: 0)
+        let waiter = Thread {
+            do {
+                try blocks.write(block: second) { sink in try sink.write(Array("block 1\n".utf8)) }
+                outcomes.add("wrote 1")
+            } catch {
+                outcomes.add(error is Broken ? "stopped 1 by the failure" : "other error at 1")
+            }
+            done.signal()
+        }
+        waiter.start()
+        Thread.sleep(forTimeInterval: 0.05)
+        do {
+            try blocks.write(block: first) { _ in throw Broken() }
+            outcomes.add("wrote 0")
+        } catch {
+            outcomes.add(error is Broken ? "stopped 0 by the failure" : "other error at 0")
+        }
+        #expect(done.wait(timeout: .now() + 10) == .success, "the waiting worker hangs")
+        // Block 0's own error and, for the waiting block 1, the recorded first failure; nothing written.
+        #expect(outcomes.sorted == ["stopped 0 by the failure", "stopped 1 by the failure"])
+        #expect(sink.bytesWritten == 0)
+        #expect(throws: Broken.self) { try blocks.finish() }
+        #expect(blocks.claim() == nil)
+    }
+
+    /// Every block is written, in order, whichever worker formats it.
+    @Test func orderedWritesKeepTheBlockOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qamtu-ordered-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("out.txt").path
+        let sink = try OutputSink(path: path)
+        let blocks = OrderedBlockWriter(sink: sink, blockCount: 200)
+        DispatchQueue.concurrentPerform(iterations: 3) { worker in
+            while let k = blocks.claim() {
+                if (k + worker) % 7 == 0 { Thread.sleep(forTimeInterval: 0.001) }
+                try? blocks.write(block: k) { sink in try sink.write(Array("\(k)\n".utf8)) }
+            }
+        }
+        try blocks.finish()
+        try sink.finish()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines == (0..<200).map(String.init))
+    }
+}
+
+/// Outcomes recorded by several threads.
+final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ item: String) { lock.withLock { items.append(item) } }
+    var sorted: [String] { lock.withLock { items.sorted() } }
 }
