@@ -11,10 +11,11 @@ struct CoverageCommand: ParsableCommand {
         commandName: "coverage",
         abstract: "Settlements' connectivity as of a year: class, best fixed and mobile technology, covering sites, reasons.",
         discussion: """
-            `qamtu coverage [options]` runs `coverage list`. A site covers a settlement when the geodesic
-            distance on the WGS84 ellipsoid is at most its range (exactly at the range counts). Ranges:
-            the site's range_m; else Okumura–Hata / COST-231 Hata (rural open area) from band_mhz, height_m,
+            `qamtu coverage [options]` runs `coverage list`. A site covers a settlement when the geodesic \
+            distance on the WGS84 ellipsoid is at most its range (exactly at the range counts). Ranges: \
+            the site's range_m; else Okumura–Hata / COST-231 Hata (rural open area) from band_mhz, height_m, \
             eirp_dbm and the receiver threshold of the technology; else the default table.
+
             Examples:
               qamtu coverage --class unserved
               qamtu coverage --as-of 2025 --scenario planned --district Байзақ --format csv -o bayzak.csv
@@ -187,7 +188,7 @@ struct CoverageDiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "The settlements whose class changes between two years, and why.",
         discussion: """
-            The scenario defaults to planned here: in the actual scenario only commissioning dates and
+            The scenario defaults to planned here: in the actual scenario only commissioning dates and \
             fibre connection years differ between years.
             """)
 
@@ -240,12 +241,13 @@ struct CoverageFootprintsCommand: ParsableCommand {
         commandName: "footprints",
         abstract: "The covered area per operator and technology: unioned geodesic circles as (Multi)Polygons.",
         discussion: """
-            Every site that counts as of the year in the scenario contributes a circle of its range for each
-            technology it carries (the same ranges as `qamtu coverage`). A circle is a polygon of --segments
-            vertices that circumscribes the geodesic circle on the WGS84 ellipsoid, so a settlement that
-            `qamtu coverage` reports covered by an operator and technology lies inside that footprint. Circles
-            that cross ±180° are cut at the meridian. The circles of each operator and technology are unioned
-            by GEOS (through SpatiaLite) and snapped to the output precision; the result is valid.
+            Every site that counts as of the year in the scenario contributes a circle of its range for each \
+            technology it carries (the same ranges as `qamtu coverage`). A circle is a polygon of --segments \
+            vertices that circumscribes the geodesic circle on the WGS84 ellipsoid, so a settlement that \
+            `qamtu coverage` reports covered by an operator with a technology lies inside that footprint. \
+            Circles that cross ±180° are cut at the meridian. The circles of each operator and technology are \
+            unioned by GEOS (through SpatiaLite) and snapped to the output precision; the result is valid.
+
             Examples:
               qamtu coverage footprints -o footprints.geojson
               qamtu coverage footprints --operator Kar-Tel --technology 4G --as-of 2026 --scenario planned

@@ -8,10 +8,11 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a layer as RFC 7946 GeoJSON, GeoJSON text sequence or CSV (streamed).",
         discussion: """
-            Coordinates are WGS84 lon/lat with --precision decimals (default 6, about 0.1 m), correctly
-            rounded. --bbox keeps features that intersect the box and goes through the spatial index;
-            a box with minLon > maxLon crosses the antimeridian. --where FIELD=VALUE filters on a column
+            Coordinates are WGS84 lon/lat with --precision decimals (default 6, about 0.1 m), correctly \
+            rounded. --bbox keeps features that intersect the box and goes through the spatial index; \
+            a box with minLon > maxLon crosses the antimeridian. --where FIELD=VALUE filters on a column \
             (repeatable, all must match; FIELD= matches empty values).
+
             Examples:
               qamtu export settlements --bbox 70.9,42.7,71.6,43.1 -o taraz.geojson
               qamtu export sites --where operator=Kcell --where status=planned --format csv

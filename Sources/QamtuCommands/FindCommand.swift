@@ -9,8 +9,8 @@ struct FindCommand: ParsableCommand {
         commandName: "find",
         abstract: "Find features by name in any script (Kazakh, Russian, Latin), tolerating small spelling differences.",
         discussion: """
-            Kazakh Cyrillic, Russian Cyrillic and Latin transliterations fold together; case, spaces and
-            punctuation are ignored: Шақпақ ата, Шакпаката and Shakpak-Ata find the same village.
+            Kazakh Cyrillic, Russian Cyrillic and Latin transliterations fold together; case, spaces and \
+            punctuation are ignored: Шақпақ ата, Шакпаката and Shakpak-Ata find the same village. \
             Exit status 1 when nothing matches.
             """)
 

@@ -16,9 +16,9 @@ struct ImportCommand: ParsableCommand {
               geoboundaries  geoBoundaries ADM2 boundaries         -> districts
               opencellid     OpenCelliD cells (MCC 401 only)       -> sites
 
-            Every feature is validated first. On any problem nothing is written, and
-            the first 20 problems are listed with file, line or feature, and field.
-            Settlements get their district by point-in-polygon when districts exist
+            Every feature is validated first. On any problem nothing is written, and \
+            the first 20 problems are listed with file, line or feature, and field. \
+            Settlements get their district by point-in-polygon when districts exist \
             (also when the districts are imported later).
 
             Examples:

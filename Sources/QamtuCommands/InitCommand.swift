@@ -8,8 +8,8 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a portal database (SpatiaLite) with every layer, or upgrade an existing one.",
         discussion: """
-            Layers: districts (MultiPolygon), settlements (Point), roads (MultiLineString), sites (Point),
-            institutions (Point), commitments (no geometry). Geometries are EPSG:4326 with an R*Tree
+            Layers: districts (MultiPolygon), settlements (Point), roads (MultiLineString), sites (Point), \
+            institutions (Point), commitments (no geometry). Geometries are EPSG:4326 with an R*Tree \
             spatial index. The file opens in QGIS, ogrinfo and spatialite.
             """)
 

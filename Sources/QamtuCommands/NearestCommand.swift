@@ -10,10 +10,11 @@ struct NearestCommand: ParsableCommand {
         commandName: "nearest",
         abstract: "For each feature of a point layer, the k nearest features of another, by geodesic distance.",
         discussion: """
-            Distances are geodesic on the WGS84 ellipsoid (Karney), in metres; neighbours come in exact
-            order, equal distances in the target layer's order. Within one layer a feature is not its own
-            neighbour. Point layers: settlements, sites, institutions. GeoJSON output has one LineString
+            Distances are geodesic on the WGS84 ellipsoid (Karney), in metres; neighbours come in exact \
+            order, equal distances in the target layer's order. Within one layer a feature is not its own \
+            neighbour. Point layers: settlements, sites, institutions. GeoJSON output has one LineString \
             per pair (drawn straight in lon/lat, for display); CSV has from_id,from_name,rank,to_id,to_name,distance_m.
+
             Example:
               qamtu nearest settlements --to sites --k 3 --format csv -o nearest.csv
             """)

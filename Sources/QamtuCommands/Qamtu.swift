@@ -6,7 +6,7 @@ public struct Qamtu: ParsableCommand {
         commandName: "qamtu",
         abstract: "Qamtu (қамту, \"coverage\"): settlements, roads and telecom sites in one SpatiaLite file, as GeoJSON.",
         discussion: """
-            Every command works on one portal database: --db FILE, else $QAMTU_DB, else ./qamtu.sqlite.
+            Every command works on one portal database: --db FILE, else $QAMTU_DB, else ./qamtu.sqlite. \
             Coordinates are WGS84 longitude/latitude (EPSG:4326) everywhere.
 
             Start with:

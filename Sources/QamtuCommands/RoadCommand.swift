@@ -13,11 +13,12 @@ struct RoadCommand: ParsableCommand {
         abstract: "Road corridors: masts along a road, stretches without coverage, and where new masts close the gaps.",
         discussion: """
             ROAD is a road's id, its ref (A-2, M-39, E40) or its name in any script:
-            Шақпақата–Отар, Шакпаката - Отар and Shakpakata-Otar find the same road.
-            Chainage is kilometres along the road from its first vertex; MultiLineString
-            roads are measured along their parts in order, and the space between parts is
-            not road. Offsets and chainages are geodesic (WGS84 ellipsoid), never
+            Шақпақата–Отар, Шакпаката - Отар and Shakpakata-Otar find the same road. \
+            Chainage is kilometres along the road from its first vertex; MultiLineString \
+            roads are measured along their parts in order, and the space between parts is \
+            not road. Offsets and chainages are geodesic (WGS84 ellipsoid), never \
             degree-space approximations.
+
             Examples:
               qamtu road masts A-2 --within 5km --format table
               qamtu road gaps Shakpakata-Otar --technology 4G --as-of 2025

@@ -12,15 +12,16 @@ struct RoadGapsCommand: ParsableCommand {
         commandName: "gaps",
         abstract: "Stretches of a road without coverage of a technology, as LineStrings with from/to km; totals.",
         discussion: """
-            A road point is covered when its geodesic distance to a site carrying the
-            technology (or a better one) is at most the site's range: range_m; else
-            Okumura–Hata / COST-231 Hata (rural open area) from band_mhz, height_m and
-            eirp_dbm; else the default table (2G 15 km, 3G 8 km, 4G 6 km, 5G 1.5 km), as in
-            `qamtu coverage`. Scenario actual: sites operational by --as-of; planned: also
-            planned and building sites with planned_year up to --as-of; retired sites
-            never count. Coverage boundaries are exact to 1 µm along the road; stretches of
-            1 mm or less are not gaps. The GeoJSON has one LineString per gap (from_km,
+            A road point is covered when its geodesic distance to a site carrying the \
+            technology (or a better one) is at most the site's range: range_m; else \
+            Okumura–Hata / COST-231 Hata (rural open area) from band_mhz, height_m and \
+            eirp_dbm; else the default table (2G 15 km, 3G 8 km, 4G 6 km, 5G 1.5 km), as in \
+            `qamtu coverage`. Scenario actual: sites operational by --as-of; planned: also \
+            planned and building sites with planned_year up to --as-of; retired sites \
+            never count. Coverage boundaries are exact to 1 µm along the road; stretches of \
+            1 mm or less are not gaps. The GeoJSON has one LineString per gap (from_km, \
             to_km, length_km) and the totals; a summary goes to standard error.
+
             Examples:
               qamtu road gaps A-2 --technology 4G --as-of 2025
               qamtu road gaps Shakpakata-Otar --scenario planned -o gaps.geojson

@@ -11,11 +11,12 @@ struct RoadMastsCommand: ParsableCommand {
         commandName: "masts",
         abstract: "Sites within a distance of a road, sorted by chainage, with offset and nearest road point.",
         discussion: """
-            Every site whose geodesic distance (WGS84 ellipsoid) to the road is at most
-            --within, with offset_m (metres to the nearest point of the road), chainage_km
-            (kilometres along the road to that point) and road_lon, road_lat (that point).
-            Sites are found through the spatial index (boxes along the road), then
+            Every site whose geodesic distance (WGS84 ellipsoid) to the road is at most \
+            --within, with offset_m (metres to the nearest point of the road), chainage_km \
+            (kilometres along the road to that point) and road_lon, road_lat (that point). \
+            Sites are found through the spatial index (boxes along the road), then \
             measured exactly.
+
             Examples:
               qamtu road masts A-2 --within 5km --format table
               qamtu road masts Шакпаката-Отар --within 800m --status planned -o planned.geojson

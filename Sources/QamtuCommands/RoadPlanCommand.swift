@@ -12,15 +12,16 @@ struct RoadPlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Fewest new masts on a road that close every coverage gap (existing sites kept); says whether the planned sites suffice.",
         discussion: """
-            Gaps are computed as in `qamtu road gaps` with the sites of the scenario
-            (default planned: operational sites plus planned and building sites due by
-            --as-of). New masts of range --range (default: the technology's default range,
-            4G 6 km) are placed on the road by a greedy cover, optimal for a road that does
-            not double back on itself within the range; each is listed with its chainage
-            and the gap(s) it closes. Output: GeoJSON with the proposed masts (Points) and
-            the gaps (LineStrings); a summary on standard error says whether the planned
-            sites suffice and, if not, how many more masts are needed and where.
+            Gaps are computed as in `qamtu road gaps` with the sites of the scenario \
+            (default planned: operational sites plus planned and building sites due by \
+            --as-of). New masts of range --range (default: the technology's default range, \
+            4G 6 km) are placed on the road by a greedy cover, optimal for a road that does \
+            not double back on itself within the range; each is listed with its chainage \
+            and the gap(s) it closes. Output: GeoJSON with the proposed masts (Points) and \
+            the gaps (LineStrings); a summary on standard error says whether the planned \
+            sites suffice and, if not, how many more masts are needed and where. \
             --planned-range answers "do the planned masts suffice at this range?".
+
             Examples:
               qamtu road plan Shakpakata-Otar --range 8km --as-of 2025
               qamtu road plan A-2 --planned-range 10km --range 10km -o a2-plan.geojson
