@@ -34,5 +34,6 @@ echo
 echo "Name search, any script (qamtu find 'Шакпак ата'):"
 "$qamtu" find "Шакпак ата" --db "$db" --limit 3
 echo
-echo "GeoJSON of every layer is in $out/ (open in QGIS, or: ogrinfo -so $out/settlements.geojson settlements)."
+echo "GeoJSON of every layer is in $out/, with coverage.geojson (each settlement's connectivity and why) and"
+echo "footprints.geojson (covered area per operator and technology). Open them in QGIS, or: ogrinfo -so $out/footprints.geojson footprints."
 echo "The database $db opens in QGIS, ogrinfo and spatialite."
