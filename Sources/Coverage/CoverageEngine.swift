@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GeoModel
 import Geodesy
 
 /// What the engine found for one settlement as of a year in a scenario, before and after
@@ -269,9 +270,9 @@ struct OperatorTable {
     mutating func ordinal(of name: String) -> Int32 {
         var name = name
         let found = name.withUTF8 { utf8 -> Int? in
-            if last >= 0 && Self.equal(bytes[last], utf8) { return last }
+            if last >= 0 && UTF8Bytes.equal(bytes[last], utf8) { return last }
             if bytes.count > 16 { return index[Array(utf8)] }
-            return bytes.indices.first { Self.equal(bytes[$0], utf8) }
+            return bytes.indices.first { UTF8Bytes.equal(bytes[$0], utf8) }
         }
         if let found {
             last = found
@@ -283,14 +284,6 @@ struct OperatorTable {
         index[key] = names.count - 1
         last = names.count - 1
         return Int32(last)
-    }
-
-    private static func equal(_ stored: [UInt8], _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard stored.count == utf8.count else { return false }
-        return stored.withUnsafeBufferPointer { a in
-            guard let p = a.baseAddress, let q = utf8.baseAddress else { return true }
-            return memcmp(p, q, utf8.count) == 0
-        }
     }
 }
 

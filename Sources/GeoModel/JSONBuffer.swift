@@ -250,12 +250,7 @@ public struct JSONBuffer: ~Copyable {
                 let digits = UInt64(n)
                 unsigned(digits / unit)
                 append(UInt8(ascii: "."))
-                let fraction = digits % unit
-                var leading = d - 1
-                var probe = fraction
-                while probe >= 10 { probe /= 10; leading -= 1 }
-                for _ in 0..<leading { append(0x30) }
-                unsigned(fraction)
+                fractionDigits(digits % unit, width: d)
                 return
             }
         }
@@ -289,9 +284,9 @@ public struct JSONBuffer: ~Copyable {
         // The exact product is p + e; fma recovers the rounding error e of the multiplication exactly.
         let e = (-p).addingProduct(magnitude, scale)
         let floorP = p.rounded(.down)
-        let fraction = p - floorP  // exact
+        let remainder = p - floorP  // exact
         var n = UInt64(floorP)
-        if fraction > 0.5 || (fraction == 0.5 && (e > 0 || (e == 0 && n & 1 == 1))) {
+        if remainder > 0.5 || (remainder == 0.5 && (e > 0 || (e == 0 && n & 1 == 1))) {
             n += 1
         }
         if n == 0 {
@@ -304,18 +299,24 @@ public struct JSONBuffer: ~Copyable {
         let unit = Self.integerPowersOfTen[d]
         unsigned(n / unit)
         append(UInt8(ascii: "."))
-        var fractionDigits = n % unit
-        if fractionDigits == 0 || d == 0 {
+        var kept = n % unit
+        if kept == 0 || d == 0 {
             append(0x30)
             return
         }
         var width = d
-        while fractionDigits % 10 == 0 { fractionDigits /= 10; width -= 1 }
-        // Leading zeros of the fraction.
+        while kept % 10 == 0 { kept /= 10; width -= 1 }
+        fractionDigits(kept, width: width)
+    }
+
+    /// Appends the digits after the decimal point: `digits` left-padded with zeros to `width`
+    /// (`fractionDigits(5, width: 3)` writes `005`).
+    @inline(__always)
+    mutating func fractionDigits(_ digits: UInt64, width: Int) {
         var leading = width - 1
-        var probe = fractionDigits
+        var probe = digits
         while probe >= 10 { probe /= 10; leading -= 1 }
-        for _ in 0..<leading { append(0x30) }
-        unsigned(fractionDigits)
+        for _ in 0..<max(leading, 0) { append(0x30) }
+        unsigned(digits)
     }
 }

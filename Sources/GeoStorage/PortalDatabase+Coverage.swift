@@ -216,13 +216,7 @@ struct RepeatedTexts {
     private var strings: [String] = []
 
     mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
-        for i in bytes.indices where bytes[i].count == utf8.count {
-            let same = bytes[i].withUnsafeBufferPointer { stored in
-                guard let p = stored.baseAddress, let q = utf8.baseAddress else { return true }
-                return memcmp(p, q, utf8.count) == 0
-            }
-            if same { return strings[i] }
-        }
+        for i in bytes.indices where UTF8Bytes.equal(bytes[i], utf8) { return strings[i] }
         let text = String(decoding: utf8, as: UTF8.self)
         if bytes.count < 64 {
             bytes.append(Array(utf8))
