@@ -95,8 +95,9 @@ public final class PolygonUnion: Sendable {
     /// results in the order of `groups`. `progress` is called from the worker threads after
     /// each union with the index of the group done.
     /// - Throws: the first error of any union.
-    public static func unions(of groups: [[[[GeoPoint]]]], gridDegrees: Double? = nil, workers: Int = 2,
-                              progress: (@Sendable (Int) -> Void)? = nil) throws -> [Result] {
+    /// - Parameter names: how errors name each group (e.g. `Tele2 4G`); by index when nil.
+    public static func unions(of groups: [[[[GeoPoint]]]], names: [String]? = nil, gridDegrees: Double? = nil,
+                              workers: Int = 2, progress: (@Sendable (Int) -> Void)? = nil) throws -> [Result] {
         let count = max(1, min(workers, groups.count))
         let unions = try (0..<count).map { _ in try PolygonUnion() }
         let collector = Collector(count: groups.count)
@@ -106,6 +107,13 @@ public final class PolygonUnion: Sendable {
             while let next = collector.claim() {
                 let index = order[next]
                 let outcome = Swift.Result { try unions[worker].union(of: groups[index], gridDegrees: gridDegrees) }
+                    .mapError { error -> any Error in
+                        let name = names.flatMap { index < $0.count ? $0[index] : nil } ?? "group \(index + 1)"
+                        if case .spatialite(let message)? = error as? StorageError {
+                            return StorageError.spatialite("\(name): \(message)")
+                        }
+                        return StorageError.spatialite("\(name): \(error)")
+                    }
                 collector.store(outcome, at: index)
                 progress?(index)
             }

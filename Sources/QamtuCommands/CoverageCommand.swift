@@ -314,8 +314,8 @@ struct CoverageFootprintsCommand: ParsableCommand {
         if total >= 5_000 {
             progress = { @Sendable (index: Int) -> Void in Terminal.note("unioned \(labels[index])") }
         }
-        let merged = try PolygonUnion.unions(of: groups.map(\.polygons), gridDegrees: pow(10, -Double(precision)),
-                                             progress: progress)
+        let merged = try PolygonUnion.unions(of: groups.map(\.polygons), names: groups.map(\.label),
+                                             gridDegrees: pow(10, -Double(precision)), progress: progress)
         var footprints: [CoverageFootprint] = []
         for (group, union) in zip(groups, merged) {
             guard let geometry = union.geometry else { continue }

@@ -57,4 +57,24 @@ struct PolygonUnionTests {
             #expect(abs(p.latitude * 1e6 - (p.latitude * 1e6).rounded()) < 1e-6)
         }
     }
+
+    /// Several groups at once come back in their order; a failing group is named in the error.
+    @Test func unionsOfGroupsKeepTheirOrderAndNameFailures() throws {
+        let groups = [[Self.box(0, 0, 1, 1)], [Self.box(10, 10, 12, 11), Self.box(11, 10, 13, 11)], [Self.box(5, 5, 6, 6)]]
+        let results = try PolygonUnion.unions(of: groups, names: ["a", "b", "c"])
+        let areas = results.map { result -> Double in
+            var total = 0.0
+            if case .polygon(let rings)? = result.geometry { total = Geometry.signedArea(rings[0]) }
+            return total
+        }
+        #expect(areas == [1, 3, 1])
+        // A ring that is not closed makes GEOS fail; the error names the group.
+        let open = [[[GeoPoint(longitude: 0, latitude: 0), GeoPoint(longitude: 1, latitude: 0), GeoPoint(longitude: 1, latitude: 1)]]]
+        do {
+            _ = try PolygonUnion.unions(of: [[Self.box(0, 0, 1, 1)], open], names: ["fine", "Broken 4G"])
+            Issue.record("expected an error")
+        } catch let error as StorageError {
+            #expect(error.description.hasPrefix("SpatiaLite: Broken 4G: "), "\(error)")
+        }
+    }
 }
