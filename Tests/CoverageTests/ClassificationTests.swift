@@ -137,6 +137,40 @@ struct ClassificationTests {
         #expect(farResult.reason(far) == "unserved by profile default (otherwise unserved): no fibre recorded; no mobile coverage; "
                 + "nearest site bl-9 (4G, Beeline) at 12000 m, beyond its range (4G 8000 m)")
     }
+
+    /// The other branches of the reason text, exactly: a fibre node with its activity, several
+    /// operators nearest first (a site without one left out), a building site's due year, a
+    /// connected settlement's year, a Hata range with its clamping notes, and no operator at all.
+    @Test func reasonsOfFibreNodesActivityAndModels() throws {
+        let sites = [
+            World.site("node-1", [.fibre], at: 1_000, range: 3_000, status: .planned, plannedYear: 2025),
+            World.site("a-1", [.g4], at: 2_000, range: 5_000, status: .building, plannedYear: 2024, operatorName: "Tele2"),
+            World.site("c-1", [.g4], at: 2_500, range: 5_000, operatorName: nil),
+            World.site("b-1", [.g4], at: 3_000, range: 5_000, operatorName: "Kcell"),
+        ]
+        let settlement = CoverageSettlement(id: "v", position: World.origin, fibre: FibreStatus.none)
+        let engine = CoverageEngine(sites: sites, asOfYear: 2025, scenario: .planned)
+        let entry = engine.evaluate(settlement, index: 0, satelliteInstitutions: 0, profile: .standard)
+        let result = CoverageResult(engine: engine, profile: .standard, settlements: [settlement], entries: [entry])
+        #expect(result.reason(entry) == "served by profile default (served = fibre or 4G/5G): "
+                + "fibre from node node-1 at 1000 m within its reach of 3000 m (planned 2025); "
+                + "4G from 3 sites (Tele2, Kcell), nearest a-1 at 2000 m within 5000 m (explicit) (building, due 2024)")
+
+        var hata = World.site("h-1", [.g2], at: 4_000, operatorName: nil)
+        hata.explicitRangeMeters = nil
+        hata.bandMegahertz = 900
+        hata.antennaHeightMeters = 20
+        hata.eirpDBm = 60
+        let connected = CoverageSettlement(id: "w", position: World.origin, fibre: .connected, fibreYear: 2008)
+        let hataEngine = CoverageEngine(sites: [hata], asOfYear: 2025, scenario: .actual)
+        let hataEntry = hataEngine.evaluate(connected, index: 0, satelliteInstitutions: 0, profile: .standard)
+        let hataResult = CoverageResult(engine: hataEngine, profile: .standard, settlements: [connected], entries: [hataEntry])
+        // Two clamps, joined by "; " inside the range's parentheses.
+        #expect(hataResult.reason(hataEntry) == "served by profile default (served = fibre or 4G/5G): fibre connected 2008; "
+                + "2G from 1 site (operator not assigned), nearest h-1 at 4000 m within 20000 m "
+                + "(okumura-hata; antenna height 20 m raised to the model's 30 m minimum; "
+                + "capped at the model's 20 km limit (budget reaches 39.1 km))")
+    }
 }
 
 @Suite("Rule profiles")
