@@ -187,10 +187,7 @@ public struct CoverageResult: Sendable {
         out.raw(" by profile ")
         out.raw(profile.name)
         out.raw(" (")
-        if let i = entry.ruleIndex, i < ruleSummaries.count { out.raw(ruleSummaries[i]) } else {
-            out.raw("otherwise ")
-            out.raw(profile.otherwise.rawValue)
-        }
+        out.raw(ruleSummary(entry))
         out.raw("): ")
         switch entry.fixed {
         case .fibre(let year, let planned)?:

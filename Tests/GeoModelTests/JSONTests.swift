@@ -165,10 +165,8 @@ struct JSONBufferTests {
     /// the first error instead of hanging, nothing is written, no further block is handed out, and
     /// `finish` rethrows.
     @Test func orderedWritesStopAtTheFirstFailure() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qamtu-ordered-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("out.txt").path
+        let folder = try TemporaryFolder()
+        let path = folder.path("out.txt")
         let sink = try OutputSink(path: path)
         let blocks = OrderedBlockWriter(sink: sink, blockCount: 4)
         struct Broken: Error {}
@@ -204,10 +202,8 @@ struct JSONBufferTests {
 
     /// Every block is written, in order, whichever worker formats it.
     @Test func orderedWritesKeepTheBlockOrder() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qamtu-ordered-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("out.txt").path
+        let folder = try TemporaryFolder()
+        let path = folder.path("out.txt")
         let sink = try OutputSink(path: path)
         let blocks = OrderedBlockWriter(sink: sink, blockCount: 200)
         DispatchQueue.concurrentPerform(iterations: 3) { worker in
