@@ -40,6 +40,8 @@ WORKLOADS = ["W1", "W2", "W3", "W4"]
 # does not reach the road), W3 is the 7,000 M settlements (S as a quick smoke test), W1 and W4 run
 # at every scale (W4's goal is the 1,000,000 L sites).
 WORKLOAD_SCALES = {"W1": ["S", "M", "L"], "W2": ["M", "L"], "W3": ["S", "M"], "W4": ["S", "M", "L"]}
+# W1's answer columns for Qamtu: the peers compute the best technology per settlement only.
+W1_PROPERTIES = "id,class,best_fixed,best_mobile"
 WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export"}
 REFERENCE = {  # ../shared/bench/README.md
     ("W1", "S"): {"uncovered": 36}, ("W1", "M"): {"uncovered": 99}, ("W1", "L"): {"uncovered": 0},
@@ -908,18 +910,27 @@ def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features):
     o = lambda tool: os.path.join(out_dir, f"{workload}_{scale}_{tool}")
     tools = []
 
-    def qamtu_tool(feature, out, args, parse, describe):
+    def qamtu_tool(feature, out, args, parse, describe, name="Qamtu"):
         ok, reason = qamtu_features[feature]
         if qdb is None:
             ok, reason = False, "the Qamtu database did not load (see Loading)"
-        return Tool("Qamtu", available=ok, reason=reason,
+        return Tool(name, available=ok, reason=reason,
                     command=lambda: {"cmd": [qamtu, *args, "-o", out, "--db", qdb], "stdin_path": None,
                                      "stdout_path": os.path.join(WORK, "qamtu.out")},
                     parse=parse, output=out, describe=describe)
 
     if workload == "W1":
-        tools.append(qamtu_tool("coverage", o("qamtu") + ".csv", ["coverage", "--scenario", "actual", "--format", "csv"],
-                                parse_w1_qamtu, "qamtu coverage --scenario actual --format csv"))
+        # The workload's answer (best technology per settlement), as the peers compute it; then
+        # Qamtu's full output (covering sites and operators, nearest site, reason) for comparison.
+        if qamtu_features["coverage_properties"]:
+            lean = ["coverage", "--scenario", "actual", "--format", "csv", "--properties", W1_PROPERTIES]
+            tools.append(qamtu_tool("coverage", o("qamtu") + ".csv", lean, parse_w1_qamtu, "qamtu " + " ".join(lean)))
+            full_name = "Qamtu all cols"
+        else:
+            full_name = "Qamtu"
+        tools.append(qamtu_tool("coverage", o("qamtu_all") + ".csv", ["coverage", "--scenario", "actual", "--format", "csv"],
+                                parse_w1_qamtu, "qamtu coverage --scenario actual --format csv (every column)",
+                                name=full_name))
         tools.append(spatialite_tool("SpatiaLite SQL", sdb, workload, o("spatialite") + ".csv", parse_w1_peer,
                                      "R*Tree frame per site + ST_Distance(a, b, 1)"))
         tools.append(postgis_tool(pg, pdb, workload, o("postgis") + ".csv", parse_w1_peer,
@@ -1168,6 +1179,8 @@ def main():
             features[key] = (ok, "" if ok else f"not implemented yet (`qamtu {' '.join(cmd)}` is not available)")
         rc, text = qamtu_help(qamtu, "export")
         features["export_properties"] = rc == 0 and "--properties" in text
+        rc, text = qamtu_help(qamtu, "coverage", "list")
+        features["coverage_properties"] = rc == 0 and "--properties" in text
         for key in ("coverage", "road", "nearest"):
             if not features[key][0]:
                 log(f"Qamtu: {features[key][1]} - its workload runs the peers only")

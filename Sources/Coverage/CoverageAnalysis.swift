@@ -51,12 +51,14 @@ public struct CoverageAnalysis: Sendable {
 
     /// Every settlement's connectivity and class as of `year` in `scenario` under `profile`;
     /// only the settlements of district `districtID` when given.
+    /// - Parameter detail: what to find beyond class and best technologies (``EvaluationDetail``);
+    ///   reasons need `.all`.
     public func run(asOf year: Int, scenario: Scenario, profile: ClassificationProfile,
-                    districtID: String? = nil) -> CoverageResult {
+                    districtID: String? = nil, detail: EvaluationDetail = .all) -> CoverageResult {
         let selected = districtID.map { id in settlements.filter { $0.district == id } } ?? settlements
         let engine = engine(asOf: year, scenario: scenario)
-        let entries = engine.evaluate(selected, satelliteCounts: satelliteCounts, profile: profile)
-        return CoverageResult(engine: engine, profile: profile, settlements: selected, entries: entries)
+        let entries = engine.evaluate(selected, satelliteCounts: satelliteCounts, profile: profile, detail: detail)
+        return CoverageResult(engine: engine, profile: profile, settlements: selected, entries: entries, detail: detail)
     }
 
     /// The district that `query` names, in any script (Kazakh, Russian, Latin; id or code too).
@@ -102,7 +104,8 @@ public struct CoverageAnalysis: Sendable {
 
     /// The report as of `year`: per district and in total, commitments' progress and planned work.
     public func report(asOf year: Int, scenario: Scenario, profile: ClassificationProfile) -> CoverageReport {
-        CoverageReport(result: run(asOf: year, scenario: scenario, profile: profile), analysis: self)
+        // The report counts classes and technologies: covering-site lists and nearest sites are not needed.
+        CoverageReport(result: run(asOf: year, scenario: scenario, profile: profile, detail: []), analysis: self)
     }
 }
 
@@ -117,14 +120,17 @@ public struct CoverageResult: Sendable {
     public let settlements: [CoverageSettlement]
     /// One entry per settlement, in the same order.
     public let entries: [SettlementCoverage]
+    /// What the entries hold beyond class and best technologies; ``reason(_:)`` needs `.all`.
+    public let detail: EvaluationDetail
 
     /// Creates a result from its parts.
     public init(engine: CoverageEngine, profile: ClassificationProfile, settlements: [CoverageSettlement],
-                entries: [SettlementCoverage]) {
+                entries: [SettlementCoverage], detail: EvaluationDetail = .all) {
         self.engine = engine
         self.profile = profile
         self.settlements = settlements
         self.entries = entries
+        self.detail = detail
         ruleSummaries = profile.rules.map(\.summary)
     }
 
@@ -146,7 +152,7 @@ public struct CoverageResult: Sendable {
     /// The same result keeping only the entries of `coverageClass` (entries keep their settlement indices).
     public func filtered(to coverageClass: CoverageClass) -> CoverageResult {
         CoverageResult(engine: engine, profile: profile, settlements: settlements,
-                       entries: entries.filter { $0.coverageClass == coverageClass })
+                       entries: entries.filter { $0.coverageClass == coverageClass }, detail: detail)
     }
 
     /// The distinct operators of the covering sites, nearest site first (sites without an operator are left out).

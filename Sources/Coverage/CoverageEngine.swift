@@ -3,6 +3,24 @@ import Foundation
 import GeoModel
 import Geodesy
 
+/// What an evaluation finds beyond each settlement's class, fixed access, best mobile technology
+/// and satellite links (which it always finds). Leaving details out makes a large evaluation
+/// cheaper: without ``coveringSites`` the search for a technology stops at the first covering
+/// site instead of listing all of them.
+public struct EvaluationDetail: OptionSet, Sendable, Hashable {
+    /// The bits of the set.
+    public let rawValue: Int
+    /// Creates a set from its bits.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Every site covering with the best mobile technology, nearest first, and the distance to the first.
+    public static let coveringSites = EvaluationDetail(rawValue: 1)
+    /// The nearest counted radio site and its distance.
+    public static let nearestSite = EvaluationDetail(rawValue: 2)
+    /// Everything (what reasons and the full output need).
+    public static let all: EvaluationDetail = [.coveringSites, .nearestSite]
+}
+
 /// What the engine found for one settlement as of a year in a scenario, before and after
 /// classification.
 public struct SettlementCoverage: Sendable, Hashable {
@@ -172,18 +190,21 @@ public struct CoverageEngine: Sendable {
     }
 
     /// Evaluates one settlement (index `index` in the caller's list) and classifies it.
+    /// - Parameter detail: what to find beyond the class and the best technologies; what is left
+    ///   out stays empty (`coveringSites`, `closestCoveringMeters`, `nearestSite`, `nearestSiteMeters`).
     public func evaluate(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
-                         profile: ClassificationProfile) -> SettlementCoverage {
+                         profile: ClassificationProfile, detail: EvaluationDetail = .all) -> SettlementCoverage {
         let position = settlement.position
         let query = EarthCenteredPoint(position)
         var (fixed, fibreNote) = settlement.fibreStatus(asOf: asOfYear, scenario: scenario)
         if fixed == nil {
             var nearestNode: (position: Int, chordSquared: Double)?
             fibreTree.forEachPossiblyReaching(query) { p, d2 in
-                guard Self.covers(fibreTree, p, d2, position) else { return }
+                guard Self.covers(fibreTree, p, d2, position) else { return false }
                 if let current = nearestNode, current.chordSquared < d2
-                    || (current.chordSquared == d2 && fibreTree.items[current.position] < fibreTree.items[p]) { return }
+                    || (current.chordSquared == d2 && fibreTree.items[current.position] < fibreTree.items[p]) { return false }
                 nearestNode = (p, d2)
+                return false
             }
             if let node = nearestNode {
                 fixed = .fibreNode(site: Int(fibreTree.items[node.position]),
@@ -193,13 +214,28 @@ public struct CoverageEngine: Sendable {
         if fixed != nil { fibreNote = nil }
         var bestMobile: MobileTechnology?
         var covering: [(site: Int32, chordSquared: Double)] = []
+        let listCovering = detail.contains(.coveringSites)
         for (technology, tree) in mobileTrees {
-            tree.forEachPossiblyReaching(query) { p, d2 in
-                if Self.covers(tree, p, d2, position) { covering.append((tree.items[p], d2)) }
-            }
-            if !covering.isEmpty {
-                bestMobile = technology
-                break
+            if listCovering {
+                tree.forEachPossiblyReaching(query) { p, d2 in
+                    if Self.covers(tree, p, d2, position) { covering.append((tree.items[p], d2)) }
+                    return false
+                }
+                if !covering.isEmpty {
+                    bestMobile = technology
+                    break
+                }
+            } else {
+                // Whether any site covers: the search stops at the first.
+                var found = false
+                tree.forEachPossiblyReaching(query) { p, d2 in
+                    found = Self.covers(tree, p, d2, position)
+                    return found
+                }
+                if found {
+                    bestMobile = technology
+                    break
+                }
             }
         }
         covering.sort { $0.chordSquared < $1.chordSquared || ($0.chordSquared == $1.chordSquared && $0.site < $1.site) }
@@ -209,7 +245,7 @@ public struct CoverageEngine: Sendable {
         // found several times at the same distance). The closest covering site bounds the search.
         var nearest: (item: Int32, distanceMeters: Double)?
         var bound = closest ?? .infinity
-        for (_, tree) in mobileTrees {
+        for (_, tree) in mobileTrees where detail.contains(.nearestSite) {
             guard let found = tree.nearest(to: position, k: 1, within: bound).first else { continue }
             if let current = nearest, current.distanceMeters < found.distanceMeters
                 || (current.distanceMeters == found.distanceMeters && current.item <= found.item) { continue }
@@ -236,9 +272,12 @@ public struct CoverageEngine: Sendable {
     }
 
     /// Evaluates every settlement in parallel; results are in input order.
-    /// - Parameter satelliteCounts: institutions on satellite per settlement id.
+    /// - Parameters:
+    ///   - satelliteCounts: institutions on satellite per settlement id.
+    ///   - detail: what to find beyond the class and the best technologies (see
+    ///     ``evaluate(_:index:satelliteInstitutions:profile:detail:)``).
     public func evaluate(_ settlements: [CoverageSettlement], satelliteCounts: [String: Int],
-                         profile: ClassificationProfile) -> [SettlementCoverage] {
+                         profile: ClassificationProfile, detail: EvaluationDetail = .all) -> [SettlementCoverage] {
         let n = settlements.count
         guard n > 0 else { return [] }
         let chunk = 256
@@ -247,7 +286,7 @@ public struct CoverageEngine: Sendable {
             for i in (c * chunk)..<min(n, (c + 1) * chunk) {
                 let settlement = settlements[i]
                 slots.set(i, evaluate(settlement, index: i, satelliteInstitutions: satelliteCounts[settlement.id] ?? 0,
-                                      profile: profile))
+                                      profile: profile, detail: detail))
             }
         }
         return slots.values()

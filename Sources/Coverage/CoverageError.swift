@@ -12,6 +12,7 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
         case invalidSetting(name: String, reason: String)
         case invalidRecord(layer: String, id: String, reason: String)
         case unknownOperator(query: String, known: [String])
+        case unknownProperty(name: String, known: [String])
     }
 
     private let code: Code
@@ -53,6 +54,11 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
         CoverageError(.unknownOperator(query: query, known: known))
     }
 
+    /// A property asked for (`--properties`) is not one the output has; `known` lists those it has.
+    public static func unknownProperty(_ name: String, known: [String]) -> CoverageError {
+        CoverageError(.unknownProperty(name: name, known: known))
+    }
+
     /// The message for a user: what is wrong and what would work.
     public var description: String {
         switch code {
@@ -74,6 +80,8 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
             known.isEmpty
                 ? "no operator matches '\(query)' (no site has an operator)"
                 : "no operator matches '\(query)'; operators of the sites: \(known.joined(separator: ", "))"
+        case .unknownProperty(let name, let known):
+            "no property '\(name)' (properties: \(known.joined(separator: ", ")))"
         }
     }
 }

@@ -20,16 +20,78 @@ public enum CoverageOutputFormat: String, Sendable, CaseIterable {
 /// (metres, 0.1 m) and `reason`. Coordinates are WGS84 lon/lat with `precision` decimals,
 /// correctly rounded. A diff writes `year_from`, `year_to`, `class_from`, `class_to`,
 /// `best_fixed_from`, `best_fixed_to`, `best_mobile_from`, `best_mobile_to` and `reason` instead.
+/// ``properties`` selects and orders the properties; the GeoJSON feature id and, in CSV, `lon`,`lat`
+/// are always written.
 public struct CoverageWriter: Sendable {
     /// The format written.
     public var format: CoverageOutputFormat
     /// Decimals of coordinates (0–15).
     public var precision: Int
+    /// The properties written, in this order; nil for all of them (the settlement columns, then the
+    /// coverage or diff fields).
+    public var properties: [String]?
 
     /// Creates a writer.
-    public init(format: CoverageOutputFormat = .geojson, precision: Int = 6) {
+    public init(format: CoverageOutputFormat = .geojson, precision: Int = 6, properties: [String]? = nil) {
         self.format = format
         self.precision = precision
+        self.properties = properties
+    }
+
+    /// Every property of a coverage result: the settlement columns, then ``coverageFields``.
+    public static var resultProperties: [String] { LayerSchema.settlements.columns.map(\.name) + coverageFields }
+    /// Every property of a diff: the settlement columns, then ``diffFields``.
+    public static var diffProperties: [String] { LayerSchema.settlements.columns.map(\.name) + diffFields }
+
+    /// Checks that every name of `properties` is a property of a coverage result.
+    /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known ones.
+    public static func validate(resultProperties properties: [String]) throws(CoverageError) {
+        try validate(properties, known: resultProperties)
+    }
+
+    /// Checks that every name of `properties` is a property of a diff.
+    /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known ones.
+    public static func validate(diffProperties properties: [String]) throws(CoverageError) {
+        try validate(properties, known: diffProperties)
+    }
+
+    private static func validate(_ properties: [String], known: [String]) throws(CoverageError) {
+        if let unknown = properties.first(where: { !known.contains($0) }) {
+            throw .unknownProperty(unknown, known: known)
+        }
+    }
+
+    /// What the evaluation must find for a result written with `properties` (nil: all of them):
+    /// covering sites for `covering_sites`, `covering_operators` and `reason`, the nearest site
+    /// for `nearest_site_id`, `nearest_site_m` and `reason`.
+    public static func detail(forProperties properties: [String]?) -> EvaluationDetail {
+        guard let properties else { return .all }
+        var detail: EvaluationDetail = []
+        for name in properties {
+            switch name {
+            case "covering_sites", "covering_operators": detail.insert(.coveringSites)
+            case "nearest_site_id", "nearest_site_m": detail.insert(.nearestSite)
+            case "reason": detail = .all
+            default: break
+            }
+        }
+        return detail
+    }
+
+    /// One output property: a settlement column or an extra (coverage or diff) field, by index.
+    enum Field: Sendable, Hashable {
+        case column(Int)
+        case extra(Int)
+    }
+
+    /// The fields for `properties` (nil: every column, then every extra field); unknown names are left out.
+    static func fields(_ properties: [String]?, extraFields: [String]) -> [Field] {
+        let columns = LayerSchema.settlements.columns.map(\.name)
+        guard let properties else { return columns.indices.map(Field.column) + extraFields.indices.map(Field.extra) }
+        return properties.compactMap { name in
+            if let i = columns.firstIndex(of: name) { return .column(i) }
+            return extraFields.firstIndex(of: name).map(Field.extra)
+        }
     }
 
     /// A property value of the output.
@@ -55,8 +117,12 @@ public struct CoverageWriter: Sendable {
                                     "best_mobile_from", "best_mobile_to", "reason"]
 
     /// Writes every entry of `result`; returns the number of features written.
+    ///
+    /// The result must hold the detail that ``properties`` need (``detail(forProperties:)``).
     @discardableResult
     public func write(_ result: CoverageResult, to sink: OutputSink) throws(GeoModelError) -> Int {
+        precondition(result.detail.isSuperset(of: Self.detail(forProperties: properties)),
+                     "CoverageWriter: the result lacks the detail its properties need")
         var members: [(key: String, value: JSONValue)] = [
             ("as_of", .integer(Int64(result.asOfYear))), ("scenario", .string(result.scenario.rawValue)),
             ("profile", .string(result.profile.name)), ("rules", .string(result.profile.summary)),
@@ -69,10 +135,13 @@ public struct CoverageWriter: Sendable {
             ("thresholds_dbm", .object(MobileTechnology.allCases.map { ($0.label, .number(settings.thresholdsDBm[$0] ?? .nan)) })),
             ("default_ranges_m", .object(MobileTechnology.allCases.map { ($0.label, .number(settings.defaultRangesMeters[$0] ?? .nan)) })),
         ])))
-        return try write(count: result.entries.count, extraFields: Self.coverageFields, name: "coverage",
-                         metadata: .object(members), to: sink) { i in
+        let fields = Self.fields(properties, extraFields: Self.coverageFields)
+        var needed = Set<Int>()
+        for case .extra(let k) in fields { needed.insert(k) }
+        return try write(count: result.entries.count, extraFields: Self.coverageFields, fields: fields, name: "coverage",
+                         metadata: .object(members), to: sink) { [needed] i in
             let entry = result.entries[i]
-            return (result.settlements[entry.settlement], Self.values(entry, result: result))
+            return (result.settlements[entry.settlement], Self.values(entry, result: result, needed: needed))
         }
     }
 
@@ -84,7 +153,8 @@ public struct CoverageWriter: Sendable {
             ("scenario", .string(diff.after.scenario.rawValue)), ("profile", .string(diff.after.profile.name)),
             ("rules", .string(diff.after.profile.summary)), ("changes", .integer(Int64(diff.changes.count))),
         ])
-        return try write(count: diff.changes.count, extraFields: Self.diffFields, name: "coverage-diff",
+        return try write(count: diff.changes.count, extraFields: Self.diffFields,
+                         fields: Self.fields(properties, extraFields: Self.diffFields), name: "coverage-diff",
                          metadata: metadata, to: sink) { i in
             let change = diff.changes[i]
             let values: [Value] = [
@@ -98,12 +168,21 @@ public struct CoverageWriter: Sendable {
         }
     }
 
-    static func values(_ entry: SettlementCoverage, result: CoverageResult) -> [Value] {
+    /// The indices of `covering_operators` and `reason` in ``coverageFields``.
+    private static let operatorsField = coverageFields.firstIndex(of: "covering_operators") ?? -1
+    private static let reasonField = coverageFields.firstIndex(of: "reason") ?? -1
+
+    /// The values of ``coverageFields`` for `entry`; those not `needed` (by index) are left null.
+    static func values(_ entry: SettlementCoverage, result: CoverageResult, needed: Set<Int>) -> [Value] {
         let sites = result.engine.sites
-        let operators = result.coveringOperators(entry)
-        var text = JSONBuffer(capacity: 512)
-        result.reason(entry, operators: operators, into: &text)
-        let reason = text.bytes
+        let needsReason = needed.contains(reasonField)
+        let operators = needed.contains(operatorsField) || needsReason ? result.coveringOperators(entry) : []
+        var reason: [UInt8] = []
+        if needsReason {
+            var text = JSONBuffer(capacity: 512)
+            result.reason(entry, operators: operators, into: &text)
+            reason = text.bytes
+        }
         return [
             .text(entry.coverageClass.rawValue),
             .text(entry.fixed?.technology),
@@ -113,14 +192,16 @@ public struct CoverageWriter: Sendable {
             .list(operators),
             .text(entry.nearestSite.map { sites[$0].id }),
             .meters(entry.nearestSiteMeters),
-            .utf8(reason),
+            needsReason ? .utf8(reason) : .text(nil),
         ]
     }
 
     /// Rows formatted per block of ``blockRows``, blocks in parallel, written in order.
     static let blockRows = 1024
 
-    private func write(count n: Int, extraFields: [String], name: String, metadata: JSONValue, to sink: OutputSink,
+    /// Writes `n` rows of `fields`; `row(i)` gives the settlement and the values of every extra field.
+    private func write(count n: Int, extraFields: [String], fields: [Field], name: String, metadata: JSONValue,
+                       to sink: OutputSink,
                        row: @escaping @Sendable (Int) -> (CoverageSettlement, [Value])) throws(GeoModelError) -> Int {
         let columns = LayerSchema.settlements.columns
         let writer = GeoJSONWriter(precision: precision)
@@ -135,7 +216,13 @@ public struct CoverageWriter: Sendable {
         case .geojsonseq:
             break
         case .csv:
-            out.raw((columns.map(\.name) + extraFields + ["lon", "lat"]).joined(separator: ","))
+            let names = fields.map { field in
+                switch field {
+                case .column(let i): columns[i].name
+                case .extra(let k): extraFields[k]
+                }
+            }
+            out.raw((names + ["lon", "lat"]).joined(separator: ","))
             out.raw("\n")
         }
         try sink.drain(&out)
@@ -158,7 +245,7 @@ public struct CoverageWriter: Sendable {
                 for i in (b * Self.blockRows)..<min(n, (b + 1) * Self.blockRows) {
                     let (settlement, values) = row(i)
                     Self.format(settlement, values, index: i, format: format, precision: precision, keys: keys,
-                                columns: columns.count, into: &buffer)
+                                fields: fields, columns: columns.count, into: &buffer)
                 }
                 do {
                     try blocks.write(block: b) { sink in try sink.drain(&buffer) }
@@ -177,8 +264,9 @@ public struct CoverageWriter: Sendable {
         return n
     }
 
+    /// Formats one row; `keys` holds the JSON keys of the columns, then of the extra fields.
     private static func format(_ settlement: CoverageSettlement, _ values: [Value], index: Int, format: CoverageOutputFormat,
-                               precision: Int, keys: [[UInt8]], columns: Int, into out: inout JSONBuffer) {
+                               precision: Int, keys: [[UInt8]], fields: [Field], columns: Int, into out: inout JSONBuffer) {
         let writer = GeoJSONWriter(precision: precision)
         let record = settlement.record.values
         switch format {
@@ -189,28 +277,28 @@ public struct CoverageWriter: Sendable {
             out.raw(",\"geometry\":{\"type\":\"Point\",\"coordinates\":")
             writer.position(settlement.position, into: &out)
             out.raw("},\"properties\":{")
-            for i in 0..<columns {
-                if i > 0 { out.raw(",") }
-                out.append(contentsOf: keys[i])
-                writer.value(i < record.count ? record[i] : .null, into: &out)
-            }
-            for (k, value) in values.enumerated() {
-                out.raw(",")
-                out.append(contentsOf: keys[columns + k])
-                json(value, writer: writer, into: &out)
+            for (n, field) in fields.enumerated() {
+                if n > 0 { out.raw(",") }
+                switch field {
+                case .column(let i):
+                    out.append(contentsOf: keys[i])
+                    writer.value(i < record.count ? record[i] : .null, into: &out)
+                case .extra(let k):
+                    out.append(contentsOf: keys[columns + k])
+                    json(values[k], writer: writer, into: &out)
+                }
             }
             out.raw("}}")
             if format == .geojsonseq { out.raw("\n") }
         case .csv:
-            for i in 0..<columns {
-                if i > 0 { out.raw(",") }
-                csv(.field(i < record.count ? record[i] : .null), into: &out)
+            for (n, field) in fields.enumerated() {
+                if n > 0 { out.raw(",") }
+                switch field {
+                case .column(let i): csv(.field(i < record.count ? record[i] : .null), into: &out)
+                case .extra(let k): csv(values[k], into: &out)
+                }
             }
-            for value in values {
-                out.raw(",")
-                csv(value, into: &out)
-            }
-            out.raw(",")
+            if !fields.isEmpty { out.raw(",") }
             out.fixed(settlement.position.longitude, decimals: precision)
             out.raw(",")
             out.fixed(settlement.position.latitude, decimals: precision)

@@ -175,8 +175,9 @@ struct EarthPointTree: Sendable {
     /// Calls `body(position, chordSquared)` for every point (by tree position) whose squared chord
     /// to `query` is within its squared outer chord, i.e. every point whose reach may include the
     /// query; the caller decides with ``innerChords`` and, in between, the exact distance.
+    /// The traversal stops as soon as `body` returns true.
     @inline(__always)
-    func forEachPossiblyReaching(_ query: EarthCenteredPoint, _ body: (Int, Double) -> Void) {
+    func forEachPossiblyReaching(_ query: EarthCenteredPoint, until body: (Int, Double) -> Bool) {
         guard !items.isEmpty else { return }
         let qx = query.x, qy = query.y, qz = query.z
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * depth + 4) { stack in
@@ -195,7 +196,7 @@ struct EarthPointTree: Sendable {
                         for p in Int(node.start)..<Int(node.end) {
                             let dx = xs[p] - qx, dy = ys[p] - qy, dz = zs[p] - qz
                             let d2 = dx * dx + dy * dy + dz * dz
-                            if d2 <= outerSquared[p] { body(p, d2) }
+                            if d2 <= outerSquared[p] && body(p, d2) { return }
                         }
                     } else {
                         stack[top] = Int32(2 * index + 1)

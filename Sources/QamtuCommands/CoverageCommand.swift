@@ -157,6 +157,14 @@ struct CoverageListCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decimals of coordinates (0–15).", valueName: "n"))
     var precision = 6
 
+    @Option(help: ArgumentHelp("""
+        Only these properties, in this order: a,b,c (settlement columns and coverage fields; \
+        the GeoJSON feature id and the CSV lon,lat are always written). Leaving out \
+        covering_sites, covering_operators, nearest_site_id, nearest_site_m and reason makes \
+        large runs faster: the engine then only decides whether a site covers.
+        """, valueName: "names"))
+    var properties: String?
+
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
     var output = "-"
 
@@ -164,17 +172,25 @@ struct CoverageListCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15, got \(precision)") }
+        if let propertyList {
+            do { try CoverageWriter.validate(resultProperties: propertyList) } catch { throw ValidationError(error.description) }
+        }
     }
+
+    /// `--properties` as a list.
+    var propertyList: [String]? { properties.map(parsePropertyList) }
 
     func run() throws {
         try reportingAnalysisErrors {
             let profile = try loadProfile(analysis.profile)
             let loaded = try loadAnalysis(database, analysis.propagation)
             let districtID = try district.map { try loaded.resolveDistrict($0).id }
-            var result = loaded.run(asOf: analysis.year, scenario: analysis.scenario, profile: profile, districtID: districtID)
+            let writer = CoverageWriter(format: format, precision: precision, properties: propertyList)
+            var result = loaded.run(asOf: analysis.year, scenario: analysis.scenario, profile: profile, districtID: districtID,
+                                    detail: CoverageWriter.detail(forProperties: writer.properties))
             if let coverageClass { result = result.filtered(to: coverageClass) }
             let sink = try OutputSink(path: output)
-            let count = try CoverageWriter(format: format, precision: precision).write(result, to: sink)
+            let count = try writer.write(result, to: sink)
             if output != "-" {
                 Terminal.note("wrote \(grouped(count)) settlements to \(output) (as of \(result.asOfYear), \(result.scenario.rawValue), profile \(profile.name))")
             }
@@ -210,6 +226,12 @@ struct CoverageDiffCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: CoverageOutputFormat = .geojson
 
+    @Option(help: ArgumentHelp("""
+        Only these properties, in this order: a,b,c (settlement columns and the diff fields; the \
+        GeoJSON feature id and the CSV lon,lat are always written).
+        """, valueName: "names"))
+    var properties: String?
+
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
     var output = "-"
 
@@ -220,6 +242,11 @@ struct CoverageDiffCommand: ParsableCommand {
         for year in [fromYear, toYear] where !(1900...2100).contains(year) {
             throw ValidationError("years must lie between 1900 and 2100, got \(year)")
         }
+        if let properties {
+            do { try CoverageWriter.validate(diffProperties: parsePropertyList(properties)) } catch {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     func run() throws {
@@ -229,7 +256,7 @@ struct CoverageDiffCommand: ParsableCommand {
             let districtID = try district.map { try loaded.resolveDistrict($0).id }
             let diff = loaded.diff(from: fromYear, to: toYear, scenario: scenario, profile: chosen, districtID: districtID)
             let sink = try OutputSink(path: output)
-            let count = try CoverageWriter(format: format).write(diff, to: sink)
+            let count = try CoverageWriter(format: format, properties: properties.map(parsePropertyList)).write(diff, to: sink)
             if output != "-" { Terminal.note("wrote \(grouped(count)) changed settlements to \(output)") }
         }
     }
@@ -425,3 +452,8 @@ extension CoverageClass: ExpressibleByArgument {}
 extension CoverageOutputFormat: ExpressibleByArgument {}
 extension FootprintWriter.Format: ExpressibleByArgument {}
 
+
+/// A comma-separated `--properties` value as a list of names (blanks trimmed, empty items dropped).
+func parsePropertyList(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}

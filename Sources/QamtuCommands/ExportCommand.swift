@@ -60,7 +60,7 @@ struct ExportCommand: ParsableCommand {
 
     /// `--properties` as a list.
     var propertyList: [String]? {
-        properties.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        properties.map(parsePropertyList)
     }
 
     func run() throws {

@@ -37,6 +37,25 @@ struct CoverageEngineTests {
             }
             // The data must exercise both outcomes.
             #expect(coveredCount > 0 && coveredCount < settlements.count, "\(region) \(scenario): \(coveredCount) covered")
+
+            // Less detail: the same classes and technologies; what was left out stays empty.
+            for detail: EvaluationDetail in [[], [.coveringSites], [.nearestSite]] {
+                let brief = engine.evaluate(settlements, satelliteCounts: [:], profile: .standard, detail: detail)
+                for (full, lean) in zip(results, brief) {
+                    #expect(lean.coverageClass == full.coverageClass && lean.ruleIndex == full.ruleIndex)
+                    #expect(lean.bestMobile == full.bestMobile && lean.fixed == full.fixed, "\(region) \(detail)")
+                    if detail.contains(.coveringSites) {
+                        #expect(lean.coveringSites == full.coveringSites && lean.closestCoveringMeters == full.closestCoveringMeters)
+                    } else {
+                        #expect(lean.coveringSites.isEmpty && lean.closestCoveringMeters == nil)
+                    }
+                    if detail.contains(.nearestSite) {
+                        #expect(lean.nearestSite == full.nearestSite && lean.nearestSiteMeters == full.nearestSiteMeters)
+                    } else {
+                        #expect(lean.nearestSite == nil && lean.nearestSiteMeters == nil)
+                    }
+                }
+            }
         }
     }
 

@@ -69,6 +69,47 @@ struct CoverageWriterTests {
         }
     }
 
+    /// `properties` selects and orders the output; the evaluation detail follows from it.
+    @Test func selectedPropertiesInTheirOrder() throws {
+        let properties = ["best_mobile", "id", "class", "population"]
+        #expect(CoverageWriter.detail(forProperties: properties) == [])
+        #expect(CoverageWriter.detail(forProperties: ["covering_operators"]) == [.coveringSites])
+        #expect(CoverageWriter.detail(forProperties: ["nearest_site_m", "class"]) == [.nearestSite])
+        #expect(CoverageWriter.detail(forProperties: ["reason"]) == .all)
+        #expect(CoverageWriter.detail(forProperties: nil) == .all)
+        let lean = try SmallRegion.analysis().run(asOf: 2025, scenario: .planned, profile: .standard, detail: [])
+        let writer = CoverageWriter(format: .csv, precision: 3, properties: properties)
+        let csv = try written { try writer.write(lean.filtered(to: .served), to: $0) }
+        #expect(csv == """
+            best_mobile,id,class,population,lon,lat
+            3G,alpha,served,1000,71.5,43.0
+            4G,beta,served,500,72.5,43.5
+            4G,gamma,served,200,74.5,43.2
+
+            """)
+        let geojson = try written { try CoverageWriter(format: .geojson, properties: ["class"]).write(lean, to: $0) }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(geojson.utf8)) as? [String: Any])
+        let features = try #require(json["features"] as? [[String: Any]])
+        #expect(features.count == 5)
+        for feature in features {
+            #expect(feature["id"] is String)
+            #expect((feature["properties"] as? [String: Any])?.keys.sorted() == ["class"])
+        }
+        // The full result written with the same properties gives the same text.
+        let full = try result()
+        #expect(try written { try writer.write(full.filtered(to: .served), to: $0) } == csv)
+    }
+
+    @Test func unknownPropertiesAreNamed() {
+        #expect(throws: CoverageError.unknownProperty("colour", known: CoverageWriter.resultProperties)) {
+            try CoverageWriter.validate(resultProperties: ["id", "colour"])
+        }
+        #expect(throws: CoverageError.unknownProperty("reason_x", known: CoverageWriter.diffProperties)) {
+            try CoverageWriter.validate(diffProperties: ["reason_x"])
+        }
+        #expect(throws: Never.self) { try CoverageWriter.validate(diffProperties: ["class_from", "name"]) }
+    }
+
     @Test func diffOutputHasBothYears() throws {
         let diff = try SmallRegion.analysis().diff(from: 2023, to: 2025, scenario: .planned, profile: .standard)
         let csv = try written { try CoverageWriter(format: .csv).write(diff, to: $0) }
@@ -76,6 +117,8 @@ struct CoverageWriterTests {
         #expect(lines.count == 3)
         #expect(lines[0].hasSuffix("year_from,year_to,class_from,class_to,best_fixed_from,best_fixed_to,best_mobile_from,best_mobile_to,reason,lon,lat"))
         #expect(lines[2].contains(",2023,2025,underserved,served,,,,4G,"))
+        let selected = try written { try CoverageWriter(format: .csv, properties: ["id", "class_to"]).write(diff, to: $0) }
+        #expect(selected == "id,class_to,lon,lat\nbeta,served,72.5,43.5\ngamma,served,74.5,43.2\n")
     }
 
     @Test func nearestPairsAsCSVAndGeoJSON() throws {

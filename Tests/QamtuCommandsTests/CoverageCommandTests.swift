@@ -85,6 +85,28 @@ struct CoverageCommandTests {
         }
     }
 
+    /// `--properties` gives the chosen columns of the full output, row for row, for every year
+    /// and scenario (the engine skips covering-site lists and nearest sites then).
+    @Test(.enabled(if: demoAvailable)) func selectedPropertiesEqualTheFullOutput() throws {
+        let folder = try TemporaryFolder()
+        let db = try Self.demoPortal(in: folder)
+        for (year, scenario) in [("2023", "actual"), ("2026", "planned")] {
+            let common = ["coverage", "--as-of", year, "--scenario", scenario, "--format", "csv", "--db", db]
+            try run(common + ["-o", folder.path("all.csv")])
+            try run(common + ["--properties", "best_mobile,id,class,best_fixed", "-o", folder.path("some.csv")])
+            let all = try folder.read("all.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let some = try folder.read("some.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let header = all[0].map(String.init)
+            let picked = ["best_mobile", "id", "class", "best_fixed", "lon", "lat"].compactMap { header.firstIndex(of: $0) }
+            #expect(picked.count == 6 && some.count == all.count && all.count == 373)
+            // The picked columns precede `reason` (the only field that may hold commas) or are its last two.
+            for (full, lean) in zip(all, some) {
+                let expected = picked.map { $0 >= header.count - 2 ? full[full.count - header.count + $0] : full[$0] }
+                #expect(lean == expected, "\(year) \(scenario): \(lean)")
+            }
+        }
+    }
+
     @Test(.enabled(if: demoAvailable)) func nearestCommandEqualsTheLibrary() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
@@ -116,6 +138,8 @@ struct CoverageCommandTests {
         (["coverage", "--threshold", "4G=abc"], "--threshold expects TECH=NUMBER with TECH one of 2G, 3G, 4G, 5G, got '4G=abc'"),
         (["coverage", "--receiver-height", "20"], "receiver height: 20.0 m is outside the models' 1–10 m"),
         (["coverage", "--as-of", "1800"], "--as-of must be a year between 1900 and 2100, got 1800"),
+        (["coverage", "--properties", "id,colour"],
+         "no property 'colour' (properties: \(CoverageWriter.resultProperties.joined(separator: ", ")))"),
         (["coverage", "diff", "2024", "3000"], "years must lie between 1900 and 2100, got 3000"),
         (["report", "--as-of", "1800"], "--as-of must be a year between 1900 and 2100, got 1800"),
         (["nearest", "roads", "--to", "sites"], "nearest works on point layers (settlements, sites, institutions), not roads"),
