@@ -1,3 +1,4 @@
+import Foundation
 import GeoModel
 import Geodesy
 
@@ -27,12 +28,16 @@ public struct CoverageAnalysis: Sendable {
     /// Institutions on a satellite link, per settlement id.
     public let satelliteCounts: [String: Int]
 
-    /// Loads every layer from `source`.
-    /// - Throws: whatever the source throws; `CoverageError.invalidSetting` for bad settings.
+    /// Loads every layer from `source`; the settlements on a thread of their own while the sites
+    /// load (``CoverageDataSource`` allows that).
+    /// - Throws: whatever the source throws (a settlements error first); `CoverageError.invalidSetting`
+    ///   for bad settings.
     public init(source: any CoverageDataSource, settings: PropagationSettings = PropagationSettings()) throws {
         try settings.validate()
-        settlements = try source.loadSettlements()
-        sites = try source.loadSites()
+        let loading = SettlementLoading(source)
+        let loadedSites = Result { try source.loadSites() }
+        settlements = try loading.result().get()
+        sites = try loadedSites.get()
         institutions = try source.loadInstitutions()
         commitments = try source.loadCommitments()
         districts = try source.loadDistricts()
@@ -299,5 +304,30 @@ public struct CoverageResult: Sendable {
         var out = JSONBuffer(capacity: 24)
         meters(value, into: &out)
         return String(decoding: out.bytes, as: UTF8.self)
+    }
+}
+
+/// The settlements of a source, loaded on a thread of its own (not one of Dispatch's workers, which
+/// the site scan keeps busy).
+private final class SettlementLoading: @unchecked Sendable {
+    private let source: any CoverageDataSource
+    private let done = DispatchSemaphore(value: 0)
+    private var loaded: Result<[CoverageSettlement], any Error> = .success([])
+
+    /// Starts loading.
+    init(_ source: any CoverageDataSource) {
+        self.source = source
+        let thread = Thread { [self] in
+            loaded = Result { try self.source.loadSettlements() }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for the settlements (call once).
+    func result() -> Result<[CoverageSettlement], any Error> {
+        done.wait()
+        return loaded
     }
 }

@@ -5,6 +5,9 @@ import GeoModel
 ///
 /// The coverage engine never talks SQL: a storage backend adapts its rows to these input types
 /// (each has an `init(record:)` for records of the column contract).
+///
+/// ``CoverageAnalysis`` calls ``loadSettlements()`` on a thread of its own while it calls
+/// ``loadSites()``: a source must allow these two to run at the same time.
 public protocol CoverageDataSource {
     /// Every settlement with a point.
     func loadSettlements() throws -> [CoverageSettlement]

@@ -54,20 +54,23 @@ extension PortalDatabase {
         """
 
     /// The row's attributes; the columns with few distinct values (kind, operator, technologies,
-    /// status) come from `texts`, so equal values share one `String`.
-    private static func siteAttributes(_ statement: OpaquePointer, texts: inout RepeatedTexts) -> SiteAttributes {
+    /// status) come from `texts` (one cache per column), so equal values share one `String`.
+    private static func siteAttributes(_ statement: OpaquePointer, texts: inout [RepeatedTexts]) -> SiteAttributes {
         let row = ColumnReader(statement: statement)
         return SiteAttributes(
-            id: row.text(0) ?? "", kind: row.text(1, texts: &texts) ?? "", operatorName: row.text(2, texts: &texts),
-            technologies: row.text(3, texts: &texts),
+            id: row.text(0) ?? "", kind: row.text(1, texts: &texts[0]) ?? "", operatorName: row.text(2, texts: &texts[1]),
+            technologies: row.text(3, texts: &texts[2]),
             bandMegahertz: row.double(4), heightMeters: row.double(5), eirpDBm: row.double(6),
-            rangeMeters: row.double(7), status: row.text(8, texts: &texts) ?? "", plannedYear: row.integer(9),
+            rangeMeters: row.double(7), status: row.text(8, texts: &texts[3]) ?? "", plannedYear: row.integer(9),
             commissioned: row.text(10), position: row.point(11))
     }
 
+    /// One cache of repeated texts for each of kind, operator, technologies and status.
+    private static func siteTexts() -> [RepeatedTexts] { [RepeatedTexts](repeating: RepeatedTexts(), count: 4) }
+
     /// Streams the coverage attributes of every site, in `fid` order.
     public func scanSiteAttributes(_ body: (SiteAttributes) throws -> Void) throws {
-        var texts = RepeatedTexts()
+        var texts = Self.siteTexts()
         try stepRows(Self.siteAttributesSQL + " ORDER BY fid") { statement in
             try body(Self.siteAttributes(statement, texts: &texts))
         }
@@ -94,7 +97,7 @@ extension PortalDatabase {
                 // per-call mutex (only columns and point blobs are read).
                 let connection = try RawReadConnection(path: path, spatiaLite: false)
                 let rows = try connection.rows(sql: sql, arguments: [from.databaseValue, (from + span).databaseValue])
-                var texts = RepeatedTexts()
+                var texts = Self.siteTexts()
                 while try rows.next() {
                     body(part, Self.siteAttributes(rows.statement, texts: &texts))
                 }

@@ -109,8 +109,8 @@ func loadAnalysis(_ database: DatabaseOptions, _ propagation: PropagationOptions
     let portal = try database.open(readOnly: true)
     let source = PortalCoverageSource(portal: portal)
     let analysis = try CoverageAnalysis(source: source, settings: try propagation.settings())
-    if source.skipped.value > 0 {
-        Terminal.note("note: \(source.skipped.value) features without a usable point or kind/status were left out")
+    if source.skipped > 0 {
+        Terminal.note("note: \(source.skipped) features without a usable point or kind/status were left out")
     }
     return analysis
 }
@@ -365,23 +365,28 @@ struct CoverageFootprintsCommand: ParsableCommand {
 /// only converts its rows to the Coverage module's input types.
 final class PortalCoverageSource: CoverageDataSource {
     let portal: PortalDatabase
-    /// Features that could not be used (no point, unknown kind or status).
-    let skipped = Counter()
+    /// Settlements and sites that could not be used, each counted by the thread that loads them.
+    private let skippedSettlements = Counter(), skippedSites = Counter()
 
-    final class Counter { var value = 0 }
+    final class Counter: @unchecked Sendable { var value = 0 }
 
     init(portal: PortalDatabase) { self.portal = portal }
 
+    /// Features that could not be used (no point, unknown kind or status); read after loading.
+    var skipped: Int { skippedSettlements.value + skippedSites.value }
+
     func loadSettlements() throws -> [CoverageSettlement] {
         try portal.features(ExportQuery(layer: .settlements)).compactMap { record in
-            do { return try CoverageSettlement(record: record) } catch { skipped.value += 1; return nil }
+            do { return try CoverageSettlement(record: record) } catch { skippedSettlements.value += 1; return nil }
         }
     }
 
     func loadSites() throws -> [CoverageSite] {
         let parts = (0..<2).map { _ in SiteBatch() }
         let expected = try portal.layerCounts().first { $0.layer == LayerSchema.sites.name }?.count ?? 0
-        for batch in parts { batch.sites.reserveCapacity(expected / parts.count + 64) }
+        // The first batch takes the others' sites at the end: room for all of them.
+        parts[0].sites.reserveCapacity(expected + 64)
+        for batch in parts.dropFirst() { batch.sites.reserveCapacity(expected / parts.count + 64) }
         try portal.scanSiteAttributes(partitions: parts.count) { part, row in
             let batch = parts[part]
             guard let position = row.position, position.isValid, let kind = batch.kind(row.kind),
@@ -396,7 +401,7 @@ final class PortalCoverageSource: CoverageDataSource {
                 eirpDBm: row.eirpDBm, explicitRangeMeters: row.rangeMeters, status: status, plannedYear: row.plannedYear,
                 commissionedYear: CoverageSite.year(inDate: row.commissioned)))
         }
-        skipped.value += parts.map(\.skipped).reduce(0, +)
+        skippedSites.value += parts.map(\.skipped).reduce(0, +)
         // Move the first batch out (no copy), then append the others.
         var sites: [CoverageSite] = []
         swap(&sites, &parts[0].sites)
@@ -408,7 +413,7 @@ final class PortalCoverageSource: CoverageDataSource {
     final class SiteBatch: @unchecked Sendable {
         var sites: [CoverageSite] = []
         var skipped = 0
-        private var parsed: [String: TechnologySet] = [:]
+        private var parsed: [(text: String, set: TechnologySet)] = []
 
         private var lastKind: (text: String, kind: SiteKind?) = ("", nil)
         private var lastStatus: (text: String, status: SiteStatus?) = ("", nil)
@@ -425,11 +430,12 @@ final class PortalCoverageSource: CoverageDataSource {
             return lastStatus.status
         }
 
-        /// The parsed `technologies` text (the few distinct values are parsed once per batch).
+        /// The parsed `technologies` text (the few distinct values are parsed once per batch; the
+        /// storage hands out equal texts as the same `String`, which compares fast).
         func technologies(_ text: String) -> TechnologySet {
-            if let known = parsed[text] { return known }
+            if let known = parsed.first(where: { $0.text == text }) { return known.set }
             let set = TechnologySet(parsing: text)
-            parsed[text] = set
+            if parsed.count < 64 { parsed.append((text, set)) }
             return set
         }
     }
