@@ -31,6 +31,10 @@ if ! python3 -c 'import numpy' 2>/dev/null; then
   echo "Installing numpy for ../shared/bench/gen_data.py" >&2
   python3 -m pip install --quiet numpy
 fi
+if ! python3 -c 'import geopandas, shapely, pyproj' 2>/dev/null; then
+  echo "Installing GeoPandas, shapely and pyproj (the W1 peer)" >&2
+  python3 -m pip install --quiet geopandas shapely pyproj || echo "warning: GeoPandas did not install; W1 runs without it" >&2
+fi
 if [ ! -c /dev/null ]; then
   echo "error: /dev/null is not a character device on this machine (initdb needs it);" >&2
   echo "  as root: rm -f /dev/null && mknod -m 666 /dev/null c 1 3" >&2

@@ -40,6 +40,8 @@ WORKLOADS = ["W1", "W2", "W3", "W4"]
 # does not reach the road), W3 is the 7,000 M settlements (S as a quick smoke test), W1 and W4 run
 # at every scale (W4's goal is the 1,000,000 L sites).
 WORKLOAD_SCALES = {"W1": ["S", "M", "L"], "W2": ["M", "L"], "W3": ["S", "M"], "W4": ["S", "M", "L"]}
+# Whether GeoPandas runs here: (ok, reason), set once the run starts.
+GEOPANDAS = (False, "not checked")
 # W1's answer columns for Qamtu: the peers compute the best technology per settlement only.
 W1_PROPERTIES = "id,class,best_fixed,best_mobile"
 WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export"}
@@ -369,6 +371,23 @@ def qamtu_help(qamtu, *args):
 def spatialite_tool(name, db, workload, out, parse, describe):
     sql = os.path.join(HERE, "spatialite", f"{workload.lower()}.sql")
     return Tool(name, command=lambda: {"cmd": ["spatialite", "-silent", db], "stdin_path": sql, "stdout_path": out},
+                parse=parse, output=out, describe=describe)
+
+
+def geopandas_available():
+    """(ok, reason): GeoPandas, shapely and pyproj import in this Python."""
+    r = RUNNER.run([sys.executable, "-c", "import geopandas, shapely, pyproj"])
+    return (True, "") if r["rc"] == 0 else (False, "GeoPandas/shapely/pyproj do not import: "
+                                             + r["stderr"].strip()[-200:])
+
+
+def geopandas_tool(data, scale, workload, out, parse, describe):
+    """GeoPandas on the generated CSV files (its usual input): the whole process, reading included."""
+    script = os.path.join(HERE, "geopandas", f"{workload.lower()}.py")
+    ok, reason = GEOPANDAS
+    return Tool("GeoPandas", available=ok, reason=reason,
+                command=lambda: {"cmd": [sys.executable, script, data, scale, out], "stdin_path": None,
+                                 "stdout_path": os.path.join(WORK, "geopandas.out")},
                 parse=parse, output=out, describe=describe)
 
 
@@ -903,7 +922,7 @@ def sha256_file(path):
 # Workloads
 
 
-def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features):
+def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features, data):
     out_dir = os.path.join(WORK, "out")
     os.makedirs(out_dir, exist_ok=True)
     qdb, sdb, pdb = dbs[scale]["qamtu"], dbs[scale]["spatialite"], dbs[scale]["postgis"]
@@ -935,6 +954,8 @@ def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features):
                                      "R*Tree frame per site + ST_Distance(a, b, 1)"))
         tools.append(postgis_tool(pg, pdb, workload, o("postgis") + ".csv", parse_w1_peer,
                                   "geography GiST + ST_DWithin (spheroid)"))
+        tools.append(geopandas_tool(data, scale, workload, o("geopandas") + ".csv", parse_w1_peer,
+                                    "sindex (STRtree) on site boxes + pyproj Geod.inv, best technology first"))
     elif workload == "W2":
         tools.append(qamtu_tool("road", o("qamtu") + ".csv", ["road", "masts", "1", "--within", "5km", "--format", "csv"],
                                 parse_w2_qamtu, "qamtu road masts 1 --within 5km --format csv"))
@@ -1185,13 +1206,17 @@ def main():
             if not features[key][0]:
                 log(f"Qamtu: {features[key][1]} - its workload runs the peers only")
         data = prepare_data(need_scales, WORK)
+        global GEOPANDAS
+        GEOPANDAS = geopandas_available()
+        if not GEOPANDAS[0]:
+            log(f"GeoPandas: {GEOPANDAS[1]} - W1 runs without it")
         pg.start()
         dbs = load_all(need_scales, data, qamtu, pg, loading)
         meta["postgis"] = pg.version() + ", PostGIS " + RUNNER.run(pg.psql(dbs[need_scales[0]]["postgis"]) + [
             "-c", "SELECT postgis_lib_version()"])["stdout"].strip()
         for workload, scale in plan:
             log(f"{workload} {WORKLOAD_NAMES[workload]}, scale {scale}:")
-            tools = tools_for(workload, scale, dbs, qamtu, pg, features)
+            tools = tools_for(workload, scale, dbs, qamtu, pg, features, data)
             for t in tools:
                 if not t.available:
                     log(f"  {t.name}: skipped - {t.reason}")

@@ -24,3 +24,5 @@ CREATE INDEX sites_geog ON sites USING gist (geog);
 VACUUM ANALYZE settlements;
 VACUUM ANALYZE sites;
 VACUUM ANALYZE road;
+-- Write the loaded pages out now, so that the checkpointer does not do it during the measured runs.
+CHECKPOINT;
