@@ -43,14 +43,16 @@ public struct CoverageWriter: Sendable {
     /// Every property of a diff: the settlement columns, then ``diffFields``.
     public static var diffProperties: [String] { LayerSchema.settlements.columns.map(\.name) + diffFields }
 
-    /// Checks that every name of `properties` is a property of a coverage result.
-    /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known ones.
+    /// Checks that every name of `properties` is a property of a coverage result, listed once.
+    /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known
+    ///   ones; `CoverageError.invalidSetting` for a name listed twice.
     public static func validate(resultProperties properties: [String]) throws(CoverageError) {
         try validate(properties, known: resultProperties)
     }
 
-    /// Checks that every name of `properties` is a property of a diff.
-    /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known ones.
+    /// Checks that every name of `properties` is a property of a diff, listed once.
+    /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known
+    ///   ones; `CoverageError.invalidSetting` for a name listed twice.
     public static func validate(diffProperties properties: [String]) throws(CoverageError) {
         try validate(properties, known: diffProperties)
     }
@@ -58,6 +60,10 @@ public struct CoverageWriter: Sendable {
     private static func validate(_ properties: [String], known: [String]) throws(CoverageError) {
         if let unknown = properties.first(where: { !known.contains($0) }) {
             throw .unknownProperty(unknown, known: known)
+        }
+        var seen = Set<String>()
+        for name in properties where !seen.insert(name).inserted {
+            throw .invalidSetting("--properties", reason: "'\(name)' is listed twice")
         }
     }
 

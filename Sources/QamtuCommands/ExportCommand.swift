@@ -53,8 +53,12 @@ struct ExportCommand: ParsableCommand {
         for filter in filters {
             do { _ = try ExportFilter(parsing: filter, layer: layer) } catch { throw ValidationError(error.description) }
         }
-        for name in propertyList ?? [] where layer.columnIndex(name) == nil {
-            throw ValidationError(GeoModelError.unknownField(layer: layer.name, field: name).description)
+        var seen = Set<String>()
+        for name in propertyList ?? [] {
+            if layer.columnIndex(name) == nil {
+                throw ValidationError(GeoModelError.unknownField(layer: layer.name, field: name).description)
+            }
+            if !seen.insert(name).inserted { throw ValidationError("--properties: '\(name)' is listed twice") }
         }
     }
 

@@ -108,6 +108,9 @@ struct CoverageWriterTests {
             try CoverageWriter.validate(diffProperties: ["reason_x"])
         }
         #expect(throws: Never.self) { try CoverageWriter.validate(diffProperties: ["class_from", "name"]) }
+        #expect(throws: CoverageError.invalidSetting("--properties", reason: "'class' is listed twice")) {
+            try CoverageWriter.validate(resultProperties: ["class", "id", "class"])
+        }
     }
 
     @Test func diffOutputHasBothYears() throws {

@@ -140,6 +140,8 @@ struct CoverageCommandTests {
         (["coverage", "--as-of", "1800"], "--as-of must be a year between 1900 and 2100, got 1800"),
         (["coverage", "--properties", "id,colour"],
          "no property 'colour' (properties: \(CoverageWriter.resultProperties.joined(separator: ", ")))"),
+        (["coverage", "--properties", "id,reason,id"], "--properties: 'id' is listed twice"),
+        (["export", "sites", "--properties", "name,name"], "--properties: 'name' is listed twice"),
         (["coverage", "diff", "2024", "3000"], "years must lie between 1900 and 2100, got 3000"),
         (["report", "--as-of", "1800"], "--as-of must be a year between 1900 and 2100, got 1800"),
         (["nearest", "roads", "--to", "sites"], "nearest works on point layers (settlements, sites, institutions), not roads"),
