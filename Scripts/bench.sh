@@ -33,7 +33,9 @@ if ! python3 -c 'import numpy' 2>/dev/null; then
 fi
 if ! python3 -c 'import geopandas, shapely, pyproj' 2>/dev/null; then
   echo "Installing GeoPandas, shapely and pyproj (the W1 peer)" >&2
-  python3 -m pip install --quiet geopandas shapely pyproj || echo "warning: GeoPandas did not install; W1 runs without it" >&2
+  python3 -m pip install --quiet geopandas shapely pyproj \
+    || python3 -m pip install --quiet --break-system-packages geopandas shapely pyproj \
+    || echo "warning: GeoPandas did not install; W1 runs without it" >&2
 fi
 if [ ! -c /dev/null ]; then
   echo "error: /dev/null is not a character device on this machine (initdb needs it);" >&2

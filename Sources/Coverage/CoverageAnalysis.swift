@@ -160,8 +160,18 @@ public struct CoverageResult: Sendable {
                        entries: entries.filter { $0.coverageClass == coverageClass }, detail: detail)
     }
 
-    /// The distinct operators of the covering sites, nearest site first (sites without an operator are left out).
+    /// `entry` with every detail (``EvaluationDetail/all``): itself when this result has it, else
+    /// the settlement evaluated again.
+    public func complete(_ entry: SettlementCoverage) -> SettlementCoverage {
+        guard detail != .all, entry.settlement < settlements.count else { return entry }
+        return engine.evaluate(settlements[entry.settlement], index: entry.settlement,
+                               satelliteInstitutions: entry.satelliteInstitutions, profile: profile, detail: .all)
+    }
+
+    /// The distinct operators of the covering sites, nearest site first (sites without an operator
+    /// are left out). The entry is completed first when the result lacks covering sites.
     public func coveringOperators(_ entry: SettlementCoverage) -> [String] {
+        let entry = detail.contains(.coveringSites) ? entry : complete(entry)
         var seen: [Int32] = []
         for site in entry.coveringSites {
             let ordinal = engine.operatorOrdinals[site]
@@ -181,8 +191,10 @@ public struct CoverageResult: Sendable {
     ///
     /// E.g. `served by profile default (served = fibre or 4G/5G): fibre connected 2008; 4G from 4 sites
     /// (Beeline, Kcell, Tele2), nearest bl-0012 at 812 m within 8312 m (okumura-hata); satellite at 1 institution`.
+    /// An entry of a result without every detail is evaluated again for its reason (``complete(_:)``).
     public func reason(_ entry: SettlementCoverage) -> String {
-        reason(entry, operators: coveringOperators(entry))
+        let entry = complete(entry)
+        return reason(entry, operators: coveringOperators(entry))
     }
 
     /// ``reason(_:)`` with the covering operators already known.
@@ -192,7 +204,8 @@ public struct CoverageResult: Sendable {
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// Appends ``reason(_:)``'s text (UTF-8, unescaped) to `out`; the writers escape it.
+    /// Appends ``reason(_:)``'s text (UTF-8, unescaped) to `out`; the writers escape it. `entry` must
+    /// hold every detail (``complete(_:)``).
     func reason(_ entry: SettlementCoverage, operators: [String], into out: inout JSONBuffer) {
         out.raw(entry.coverageClass.rawValue)
         out.raw(" by profile ")
@@ -310,6 +323,7 @@ public struct CoverageResult: Sendable {
 /// The settlements of a source, loaded on a thread of its own (not one of Dispatch's workers, which
 /// the site scan keeps busy).
 private final class SettlementLoading: @unchecked Sendable {
+    // `loaded` is written by the loading thread before it signals and read only after the wait.
     private let source: any CoverageDataSource
     private let done = DispatchSemaphore(value: 0)
     private var loaded: Result<[CoverageSettlement], any Error> = .success([])
@@ -325,9 +339,10 @@ private final class SettlementLoading: @unchecked Sendable {
         thread.start()
     }
 
-    /// Waits for the settlements (call once).
+    /// Waits for the settlements.
     func result() -> Result<[CoverageSettlement], any Error> {
         done.wait()
+        done.signal()
         return loaded
     }
 }

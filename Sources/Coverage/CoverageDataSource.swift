@@ -8,7 +8,7 @@ import GeoModel
 ///
 /// ``CoverageAnalysis`` calls ``loadSettlements()`` on a thread of its own while it calls
 /// ``loadSites()``: a source must allow these two to run at the same time.
-public protocol CoverageDataSource {
+public protocol CoverageDataSource: Sendable {
     /// Every settlement with a point.
     func loadSettlements() throws -> [CoverageSettlement]
     /// Every site.

@@ -8,7 +8,7 @@ public enum CoverageOutputFormat: String, Sendable, CaseIterable {
     case geojson
     /// GeoJSON text sequence: one Feature per line (newline-delimited).
     case geojsonseq
-    /// CSV: the settlement columns, the coverage fields, then `lon`,`lat`.
+    /// CSV: the settlement columns and the coverage fields (or the chosen properties), then `lon`,`lat`.
     case csv
 }
 
@@ -43,21 +43,22 @@ public struct CoverageWriter: Sendable {
     /// Every property of a diff: the settlement columns, then ``diffFields``.
     public static var diffProperties: [String] { LayerSchema.settlements.columns.map(\.name) + diffFields }
 
-    /// Checks that every name of `properties` is a property of a coverage result, listed once.
+    /// Checks that `properties` names properties of a coverage result, at least one, each once.
     /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known
-    ///   ones; `CoverageError.invalidSetting` for a name listed twice.
+    ///   ones; `CoverageError.invalidSetting` for an empty list or a name listed twice.
     public static func validate(resultProperties properties: [String]) throws(CoverageError) {
         try validate(properties, known: resultProperties)
     }
 
-    /// Checks that every name of `properties` is a property of a diff, listed once.
+    /// Checks that `properties` names properties of a diff, at least one, each once.
     /// - Throws: `CoverageError.unknownProperty` naming the first unknown one and listing the known
-    ///   ones; `CoverageError.invalidSetting` for a name listed twice.
+    ///   ones; `CoverageError.invalidSetting` for an empty list or a name listed twice.
     public static func validate(diffProperties properties: [String]) throws(CoverageError) {
         try validate(properties, known: diffProperties)
     }
 
     private static func validate(_ properties: [String], known: [String]) throws(CoverageError) {
+        if properties.isEmpty { throw .invalidSetting("--properties", reason: "no property names given") }
         if let unknown = properties.first(where: { !known.contains($0) }) {
             throw .unknownProperty(unknown, known: known)
         }
@@ -124,11 +125,11 @@ public struct CoverageWriter: Sendable {
 
     /// Writes every entry of `result`; returns the number of features written.
     ///
-    /// The result must hold the detail that ``properties`` need (``detail(forProperties:)``).
+    /// A result evaluated with less detail than ``properties`` need (``detail(forProperties:)``)
+    /// is written correctly but slower: each entry is evaluated again (``CoverageResult/complete(_:)``).
     @discardableResult
     public func write(_ result: CoverageResult, to sink: OutputSink) throws(GeoModelError) -> Int {
-        precondition(result.detail.isSuperset(of: Self.detail(forProperties: properties)),
-                     "CoverageWriter: the result lacks the detail its properties need")
+        let completing = !result.detail.isSuperset(of: Self.detail(forProperties: properties))
         var members: [(key: String, value: JSONValue)] = [
             ("as_of", .integer(Int64(result.asOfYear))), ("scenario", .string(result.scenario.rawValue)),
             ("profile", .string(result.profile.name)), ("rules", .string(result.profile.summary)),
@@ -146,7 +147,7 @@ public struct CoverageWriter: Sendable {
         for case .extra(let k) in fields { needed.insert(k) }
         return try write(count: result.entries.count, extraFields: Self.coverageFields, fields: fields, name: "coverage",
                          metadata: .object(members), to: sink) { [needed] i in
-            let entry = result.entries[i]
+            let entry = completing ? result.complete(result.entries[i]) : result.entries[i]
             return (result.settlements[entry.settlement], Self.values(entry, result: result, needed: needed))
         }
     }
@@ -179,6 +180,7 @@ public struct CoverageWriter: Sendable {
     private static let reasonField = coverageFields.firstIndex(of: "reason") ?? -1
 
     /// The values of ``coverageFields`` for `entry`; those not `needed` (by index) are left null.
+    /// `entry` holds the detail that the needed fields use.
     static func values(_ entry: SettlementCoverage, result: CoverageResult, needed: Set<Int>) -> [Value] {
         let sites = result.engine.sites
         let needsReason = needed.contains(reasonField)

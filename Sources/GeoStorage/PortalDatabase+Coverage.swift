@@ -80,12 +80,19 @@ extension PortalDatabase {
     /// each on its own read-only connection and thread: `body(partition, row)` is called
     /// concurrently for different partitions, in `fid` order within each. Concatenating the
     /// partitions in order gives `fid` order.
-    /// - Returns: the number of sites (a hint for reserving memory is `count / partitions`).
-    public func scanSiteAttributes(partitions: Int,
+    ///
+    /// Nothing goes through the portal's serial queue, so another thread can read through it (e.g.
+    /// the settlements) at the same time.
+    /// - Parameter reserve: called once before the rows with the size of the `fid` range, an upper
+    ///   bound of the number of sites and of any partition's share (for reserving memory).
+    public func scanSiteAttributes(partitions: Int, reserve: (_ upperBound: Int) -> Void = { _ in },
                                    _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
         let parts = max(1, partitions)
-        let bounds = try queue.read { db in try Row.fetchOne(db, sql: "SELECT min(fid), max(fid) FROM sites") }
-        let low: Int64 = bounds?[0] ?? 0, high: Int64 = bounds?[1] ?? 0
+        let bounds = try RawReadConnection(path: path, spatiaLite: false)
+            .rows(sql: "SELECT min(fid), max(fid) FROM sites", arguments: [])
+        guard try bounds.next(), sqlite3_column_type(bounds.statement, 0) != SQLITE_NULL else { return }
+        let low = sqlite3_column_int64(bounds.statement, 0), high = sqlite3_column_int64(bounds.statement, 1)
+        reserve(Int(high - low + 1))
         let span = (high - low + 1 + Int64(parts) - 1) / Int64(parts)
         let sql = Self.siteAttributesSQL + " WHERE fid >= ? AND fid < ? ORDER BY fid"
         let failures = FirstError()

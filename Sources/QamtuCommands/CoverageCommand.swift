@@ -159,9 +159,10 @@ struct CoverageListCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("""
         Only these properties, in this order: a,b,c (settlement columns and coverage fields; \
-        the GeoJSON feature id and the CSV lon,lat are always written). Leaving out \
-        covering_sites, covering_operators, nearest_site_id, nearest_site_m and reason makes \
-        large runs faster: the engine then only decides whether a site covers.
+        the GeoJSON feature id and the CSV lon,lat are always written). Without \
+        covering_sites, covering_operators and reason the engine only decides whether a site \
+        covers; without nearest_site_id, nearest_site_m and reason it skips the nearest-site \
+        search: large runs get faster.
         """, valueName: "names"))
     var properties: String?
 
@@ -179,6 +180,7 @@ struct CoverageListCommand: ParsableCommand {
 
     /// `--properties` as a list.
     var propertyList: [String]? { properties.map(parsePropertyList) }
+
 
     func run() throws {
         try reportingAnalysisErrors {
@@ -363,7 +365,7 @@ struct CoverageFootprintsCommand: ParsableCommand {
 
 /// Reads the coverage layers from the portal database. All SQL stays in GeoStorage; this adapter
 /// only converts its rows to the Coverage module's input types.
-final class PortalCoverageSource: CoverageDataSource {
+final class PortalCoverageSource: CoverageDataSource, Sendable {
     let portal: PortalDatabase
     /// Settlements and sites that could not be used, each counted by the thread that loads them.
     private let skippedSettlements = Counter(), skippedSites = Counter()
@@ -383,11 +385,12 @@ final class PortalCoverageSource: CoverageDataSource {
 
     func loadSites() throws -> [CoverageSite] {
         let parts = (0..<2).map { _ in SiteBatch() }
-        let expected = try portal.layerCounts().first { $0.layer == LayerSchema.sites.name }?.count ?? 0
-        // The first batch takes the others' sites at the end: room for all of them.
-        parts[0].sites.reserveCapacity(expected + 64)
-        for batch in parts.dropFirst() { batch.sites.reserveCapacity(expected / parts.count + 64) }
-        try portal.scanSiteAttributes(partitions: parts.count) { part, row in
+        let reserve = { (upperBound: Int) in
+            // The first batch takes the others' sites at the end: room for all of them.
+            parts[0].sites.reserveCapacity(upperBound)
+            for batch in parts.dropFirst() { batch.sites.reserveCapacity(upperBound / parts.count + 1) }
+        }
+        try portal.scanSiteAttributes(partitions: parts.count, reserve: reserve) { part, row in
             let batch = parts[part]
             guard let position = row.position, position.isValid, let kind = batch.kind(row.kind),
                   let status = batch.status(row.status) else {

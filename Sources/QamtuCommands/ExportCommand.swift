@@ -53,6 +53,7 @@ struct ExportCommand: ParsableCommand {
         for filter in filters {
             do { _ = try ExportFilter(parsing: filter, layer: layer) } catch { throw ValidationError(error.description) }
         }
+        if propertyList?.isEmpty == true { throw ValidationError("--properties: no property names given") }
         var seen = Set<String>()
         for name in propertyList ?? [] {
             if layer.columnIndex(name) == nil {

@@ -62,6 +62,30 @@ enum SmallRegion {
 
 @Suite("Analysis: results, districts, diff, report")
 struct AnalysisTests {
+    /// A source whose settlements or sites fail: the analysis throws that error (the settlements'
+    /// first when both fail), after both loads have finished.
+    @Test(arguments: [(true, false), (false, true), (true, true)])
+    func failingSourceThrowsItsError(settlementsFail: Bool, sitesFail: Bool) {
+        struct Failure: Error, Equatable { let layer: String }
+        struct FailingSource: CoverageDataSource {
+            let settlementsFail: Bool, sitesFail: Bool
+            func loadSettlements() throws -> [CoverageSettlement] {
+                if settlementsFail { throw Failure(layer: "settlements") }
+                return SmallRegion.settlements
+            }
+            func loadSites() throws -> [CoverageSite] {
+                if sitesFail { throw Failure(layer: "sites") }
+                return SmallRegion.sites
+            }
+            func loadInstitutions() -> [CoverageInstitution] { [] }
+            func loadCommitments() -> [CoverageCommitment] { [] }
+            func loadDistricts() -> [CoverageDistrict] { [] }
+        }
+        #expect(throws: Failure(layer: settlementsFail ? "settlements" : "sites")) {
+            try CoverageAnalysis(source: FailingSource(settlementsFail: settlementsFail, sitesFail: sitesFail))
+        }
+    }
+
     @Test func classesAsOfAYearInEachScenario() throws {
         let analysis = try SmallRegion.analysis()
         let actual = analysis.run(asOf: 2025, scenario: .actual, profile: .standard)

@@ -98,6 +98,15 @@ struct CoverageWriterTests {
         // The full result written with the same properties gives the same text.
         let full = try result()
         #expect(try written { try writer.write(full.filtered(to: .served), to: $0) } == csv)
+        // A lean result asked for every column is completed entry by entry: the same output, reasons too.
+        for format in CoverageOutputFormat.allCases {
+            let fromLean = try written { try CoverageWriter(format: format).write(lean, to: $0) }
+            #expect(try fromLean == written { try CoverageWriter(format: format).write(full, to: $0) })
+        }
+        for (a, b) in zip(lean.entries, full.entries) {
+            #expect(lean.reason(a) == full.reason(b) && lean.coveringOperators(a) == full.coveringOperators(b))
+            #expect(lean.complete(a) == b)
+        }
     }
 
     @Test func unknownPropertiesAreNamed() {
