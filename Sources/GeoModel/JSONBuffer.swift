@@ -296,27 +296,36 @@ public struct JSONBuffer: ~Copyable {
             return
         }
         if value < 0 { append(UInt8(ascii: "-")) }
-        let unit = Self.integerPowersOfTen[d]
-        unsigned(n / unit)
+        // Six decimals (the default) divide by a constant, which compiles to a multiplication.
+        let (whole, kept) = d == 6 ? n.quotientAndRemainder(dividingBy: 1_000_000)
+                                   : n.quotientAndRemainder(dividingBy: Self.integerPowersOfTen[d])
+        unsigned(whole)
         append(UInt8(ascii: "."))
-        var kept = n % unit
         if kept == 0 || d == 0 {
             append(0x30)
             return
         }
-        var width = d
-        while kept % 10 == 0 { kept /= 10; width -= 1 }
-        fractionDigits(kept, width: width)
+        fractionDigits(kept, width: d, trimmingZeros: true)
     }
 
     /// Appends the digits after the decimal point: `digits` left-padded with zeros to `width`
-    /// (`fractionDigits(5, width: 3)` writes `005`).
+    /// (`fractionDigits(5, width: 3)` writes `005`); with `trimmingZeros`, trailing zeros are left
+    /// out, keeping at least one digit (`fractionDigits(50, width: 3, trimmingZeros: true)` writes `05`).
     @inline(__always)
-    mutating func fractionDigits(_ digits: UInt64, width: Int) {
-        var leading = width - 1
-        var probe = digits
-        while probe >= 10 { probe /= 10; leading -= 1 }
-        for _ in 0..<max(leading, 0) { append(0x30) }
-        unsigned(digits)
+    mutating func fractionDigits(_ digits: UInt64, width: Int, trimmingZeros: Bool = false) {
+        guard width > 0 else { return }
+        reserve(width)
+        var n = digits
+        var i = used + width - 1
+        while i >= used {
+            base[i] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+            n /= 10
+            i -= 1
+        }
+        var length = width
+        if trimmingZeros {
+            while length > 1 && base[used + length - 1] == 0x30 { length -= 1 }
+        }
+        used += length
     }
 }

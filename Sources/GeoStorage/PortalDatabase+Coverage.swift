@@ -89,7 +89,7 @@ extension PortalDatabase {
                                    _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
         let parts = max(1, partitions)
         let bounds = try RawReadConnection(path: path, spatiaLite: false)
-            .rows(sql: "SELECT min(fid), max(fid) FROM sites", arguments: [])
+            .rows(sql: Self.fidBoundsSQL(LayerSchema.sites.name), arguments: [])
         guard try bounds.next(), sqlite3_column_type(bounds.statement, 0) != SQLITE_NULL else { return }
         let low = sqlite3_column_int64(bounds.statement, 0), high = sqlite3_column_int64(bounds.statement, 1)
         reserve(Int(high - low + 1))

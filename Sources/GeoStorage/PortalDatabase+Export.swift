@@ -197,10 +197,18 @@ extension PortalDatabase {
         return count
     }
 
+    /// `min(fid)` and `max(fid)` of `table` as two scalar subqueries: SQLite answers each from one
+    /// end of the rowid b-tree, whereas `SELECT min(fid), max(fid)` reads the whole table (0.2 s for
+    /// a million sites).
+    static func fidBoundsSQL(_ table: String) -> String {
+        let name = SQL.identifier(table)
+        return "SELECT (SELECT min(fid) FROM \(name)), (SELECT max(fid) FROM \(name))"
+    }
+
     /// Splits the layer's fid range (restricted to the query) into ranges of about `rowsPerChunk` ids.
     func fidChunks(for query: ExportQuery, rowsPerChunk: Int64) throws -> [ClosedRange<Int64>] {
         let bounds = try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT min(fid), max(fid) FROM \(SQL.identifier(query.layer.name))")
+            try Row.fetchOne(db, sql: Self.fidBoundsSQL(query.layer.name))
         }
         guard let bounds, let low = bounds[0] as Int64?, let high = bounds[1] as Int64? else { return [] }
         // A bbox or id list is resolved by an index into a set of rows; each chunk would resolve it

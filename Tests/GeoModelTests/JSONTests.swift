@@ -69,7 +69,7 @@ struct JSONTests {
             cases.append(Double(raw) / 10_000_000)
             cases.append(Double(bitPattern: 0x3FF0_0000_0000_0000 | (next() >> 12)) * 100 - 150)
         }
-        for decimals in [0, 1, 6, 7] {
+        for decimals in [0, 1, 3, 6, 7, 12] {
             for value in cases {
                 var out = JSONBuffer()
                 out.fixed(value, decimals: decimals)
