@@ -54,12 +54,28 @@ public struct JSONBuffer: ~Copyable {
         used += 1
     }
 
-    /// Appends bytes.
+    /// Appends bytes. Pieces of 4 to 16 bytes (keys, short values) are copied with two overlapping
+    /// unaligned loads and stores instead of a call to `memcpy`.
     @inlinable @inline(__always) public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        (base + used).update(from: source, count: bytes.count)
-        used += bytes.count
+        let n = bytes.count
+        reserve(n)
+        let target = UnsafeMutableRawPointer(base + used)
+        let from = UnsafeRawPointer(source)
+        if n >= 8 && n <= 16 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            (base + used).update(from: source, count: n)
+        }
+        used += n
     }
 
     /// Appends bytes.
@@ -96,24 +112,31 @@ public struct JSONBuffer: ~Copyable {
     /// Appends the escaped contents of a JSON string (`string(utf8:)` without the quotes), e.g. to
     /// write one string from several pieces.
     public mutating func stringContents(utf8: UnsafeBufferPointer<UInt8>) {
-        // Most strings need no escape: find that out 8 bytes at a time and copy them at once.
-        if let base = utf8.baseAddress {
+        // Most strings need no escape: check and copy them 8 bytes at a time; at the first byte
+        // that needs one, continue below from there.
+        var start = 0
+        if let source = utf8.baseAddress {
+            let n = utf8.count
+            reserve(n)
+            let target = UnsafeMutableRawPointer(base + used)
             var i = 0
-            while i + 8 <= utf8.count && !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+            while i + 8 <= n {
+                let word = UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self)
+                if Self.needsEscape(word) { break }
+                target.storeBytes(of: word, toByteOffset: i, as: UInt64.self)
                 i += 8
             }
-            while i < utf8.count {
-                let c = base[i]
+            while i < n {
+                let c = source[i]
                 if c < 0x20 || c == 0x22 || c == 0x5C { break }
+                target.storeBytes(of: c, toByteOffset: i, as: UInt8.self)
                 i += 1
             }
-            if i == utf8.count {
-                append(contentsOf: utf8)
-                return
-            }
+            used += i
+            if i == n { return }
+            start = i
         }
-        var start = 0
-        for i in 0..<utf8.count {
+        for i in start..<utf8.count {
             let c = utf8[i]
             if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
             append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))

@@ -120,6 +120,25 @@ struct JSONBufferTests {
         }
     }
 
+    /// Appended pieces of every length up to 40 bytes, after prefixes of every length up to 9,
+    /// arrive byte for byte (short pieces are copied by overlapping words).
+    @Test func appendedBytesArriveIntact() {
+        var rng: UInt64 = 12_345
+        for length in 0...40 {
+            for prefix in 0...9 {
+                let piece = (0..<length).map { _ -> UInt8 in
+                    rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return UInt8(truncatingIfNeeded: rng >> 56)
+                }
+                var out = JSONBuffer(capacity: 64)
+                for _ in 0..<prefix { out.append(0x2A) }
+                piece.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+                out.append(0x2B)
+                #expect(out.bytes == Array(repeating: 0x2A, count: prefix) + piece + [0x2B], "length \(length) prefix \(prefix)")
+            }
+        }
+    }
+
     /// Strings of every length with and without characters that need escaping, at every offset
     /// of the 8-byte scan, escape exactly as JSONSerialization reads them back.
     @Test func stringsEscapeAtEveryPosition() throws {
@@ -127,13 +146,17 @@ struct JSONBufferTests {
         for length in 0..<20 {
             for position in 0..<max(length, 1) {
                 for special in specials {
-                    var characters = Array(repeating: Character("a"), count: length)
-                    if length > 0 { characters[position] = special }
-                    let text = String(characters)
-                    let json = Self.written { $0.string(text) }
-                    let decoded = try JSONSerialization.jsonObject(with: Data("[\(json)]".utf8)) as? [String]
-                    #expect(decoded == [text], "\(json)")
-                    #expect(!json.dropFirst().dropLast().contains("\n"))
+                    for secondAtEnd in [false, true] {
+                        var characters = Array(repeating: Character("a"), count: length)
+                        if length > 0 { characters[position] = special }
+                        // A second character to escape after the first (the copy resumes between them).
+                        if secondAtEnd && length > 1 && position < length - 1 { characters[length - 1] = "\"" }
+                        let text = String(characters)
+                        let json = Self.written { $0.string(text) }
+                        let decoded = try JSONSerialization.jsonObject(with: Data("[\(json)]".utf8)) as? [String]
+                        #expect(decoded == [text], "\(json)")
+                        #expect(!json.dropFirst().dropLast().contains("\n"))
+                    }
                 }
             }
         }
