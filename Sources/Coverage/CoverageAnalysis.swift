@@ -171,7 +171,11 @@ public struct CoverageResult: Sendable {
     /// The distinct operators of the covering sites, nearest site first (sites without an operator
     /// are left out). The entry is completed first when the result lacks covering sites.
     public func coveringOperators(_ entry: SettlementCoverage) -> [String] {
-        let entry = detail.contains(.coveringSites) ? entry : complete(entry)
+        operators(ofCoveringSites: detail.contains(.coveringSites) ? entry : complete(entry))
+    }
+
+    /// ``coveringOperators(_:)`` of an entry that holds its covering sites.
+    func operators(ofCoveringSites entry: SettlementCoverage) -> [String] {
         var seen: [Int32] = []
         for site in entry.coveringSites {
             let ordinal = engine.operatorOrdinals[site]
@@ -194,7 +198,7 @@ public struct CoverageResult: Sendable {
     /// An entry of a result without every detail is evaluated again for its reason (``complete(_:)``).
     public func reason(_ entry: SettlementCoverage) -> String {
         let entry = complete(entry)
-        return reason(entry, operators: coveringOperators(entry))
+        return reason(entry, operators: operators(ofCoveringSites: entry))
     }
 
     /// ``reason(_:)`` with the covering operators already known.

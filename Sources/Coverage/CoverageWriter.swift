@@ -143,12 +143,12 @@ public struct CoverageWriter: Sendable {
             ("default_ranges_m", .object(MobileTechnology.allCases.map { ($0.label, .number(settings.defaultRangesMeters[$0] ?? .nan)) })),
         ])))
         let fields = Self.fields(properties, extraFields: Self.coverageFields)
-        var needed = Set<Int>()
-        for case .extra(let k) in fields { needed.insert(k) }
+        let needsOperators = fields.contains(.extra(Self.operatorsField)), needsReason = fields.contains(.extra(Self.reasonField))
         return try write(count: result.entries.count, extraFields: Self.coverageFields, fields: fields, name: "coverage",
-                         metadata: .object(members), to: sink) { [needed] i in
+                         metadata: .object(members), to: sink) { i in
             let entry = completing ? result.complete(result.entries[i]) : result.entries[i]
-            return (result.settlements[entry.settlement], Self.values(entry, result: result, needed: needed))
+            return (result.settlements[entry.settlement],
+                    Self.values(entry, result: result, operators: needsOperators, reason: needsReason))
         }
     }
 
@@ -179,12 +179,12 @@ public struct CoverageWriter: Sendable {
     private static let operatorsField = coverageFields.firstIndex(of: "covering_operators") ?? -1
     private static let reasonField = coverageFields.firstIndex(of: "reason") ?? -1
 
-    /// The values of ``coverageFields`` for `entry`; those not `needed` (by index) are left null.
-    /// `entry` holds the detail that the needed fields use.
-    static func values(_ entry: SettlementCoverage, result: CoverageResult, needed: Set<Int>) -> [Value] {
+    /// The values of ``coverageFields`` for `entry`; `covering_operators` and `reason` (the costly
+    /// ones) are left null unless asked for. `entry` holds the detail that the fields written use.
+    static func values(_ entry: SettlementCoverage, result: CoverageResult, operators needsOperators: Bool,
+                       reason needsReason: Bool) -> [Value] {
         let sites = result.engine.sites
-        let needsReason = needed.contains(reasonField)
-        let operators = needed.contains(operatorsField) || needsReason ? result.coveringOperators(entry) : []
+        let operators = needsOperators || needsReason ? result.operators(ofCoveringSites: entry) : []
         var reason: [UInt8] = []
         if needsReason {
             var text = JSONBuffer(capacity: 512)
