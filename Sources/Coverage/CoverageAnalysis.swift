@@ -57,7 +57,7 @@ public struct CoverageAnalysis: Sendable {
     /// Every settlement's connectivity and class as of `year` in `scenario` under `profile`;
     /// only the settlements of district `districtID` when given.
     /// - Parameter detail: what to find beyond class and best technologies (``EvaluationDetail``);
-    ///   reasons need `.all`.
+    ///   with less than `.all`, reasons and covering operators re-evaluate their settlement.
     public func run(asOf year: Int, scenario: Scenario, profile: ClassificationProfile,
                     districtID: String? = nil, detail: EvaluationDetail = .all) -> CoverageResult {
         let selected = districtID.map { id in settlements.filter { $0.district == id } } ?? settlements
@@ -125,7 +125,7 @@ public struct CoverageResult: Sendable {
     public let settlements: [CoverageSettlement]
     /// One entry per settlement, in the same order.
     public let entries: [SettlementCoverage]
-    /// What the entries hold beyond class and best technologies; ``reason(_:)`` needs `.all`.
+    /// What the entries hold beyond class and best technologies (``complete(_:)`` adds the rest).
     public let detail: EvaluationDetail
 
     /// Creates a result from its parts.
