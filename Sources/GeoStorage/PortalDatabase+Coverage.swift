@@ -47,33 +47,51 @@ public struct PointAttributes: Sendable, Hashable {
 }
 
 extension PortalDatabase {
-    private static let siteAttributesSQL = """
-        SELECT id, kind, operator, technologies, band_mhz, height_m, eirp_dbm, range_m, status, planned_year,
-               commissioned, geom
-        FROM sites
+    /// The columns of ``SiteAttributes``, in the order ``siteAttributes(_:firstColumn:texts:)`` reads them.
+    static let siteAttributesColumns = """
+        id, kind, operator, technologies, band_mhz, height_m, eirp_dbm, range_m, status, planned_year, commissioned, geom
         """
+    private static let siteAttributesSQL = "SELECT " + siteAttributesColumns + " FROM sites"
 
-    /// The row's attributes; the columns with few distinct values (kind, operator, technologies,
-    /// status) come from `texts` (one cache per column), so equal values share one `String`.
-    private static func siteAttributes(_ statement: OpaquePointer, texts: inout [RepeatedTexts]) -> SiteAttributes {
+    /// The row's attributes, from column `firstColumn` on; the columns with few distinct values
+    /// (kind, operator, technologies, status) come from `texts` (one cache per column), so equal
+    /// values share one `String`.
+    static func siteAttributes(_ statement: OpaquePointer, firstColumn c: Int32 = 0,
+                               texts: inout [RepeatedTexts]) -> SiteAttributes {
         let row = ColumnReader(statement: statement)
         return SiteAttributes(
-            id: row.text(0) ?? "", kind: row.text(1, texts: &texts[0]) ?? "", operatorName: row.text(2, texts: &texts[1]),
-            technologies: row.text(3, texts: &texts[2]),
-            bandMegahertz: row.double(4), heightMeters: row.double(5), eirpDBm: row.double(6),
-            rangeMeters: row.double(7), status: row.text(8, texts: &texts[3]) ?? "", plannedYear: row.integer(9),
-            commissioned: row.text(10), position: row.point(11))
+            id: row.text(c) ?? "", kind: row.text(c + 1, texts: &texts[0]) ?? "",
+            operatorName: row.text(c + 2, texts: &texts[1]), technologies: row.text(c + 3, texts: &texts[2]),
+            bandMegahertz: row.double(c + 4), heightMeters: row.double(c + 5), eirpDBm: row.double(c + 6),
+            rangeMeters: row.double(c + 7), status: row.text(c + 8, texts: &texts[3]) ?? "", plannedYear: row.integer(c + 9),
+            commissioned: row.text(c + 10), position: row.point(c + 11))
     }
 
     /// One cache of repeated texts for each of kind, operator, technologies and status.
-    private static func siteTexts() -> [RepeatedTexts] { [RepeatedTexts](repeating: RepeatedTexts(), count: 4) }
+    static func siteTexts() -> [RepeatedTexts] { [RepeatedTexts](repeating: RepeatedTexts(), count: 4) }
 
-    /// Streams the coverage attributes of every site, in `fid` order.
+    /// Streams the coverage attributes of every site, in `fid` order, from the table itself (never
+    /// from the site pack; see ``scanSiteAttributes(partitions:reserve:_:)``).
     public func scanSiteAttributes(_ body: (SiteAttributes) throws -> Void) throws {
         var texts = Self.siteTexts()
         try stepRows(Self.siteAttributesSQL + " ORDER BY fid") { statement in
             try body(Self.siteAttributes(statement, texts: &texts))
         }
+    }
+
+    /// Whether the site pack (``SitePack``) is current and would be read instead of the table.
+    public func sitePackIsUsable() throws -> Bool {
+        let connection = try RawReadConnection(path: path, spatiaLite: false)
+        guard let bounds = try Self.fidBounds(connection) else { return false }
+        return try SitePack.usableLayout(connection, fidBounds: bounds) != nil
+    }
+
+    /// The `fid` range of the sites table, nil when it is empty.
+    private static func fidBounds(_ connection: RawReadConnection) throws -> ClosedRange<Int64>? {
+        let bounds = try connection.rows(sql: Self.fidBoundsSQL(LayerSchema.sites.name), arguments: [])
+        guard try bounds.next(), sqlite3_column_type(bounds.statement, 0) != SQLITE_NULL else { return nil }
+        let low = sqlite3_column_int64(bounds.statement, 0), high = sqlite3_column_int64(bounds.statement, 1)
+        return low <= high ? low...high : nil
     }
 
     /// Streams the coverage attributes of every site in `partitions` contiguous `fid` ranges at once,
@@ -83,15 +101,23 @@ extension PortalDatabase {
     ///
     /// Nothing goes through the portal's serial queue, so another thread can read through it (e.g.
     /// the settlements) at the same time.
-    /// - Parameter reserve: called once before the rows with the size of the `fid` range, an upper
-    ///   bound of the number of sites and of any partition's share (for reserving memory).
+    ///
+    /// When the site pack is current (``SitePack``: rebuilt by every import of sites, emptied by
+    /// triggers on any other change), its chunks are decoded instead of stepping through the table:
+    /// the same values, about ten times faster.
+    /// - Parameter reserve: called once before the rows with an upper bound of the number of sites
+    ///   and of any partition's share (for reserving memory).
     public func scanSiteAttributes(partitions: Int, reserve: (_ upperBound: Int) -> Void = { _ in },
                                    _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
         let parts = max(1, partitions)
-        let bounds = try RawReadConnection(path: path, spatiaLite: false)
-            .rows(sql: Self.fidBoundsSQL(LayerSchema.sites.name), arguments: [])
-        guard try bounds.next(), sqlite3_column_type(bounds.statement, 0) != SQLITE_NULL else { return }
-        let low = sqlite3_column_int64(bounds.statement, 0), high = sqlite3_column_int64(bounds.statement, 1)
+        let first = try RawReadConnection(path: path, spatiaLite: false)
+        guard let fids = try Self.fidBounds(first) else { return }
+        if let layout = try SitePack.usableLayout(first, fidBounds: fids) {
+            reserve(layout.rows)
+            try scanSitePack(layout, partitions: parts, first: first, body)
+            return
+        }
+        let low = fids.lowerBound, high = fids.upperBound
         reserve(Int(high - low + 1))
         let span = (high - low + 1 + Int64(parts) - 1) / Int64(parts)
         let sql = Self.siteAttributesSQL + " WHERE fid >= ? AND fid < ? ORDER BY fid"
@@ -107,6 +133,27 @@ extension PortalDatabase {
                 var texts = Self.siteTexts()
                 while try rows.next() {
                     body(part, Self.siteAttributes(rows.statement, texts: &texts))
+                }
+            } catch {
+                failures.record(error)
+            }
+        }
+        if let error = failures.first { throw error }
+    }
+
+    /// Decodes the pack's chunks in `partitions` contiguous runs, each on its own connection and thread.
+    private func scanSitePack(_ layout: SitePack.Layout, partitions: Int, first: RawReadConnection,
+                              _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
+        let parts = min(partitions, max(1, layout.chunks.count))
+        let failures = FirstError()
+        let path = self.path
+        let chunks = layout.chunks
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let from = chunks.count * part / parts, to = chunks.count * (part + 1) / parts
+            do {
+                let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
+                for chunk in chunks[from..<to] {
+                    try SitePack.read(chunk: chunk, connection) { body(part, $0) }
                 }
             } catch {
                 failures.record(error)
@@ -172,7 +219,7 @@ private final class FirstError: @unchecked Sendable {
 }
 
 /// Typed access to the current row of a statement (columns by 0-based index).
-private struct ColumnReader {
+struct ColumnReader {
     let statement: OpaquePointer
 
     func isNull(_ c: Int32) -> Bool { sqlite3_column_type(statement, c) == SQLITE_NULL }

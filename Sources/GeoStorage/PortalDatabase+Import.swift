@@ -77,6 +77,9 @@ extension PortalDatabase {
 
         try queue.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
+                let isSites = layer.name == LayerSchema.sites.name
+                // Emptied first, so that the pack's triggers have nothing to do per inserted row.
+                if isSites { try SitePack.clear(db) }
                 if options.replace {
                     try db.execute(sql: "DELETE FROM \(table)")
                     report.replaced = db.changesCount
@@ -112,6 +115,7 @@ extension PortalDatabase {
                     report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
                 }
                 report.unresolvedCommitments = try Self.placeCommitments(db)
+                if isSites && !options.dryRun { try SitePack.rebuild(db) }
                 return options.dryRun ? .rollback : .commit
             }
         }

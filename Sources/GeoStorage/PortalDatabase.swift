@@ -97,7 +97,8 @@ public final class PortalDatabase: Sendable {
         }
         if state.complete { return }
         if readOnly {
-            throw StorageError.notAQamtuDatabase(path: path, reason: "its schema is older than this build; open it once for writing to upgrade")
+            let known = Set(state.applied)
+            throw StorageError.olderSchema(path: path, missingMigrations: migrator.migrations.filter { !known.contains($0) })
         }
         try migrator.migrate(queue)
     }
@@ -117,6 +118,12 @@ public final class PortalDatabase: Sendable {
             for layer in LayerSchema.all {
                 try createLayerTable(layer, in: db)
             }
+        }
+        migrator.registerMigration("v2-site-pack") { db in
+            // A derived index of the sites' coverage attributes (see SitePack), built for the
+            // sites already stored.
+            try SitePack.createSchema(db)
+            try SitePack.rebuild(db)
         }
         return migrator
     }

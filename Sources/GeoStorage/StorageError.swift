@@ -8,6 +8,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case notAQamtuDatabase(path: String, reason: String)
     /// The database was written by a newer Qamtu (its schema has migrations this build does not know).
     case newerSchema(path: String, unknownMigrations: [String])
+    /// The database has an older schema and was opened read-only, so it cannot be upgraded.
+    case olderSchema(path: String, missingMigrations: [String])
     /// SpatiaLite could not be initialised or a spatial call failed.
     case spatialite(String)
     /// An import found problems; nothing was written. `problems` holds the first ones, `total` counts all.
@@ -16,6 +18,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case formatDoesNotFitLayer(format: String, layer: String, expected: String)
     /// A stored geometry could not be decoded (fid and why).
     case corruptGeometry(layer: String, fid: Int64, reason: String)
+    /// A chunk of the site pack (`qamtu_site_pack`, a derived index of the sites) cannot be decoded.
+    case corruptSitePack(chunk: Int, reason: String)
     /// A model-level error (bad file, bad bbox …).
     case model(GeoModelError)
     /// An SQLite error, with the statement that failed (bound values are never included).
@@ -29,6 +33,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
             "\(path) is not a Qamtu database (\(reason))"
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer version of Qamtu (unknown schema migrations: \(unknown.joined(separator: ", "))); upgrade qamtu to open it"
+        case .olderSchema(let path, let missing):
+            "\(path) has an older Qamtu schema (without \(missing.joined(separator: ", "))); `qamtu init --db \(path)` upgrades it"
         case .spatialite(let message):
             "SpatiaLite: \(message)"
         case .importFailed(let layer, let file, let problems, let total):
@@ -39,6 +45,9 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
             "format \(format) fills layer \(expected), not \(layer)"
         case .corruptGeometry(let layer, let fid, let reason):
             "layer \(layer), fid \(fid): stored geometry cannot be read (\(reason))"
+        case .corruptSitePack(let chunk, let reason):
+            "chunk \(chunk) of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: \(reason); "
+                + "`DELETE FROM qamtu_site_pack` makes Qamtu read the sites table, and the next `qamtu import sites` rebuilds the pack"
         case .model(let error):
             error.description
         case .sqlite(let message, let sql):

@@ -1,0 +1,328 @@
+import CSpatiaLite
+import Foundation
+import GRDB
+import GeoModel
+import Geodesy
+
+/// The sites' coverage attributes (``SiteAttributes``) packed into a few blobs of table
+/// `qamtu_site_pack`, so that an analysis reads a million sites in a tenth of the time SQLite needs
+/// to step through a million rows of twelve columns.
+///
+/// **A derived index, never the data.** The pack is rebuilt from the `sites` table by every
+/// Qamtu import of sites (in the import's transaction) and by the schema migration that creates
+/// it. Triggers on `sites` empty it on any insert, update or delete, whoever makes the change
+/// (QGIS, ogr2ogr, the `sqlite3` shell): an emptied or missing pack makes readers fall back to the
+/// table, so a stale pack is never read. Dropping the table drops its triggers; a reader uses the
+/// pack only while all three triggers exist and the pack's `fid` range equals the table's.
+///
+/// **Format** of one chunk (at most ``chunkRows`` sites in `fid` order), little-endian: the magic
+/// `QSP1`; the row count (varint); a dictionary of the texts of kind, operator, technologies and
+/// status (varint count, then each as varint length and UTF-8 bytes); then per row a flags byte
+/// pair, the id (varint length, bytes), dictionary indices (varints), the present numbers as raw
+/// IEEE 754 doubles or Int64, `commissioned` as text, and the point as longitude then latitude
+/// (WGS84 degrees, the stored doubles bit for bit).
+enum SitePack {
+    /// The table holding the chunks.
+    static let table = "qamtu_site_pack"
+    /// Sites per chunk.
+    static let chunkRows = 65_536
+    /// The names of the invalidating triggers.
+    static let triggers = ["qamtu_site_pack_insert", "qamtu_site_pack_update", "qamtu_site_pack_delete"]
+    private static let magic: [UInt8] = Array("QSP1".utf8)
+
+    /// Creates the table and the triggers (schema migration).
+    static func createSchema(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE \(table) (
+                chunk INTEGER PRIMARY KEY NOT NULL,
+                rows INTEGER NOT NULL,
+                first_fid INTEGER NOT NULL,
+                last_fid INTEGER NOT NULL,
+                data BLOB NOT NULL);
+            """)
+        for (name, event) in zip(triggers, ["INSERT", "UPDATE", "DELETE"]) {
+            try db.execute(sql: """
+                CREATE TRIGGER \(name) AFTER \(event) ON sites
+                WHEN EXISTS (SELECT 1 FROM \(table))
+                BEGIN DELETE FROM \(table); END
+                """)
+        }
+    }
+
+    /// Empties the pack (before a write to `sites`, so that the triggers find nothing to do).
+    static func clear(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(table)")
+    }
+
+    /// Rebuilds the pack from the `sites` table (inside the caller's transaction).
+    /// - Parameter chunkRows: sites per chunk (smaller in tests, to cross chunk boundaries).
+    static func rebuild(_ db: Database, chunkRows: Int = SitePack.chunkRows) throws {
+        try clear(db)
+        let insert = try db.makeStatement(sql: "INSERT INTO \(table) (chunk, rows, first_fid, last_fid, data) VALUES (?, ?, ?, ?, ?)")
+        var encoder = Encoder()
+        var chunk = 0
+        var firstFid: Int64 = 0, lastFid: Int64 = 0
+        func flush() throws {
+            guard encoder.rows > 0 else { return }
+            try insert.execute(arguments: [chunk, encoder.rows, firstFid, lastFid, Data(encoder.finish())])
+            chunk += 1
+            encoder = Encoder()
+        }
+        let statement = try db.makeStatement(sql: "SELECT fid, " + PortalDatabase.siteAttributesColumns + " FROM sites ORDER BY fid")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        var texts = PortalDatabase.siteTexts()
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+            }
+            let fid = sqlite3_column_int64(handle, 0)
+            if encoder.rows == 0 { firstFid = fid }
+            lastFid = fid
+            encoder.append(PortalDatabase.siteAttributes(handle, firstColumn: 1, texts: &texts))
+            if encoder.rows == chunkRows { try flush() }
+        }
+        try flush()
+    }
+
+    /// What a reader needs to know of a usable pack.
+    struct Layout {
+        /// The chunk numbers, in order.
+        var chunks: [Int]
+        /// Sites in all chunks.
+        var rows: Int
+    }
+
+    /// The pack's layout when it can be read instead of the table: the table and all triggers
+    /// exist, and the chunks cover exactly the table's `fid` range. Nil otherwise (read the table).
+    static func usableLayout(_ connection: RawReadConnection, fidBounds: ClosedRange<Int64>) throws -> Layout? {
+        let check = try connection.rows(sql: """
+            SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'),
+                   (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'sites'
+                      AND name IN (\(triggers.map { "'\($0)'" }.joined(separator: ", "))))
+            """, arguments: [])
+        guard try check.next(), sqlite3_column_int64(check.statement, 0) == 1,
+              sqlite3_column_int64(check.statement, 1) == Int64(triggers.count) else { return nil }
+        let rows = try connection.rows(sql: "SELECT chunk, rows, first_fid, last_fid FROM \(table) ORDER BY chunk", arguments: [])
+        var layout = Layout(chunks: [], rows: 0)
+        var previousLast: Int64?
+        var first: Int64?
+        while try rows.next() {
+            let s = rows.statement
+            let (chunk, count, low, high) = (sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                                             sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3))
+            // Chunks must follow each other in fid order.
+            guard count > 0, low <= high, previousLast.map({ $0 < low }) ?? true else { return nil }
+            if first == nil { first = low }
+            previousLast = high
+            layout.chunks.append(Int(chunk))
+            layout.rows += Int(count)
+        }
+        guard let first, let last = previousLast, first == fidBounds.lowerBound, last == fidBounds.upperBound else { return nil }
+        return layout
+    }
+
+    /// Decodes chunk `chunk` and calls `body` for each of its sites, in `fid` order.
+    /// - Throws: `StorageError.corruptSitePack` when the blob is not a valid chunk.
+    static func read(chunk: Int, _ connection: RawReadConnection, _ body: (SiteAttributes) -> Void) throws {
+        let rows = try connection.rows(sql: "SELECT data, rows FROM \(table) WHERE chunk = ?", arguments: [chunk.databaseValue])
+        guard try rows.next() else { throw StorageError.corruptSitePack(chunk: chunk, reason: "the chunk is gone (sites changed while they were read?)") }
+        let count = Int(sqlite3_column_bytes(rows.statement, 0))
+        guard count > 0, let base = sqlite3_column_blob(rows.statement, 0) else {
+            throw StorageError.corruptSitePack(chunk: chunk, reason: "no data")
+        }
+        let expected = Int(sqlite3_column_int64(rows.statement, 1))
+        do {
+            try decode(UnsafeRawBufferPointer(start: base, count: count), expectedRows: expected, body)
+        } catch {
+            throw StorageError.corruptSitePack(chunk: chunk, reason: error.reason)
+        }
+    }
+
+    /// A chunk that cannot be decoded.
+    struct DecodeError: Error {
+        var reason: String
+    }
+
+    /// Decodes one chunk's bytes (exposed for tests).
+    static func decode(_ bytes: UnsafeRawBufferPointer, expectedRows: Int, _ body: (SiteAttributes) -> Void) throws(DecodeError) {
+        var reader = Reader(bytes: bytes)
+        guard bytes.count >= 4, Array(bytes[0..<4]) == magic else { throw DecodeError(reason: "not a QSP1 chunk") }
+        reader.offset = 4
+        let rows = try reader.count()
+        guard rows == expectedRows else { throw DecodeError(reason: "\(rows) rows where \(expectedRows) are recorded") }
+        let dictionarySize = try reader.count()
+        var dictionary: [String] = []
+        dictionary.reserveCapacity(dictionarySize)
+        for _ in 0..<dictionarySize { dictionary.append(try reader.text()) }
+        func entry(_ reader: inout Reader) throws(DecodeError) -> String {
+            let i = try reader.count()
+            guard i < dictionary.count else { throw DecodeError(reason: "text \(i) is not in the chunk's dictionary of \(dictionary.count)") }
+            return dictionary[i]
+        }
+        for _ in 0..<rows {
+            let flags = try reader.byte()
+            let point = try reader.byte()
+            let id = try reader.text()
+            let kind = try entry(&reader)
+            let operatorName = flags & Flag.operatorName != 0 ? try entry(&reader) : nil
+            let technologies = flags & Flag.technologies != 0 ? try entry(&reader) : nil
+            let status = try entry(&reader)
+            let band = flags & Flag.band != 0 ? try reader.double() : nil
+            let height = flags & Flag.height != 0 ? try reader.double() : nil
+            let eirp = flags & Flag.eirp != 0 ? try reader.double() : nil
+            let range = flags & Flag.range != 0 ? try reader.double() : nil
+            let plannedYear = flags & Flag.plannedYear != 0 ? Int(try reader.int64()) : nil
+            let commissioned = flags & Flag.commissioned != 0 ? try reader.text() : nil
+            var position: GeoPoint?
+            if point != 0 {
+                let lon = try reader.double()
+                position = GeoPoint(longitude: lon, latitude: try reader.double())
+            }
+            body(SiteAttributes(
+                id: id, kind: kind, operatorName: operatorName, technologies: technologies, bandMegahertz: band,
+                heightMeters: height, eirpDBm: eirp, rangeMeters: range, status: status, plannedYear: plannedYear,
+                commissioned: commissioned, position: position))
+        }
+        guard reader.offset == bytes.count else { throw DecodeError(reason: "\(bytes.count - reader.offset) bytes after the last row") }
+    }
+
+    private enum Flag {
+        static let operatorName: UInt8 = 1, technologies: UInt8 = 2, band: UInt8 = 4, height: UInt8 = 8
+        static let eirp: UInt8 = 16, range: UInt8 = 32, plannedYear: UInt8 = 64, commissioned: UInt8 = 128
+    }
+
+    /// Builds one chunk.
+    struct Encoder {
+        private var body: [UInt8] = []
+        /// Dictionary index by UTF-8 bytes (not by `String`, whose equality would merge
+        /// canonically equivalent but different texts).
+        private var dictionary: [[UInt8]: Int] = [:]
+        private var texts: [String] = []
+        private(set) var rows = 0
+
+        init() { body.reserveCapacity(1 << 20) }
+
+        mutating func append(_ site: SiteAttributes) {
+            var flags: UInt8 = 0
+            if site.operatorName != nil { flags |= Flag.operatorName }
+            if site.technologies != nil { flags |= Flag.technologies }
+            if site.bandMegahertz != nil { flags |= Flag.band }
+            if site.heightMeters != nil { flags |= Flag.height }
+            if site.eirpDBm != nil { flags |= Flag.eirp }
+            if site.rangeMeters != nil { flags |= Flag.range }
+            if site.plannedYear != nil { flags |= Flag.plannedYear }
+            if site.commissioned != nil { flags |= Flag.commissioned }
+            body.append(flags)
+            body.append(site.position == nil ? 0 : 1)
+            text(site.id)
+            entry(site.kind)
+            if let value = site.operatorName { entry(value) }
+            if let value = site.technologies { entry(value) }
+            entry(site.status)
+            if let value = site.bandMegahertz { word(value.bitPattern) }
+            if let value = site.heightMeters { word(value.bitPattern) }
+            if let value = site.eirpDBm { word(value.bitPattern) }
+            if let value = site.rangeMeters { word(value.bitPattern) }
+            if let year = site.plannedYear { word(UInt64(bitPattern: Int64(year))) }
+            if let value = site.commissioned { text(value) }
+            if let p = site.position {
+                word(p.longitude.bitPattern)
+                word(p.latitude.bitPattern)
+            }
+            rows += 1
+        }
+
+        /// The chunk's bytes.
+        func finish() -> [UInt8] {
+            var out = SitePack.magic
+            Self.varint(UInt64(rows), into: &out)
+            Self.varint(UInt64(texts.count), into: &out)
+            for text in texts {
+                let utf8 = Array(text.utf8)
+                Self.varint(UInt64(utf8.count), into: &out)
+                out.append(contentsOf: utf8)
+            }
+            out.append(contentsOf: body)
+            return out
+        }
+
+        private mutating func entry(_ value: String) {
+            let key = Array(value.utf8)
+            if let i = dictionary[key] {
+                Self.varint(UInt64(i), into: &body)
+            } else {
+                dictionary[key] = texts.count
+                Self.varint(UInt64(texts.count), into: &body)
+                texts.append(value)
+            }
+        }
+
+        private mutating func text(_ value: String) {
+            let utf8 = Array(value.utf8)
+            Self.varint(UInt64(utf8.count), into: &body)
+            body.append(contentsOf: utf8)
+        }
+
+        private mutating func word(_ value: UInt64) {
+            withUnsafeBytes(of: value.littleEndian) { body.append(contentsOf: $0) }
+        }
+
+        private static func varint(_ value: UInt64, into out: inout [UInt8]) {
+            var v = value
+            while v >= 0x80 {
+                out.append(UInt8(v & 0x7F) | 0x80)
+                v >>= 7
+            }
+            out.append(UInt8(v))
+        }
+    }
+
+    /// Reads a chunk's bytes with bounds checks.
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        mutating func byte() throws(DecodeError) -> UInt8 {
+            guard offset < bytes.count else { throw DecodeError(reason: "truncated") }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        /// A varint that counts something in this chunk (bounded by the chunk's size).
+        mutating func count() throws(DecodeError) -> Int {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let b = try byte()
+                value |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+                guard shift < 35 else { throw DecodeError(reason: "count out of range") }
+            }
+            guard value <= UInt64(Int32.max) else { throw DecodeError(reason: "count out of range") }
+            return Int(value)
+        }
+
+        mutating func word() throws(DecodeError) -> UInt64 {
+            guard bytes.count - offset >= 8 else { throw DecodeError(reason: "truncated") }
+            defer { offset += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+
+        mutating func double() throws(DecodeError) -> Double { Double(bitPattern: try word()) }
+
+        mutating func int64() throws(DecodeError) -> Int64 { Int64(bitPattern: try word()) }
+
+        mutating func text() throws(DecodeError) -> String {
+            let length = try count()
+            guard bytes.count - offset >= length else { throw DecodeError(reason: "truncated") }
+            guard length > 0, let base = bytes.baseAddress else { return "" }
+            defer { offset += length }
+            return String(decoding: UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: length),
+                          as: UTF8.self)
+        }
+    }
+}

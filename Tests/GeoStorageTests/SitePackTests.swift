@@ -1,0 +1,218 @@
+import Foundation
+import GRDB
+import GeoModel
+import Geodesy
+import QamtuTestSupport
+import Testing
+@testable import GeoStorage
+
+/// Thread-safe collection of the scanned rows per partition.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [Int: [SiteAttributes]] = [:]
+
+    func add(_ part: Int, _ row: SiteAttributes) {
+        lock.lock()
+        parts[part, default: []].append(row)
+        lock.unlock()
+    }
+
+    /// The partitions concatenated in order (the scan's `fid` order).
+    var rows: [SiteAttributes] { parts.keys.sorted().flatMap { parts[$0] ?? [] } }
+}
+
+@Suite("Site pack: a derived index of the sites that equals the table and never goes stale")
+struct SitePackTests {
+    /// Sites with every kind of value: nulls, non-ASCII texts, canonically equivalent operator
+    /// names in different bytes, extreme coordinates and numbers, planned years, dates.
+    static func sitesCSV(count: Int, seed: UInt64) -> String {
+        var random = SplitMix64(seed: seed)
+        let operators = ["Kcell", "Beeline KZ", "Қазақтелеком", "Tele2 \"Altel\"", "Caf\u{E9}", "Cafe\u{301}", ""]
+        let technologies = ["4G", "2G;3G", "3G;4G;5G", "fibre", ""]
+        var lines = ["id,kind,operator,technologies,band_mhz,height_m,eirp_dbm,range_m,status,planned_year,commissioned,lon,lat"]
+        for i in 0..<count {
+            func maybe(_ text: String) -> String { random.next() % 4 == 0 ? "" : text }
+            let kind = ["base_station", "antenna_mast", "fibre_node"][Int(random.next() % 3)]
+            let status = ["planned", "building", "operational", "retired"][Int(random.next() % 4)]
+            let op = operators[Int(random.next() % UInt64(operators.count))]
+            let quoted = "\"" + op.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            let lon = i == 0 ? "180" : (i == 1 ? "-180" : String(random.uniform(-180, 180)))
+            let lat = i == 2 ? "90" : (i == 3 ? "-89.999999999" : String(random.uniform(-90, 90)))
+            lines.append([
+                "s-\(i)-ж", kind, quoted, technologies[Int(random.next() % UInt64(technologies.count))],
+                maybe(String(random.uniform(700, 2600))), maybe(String(random.uniform(0, 120))),
+                maybe(String(random.uniform(30, 70))), maybe(String(random.uniform(0, 1e6))), status,
+                maybe(String(2020 + random.next() % 10)), maybe("2023-0\(1 + random.next() % 9)-15"), lon, lat,
+            ].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every row of a partitioned scan, in order.
+    static func scan(_ portal: PortalDatabase, partitions: Int = 2) throws -> [SiteAttributes] {
+        let collected = Collected()
+        try portal.scanSiteAttributes(partitions: partitions) { part, row in collected.add(part, row) }
+        return collected.rows
+    }
+
+    /// Every row straight from the table.
+    static func tableRows(_ portal: PortalDatabase) throws -> [SiteAttributes] {
+        var rows: [SiteAttributes] = []
+        try portal.scanSiteAttributes { rows.append($0) }
+        return rows
+    }
+
+    /// Byte-level equality (Swift's `==` on strings would accept canonically equivalent texts).
+    static func sameBytes(_ a: [SiteAttributes], _ b: [SiteAttributes]) -> Bool {
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) {
+            let texts = [(x.id, y.id), (x.kind, y.kind), (x.status, y.status)]
+            for (p, q) in texts where Array(p.utf8) != Array(q.utf8) { return false }
+            let optionals = [(x.operatorName, y.operatorName), (x.technologies, y.technologies), (x.commissioned, y.commissioned)]
+            for (p, q) in optionals where p.map({ Array($0.utf8) }) != q.map({ Array($0.utf8) }) { return false }
+            let numbers = [(x.bandMegahertz, y.bandMegahertz), (x.heightMeters, y.heightMeters), (x.eirpDBm, y.eirpDBm),
+                           (x.rangeMeters, y.rangeMeters), (x.position?.longitude, y.position?.longitude),
+                           (x.position?.latitude, y.position?.latitude)]
+            for (p, q) in numbers where p?.bitPattern != q?.bitPattern { return false }
+            if x.plannedYear != y.plannedYear { return false }
+        }
+        return true
+    }
+
+    @Test func equalsTheTableAcrossChunksAndPartitions() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 700, seed: 11))
+        #expect(try fixture.portal.sitePackIsUsable())
+        let table = try Self.tableRows(fixture.portal)
+        #expect(table.count == 700)
+        for partitions in [1, 2, 3] {
+            #expect(Self.sameBytes(try Self.scan(fixture.portal, partitions: partitions), table))
+        }
+        // Small chunks: rows cross chunk boundaries, and partitions split between chunks.
+        try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: 64) }
+        let chunks = try fixture.portal.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM qamtu_site_pack") }
+        #expect(chunks == 11)
+        for partitions in [1, 2, 5, 16] {
+            #expect(Self.sameBytes(try Self.scan(fixture.portal, partitions: partitions), table))
+        }
+        // The canonically equivalent operator names keep their own bytes.
+        let operators = Set(try Self.scan(fixture.portal).compactMap { $0.operatorName.map { Array($0.utf8) } })
+        #expect(operators.contains(Array("Caf\u{E9}".utf8)) && operators.contains(Array("Cafe\u{301}".utf8)))
+    }
+
+    @Test func anyChangeToTheTableEmptiesThePack() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 50, seed: 5))
+        let path = fixture.folder.path("portal.sqlite")
+        // Changes made by another program through plain SQLite (as QGIS or the sqlite3 shell would).
+        let changes = [
+            "UPDATE sites SET range_m = 1234 WHERE id = 's-7-ж'",
+            "DELETE FROM sites WHERE id = 's-8-ж'",
+            "INSERT INTO sites (id, kind, status, technologies, geom) VALUES ('new', 'antenna_mast', 'planned', '4G', MakePoint(71.4, 42.9, 4326))",
+        ]
+        for sql in changes {
+            try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db) }
+            #expect(try fixture.portal.sitePackIsUsable())
+            let other = try DatabaseQueue(path: path, configuration: {
+                var configuration = Configuration()
+                configuration.prepareDatabase { db in try SpatiaLiteSetup.prepare(db) }
+                return configuration
+            }())
+            try other.write { db in try db.execute(sql: sql) }
+            try other.close()
+            #expect(try !fixture.portal.sitePackIsUsable(), "after \(sql)")
+            let count = try fixture.portal.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM qamtu_site_pack") }
+            #expect(count == 0)
+            // The scan reads the table and sees the change.
+            #expect(Self.sameBytes(try Self.scan(fixture.portal), try Self.tableRows(fixture.portal)))
+        }
+        let rows = try Self.scan(fixture.portal)
+        #expect(rows.first { $0.id == "s-7-ж" }?.rangeMeters == 1234)
+        #expect(!rows.contains { $0.id == "s-8-ж" })
+        #expect(rows.last?.id == "new")
+    }
+
+    @Test func isIgnoredWithoutItsTriggersOrWhenItsFidRangeDiffers() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 30, seed: 9))
+        let table = try Self.tableRows(fixture.portal)
+        // A pack that no longer matches the table's fid range (written by hand) is not read.
+        try fixture.portal.queue.write { db in try db.execute(sql: "UPDATE qamtu_site_pack SET last_fid = last_fid - 1") }
+        #expect(try !fixture.portal.sitePackIsUsable())
+        #expect(Self.sameBytes(try Self.scan(fixture.portal), table))
+        // Without a trigger, a change could go unnoticed: the pack is not read.
+        try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db) }
+        #expect(try fixture.portal.sitePackIsUsable())
+        try fixture.portal.queue.write { db in try db.execute(sql: "DROP TRIGGER qamtu_site_pack_update") }
+        #expect(try !fixture.portal.sitePackIsUsable())
+        #expect(Self.sameBytes(try Self.scan(fixture.portal), table))
+    }
+
+    @Test func importsKeepThePackCurrentAndFailedOnesLeaveItAsItWas() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.sites, "a.csv", Self.sitesCSV(count: 20, seed: 1))
+        let before = try fixture.portal.queue.read { db in try Data.fetchAll(db, sql: "SELECT data FROM qamtu_site_pack ORDER BY chunk") }
+        // A failing import (a duplicate id) and a dry run change nothing, the pack included.
+        #expect(throws: StorageError.self) { try fixture.importText(.sites, "b.csv", Self.sitesCSV(count: 3, seed: 1)) }
+        try fixture.importText(.sites, "c.csv", "id,kind,status,lon,lat\nz,antenna_mast,planned,70,43\n",
+                               options: ImportOptions(dryRun: true))
+        let after = try fixture.portal.queue.read { db in try Data.fetchAll(db, sql: "SELECT data FROM qamtu_site_pack ORDER BY chunk") }
+        #expect(after == before)
+        #expect(try fixture.portal.sitePackIsUsable())
+        // An appending import and a replacing one rebuild it.
+        try fixture.importText(.sites, "d.csv", "id,kind,status,lon,lat\nz,antenna_mast,planned,70,43\n")
+        #expect(try fixture.portal.sitePackIsUsable())
+        #expect(try Self.scan(fixture.portal).map(\.id).last == "z")
+        try fixture.importText(.sites, "e.csv", "id,kind,status,lon,lat\ny,fibre_node,operational,71,44\n",
+                               options: ImportOptions(replace: true))
+        #expect(try fixture.portal.sitePackIsUsable())
+        #expect(try Self.scan(fixture.portal).map(\.id) == ["y"])
+        // Replacing with nothing leaves an empty table and no pack.
+        try fixture.importText(.sites, "f.csv", "id,kind,status,lon,lat\n", options: ImportOptions(replace: true))
+        #expect(try Self.scan(fixture.portal).isEmpty)
+    }
+
+    @Test func aCorruptChunkIsAClearErrorNotACrash() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 10, seed: 3))
+        let good = try fixture.portal.queue.read { db in try Data.fetchOne(db, sql: "SELECT data FROM qamtu_site_pack") } ?? Data()
+        // Every truncation of the chunk, and a wrong magic number, are refused with a reason.
+        for length in stride(from: 0, to: good.count, by: 7) {
+            let bytes = [UInt8](good.prefix(length))
+            #expect(throws: SitePack.DecodeError.self) {
+                try bytes.withUnsafeBytes { try SitePack.decode($0, expectedRows: 10) { _ in } }
+            }
+        }
+        try fixture.portal.queue.write { db in
+            try db.execute(sql: "UPDATE qamtu_site_pack SET data = ? WHERE chunk = 0", arguments: [Data("QSP2".utf8) + good.dropFirst(4)])
+        }
+        do {
+            _ = try Self.scan(fixture.portal)
+            Issue.record("a corrupt pack was read")
+        } catch {
+            #expect("\(error)".hasPrefix("chunk 0 of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: not a QSP1 chunk"))
+        }
+    }
+
+    @Test func anOlderDatabaseGetsItsPackWhenUpgradedAndIsRefusedReadOnlyUntilThen() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("old.sqlite")
+        // A database of the first schema, with sites.
+        let portal = try PortalDatabase.create(at: path)
+        try portal.queue.writeWithoutTransaction { db in
+            try db.execute(sql: "DROP TRIGGER qamtu_site_pack_insert; DROP TRIGGER qamtu_site_pack_update; DROP TRIGGER qamtu_site_pack_delete; DROP TABLE qamtu_site_pack")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-site-pack'")
+            try db.execute(sql: "INSERT INTO sites (id, kind, status, technologies, geom) VALUES ('a', 'antenna_mast', 'operational', '4G', MakePoint(71.4, 42.9, 4326))")
+        }
+        do {
+            _ = try PortalDatabase.open(at: path, readOnly: true)
+            Issue.record("an older schema opened read-only")
+        } catch {
+            #expect("\(error)" == "\(path) has an older Qamtu schema (without v2-site-pack); `qamtu init --db \(path)` upgrades it")
+        }
+        let upgraded = try PortalDatabase.open(at: path)
+        #expect(try upgraded.appliedMigrations() == ["v1-layers", "v2-site-pack"])
+        #expect(try upgraded.sitePackIsUsable())
+        #expect(try Self.scan(upgraded).map(\.id) == ["a"])
+    }
+}
