@@ -66,7 +66,9 @@ public struct SettlementCoverage: Sendable, Hashable {
 /// counts. Chord bounds (``DistanceBounds``) decide almost every pair; the exact Karney distance is
 /// computed only within a micrometre-wide band around the range, so results equal a brute-force
 /// all-pairs computation. Settlements are evaluated in parallel.
-public struct CoverageEngine: Sendable {
+///
+/// Immutable once built; a class, so that the evaluation threads share it without copying it.
+public final class CoverageEngine: Sendable {
     /// Every site (counted or not), in input order; results refer to these indices.
     public let sites: [CoverageSite]
     /// The ranges used.
@@ -105,18 +107,28 @@ public struct CoverageEngine: Sendable {
             var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
             var operators = OperatorTable()
             var ordinals = [Int32](repeating: -1, count: upper - lower)
-            for i in lower..<upper {
-                let site = sites[i]
-                if let name = site.operatorName { ordinals[i - lower] = operators.ordinal(of: name) }
-                guard site.position.isValid, SiteActivity.counts(site, asOf: asOfYear, scenario: scenario) else { continue }
-                active[i - lower] = true
-                for technology in MobileTechnology.allCases where site.technologies.contains(TechnologySet(technology)) {
-                    let range = rangeModel.rangeMeters(of: site, for: technology)
-                    ranges[(i - lower) * 4 + technology.rawValue - 2] = range
-                    specs[technology.rawValue - 2].append(site.position, Int32(i), range)
-                }
-                if site.isFibreNode, let reach = site.explicitRangeMeters, reach.isFinite, reach >= 0 {
-                    specs[4].append(site.position, Int32(i), reach)
+            sites.withUnsafeBufferPointer { sites in
+                for i in lower..<upper {
+                    // Fields read in place: copying a site would retain its strings.
+                    if let name = sites[i].operatorName { ordinals[i - lower] = operators.ordinal(of: name) }
+                    let position = sites[i].position
+                    guard position.isValid,
+                          SiteActivity.counts(status: sites[i].status, commissionedYear: sites[i].commissionedYear,
+                                              plannedYear: sites[i].plannedYear, asOf: asOfYear, scenario: scenario)
+                    else { continue }
+                    active[i - lower] = true
+                    let technologies = sites[i].technologies
+                    // The explicit range applies to every technology (RangeModel's first rule).
+                    var explicit = sites[i].explicitRangeMeters
+                    if let value = explicit, !(value.isFinite && value >= 0) { explicit = nil }
+                    for technology in MobileTechnology.allCases where technologies.contains(TechnologySet(technology)) {
+                        let range = explicit ?? rangeModel.rangeMeters(of: sites[i], for: technology)
+                        ranges[(i - lower) * 4 + technology.rawValue - 2] = range
+                        specs[technology.rawValue - 2].append(position, Int32(i), range)
+                    }
+                    if let reach = explicit, sites[i].kind == .fibreNode || technologies.contains(.fibre) {
+                        specs[4].append(position, Int32(i), reach)
+                    }
                 }
             }
             parts.set(c, (active, ranges, specs, ordinals, operators.names))

@@ -36,23 +36,41 @@ public struct CoverageSettlement: Sendable, Hashable {
     /// Reads a settlement from a record of the settlements layer.
     /// - Throws: `CoverageError.invalidRecord` when the geometry is not a valid point.
     public init(record: FeatureRecord) throws(CoverageError) {
-        let schema = LayerSchema.settlements
-        func value(_ column: String) -> FieldValue {
-            guard let i = schema.columnIndex(column), i < record.values.count else { return .null }
+        let columns = Self.columns
+        func value(_ i: Int?) -> FieldValue {
+            guard let i, i < record.values.count else { return .null }
             return record.values[i]
         }
         guard case .point(let point)? = record.geometry, point.isValid else {
             throw .invalidRecord(layer: "settlements", id: record.id, reason: "no valid point geometry")
         }
         id = record.id
-        name = value("name").text ?? value("name_en").text ?? value("name_ru").text ?? value("name_kk").text
+        name = value(columns.name).text ?? value(columns.nameEN).text ?? value(columns.nameRU).text ?? value(columns.nameKK).text
         position = point
-        population = value("population").number.map { Int($0) }
-        district = value("district").text
-        fibre = value("fibre").text.flatMap(FibreStatus.init(rawValue:))
-        fibreYear = value("fibre_year").number.map { Int($0) }
+        population = value(columns.population).number.map { Int($0) }
+        district = value(columns.district).text
+        fibre = value(columns.fibre).text.flatMap(FibreStatus.init(rawValue:))
+        fibreYear = value(columns.fibreYear).number.map { Int($0) }
         self.record = record
     }
+
+    /// The indices of the columns read from a record, looked up once.
+    private struct Columns {
+        let name, nameEN, nameRU, nameKK, population, district, fibre, fibreYear: Int?
+
+        init(_ schema: LayerSchema) {
+            name = schema.columnIndex("name")
+            nameEN = schema.columnIndex("name_en")
+            nameRU = schema.columnIndex("name_ru")
+            nameKK = schema.columnIndex("name_kk")
+            population = schema.columnIndex("population")
+            district = schema.columnIndex("district")
+            fibre = schema.columnIndex("fibre")
+            fibreYear = schema.columnIndex("fibre_year")
+        }
+    }
+
+    private static let columns = Columns(LayerSchema.settlements)
 
     /// Creates a settlement from its values; the record is filled from them (other columns null).
     public init(id: String, name: String? = nil, position: GeoPoint, population: Int? = nil, district: String? = nil,

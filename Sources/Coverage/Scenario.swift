@@ -25,13 +25,21 @@ public enum SiteActivity: Sendable, Hashable {
     /// Whether `site` counts as of `year` in `scenario`: the same answer as ``isActive`` of
     /// ``init(site:asOf:scenario:)``, without building the reason text.
     public static func counts(_ site: CoverageSite, asOf year: Int, scenario: Scenario) -> Bool {
-        switch site.status {
+        counts(status: site.status, commissionedYear: site.commissionedYear, plannedYear: site.plannedYear,
+               asOf: year, scenario: scenario)
+    }
+
+    /// ``counts(_:asOf:scenario:)`` from the site's lifecycle values alone.
+    @inline(__always)
+    static func counts(status: SiteStatus, commissionedYear: Int?, plannedYear: Int?, asOf year: Int,
+                       scenario: Scenario) -> Bool {
+        switch status {
         case .retired: return false
         case .operational:
-            guard let since = site.commissionedYear ?? site.plannedYear else { return true }
+            guard let since = commissionedYear ?? plannedYear else { return true }
             return since <= year
         case .planned, .building:
-            guard scenario == .planned, let planned = site.plannedYear else { return false }
+            guard scenario == .planned, let planned = plannedYear else { return false }
             return planned <= year
         }
     }

@@ -152,8 +152,9 @@ extension PortalDatabase {
             let from = chunks.count * part / parts, to = chunks.count * (part + 1) / parts
             do {
                 let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
+                var texts = RepeatedTexts()
                 for chunk in chunks[from..<to] {
-                    try SitePack.read(chunk: chunk, connection) { body(part, $0) }
+                    try SitePack.read(chunk: chunk, connection, texts: &texts) { body(part, $0) }
                 }
             } catch {
                 failures.record(error)

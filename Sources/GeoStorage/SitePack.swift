@@ -126,7 +126,9 @@ enum SitePack {
 
     /// Decodes chunk `chunk` and calls `body` for each of its sites, in `fid` order.
     /// - Throws: `StorageError.corruptSitePack` when the blob is not a valid chunk.
-    static func read(chunk: Int, _ connection: RawReadConnection, _ body: (SiteAttributes) -> Void) throws {
+    /// - Parameter texts: the texts of earlier chunks, so that equal values stay one `String`.
+    static func read(chunk: Int, _ connection: RawReadConnection, texts: inout RepeatedTexts,
+                     _ body: (SiteAttributes) -> Void) throws {
         let rows = try connection.rows(sql: "SELECT data, rows FROM \(table) WHERE chunk = ?", arguments: [chunk.databaseValue])
         guard try rows.next() else { throw StorageError.corruptSitePack(chunk: chunk, reason: "the chunk is gone (sites changed while they were read?)") }
         let count = Int(sqlite3_column_bytes(rows.statement, 0))
@@ -135,7 +137,7 @@ enum SitePack {
         }
         let expected = Int(sqlite3_column_int64(rows.statement, 1))
         do {
-            try decode(UnsafeRawBufferPointer(start: base, count: count), expectedRows: expected, body)
+            try decode(UnsafeRawBufferPointer(start: base, count: count), expectedRows: expected, texts: &texts, body)
         } catch {
             throw StorageError.corruptSitePack(chunk: chunk, reason: error.reason)
         }
@@ -147,7 +149,8 @@ enum SitePack {
     }
 
     /// Decodes one chunk's bytes (exposed for tests).
-    static func decode(_ bytes: UnsafeRawBufferPointer, expectedRows: Int, _ body: (SiteAttributes) -> Void) throws(DecodeError) {
+    static func decode(_ bytes: UnsafeRawBufferPointer, expectedRows: Int, texts: inout RepeatedTexts,
+                       _ body: (SiteAttributes) -> Void) throws(DecodeError) {
         var reader = Reader(bytes: bytes)
         guard bytes.count >= 4, Array(bytes[0..<4]) == magic else { throw DecodeError(reason: "not a QSP1 chunk") }
         reader.offset = 4
@@ -156,7 +159,7 @@ enum SitePack {
         let dictionarySize = try reader.count()
         var dictionary: [String] = []
         dictionary.reserveCapacity(dictionarySize)
-        for _ in 0..<dictionarySize { dictionary.append(try reader.text()) }
+        for _ in 0..<dictionarySize { dictionary.append(try reader.text(through: &texts)) }
         func entry(_ reader: inout Reader) throws(DecodeError) -> String {
             let i = try reader.count()
             guard i < dictionary.count else { throw DecodeError(reason: "text \(i) is not in the chunk's dictionary of \(dictionary.count)") }
@@ -315,6 +318,15 @@ enum SitePack {
         mutating func double() throws(DecodeError) -> Double { Double(bitPattern: try word()) }
 
         mutating func int64() throws(DecodeError) -> Int64 { Int64(bitPattern: try word()) }
+
+        /// A text through `texts` (a value seen before is the same `String`).
+        mutating func text(through texts: inout RepeatedTexts) throws(DecodeError) -> String {
+            let length = try count()
+            guard bytes.count - offset >= length else { throw DecodeError(reason: "truncated") }
+            guard length > 0, let base = bytes.baseAddress else { return "" }
+            defer { offset += length }
+            return texts.string(UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: length))
+        }
 
         mutating func text() throws(DecodeError) -> String {
             let length = try count()

@@ -414,12 +414,14 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
 
     /// The sites of one partition, appended by one thread only.
     final class SiteBatch: @unchecked Sendable {
-        var sites: [CoverageSite] = []
+        // One thread appends (no dynamic exclusivity check per row needed).
+        @exclusivity(unchecked) var sites: [CoverageSite] = []
         var skipped = 0
         private var parsed: [(text: String, set: TechnologySet)] = []
 
         private var lastKind: (text: String, kind: SiteKind?) = ("", nil)
         private var lastStatus: (text: String, status: SiteStatus?) = ("", nil)
+        private var lastTechnologies: (text: String, set: TechnologySet) = ("", TechnologySet(parsing: ""))
 
         /// The parsed `kind` (the previous row's is reused when the text is the same).
         func kind(_ text: String) -> SiteKind? {
@@ -436,7 +438,11 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
         /// The parsed `technologies` text (the few distinct values are parsed once per batch; the
         /// storage hands out equal texts as the same `String`, which compares fast).
         func technologies(_ text: String) -> TechnologySet {
-            if let known = parsed.first(where: { $0.text == text }) { return known.set }
+            if text == lastTechnologies.text { return lastTechnologies.set }
+            for k in parsed.indices where parsed[k].text == text {
+                lastTechnologies = parsed[k]
+                return parsed[k].set
+            }
             let set = TechnologySet(parsing: text)
             if parsed.count < 64 { parsed.append((text, set)) }
             return set

@@ -180,7 +180,10 @@ struct SitePackTests {
         for length in stride(from: 0, to: good.count, by: 7) {
             let bytes = [UInt8](good.prefix(length))
             #expect(throws: SitePack.DecodeError.self) {
-                try bytes.withUnsafeBytes { try SitePack.decode($0, expectedRows: 10) { _ in } }
+                try bytes.withUnsafeBytes {
+                    var texts = RepeatedTexts()
+                    try SitePack.decode($0, expectedRows: 10, texts: &texts) { _ in }
+                }
             }
         }
         try fixture.portal.queue.write { db in
