@@ -162,7 +162,7 @@ extension PortalDatabase {
         let connections = try (0..<workers).map { _ in try readConnection() }
         let blocks = OrderedBlockWriter(sink: sink, blockCount: chunks.count)
         let written = RowCount()
-        let separatorLength = formatter.separator.count
+        let separatorLength = formatter.separatorLength
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var buffer = JSONBuffer(capacity: 1 << 22)
             while let k = blocks.claim() {
@@ -277,24 +277,32 @@ struct FeatureFormatter: Sendable {
     let included: [Int]
     let options: ExportOptions
     let writer: GeoJSONWriter
-    /// `,"name":` for each included column (the first without the comma).
-    let propertyKeys: [[UInt8]]
-    /// What precedes every record: `,\n` in a FeatureCollection (dropped before the first one).
-    let separator: [UInt8]
+    /// `,"name":` for each included column (the first without the comma), one after the other:
+    /// key `i` is `propertyKeyBytes[propertyKeyEnds[i - 1]..<propertyKeyEnds[i]]` (from 0 for the
+    /// first). One array instead of one per key, which each row would retain.
+    let propertyKeyBytes: [UInt8]
+    let propertyKeyEnds: [Int]
+    /// Whether every record starts with `,\n` (a FeatureCollection; dropped before the first one).
+    let separated: Bool
+    /// The length of that separator in bytes (0 without one).
+    var separatorLength: Int { separated ? 2 : 0 }
 
     init(layer: LayerSchema, included: [Int], options: ExportOptions) {
         self.layer = layer
         self.included = included
         self.options = options
         writer = GeoJSONWriter(precision: options.precision)
-        propertyKeys = included.enumerated().map { i, column in
-            var key = JSONBuffer(capacity: 32)
-            if i > 0 { key.raw(",") }
-            key.string(layer.columns[column].name)
-            key.raw(":")
-            return key.bytes
+        var keys = JSONBuffer(capacity: 32 * max(1, included.count))
+        var ends: [Int] = []
+        for (i, column) in included.enumerated() {
+            if i > 0 { keys.raw(",") }
+            keys.string(layer.columns[column].name)
+            keys.raw(":")
+            ends.append(keys.bytes.count)
         }
-        separator = options.format == .geojson ? Array(",\n".utf8) : []
+        propertyKeyBytes = keys.bytes
+        propertyKeyEnds = ends
+        separated = options.format == .geojson
     }
 
     func header(into out: inout JSONBuffer) {
@@ -321,7 +329,7 @@ struct FeatureFormatter: Sendable {
     func feature(_ row: RawRow, into out: inout JSONBuffer) throws {
         switch options.format {
         case .geojson, .geojsonseq:
-            out.append(contentsOf: separator)
+            if separated { out.raw(",\n") }
             if options.recordSeparator, options.format == .geojsonseq { out.append(0x1E) }
             out.raw("{\"type\":\"Feature\",\"id\":")
             row.appendText(column: 1, to: &out)
@@ -332,9 +340,15 @@ struct FeatureFormatter: Sendable {
                 out.raw("null")
             }
             out.raw(",\"properties\":{")
-            for i in 0..<included.count {
-                out.append(contentsOf: propertyKeys[i])
-                row.appendJSONValue(position: i, to: &out)
+            propertyKeyBytes.withUnsafeBufferPointer { keys in
+                propertyKeyEnds.withUnsafeBufferPointer { ends in
+                    var start = 0
+                    for i in 0..<ends.count {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[start..<ends[i]]))
+                        start = ends[i]
+                        row.appendJSONValue(position: i, to: &out)
+                    }
+                }
             }
             out.raw("}}")
             if options.format == .geojsonseq { out.raw("\n") }
@@ -364,7 +378,17 @@ struct FeatureFormatter: Sendable {
 }
 
 /// The current row of a running export statement: `fid`, `id`, the selected columns, then `geom`.
-struct RawRow {
+///
+/// A class: it is created once per statement and handed to the formatter for every row, which
+/// would otherwise retain its arrays per row.
+///
+/// Values are read through `sqlite3_column_value` and the `sqlite3_value_*` accessors: one
+/// checked column call per value instead of two or three (type, text, bytes), each of which
+/// takes the connection's API lock and checks for allocation failures. SQLite calls these
+/// values "unprotected" because another thread could use the connection meanwhile; a row is
+/// only ever read by the thread that owns the connection (``RawReadConnection``, or GRDB's
+/// queue inside its `read` block).
+final class RawRow {
     /// How a selected column's value is written.
     enum Kind { case text, integer, real }
 
@@ -396,11 +420,11 @@ struct RawRow {
 
     @inline(__always)
     func withText<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        // sqlite3_column_text first, then sqlite3_column_bytes (the order SQLite documents).
-        guard let text = sqlite3_column_text(statement, column) else {
+        // The text first, then its length (the order SQLite documents).
+        guard let value = sqlite3_column_value(statement, column), let text = sqlite3_value_text(value) else {
             return body(UnsafeBufferPointer(start: nil, count: 0))
         }
-        return body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))))
+        return body(UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(value))))
     }
 
     func appendText(column: Int32, to out: inout JSONBuffer) {
@@ -411,23 +435,25 @@ struct RawRow {
     @inline(__always)
     func appendJSONValue(position: Int, to out: inout JSONBuffer) {
         let c = Int32(position + 2)
+        guard let value = sqlite3_column_value(statement, c) else { out.raw("null"); return }
         if kinds[position] == .text {
-            // Text columns: sqlite3_column_text is NULL exactly for SQL NULL, so no type call is needed.
-            guard let text = sqlite3_column_text(statement, c) else { out.raw("null"); return }
-            out.string(utf8: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, c))))
+            // Text columns: the text is NULL exactly for SQL NULL, so no type call is needed.
+            guard let text = sqlite3_value_text(value) else { out.raw("null"); return }
+            out.string(utf8: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(value))))
             return
         }
-        let type = sqlite3_column_type(statement, c)
+        let type = sqlite3_value_type(value)
         if type == SQLITE_NULL { out.raw("null"); return }
         switch kinds[position] {
         case .real:
-            out.number(sqlite3_column_double(statement, c))
+            out.number(sqlite3_value_double(value))
         case .integer where type == SQLITE_INTEGER:
-            out.integer(sqlite3_column_int64(statement, c))
+            out.integer(sqlite3_value_int64(value))
         case .integer where type == SQLITE_FLOAT:
-            out.number(sqlite3_column_double(statement, c))
+            out.number(sqlite3_value_double(value))
         default:
-            withText(c) { out.string(utf8: $0) }
+            guard let text = sqlite3_value_text(value) else { out.raw("null"); return }
+            out.string(utf8: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(value))))
         }
     }
 
@@ -461,8 +487,12 @@ struct RawRow {
 
     @inline(__always)
     func appendGeometry(writer: GeoJSONWriter, to out: inout JSONBuffer) throws {
-        if isNull(geometryColumn) { out.raw("null"); return }
-        if let p = SpatiaLiteBlob.point(blob(geometryColumn)) {
+        guard let value = sqlite3_column_value(statement, geometryColumn), sqlite3_value_type(value) != SQLITE_NULL else {
+            out.raw("null")
+            return
+        }
+        let blob = sqlite3_value_blob(value)
+        if let p = SpatiaLiteBlob.point(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_value_bytes(value)))) {
             out.raw("{\"type\":\"Point\",\"coordinates\":")
             writer.position(p, into: &out)
             out.raw("}")
