@@ -79,9 +79,6 @@ public final class CoverageEngine: Sendable {
     public let scenario: Scenario
     /// Whether each site counts in the scenario as of the year.
     public let active: [Bool]
-    /// Range per site and technology, metres (`rangesMeters[site * 4 + generation - 2]`), NaN when
-    /// the site does not carry the technology.
-    let rangesMeters: [Double]
     /// Per site, the index of its operator in ``operatorNames`` (−1: none).
     let operatorOrdinals: [Int32]
     /// The distinct operator names, in order of first appearance.
@@ -98,12 +95,10 @@ public final class CoverageEngine: Sendable {
         // Activity, ranges and the points of each tree (4 mobile, 1 fibre), in parallel over halves.
         let chunks = sites.count < 20_000 ? 1 : 2
         let chunkSize = (sites.count + chunks - 1) / max(chunks, 1)
-        let parts = WriteOnceSlots<(active: [Bool], ranges: [Double], specs: [TreeSpec], ordinals: [Int32], operators: [String])>(
-            count: chunks)
+        let parts = WriteOnceSlots<(active: [Bool], specs: [TreeSpec], ordinals: [Int32], operators: [String])>(count: chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let lower = c * chunkSize, upper = min(sites.count, lower + chunkSize)
             var active = [Bool](repeating: false, count: upper - lower)
-            var ranges = [Double](repeating: .nan, count: (upper - lower) * 4)
             var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
             var operators = OperatorTable()
             var ordinals = [Int32](repeating: -1, count: upper - lower)
@@ -123,7 +118,6 @@ public final class CoverageEngine: Sendable {
                     if let value = explicit, !(value.isFinite && value >= 0) { explicit = nil }
                     for technology in MobileTechnology.allCases where technologies.contains(TechnologySet(technology)) {
                         let range = explicit ?? rangeModel.rangeMeters(of: sites[i], for: technology)
-                        ranges[(i - lower) * 4 + technology.rawValue - 2] = range
                         specs[technology.rawValue - 2].append(position, Int32(i), range)
                     }
                     if let reach = explicit, sites[i].kind == .fibreNode || technologies.contains(.fibre) {
@@ -131,27 +125,23 @@ public final class CoverageEngine: Sendable {
                     }
                 }
             }
-            parts.set(c, (active, ranges, specs, ordinals, operators.names))
+            parts.set(c, (active, specs, ordinals, operators.names))
         }
         var active: [Bool] = []
-        var ranges: [Double] = []
-        var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
         var operators = OperatorTable()
         var ordinals: [Int32] = []
         ordinals.reserveCapacity(sites.count)
-        for part in parts.values() {
+        let chunkParts = parts.values()
+        for part in chunkParts {
             active.append(contentsOf: part.active)
-            ranges.append(contentsOf: part.ranges)
-            for k in 0..<5 { specs[k].append(contentsOf: part.specs[k]) }
             // The chunk's own ordinals, renumbered in order of first appearance over all sites.
             let global = part.operators.map { operators.ordinal(of: $0) }
             ordinals.append(contentsOf: part.ordinals.map { $0 >= 0 ? global[Int($0)] : -1 })
         }
         self.active = active
-        self.rangesMeters = ranges
         operatorOrdinals = ordinals
         operatorNames = operators.names
-        let built = Self.buildTrees(specs)
+        let built = Self.buildTrees(chunkParts.map(\.specs))
         mobileTrees = MobileTechnology.bestFirst.compactMap { technology in
             let tree = built[technology.rawValue - 2]
             return tree.count > 0 ? (technology, tree) : nil
@@ -159,32 +149,19 @@ public final class CoverageEngine: Sendable {
         fibreTree = built[4]
     }
 
-    /// The points of one tree, gathered before it is built.
-    struct TreeSpec: Sendable {
-        var points: [GeoPoint] = []
-        var items: [Int32] = []
-        var reaches: [Double] = []
+    /// The points of one tree from one chunk of sites, gathered before it is built.
+    typealias TreeSpec = EarthPointTree.Part
 
-        mutating func append(_ point: GeoPoint, _ item: Int32, _ reach: Double) {
-            points.append(point)
-            items.append(item)
-            reaches.append(reach)
-        }
-
-        mutating func append(contentsOf other: TreeSpec) {
-            points.append(contentsOf: other.points)
-            items.append(contentsOf: other.items)
-            reaches.append(contentsOf: other.reaches)
-        }
-    }
-
-    private static func buildTrees(_ specs: [TreeSpec]) -> [EarthPointTree] {
-        let results = WriteOnceSlots<EarthPointTree>(count: specs.count)
+    /// Builds the 5 trees (4 mobile, 1 fibre), each from its parts in every chunk.
+    private static func buildTrees(_ chunks: [[TreeSpec]]) -> [EarthPointTree] {
+        let trees = 5
+        let sizes = (0..<trees).map { k in chunks.reduce(0) { $0 + $1[k].points.count } }
+        let results = WriteOnceSlots<EarthPointTree>(count: trees)
         // Largest first, so that the two cores finish together.
-        let order = specs.indices.sorted { specs[$0].points.count > specs[$1].points.count }
-        DispatchQueue.concurrentPerform(iterations: specs.count) { k in
-            let spec = specs[order[k]]
-            results.set(order[k], EarthPointTree(points: spec.points, items: spec.items, reaches: spec.reaches))
+        let order = (0..<trees).sorted { sizes[$0] > sizes[$1] }
+        DispatchQueue.concurrentPerform(iterations: trees) { k in
+            let tree = order[k]
+            results.set(tree, EarthPointTree(parts: chunks.map { $0[tree] }))
         }
         return results.values()
     }
@@ -197,8 +174,8 @@ public final class CoverageEngine: Sendable {
     /// The range in metres of `site` for `technology`, or nil when the site does not count or does
     /// not carry it.
     public func rangeMeters(site: Int, technology: MobileTechnology) -> Double? {
-        let value = rangesMeters[site * 4 + technology.rawValue - 2]
-        return value.isNaN ? nil : value
+        guard active[site], sites[site].technologies.contains(TechnologySet(technology)) else { return nil }
+        return rangeModel.rangeMeters(of: sites[site], for: technology)
     }
 
     /// Evaluates one settlement (index `index` in the caller's list) and classifies it.
@@ -214,12 +191,12 @@ public final class CoverageEngine: Sendable {
             fibreTree.forEachPossiblyReaching(query) { p, d2 in
                 guard Self.covers(fibreTree, p, d2, position) else { return false }
                 if let current = nearestNode, current.chordSquared < d2
-                    || (current.chordSquared == d2 && fibreTree.items[current.position] < fibreTree.items[p]) { return false }
+                    || (current.chordSquared == d2 && fibreTree.item(current.position) < fibreTree.item(p)) { return false }
                 nearestNode = (p, d2)
                 return false
             }
             if let node = nearestNode {
-                fixed = .fibreNode(site: Int(fibreTree.items[node.position]),
+                fixed = .fibreNode(site: Int(fibreTree.item(node.position)),
                                    distanceMeters: Geodesic.distanceMeters(position, fibreTree.positions[node.position]))
             }
         }
@@ -230,7 +207,7 @@ public final class CoverageEngine: Sendable {
         for (technology, tree) in mobileTrees {
             if listCovering {
                 tree.forEachPossiblyReaching(query) { p, d2 in
-                    if Self.covers(tree, p, d2, position) { covering.append((tree.items[p], d2)) }
+                    if Self.covers(tree, p, d2, position) { covering.append((tree.item(p), d2)) }
                     return false
                 }
                 if !covering.isEmpty {
@@ -360,4 +337,13 @@ final class WriteOnceSlots<Value>: @unchecked Sendable {
 
     /// The filled slots in index order.
     func values() -> [Value] { (0..<count).compactMap { base[$0] } }
+}
+
+extension EarthPointTree.Part {
+    /// Adds a point with its item and reach (metres).
+    mutating func append(_ point: GeoPoint, _ item: Int32, _ reach: Double) {
+        points.append(point)
+        items.append(item)
+        reaches.append(reach)
+    }
 }

@@ -81,18 +81,22 @@ final class EarthPointTree: Sendable {
         }
     }
 
-    /// Earth-centred coordinates, in tree order.
-    let xs: [Double]
-    let ys: [Double]
-    let zs: [Double]
+    /// A point in tree order: Earth-centred coordinates (metres), its squared outer chord
+    /// (``DistanceBounds/outerChord(range:)``, 0 without reaches) and the caller's item. What the
+    /// search reads for every candidate, side by side.
+    struct Point: Sendable {
+        var x: Double, y: Double, z: Double
+        var outerSquared: Double
+        /// While building: the index in the input; afterwards the caller's item.
+        var item: Int32
+    }
+
+    /// The points, in tree order.
+    let points: [Point]
     /// Geographic positions, in tree order (for exact distances).
     let positions: [GeoPoint]
-    /// The caller's index of each point, in tree order.
-    let items: [Int32]
     /// Reach in metres, in tree order (0 when built without reaches).
     let reaches: [Double]
-    /// Squared outer chords, in tree order.
-    let outerSquared: [Double]
     /// Inner chords (−1: never decide without the exact distance), in tree order.
     let innerChords: [Double]
     /// The nodes of the implicit tree.
@@ -101,11 +105,18 @@ final class EarthPointTree: Sendable {
     let depth: Int
 
     /// The number of points.
-    var count: Int { items.count }
+    var count: Int { points.count }
 
-    fileprivate struct Entry {
-        var x: Double, y: Double, z: Double
-        var index: Int32
+    /// The caller's item of the point at tree position `p`.
+    @inline(__always)
+    func item(_ p: Int) -> Int32 { points[p].item }
+
+    /// One input of a tree: points (WGS84 lon/lat; invalid ones filtered out first), the item of
+    /// each (empty: their indices over all parts) and the reach of each in metres (empty: none).
+    struct Part: Sendable {
+        var points: [GeoPoint] = []
+        var items: [Int32] = []
+        var reaches: [Double] = []
     }
 
     /// Builds a tree over `points` (WGS84 lon/lat; invalid points must be filtered out first).
@@ -113,62 +124,74 @@ final class EarthPointTree: Sendable {
     /// - Parameters:
     ///   - items: the index reported for each point (same count as `points`); empty means `0..<n`.
     ///   - reaches: the reach of each point in metres (same count), or empty for none.
-    init(points: [GeoPoint], items: [Int32] = [], reaches: [Double] = []) {
-        let n = points.count
-        precondition(items.isEmpty || items.count == n, "items must match points")
-        precondition(reaches.isEmpty || reaches.count == n, "reaches must match points")
-        var entries = [Entry]()
-        entries.reserveCapacity(n)
-        for (i, p) in points.enumerated() {
-            let e = EarthCenteredPoint(p)
-            entries.append(Entry(x: e.x, y: e.y, z: e.z, index: Int32(i)))
+    convenience init(points: [GeoPoint], items: [Int32] = [], reaches: [Double] = []) {
+        self.init(parts: [Part(points: points, items: items, reaches: reaches)])
+    }
+
+    /// Builds a tree over the points of all `parts`, in order (no concatenated copy is made).
+    init(parts: [Part]) {
+        for part in parts {
+            precondition(part.items.isEmpty || part.items.count == part.points.count, "items must match points")
+            precondition(part.reaches.isEmpty || part.reaches.count == part.points.count, "reaches must match points")
+        }
+        let n = parts.reduce(0) { $0 + $1.points.count }
+        var built = [Point]()
+        built.reserveCapacity(n)
+        for part in parts {
+            for (i, p) in part.points.enumerated() {
+                let e = EarthCenteredPoint(p)
+                var outer = 0.0
+                if !part.reaches.isEmpty {
+                    let c = DistanceBounds.outerChord(range: part.reaches[i])
+                    outer = c * c
+                }
+                built.append(Point(x: e.x, y: e.y, z: e.z, outerSquared: outer, item: Int32(built.count)))
+            }
         }
         var depth = 0
         while (n + (1 << depth) - 1) >> depth > Self.leafSize { depth += 1 }
         self.depth = depth
-        // Outer chords by original index, so that the builder can fill node maxima.
-        let outerByIndex: [Double] = reaches.isEmpty
-            ? [Double](repeating: 0, count: n)
-            : reaches.map { let c = DistanceBounds.outerChord(range: $0); return c * c }
         var nodes = [Node](repeating: Node(), count: (1 << (depth + 1)) - 1)
-        entries.withUnsafeMutableBufferPointer { entryBuffer in
+        built.withUnsafeMutableBufferPointer { pointBuffer in
             nodes.withUnsafeMutableBufferPointer { nodeBuffer in
-                outerByIndex.withUnsafeBufferPointer { outerBuffer in
-                    let builder = TreeBuilder(entries: entryBuffer, nodes: nodeBuffer, outer: outerBuffer, depth: depth)
-                    let parallelLevel = min(depth, 3)
-                    builder.build(node: 0, start: 0, end: n, level: 0, stopLevel: parallelLevel)
-                    let first = (1 << parallelLevel) - 1
-                    DispatchQueue.concurrentPerform(iterations: 1 << parallelLevel) { k in
-                        builder.buildSubtree(node: first + k, level: parallelLevel)
-                    }
-                    builder.summarise(node: 0, level: 0, stopLevel: parallelLevel)
+                let builder = TreeBuilder(points: pointBuffer, nodes: nodeBuffer, depth: depth)
+                let parallelLevel = min(depth, 3)
+                builder.build(node: 0, start: 0, end: n, level: 0, stopLevel: parallelLevel)
+                let first = (1 << parallelLevel) - 1
+                DispatchQueue.concurrentPerform(iterations: 1 << parallelLevel) { k in
+                    builder.buildSubtree(node: first + k, level: parallelLevel)
                 }
+                builder.summarise(node: 0, level: 0, stopLevel: parallelLevel)
             }
         }
-        var xs = [Double](), ys = [Double](), zs = [Double](), positions = [GeoPoint](), treeItems = [Int32]()
-        var treeReaches = [Double](), outer = [Double](), inner = [Double]()
-        xs.reserveCapacity(n); ys.reserveCapacity(n); zs.reserveCapacity(n)
-        positions.reserveCapacity(n); treeItems.reserveCapacity(n)
-        treeReaches.reserveCapacity(n); outer.reserveCapacity(n); inner.reserveCapacity(n)
-        for e in entries {
-            let i = Int(e.index)
-            xs.append(e.x)
-            ys.append(e.y)
-            zs.append(e.z)
-            positions.append(points[i])
-            treeItems.append(items.isEmpty ? e.index : items[i])
-            let reach = reaches.isEmpty ? 0 : reaches[i]
-            treeReaches.append(reach)
-            outer.append(outerByIndex[i])
-            inner.append(reaches.isEmpty ? -1 : DistanceBounds.innerChord(range: reach))
+        // Where each input index lies: (part, index in part).
+        var partStarts: [Int] = []
+        var running = 0
+        for part in parts {
+            partStarts.append(running)
+            running += part.points.count
         }
-        self.xs = xs
-        self.ys = ys
-        self.zs = zs
+        var positions = [GeoPoint](), treeReaches = [Double](), inner = [Double]()
+        positions.reserveCapacity(n)
+        treeReaches.reserveCapacity(n)
+        inner.reserveCapacity(n)
+        built.withUnsafeMutableBufferPointer { buffer in
+            for p in buffer.indices {
+                let index = Int(buffer[p].item)
+                // The part holding `index` (a handful of parts: a linear search).
+                var k = partStarts.count - 1
+                while partStarts[k] > index { k -= 1 }
+                let part = parts[k], i = index - partStarts[k]
+                positions.append(part.points[i])
+                let reach = part.reaches.isEmpty ? 0 : part.reaches[i]
+                treeReaches.append(reach)
+                inner.append(part.reaches.isEmpty ? -1 : DistanceBounds.innerChord(range: reach))
+                buffer[p].item = part.items.isEmpty ? Int32(index) : part.items[i]
+            }
+        }
+        self.points = built
         self.positions = positions
-        self.items = treeItems
         self.reaches = treeReaches
-        self.outerSquared = outer
         self.innerChords = inner
         self.nodes = nodes
     }
@@ -179,7 +202,7 @@ final class EarthPointTree: Sendable {
     /// The traversal stops as soon as `body` returns true.
     @inline(__always)
     func forEachPossiblyReaching(_ query: EarthCenteredPoint, until body: (Int, Double) -> Bool) {
-        guard !items.isEmpty else { return }
+        guard !points.isEmpty else { return }
         let qx = query.x, qy = query.y, qz = query.z
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * depth + 4) { stack in
             var top = 0
@@ -187,6 +210,7 @@ final class EarthPointTree: Sendable {
             top = 1
             let leafStart = (1 << depth) - 1
             nodes.withUnsafeBufferPointer { nodes in
+              points.withUnsafeBufferPointer { points in
                 while top > 0 {
                     top -= 1
                     let index = Int(stack[top])
@@ -195,9 +219,10 @@ final class EarthPointTree: Sendable {
                     if node.distanceSquared(qx, qy, qz) > node.maxOuterSquared { continue }
                     if index >= leafStart {
                         for p in Int(node.start)..<Int(node.end) {
-                            let dx = xs[p] - qx, dy = ys[p] - qy, dz = zs[p] - qz
+                            let point = points[p]
+                            let dx = point.x - qx, dy = point.y - qy, dz = point.z - qz
                             let d2 = dx * dx + dy * dy + dz * dz
-                            if d2 <= outerSquared[p] && body(p, d2) { return }
+                            if d2 <= point.outerSquared && body(p, d2) { return }
                         }
                     } else {
                         stack[top] = Int32(2 * index + 1)
@@ -205,6 +230,7 @@ final class EarthPointTree: Sendable {
                         top += 2
                     }
                 }
+              }
             }
         }
     }
@@ -219,7 +245,7 @@ final class EarthPointTree: Sendable {
     ///     k-th distance speeds the search up.
     func nearest(to query: GeoPoint, k: Int, excluding exclude: Int32? = nil,
                  within limit: Double = .infinity) -> [(item: Int32, distanceMeters: Double)] {
-        guard k > 0, !items.isEmpty, query.isValid else { return [] }
+        guard k > 0, !points.isEmpty, query.isValid else { return [] }
         let q = EarthCenteredPoint(query)
         var best: [(item: Int32, distanceMeters: Double)] = []
         best.reserveCapacity(k + 1)
@@ -240,9 +266,10 @@ final class EarthPointTree: Sendable {
                     if node.start >= node.end { continue }
                     if index >= leafStart {
                         for p in Int(node.start)..<Int(node.end) {
-                            let item = items[p]
+                            let point = points[p]
+                            let item = point.item
                             if item == exclude { continue }
-                            let dx = xs[p] - q.x, dy = ys[p] - q.y, dz = zs[p] - q.z
+                            let dx = point.x - q.x, dy = point.y - q.y, dz = point.z - q.z
                             let chord = (dx * dx + dy * dy + dz * dz).squareRoot()
                             if DistanceBounds.lowerBound(chord: chord) > bound { continue }
                             let distance = Geodesic.distanceMeters(query, positions[p])
@@ -290,9 +317,8 @@ final class EarthPointTree: Sendable {
 /// Builds the implicit tree over shared buffers; subtrees touch disjoint parts, so they can be built
 /// on different threads.
 private struct TreeBuilder: @unchecked Sendable {
-    let entries: UnsafeMutableBufferPointer<EarthPointTree.Entry>
+    let points: UnsafeMutableBufferPointer<EarthPointTree.Point>
     let nodes: UnsafeMutableBufferPointer<EarthPointTree.Node>
-    let outer: UnsafeBufferPointer<Double>
     let depth: Int
 
     /// Splits `node` (covering `start..<end`) down to `stopLevel`; at the leaf level it computes the
@@ -305,11 +331,11 @@ private struct TreeBuilder: @unchecked Sendable {
             box.start = Int32(start)
             box.end = Int32(end)
             for i in start..<end {
-                let e = entries[i]
+                let e = points[i]
                 box.minX = min(box.minX, e.x); box.maxX = max(box.maxX, e.x)
                 box.minY = min(box.minY, e.y); box.maxY = max(box.maxY, e.y)
                 box.minZ = min(box.minZ, e.z); box.maxZ = max(box.maxZ, e.z)
-                box.maxOuterSquared = max(box.maxOuterSquared, outer[Int(e.index)])
+                box.maxOuterSquared = max(box.maxOuterSquared, e.outerSquared)
             }
             nodes[node] = box
             return
@@ -324,7 +350,7 @@ private struct TreeBuilder: @unchecked Sendable {
             var hi = (-Double.infinity, -Double.infinity, -Double.infinity)
             let step = max(1, (end - start) / 512)
             for i in stride(from: start, to: end, by: step) {
-                let e = entries[i]
+                let e = points[i]
                 lo = (min(lo.0, e.x), min(lo.1, e.y), min(lo.2, e.z))
                 hi = (max(hi.0, e.x), max(hi.1, e.y), max(hi.2, e.z))
             }
@@ -362,9 +388,9 @@ private struct TreeBuilder: @unchecked Sendable {
     @inline(__always)
     private func key(_ i: Int, _ axis: Int) -> Double {
         switch axis {
-        case 0: entries[i].x
-        case 1: entries[i].y
-        default: entries[i].z
+        case 0: points[i].x
+        case 1: points[i].y
+        default: points[i].z
         }
     }
 
@@ -381,7 +407,7 @@ private struct TreeBuilder: @unchecked Sendable {
                 while key(i, axis) < pivot { i += 1 }
                 while key(j, axis) > pivot { j -= 1 }
                 if i <= j {
-                    entries.swapAt(i, j)
+                    points.swapAt(i, j)
                     i += 1
                     j -= 1
                 }

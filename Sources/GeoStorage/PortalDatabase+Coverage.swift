@@ -105,14 +105,25 @@ extension PortalDatabase {
     /// When the site pack is current (``SitePack``: rebuilt by every import of sites, emptied by
     /// triggers on any other change), its chunks are decoded instead of stepping through the table:
     /// the same values, about ten times faster.
-    /// - Parameter reserve: called once before the rows with an upper bound of the number of sites
-    ///   and of any partition's share (for reserving memory).
+    /// - Parameters:
+    ///   - reserve: called once before the rows with an upper bound of the number of sites and of
+    ///     any partition's share (for reserving memory).
+    ///   - expecting: the partitions' exact row counts from ``sitePackPartitionRows(partitions:)``:
+    ///     the scan then reads the pack and delivers exactly that many rows per partition.
+    /// - Throws: `StorageError.changedWhileReading` when `expecting` no longer matches (the sites
+    ///   changed since), before any row is delivered.
     public func scanSiteAttributes(partitions: Int, reserve: (_ upperBound: Int) -> Void = { _ in },
+                                   expecting: [Int]? = nil,
                                    _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
         let parts = max(1, partitions)
         let first = try RawReadConnection(path: path, spatiaLite: false)
-        guard let fids = try Self.fidBounds(first) else { return }
-        if let layout = try SitePack.usableLayout(first, fidBounds: fids) {
+        let fids = try Self.fidBounds(first)
+        let layout = try fids.flatMap { try SitePack.usableLayout(first, fidBounds: $0) }
+        if let expecting, layout?.partitionRows(parts) != expecting {
+            throw StorageError.changedWhileReading(layer: LayerSchema.sites.name)
+        }
+        guard let fids else { return }
+        if let layout {
             reserve(layout.rows)
             try scanSitePack(layout, partitions: parts, first: first, body)
             return
@@ -141,19 +152,28 @@ extension PortalDatabase {
         if let error = failures.first { throw error }
     }
 
+    /// The number of sites each partition of ``scanSiteAttributes(partitions:reserve:expecting:_:)``
+    /// delivers when the site pack is current (the partitions may be fewer than asked for: one
+    /// chunk at least each); nil when the table would be read instead.
+    public func sitePackPartitionRows(partitions: Int) throws -> [Int]? {
+        let connection = try RawReadConnection(path: path, spatiaLite: false)
+        guard let fids = try Self.fidBounds(connection),
+              let layout = try SitePack.usableLayout(connection, fidBounds: fids) else { return nil }
+        return layout.partitionRows(max(1, partitions))
+    }
+
     /// Decodes the pack's chunks in `partitions` contiguous runs, each on its own connection and thread.
     private func scanSitePack(_ layout: SitePack.Layout, partitions: Int, first: RawReadConnection,
                               _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
-        let parts = min(partitions, max(1, layout.chunks.count))
+        let parts = layout.partitions(partitions)
         let failures = FirstError()
         let path = self.path
         let chunks = layout.chunks
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let from = chunks.count * part / parts, to = chunks.count * (part + 1) / parts
             do {
                 let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
                 var texts = RepeatedTexts()
-                for chunk in chunks[from..<to] {
+                for chunk in chunks[layout.chunkRange(part: part, of: parts)] {
                     try SitePack.read(chunk: chunk, connection, texts: &texts) { body(part, $0) }
                 }
             } catch {

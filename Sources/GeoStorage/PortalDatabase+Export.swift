@@ -515,7 +515,11 @@ final class RawRow {
             default: values[column] = .text(withText(c) { String(decoding: $0, as: UTF8.self) })
             }
         }
-        let geometry = layer.geometryType == nil || isNull(geometryColumn) ? nil : try self.geometry()
+        var geometry: Geometry?
+        if layer.geometryType != nil && !isNull(geometryColumn) {
+            // Points (most rows of most layers) without the general decoder.
+            if let p = SpatiaLiteBlob.point(blob(geometryColumn)) { geometry = .point(p) } else { geometry = try self.geometry() }
+        }
         return FeatureRecord(values: values, geometry: geometry)
     }
 }

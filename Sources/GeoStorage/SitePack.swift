@@ -91,8 +91,24 @@ enum SitePack {
     struct Layout {
         /// The chunk numbers, in order.
         var chunks: [Int]
+        /// The sites in each chunk.
+        var chunkRows: [Int]
         /// Sites in all chunks.
         var rows: Int
+
+        /// The chunks read by partition `part` of `parts` (contiguous runs, in order).
+        func chunkRange(part: Int, of parts: Int) -> Range<Int> {
+            (chunks.count * part / parts)..<(chunks.count * (part + 1) / parts)
+        }
+
+        /// How many partitions a scan into `partitions` uses: one chunk at least each.
+        func partitions(_ partitions: Int) -> Int { min(max(1, partitions), max(1, chunks.count)) }
+
+        /// The sites each partition delivers.
+        func partitionRows(_ partitions: Int) -> [Int] {
+            let parts = self.partitions(partitions)
+            return (0..<parts).map { chunkRows[chunkRange(part: $0, of: parts)].reduce(0, +) }
+        }
     }
 
     /// The pack's layout when it can be read instead of the table: the table and all triggers
@@ -106,7 +122,7 @@ enum SitePack {
         guard try check.next(), sqlite3_column_int64(check.statement, 0) == 1,
               sqlite3_column_int64(check.statement, 1) == Int64(triggers.count) else { return nil }
         let rows = try connection.rows(sql: "SELECT chunk, rows, first_fid, last_fid FROM \(table) ORDER BY chunk", arguments: [])
-        var layout = Layout(chunks: [], rows: 0)
+        var layout = Layout(chunks: [], chunkRows: [], rows: 0)
         var previousLast: Int64?
         var first: Int64?
         while try rows.next() {
@@ -118,6 +134,7 @@ enum SitePack {
             if first == nil { first = low }
             previousLast = high
             layout.chunks.append(Int(chunk))
+            layout.chunkRows.append(Int(count))
             layout.rows += Int(count)
         }
         guard let first, let last = previousLast, first == fidBounds.lowerBound, last == fidBounds.upperBound else { return nil }

@@ -20,6 +20,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case corruptGeometry(layer: String, fid: Int64, reason: String)
     /// A chunk of the site pack (`qamtu_site_pack`, a derived index of the sites) cannot be decoded.
     case corruptSitePack(chunk: Int, reason: String)
+    /// Another program changed the layer while it was being read.
+    case changedWhileReading(layer: String)
     /// A model-level error (bad file, bad bbox …).
     case model(GeoModelError)
     /// An SQLite error, with the statement that failed (bound values are never included).
@@ -48,6 +50,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         case .corruptSitePack(let chunk, let reason):
             "chunk \(chunk) of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: \(reason); "
                 + "`DELETE FROM qamtu_site_pack` makes Qamtu read the sites table, and the next `qamtu import sites` rebuilds the pack"
+        case .changedWhileReading(let layer):
+            "layer \(layer) changed while it was being read; run the command again"
         case .model(let error):
             error.description
         case .sqlite(let message, let sql):

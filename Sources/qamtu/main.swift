@@ -1,3 +1,4 @@
 import QamtuCommands
 
+ExitTimeRelease.enable()
 Qamtu.main()

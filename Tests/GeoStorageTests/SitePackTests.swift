@@ -132,6 +132,27 @@ struct SitePackTests {
         #expect(rows.last?.id == "new")
     }
 
+    @Test func aScanExpectingOtherPartitionsFailsBeforeAnyRow() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 200, seed: 4))
+        try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: 64) }
+        #expect(try fixture.portal.sitePackPartitionRows(partitions: 2) == [128, 72])
+        #expect(try fixture.portal.sitePackPartitionRows(partitions: 9) == [64, 64, 64, 8])
+        for stale in [[128, 71], [200]] {
+            let collected = Collected()
+            do {
+                try fixture.portal.scanSiteAttributes(partitions: 2, expecting: stale) { collected.add($0, $1) }
+                Issue.record("a scan expecting \(stale) ran")
+            } catch {
+                #expect("\(error)" == "layer sites changed while it was being read; run the command again")
+            }
+            #expect(collected.rows.isEmpty)
+        }
+        // Without a usable pack, no partition sizes are known in advance.
+        try fixture.portal.queue.write { db in try db.execute(sql: "DELETE FROM qamtu_site_pack") }
+        #expect(try fixture.portal.sitePackPartitionRows(partitions: 2) == nil)
+    }
+
     @Test func isIgnoredWithoutItsTriggersOrWhenItsFidRangeDiffers() throws {
         let fixture = try Fixture()
         try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 30, seed: 9))

@@ -2,7 +2,8 @@ import ArgumentParser
 import Coverage
 import Foundation
 import GeoModel
-import GeoStorage
+import GRDB
+@testable import GeoStorage
 import QamtuTestSupport
 import Testing
 @testable import QamtuCommands
@@ -65,6 +66,35 @@ struct CoverageCommandTests {
         try CoverageWriter(format: .csv).write(result, to: OutputSink(path: folder.path("library.csv")))
         #expect(try folder.read("cli.csv") == folder.read("library.csv"))
         #expect(try folder.read("cli.csv").split(separator: "\n").count == 373)
+    }
+
+    /// The sites come from the site pack, straight into place partition by partition, or from the
+    /// table: the same output either way, also when unusable sites leave gaps in both partitions.
+    @Test(.enabled(if: demoAvailable)) func sitePackAndTableGiveTheSameCoverage() throws {
+        let folder = try TemporaryFolder()
+        let db = try Self.demoPortal(in: folder)
+        let portal = try PortalDatabase.open(at: db)
+        let arguments = ["coverage", "--as-of", "2026", "--scenario", "planned", "--format", "csv", "--db", db]
+        // Unusable sites in the first and second half (the trigger empties the pack).
+        try portal.queue.write { db in
+            try db.execute(sql: "UPDATE sites SET kind = 'tower' WHERE fid IN (3, 450)")
+            try db.execute(sql: "UPDATE sites SET status = 'demolished' WHERE fid IN (7, 599)")
+        }
+        #expect(try !portal.sitePackIsUsable())
+        try run(arguments + ["-o", folder.path("table.csv")])
+        // The pack again, in chunks of 64 sites: two partitions of five chunks.
+        try portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: 64) }
+        #expect(try portal.sitePackPartitionRows(partitions: 2) == [320, 280])
+        try run(arguments + ["-o", folder.path("pack.csv")])
+        #expect(try folder.read("pack.csv") == folder.read("table.csv"))
+        // Left out: the four unusable sites, and only they.
+        let unusable = try portal.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM sites WHERE fid IN (3, 450, 7, 599)")
+        }
+        #expect(unusable.count == 4)
+        let analysis = try loadAnalysis(DatabaseOptions.parse(["--db", db]), PropagationOptions.parse([]))
+        #expect(analysis.sites.count == 596)
+        #expect(Set(analysis.sites.map(\.id)).isDisjoint(with: unusable))
     }
 
     @Test(.enabled(if: demoAvailable)) func districtFilterAndClassFilter() throws {
