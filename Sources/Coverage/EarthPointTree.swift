@@ -181,12 +181,14 @@ final class EarthPointTree: Sendable {
                 // The part holding `index` (a handful of parts: a linear search).
                 var k = partStarts.count - 1
                 while partStarts[k] > index { k -= 1 }
-                let part = parts[k], i = index - partStarts[k]
-                positions.append(part.points[i])
-                let reach = part.reaches.isEmpty ? 0 : part.reaches[i]
+                let i = index - partStarts[k]
+                // Element by element: binding `parts[k]` to a constant would retain its arrays per point.
+                positions.append(parts[k].points[i])
+                let hasReaches = !parts[k].reaches.isEmpty
+                let reach = hasReaches ? parts[k].reaches[i] : 0
                 treeReaches.append(reach)
-                inner.append(part.reaches.isEmpty ? -1 : DistanceBounds.innerChord(range: reach))
-                buffer[p].item = part.items.isEmpty ? Int32(index) : part.items[i]
+                inner.append(hasReaches ? DistanceBounds.innerChord(range: reach) : -1)
+                buffer[p].item = parts[k].items.isEmpty ? Int32(index) : parts[k].items[i]
             }
         }
         self.points = built

@@ -419,7 +419,7 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
             let fill = PartitionFill(base: base, counts: counts)
             do {
                 try portal.scanSiteAttributes(partitions: counts.count, expecting: counts) { part, row in
-                    if let site = batches[part].site(row) { fill.append(site, partition: part) }
+                    fill.append(partition: part) { slot in batches[part].site(row, into: slot) }
                 }
                 if fill.overflowed { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
             } catch {
@@ -457,15 +457,16 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
         /// Whether some partition delivered more sites than announced (the sites changed meanwhile).
         var overflowed: Bool { overflow.contains(true) }
 
-        func append(_ site: CoverageSite, partition p: Int) {
+        /// Lets `make` initialise the partition's next slot in place; it returns false when it
+        /// left the slot uninitialised (a skipped row).
+        func append(partition p: Int, _ make: (UnsafeMutablePointer<CoverageSite>) -> Bool) {
             // Each thread touches only its own partition's counters (the arrays are not resized).
             filled.withUnsafeMutableBufferPointer { filled in
                 guard filled[p] < capacities[p] else {
                     overflow.withUnsafeMutableBufferPointer { $0[p] = true }
                     return
                 }
-                (base + starts[p] + filled[p]).initialize(to: site)
-                filled[p] += 1
+                if make(base + starts[p] + filled[p]) { filled[p] += 1 }
             }
         }
 
@@ -497,17 +498,28 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
         /// The coverage site of a row, or nil (counted as skipped) when it has no valid point or
         /// an unknown kind or status.
         func site(_ row: SiteAttributes) -> CoverageSite? {
+            withUnsafeTemporaryAllocation(of: CoverageSite.self, capacity: 1) { slot in
+                guard let pointer = slot.baseAddress, site(row, into: pointer) else { return nil }
+                return pointer.move()
+            }
+        }
+
+        /// Initialises `slot` with the coverage site of a row and returns true; returns false
+        /// (counted as skipped, `slot` left uninitialised) when the row has no valid point or an
+        /// unknown kind or status.
+        func site(_ row: SiteAttributes, into slot: UnsafeMutablePointer<CoverageSite>) -> Bool {
             guard let position = row.position, position.isValid, let kind = kind(row.kind),
                   let status = status(row.status) else {
                 skipped += 1
-                return nil
+                return false
             }
-            return CoverageSite(
+            slot.initialize(to: CoverageSite(
                 id: row.id, kind: kind, operatorName: row.operatorName,
                 technologies: row.technologies.map(technologies) ?? (kind == .fibreNode ? .fibre : []),
                 position: position, bandMegahertz: row.bandMegahertz, antennaHeightMeters: row.heightMeters,
                 eirpDBm: row.eirpDBm, explicitRangeMeters: row.rangeMeters, status: status, plannedYear: row.plannedYear,
-                commissionedYear: CoverageSite.year(inDate: row.commissioned))
+                commissionedYear: CoverageSite.year(inDate: row.commissioned)))
+            return true
         }
         private var lastStatus: (text: String, status: SiteStatus?) = ("", nil)
         private var lastTechnologies: (text: String, set: TechnologySet) = ("", TechnologySet(parsing: ""))
