@@ -80,15 +80,21 @@ class Runner:
     def __init__(self) -> None:
         self.current: subprocess.Popen | None = None
 
-    def run(self, cmd, *, stdin_path=None, stdout_path=None, env=None, timeout=3600.0, measure=False):
+    def run(self, cmd, *, stdin_path=None, stdout_path=None, env=None, timeout=3600.0, measure=False, warm=()):
         """Runs cmd; returns dict(wall, maxrss_kb, rc, stderr, stdout). stdout goes to stdout_path (or
-        is returned, for small outputs). With measure, peak RSS is measured through GNU time, and
-        pending writes are flushed (sync) before the clock starts."""
+        is returned, for small outputs). With measure, peak RSS is measured through GNU time, the
+        files (or folders) in warm are read once, and pending writes are flushed (sync) before the
+        clock starts."""
         rss_path = os.path.join(WORK, "rss.txt")
         if measure:
             if os.path.exists(rss_path):
                 os.remove(rss_path)
             cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_path, "--"] + list(cmd)
+            # Untimed: the tool's input into the page cache. This VM pages out file pages that
+            # were not used for about a minute (DAMON), so without it a run paid for disk reads
+            # or not depending on how long the other tools took since its input was last read.
+            for path in warm:
+                warm_page_cache(path)
             # Untimed: flush what earlier runs wrote (W4 writes ~230 MB per run), so that no run pays
             # for the write-back of the one before it.
             os.sync()
@@ -348,11 +354,24 @@ def load_all(scales, data, qamtu, pg, results):
 # Tools
 
 
+def warm_page_cache(path):
+    """Reads a file, or every file under a folder, once (to bring it into the page cache)."""
+    files = [path] if os.path.isfile(path) else [os.path.join(d, f) for d, _, fs in os.walk(path) for f in fs]
+    for name in files:
+        try:
+            with open(name, "rb", buffering=0) as f:
+                while f.read(1 << 20):
+                    pass
+        except OSError:
+            pass  # unreadable (e.g. a server's private file): the tool reads it through the server
+
+
 class Tool:
     """One way of running a workload: a name, a command per run, and an answer parser."""
 
     def __init__(self, name, available=True, reason="", command=None, parse=None, output=None, rss_extra=None,
-                 describe=""):
+                 describe="", inputs=()):
+        self.inputs = list(inputs)    # files and folders read before each timed run (page cache)
         self.name = name
         self.available = available
         self.reason = reason
@@ -371,7 +390,7 @@ def qamtu_help(qamtu, *args):
 def spatialite_tool(name, db, workload, out, parse, describe):
     sql = os.path.join(HERE, "spatialite", f"{workload.lower()}.sql")
     return Tool(name, command=lambda: {"cmd": ["spatialite", "-silent", db], "stdin_path": sql, "stdout_path": out},
-                parse=parse, output=out, describe=describe)
+                parse=parse, output=out, describe=describe, inputs=[db])
 
 
 def geopandas_available():
@@ -388,7 +407,8 @@ def geopandas_tool(data, scale, workload, out, parse, describe):
     return Tool("GeoPandas", available=ok, reason=reason,
                 command=lambda: {"cmd": [sys.executable, script, data, scale, out], "stdin_path": None,
                                  "stdout_path": os.path.join(WORK, "geopandas.out")},
-                parse=parse, output=out, describe=describe)
+                parse=parse, output=out, describe=describe,
+                inputs=[os.path.join(data, f"{layer}_{scale}.csv") for layer in ("settlements", "sites")])
 
 
 def postgis_tool(pg, database, workload, out, parse, describe):
@@ -411,7 +431,7 @@ def postgis_tool(pg, database, workload, out, parse, describe):
             return 0
     return Tool("PostGIS", command=lambda: {"cmd": pg.psql(database) + ["-f", wrapper], "stdin_path": None,
                                             "stdout_path": os.path.join(WORK, "psql.out")},
-                parse=parse, output=out, rss_extra=extra, describe=describe)
+                parse=parse, output=out, rss_extra=extra, describe=describe, inputs=[pg.data])
 
 
 # -- answer parsers ---------------------------------------------------------------------------
@@ -936,7 +956,7 @@ def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features, data):
         return Tool(name, available=ok, reason=reason,
                     command=lambda: {"cmd": [qamtu, *args, "-o", out, "--db", qdb], "stdin_path": None,
                                      "stdout_path": os.path.join(WORK, "qamtu.out")},
-                    parse=parse, output=out, describe=describe)
+                    parse=parse, output=out, describe=describe, inputs=[qdb] if qdb else [])
 
     if workload == "W1":
         # The workload's answer (best technology per settlement), as the peers compute it; then
@@ -987,7 +1007,7 @@ def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features, data):
                     "SELECT id, name, operator, tech, radius_m, height_m, geom FROM sites", "-nln", "sites",
                     "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=6"],
             "stdin_path": None, "stdout_path": os.path.join(WORK, "ogr.out")},
-            output=ogr_out, describe="SpatiaLite db -> GeoJSON, RFC7946=YES, COORDINATE_PRECISION=6"))
+            output=ogr_out, describe="SpatiaLite db -> GeoJSON, RFC7946=YES, COORDINATE_PRECISION=6", inputs=[sdb]))
     return tools
 
 
@@ -1008,7 +1028,7 @@ def run_workload(workload, scale, tools, runs, slow, data, timeout):
             if os.path.exists(t.output):
                 os.remove(t.output)
             r = RUNNER.run(spec["cmd"], stdin_path=spec["stdin_path"], stdout_path=spec["stdout_path"], measure=True,
-                           timeout=timeout)
+                           timeout=timeout, warm=t.inputs)
             rss = r["maxrss_kb"] + (t.rss_extra() if t.rss_extra else 0)
             if r["rc"] != 0 or not os.path.exists(t.output):
                 row["status"] = "failed"
