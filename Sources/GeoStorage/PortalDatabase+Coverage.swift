@@ -174,7 +174,7 @@ extension PortalDatabase {
                 let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
                 var texts = RepeatedTexts()
                 for chunk in chunks[layout.chunkRange(part: part, of: parts)] {
-                    try SitePack.read(chunk: chunk, connection, texts: &texts) { body(part, $0) }
+                    try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts) { body(part, $0) }
                 }
             } catch {
                 failures.record(error)

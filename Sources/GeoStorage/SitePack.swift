@@ -30,11 +30,23 @@ enum SitePack {
     static let triggers = ["qamtu_site_pack_insert", "qamtu_site_pack_update", "qamtu_site_pack_delete"]
     private static let magic: [UInt8] = Array("QSP1".utf8)
 
-    /// Creates the table and the triggers (schema migration).
+    /// The version of the encoding and of the rules that derive ``SiteAttributes`` from a row; a
+    /// pack of another version is not read.
+    static let format = 1
+
+    /// Creates the table and the triggers when missing (schema migration, and every rebuild, so
+    /// that a recreated `sites` table gets its triggers back).
+    ///
+    /// Every chunk row records the pack's random `generation` (a reader notices a rebuild between
+    /// its reads), the `format`, and the `CREATE` statement of `sites` it was built from (an
+    /// `ALTER TABLE`, which fires no trigger, makes the pack unusable).
     static func createSchema(_ db: Database) throws {
         try db.execute(sql: """
-            CREATE TABLE \(table) (
+            CREATE TABLE IF NOT EXISTS \(table) (
                 chunk INTEGER PRIMARY KEY NOT NULL,
+                generation INTEGER NOT NULL,
+                format INTEGER NOT NULL,
+                sites_sql TEXT NOT NULL,
                 rows INTEGER NOT NULL,
                 first_fid INTEGER NOT NULL,
                 last_fid INTEGER NOT NULL,
@@ -42,12 +54,15 @@ enum SitePack {
             """)
         for (name, event) in zip(triggers, ["INSERT", "UPDATE", "DELETE"]) {
             try db.execute(sql: """
-                CREATE TRIGGER \(name) AFTER \(event) ON sites
+                CREATE TRIGGER IF NOT EXISTS \(name) AFTER \(event) ON sites
                 WHEN EXISTS (SELECT 1 FROM \(table))
                 BEGIN DELETE FROM \(table); END
                 """)
         }
     }
+
+    /// The `CREATE` statement of the `sites` table as SQLite keeps it.
+    static let sitesSQLQuery = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sites'"
 
     /// Empties the pack (before a write to `sites`, so that the triggers find nothing to do).
     static func clear(_ db: Database) throws {
@@ -57,14 +72,21 @@ enum SitePack {
     /// Rebuilds the pack from the `sites` table (inside the caller's transaction).
     /// - Parameter chunkRows: sites per chunk (smaller in tests, to cross chunk boundaries).
     static func rebuild(_ db: Database, chunkRows: Int = SitePack.chunkRows) throws {
+        try createSchema(db)
         try clear(db)
-        let insert = try db.makeStatement(sql: "INSERT INTO \(table) (chunk, rows, first_fid, last_fid, data) VALUES (?, ?, ?, ?, ?)")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO \(table) (chunk, generation, format, sites_sql, rows, first_fid, last_fid, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let generation = Int64.random(in: 1...Int64.max)
+        let sitesSQL = try String.fetchOne(db, sql: sitesSQLQuery) ?? ""
         var encoder = Encoder()
         var chunk = 0
         var firstFid: Int64 = 0, lastFid: Int64 = 0
         func flush() throws {
             guard encoder.rows > 0 else { return }
-            try insert.execute(arguments: [chunk, encoder.rows, firstFid, lastFid, Data(encoder.finish())])
+            try insert.execute(arguments: [chunk, generation, format, sitesSQL, encoder.rows, firstFid, lastFid,
+                                           Data(encoder.finish())])
             chunk += 1
             encoder = Encoder()
         }
@@ -89,6 +111,8 @@ enum SitePack {
 
     /// What a reader needs to know of a usable pack.
     struct Layout {
+        /// The pack's generation (every chunk has it).
+        var generation: Int64
         /// The chunk numbers, in order.
         var chunks: [Int]
         /// The sites in each chunk.
@@ -112,26 +136,50 @@ enum SitePack {
     }
 
     /// The pack's layout when it can be read instead of the table: the table and all triggers
-    /// exist, and the chunks cover exactly the table's `fid` range. Nil otherwise (read the table).
+    /// exist; every chunk has the same generation, this build's format and the current `CREATE`
+    /// statement of `sites`; and the chunks cover exactly the table's `fid` range, in order, each
+    /// with no more rows than ids. Nil otherwise (read the table).
+    /// A pack table that SQLite cannot query as expected (another layout) is not usable either.
     static func usableLayout(_ connection: RawReadConnection, fidBounds: ClosedRange<Int64>) throws -> Layout? {
+        do {
+            return try layout(connection, fidBounds: fidBounds)
+        } catch StorageError.sqlite {
+            return nil
+        }
+    }
+
+    private static func layout(_ connection: RawReadConnection, fidBounds: ClosedRange<Int64>) throws -> Layout? {
         let check = try connection.rows(sql: """
             SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'),
                    (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'sites'
-                      AND name IN (\(triggers.map { "'\($0)'" }.joined(separator: ", "))))
+                      AND name IN (\(triggers.map { "'\($0)'" }.joined(separator: ", ")))),
+                   (\(sitesSQLQuery))
             """, arguments: [])
         guard try check.next(), sqlite3_column_int64(check.statement, 0) == 1,
-              sqlite3_column_int64(check.statement, 1) == Int64(triggers.count) else { return nil }
-        let rows = try connection.rows(sql: "SELECT chunk, rows, first_fid, last_fid FROM \(table) ORDER BY chunk", arguments: [])
-        var layout = Layout(chunks: [], chunkRows: [], rows: 0)
+              sqlite3_column_int64(check.statement, 1) == Int64(triggers.count),
+              let sitesSQL = sqlite3_column_text(check.statement, 2).map({ String(cString: $0) }) else { return nil }
+        let rows = try connection.rows(sql: """
+            SELECT chunk, rows, first_fid, last_fid, generation, format, sites_sql FROM \(table) ORDER BY chunk
+            """, arguments: [])
+        var layout = Layout(generation: 0, chunks: [], chunkRows: [], rows: 0)
         var previousLast: Int64?
         var first: Int64?
         while try rows.next() {
             let s = rows.statement
             let (chunk, count, low, high) = (sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
                                              sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3))
-            // Chunks must follow each other in fid order.
-            guard count > 0, low <= high, previousLast.map({ $0 < low }) ?? true else { return nil }
-            if first == nil { first = low }
+            let generation = sqlite3_column_int64(s, 4)
+            guard sqlite3_column_int64(s, 5) == Int64(format),
+                  sqlite3_column_text(s, 6).map({ String(cString: $0) }) == sitesSQL,
+                  first == nil ? generation != 0 : generation == layout.generation else { return nil }
+            // Chunks follow each other in fid order, with at most one site per id.
+            let (span, spanOverflows) = high.subtractingReportingOverflow(low)
+            guard low <= high, count > 0, count <= 1 << 24, spanOverflows || count - 1 <= span,
+                  previousLast.map({ $0 < low }) ?? true else { return nil }
+            if first == nil {
+                first = low
+                layout.generation = generation
+            }
             previousLast = high
             layout.chunks.append(Int(chunk))
             layout.chunkRows.append(Int(count))
@@ -144,10 +192,13 @@ enum SitePack {
     /// Decodes chunk `chunk` and calls `body` for each of its sites, in `fid` order.
     /// - Throws: `StorageError.corruptSitePack` when the blob is not a valid chunk.
     /// - Parameter texts: the texts of earlier chunks, so that equal values stay one `String`.
-    static func read(chunk: Int, _ connection: RawReadConnection, texts: inout RepeatedTexts,
+    /// - Throws: `StorageError.changedWhileReading` when the chunk is gone or belongs to another
+    ///   generation (the pack was rebuilt or emptied since the layout was read).
+    static func read(chunk: Int, generation: Int64, _ connection: RawReadConnection, texts: inout RepeatedTexts,
                      _ body: (SiteAttributes) -> Void) throws {
-        let rows = try connection.rows(sql: "SELECT data, rows FROM \(table) WHERE chunk = ?", arguments: [chunk.databaseValue])
-        guard try rows.next() else { throw StorageError.corruptSitePack(chunk: chunk, reason: "the chunk is gone (sites changed while they were read?)") }
+        let rows = try connection.rows(sql: "SELECT data, rows FROM \(table) WHERE chunk = ? AND generation = ?",
+                                       arguments: [chunk.databaseValue, generation.databaseValue])
+        guard try rows.next() else { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
         let count = Int(sqlite3_column_bytes(rows.statement, 0))
         guard count > 0, let base = sqlite3_column_blob(rows.statement, 0) else {
             throw StorageError.corruptSitePack(chunk: chunk, reason: "no data")
@@ -174,6 +225,8 @@ enum SitePack {
         let rows = try reader.count()
         guard rows == expectedRows else { throw DecodeError(reason: "\(rows) rows where \(expectedRows) are recorded") }
         let dictionarySize = try reader.count()
+        // Each entry takes at least a byte: a larger count is corrupt (and must not reserve memory).
+        guard dictionarySize <= bytes.count - reader.offset else { throw DecodeError(reason: "dictionary size out of range") }
         var dictionary: [String] = []
         dictionary.reserveCapacity(dictionarySize)
         for _ in 0..<dictionarySize { dictionary.append(try reader.text(through: &texts)) }

@@ -421,7 +421,7 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
                 try portal.scanSiteAttributes(partitions: counts.count, expecting: counts) { part, row in
                     fill.append(partition: part) { slot in batches[part].site(row, into: slot) }
                 }
-                if fill.overflowed { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
+                if !fill.deliveredAsAnnounced { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
             } catch {
                 fill.deinitializeAll()
                 throw error
@@ -432,13 +432,17 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
     }
 
     /// Writes the sites of each partition into its own range of one uninitialised buffer; each
-    /// partition is written by one thread only.
+    /// partition is written by one thread only. The per-partition counters live in buffers of their
+    /// own, allocated once: each thread writes only its partition's element, and no array is
+    /// mutated from two threads.
     final class PartitionFill: @unchecked Sendable {
         private let base: UnsafeMutablePointer<CoverageSite>
         private let starts: [Int]
         private let capacities: [Int]
-        private var filled: [Int]
-        private var overflow: [Bool]
+        /// Sites written, per partition.
+        private let filled: UnsafeMutableBufferPointer<Int>
+        /// Rows delivered (written or skipped), per partition.
+        private let delivered: UnsafeMutableBufferPointer<Int>
 
         init(base: UnsafeMutablePointer<CoverageSite>, counts: [Int]) {
             self.base = base
@@ -450,24 +454,28 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
             }
             self.starts = starts
             capacities = counts
-            filled = [Int](repeating: 0, count: counts.count)
-            overflow = [Bool](repeating: false, count: counts.count)
+            filled = .allocate(capacity: counts.count)
+            filled.initialize(repeating: 0)
+            delivered = .allocate(capacity: counts.count)
+            delivered.initialize(repeating: 0)
         }
 
-        /// Whether some partition delivered more sites than announced (the sites changed meanwhile).
-        var overflowed: Bool { overflow.contains(true) }
+        deinit {
+            filled.deallocate()
+            delivered.deallocate()
+        }
+
+        /// Whether every partition delivered exactly the rows announced (else the sites changed
+        /// while they were read).
+        var deliveredAsAnnounced: Bool { capacities.indices.allSatisfy { delivered[$0] == capacities[$0] } }
 
         /// Lets `make` initialise the partition's next slot in place; it returns false when it
-        /// left the slot uninitialised (a skipped row).
+        /// left the slot uninitialised (a skipped row). Rows beyond the partition's announced count
+        /// are counted but not written.
         func append(partition p: Int, _ make: (UnsafeMutablePointer<CoverageSite>) -> Bool) {
-            // Each thread touches only its own partition's counters (the arrays are not resized).
-            filled.withUnsafeMutableBufferPointer { filled in
-                guard filled[p] < capacities[p] else {
-                    overflow.withUnsafeMutableBufferPointer { $0[p] = true }
-                    return
-                }
-                if make(base + starts[p] + filled[p]) { filled[p] += 1 }
-            }
+            delivered[p] += 1
+            guard filled[p] < capacities[p] else { return }
+            if make(base + starts[p] + filled[p]) { filled[p] += 1 }
         }
 
         /// Moves every partition's sites down to follow the previous one's; returns the count.
@@ -482,7 +490,10 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
 
         /// Destroys every site written (after a failure).
         func deinitializeAll() {
-            for p in starts.indices { (base + starts[p]).deinitialize(count: filled[p]) }
+            for p in starts.indices {
+                (base + starts[p]).deinitialize(count: filled[p])
+                filled[p] = 0
+            }
         }
     }
 

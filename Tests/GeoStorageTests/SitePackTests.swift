@@ -95,6 +95,21 @@ struct SitePackTests {
         for partitions in [1, 2, 5, 16] {
             #expect(Self.sameBytes(try Self.scan(fixture.portal, partitions: partitions), table))
         }
+        // The scan reads the pack itself: a chunk written by hand (one range changed, which no
+        // trigger sees) is what the scan returns.
+        var encoder = SitePack.Encoder()
+        for (i, row) in table.prefix(64).enumerated() {
+            var changed = row
+            if i == 5 { changed.rangeMeters = 4242.5 }
+            encoder.append(changed)
+        }
+        let bytes = Data(encoder.finish())
+        try fixture.portal.queue.write { db in
+            try db.execute(sql: "UPDATE qamtu_site_pack SET data = ? WHERE chunk = 0", arguments: [bytes])
+        }
+        #expect(try Self.scan(fixture.portal)[5].rangeMeters == 4242.5)
+        #expect(table[5].rangeMeters != 4242.5)
+        try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: 64) }
         // The canonically equivalent operator names keep their own bytes.
         let operators = Set(try Self.scan(fixture.portal).compactMap { $0.operatorName.map { Array($0.utf8) } })
         #expect(operators.contains(Array("Caf\u{E9}".utf8)) && operators.contains(Array("Cafe\u{301}".utf8)))
@@ -164,9 +179,79 @@ struct SitePackTests {
         // Without a trigger, a change could go unnoticed: the pack is not read.
         try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db) }
         #expect(try fixture.portal.sitePackIsUsable())
-        try fixture.portal.queue.write { db in try db.execute(sql: "DROP TRIGGER qamtu_site_pack_update") }
+        try fixture.portal.queue.write { db in
+            try db.execute(sql: "DROP TRIGGER qamtu_site_pack_update")
+            try db.execute(sql: "UPDATE sites SET range_m = 777 WHERE fid = 4")
+        }
         #expect(try !fixture.portal.sitePackIsUsable())
-        #expect(Self.sameBytes(try Self.scan(fixture.portal), table))
+        #expect(try Self.scan(fixture.portal)[3].rangeMeters == 777)
+        // A rebuild restores the trigger.
+        try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db) }
+        #expect(try fixture.portal.sitePackIsUsable())
+        // ALTER TABLE fires no trigger: a changed CREATE statement of sites makes the pack unusable.
+        try fixture.portal.queue.write { db in try db.execute(sql: "ALTER TABLE sites ADD COLUMN note TEXT") }
+        #expect(try !fixture.portal.sitePackIsUsable())
+        // Chunks of two generations, another format, or more rows than ids are not read either.
+        for sql in ["UPDATE qamtu_site_pack SET generation = generation + 1 WHERE chunk = 0",
+                    "UPDATE qamtu_site_pack SET format = 2",
+                    "UPDATE qamtu_site_pack SET rows = last_fid - first_fid + 2 WHERE chunk = 0"] {
+            try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: 8) }
+            #expect(try fixture.portal.sitePackIsUsable())
+            try fixture.portal.queue.write { db in try db.execute(sql: sql) }
+            #expect(try !fixture.portal.sitePackIsUsable(), "after \(sql)")
+        }
+    }
+
+    @Test func aChunkOfAnotherGenerationIsAChangeWhileReading() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 20, seed: 8))
+        let generation = try fixture.portal.queue.read { db in
+            try Int64.fetchOne(db, sql: "SELECT generation FROM qamtu_site_pack WHERE chunk = 0")
+        } ?? 0
+        let connection = try RawReadConnection(path: fixture.folder.path("portal.sqlite"), spatiaLite: false)
+        var texts = RepeatedTexts()
+        var count = 0
+        try SitePack.read(chunk: 0, generation: generation, connection, texts: &texts) { _ in count += 1 }
+        #expect(count == 20)
+        do {
+            try SitePack.read(chunk: 0, generation: generation &+ 1, connection, texts: &texts) { _ in }
+            Issue.record("a chunk of another generation was read")
+        } catch {
+            #expect("\(error)" == "layer sites changed while it was being read; run the command again")
+        }
+    }
+
+    @Test func encodingKeepsEveryValueBitForBit() throws {
+        // Long texts and more than 128 dictionary entries (multi-byte lengths and indices),
+        // infinities, NaN payloads, negative zero, missing values and a missing point.
+        var rows: [SiteAttributes] = []
+        for i in 0..<300 {
+            rows.append(SiteAttributes(
+                id: String(repeating: "ж", count: i), kind: "k\(i % 3)", operatorName: i % 7 == 0 ? nil : "operator \(i)",
+                technologies: i % 5 == 0 ? nil : "4G;\(i)", bandMegahertz: [.infinity, -.infinity, -0.0, 800, nil][i % 5],
+                heightMeters: i % 2 == 0 ? Double(bitPattern: 0x7FF8_0000_0000_0001 + UInt64(i)) : nil,
+                eirpDBm: Double(i) / 3, rangeMeters: i % 3 == 0 ? nil : 1e300,
+                status: "s\(i % 4)", plannedYear: [Int.min, Int.max, 2026, nil][i % 4],
+                commissioned: i % 2 == 0 ? String(repeating: "2", count: 200) : nil,
+                position: i % 11 == 0 ? nil : GeoPoint(longitude: -180 + Double(i), latitude: Double(i % 180) - 90)))
+        }
+        var encoder = SitePack.Encoder()
+        rows.forEach { encoder.append($0) }
+        let bytes = encoder.finish()
+        var decoded: [SiteAttributes] = []
+        var texts = RepeatedTexts()
+        try bytes.withUnsafeBytes { try SitePack.decode($0, expectedRows: 300, texts: &texts) { decoded.append($0) } }
+        #expect(Self.sameBytes(decoded, rows))
+        // A chunk claiming a huge dictionary or more rows than recorded is refused.
+        var huge = Array(bytes.prefix(4))
+        huge += [0xAC, 0x02]                       // 300 rows (varint)
+        huge += [0xFF, 0xFF, 0xFF, 0xFF, 0x07]     // 2^31 - 1 dictionary entries
+        for (chunk, expected) in [(huge, 300), (bytes, 299)] {
+            #expect(throws: SitePack.DecodeError.self) {
+                var texts = RepeatedTexts()
+                try chunk.withUnsafeBytes { try SitePack.decode($0, expectedRows: expected, texts: &texts) { _ in } }
+            }
+        }
     }
 
     @Test func importsKeepThePackCurrentAndFailedOnesLeaveItAsItWas() throws {
@@ -191,6 +276,8 @@ struct SitePackTests {
         // Replacing with nothing leaves an empty table and no pack.
         try fixture.importText(.sites, "f.csv", "id,kind,status,lon,lat\n", options: ImportOptions(replace: true))
         #expect(try Self.scan(fixture.portal).isEmpty)
+        let chunks = try fixture.portal.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM qamtu_site_pack") }
+        #expect(chunks == 0)
     }
 
     @Test func aCorruptChunkIsAClearErrorNotACrash() throws {
