@@ -79,6 +79,26 @@ extension PortalDatabase {
         }
     }
 
+    /// Rebuilds the site pack (``SitePack``) when the table has sites and the pack is not current
+    /// (after another program changed the sites, or after `ALTER TABLE`); one transaction.
+    /// - Returns: the number of sites packed, or nil when the pack was current or there are no sites.
+    @discardableResult
+    public func refreshSitePack() throws -> Int? {
+        guard try !sitePackIsUsable() else { return nil }
+        return try queue.writeWithoutTransaction { db -> Int? in
+            var packed: Int?
+            try db.inTransaction(.immediate) {
+                let sites = try Int.fetchOne(db, sql: "SELECT count(*) FROM sites") ?? 0
+                if sites > 0 {
+                    try SitePack.rebuild(db)
+                    packed = sites
+                }
+                return .commit
+            }
+            return packed
+        }
+    }
+
     /// Whether the site pack (``SitePack``) is current and would be read instead of the table.
     public func sitePackIsUsable() throws -> Bool {
         let connection = try RawReadConnection(path: path, spatiaLite: false)

@@ -49,7 +49,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
             "layer \(layer), fid \(fid): stored geometry cannot be read (\(reason))"
         case .corruptSitePack(let chunk, let reason):
             "chunk \(chunk) of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: \(reason); "
-                + "`DELETE FROM qamtu_site_pack` makes Qamtu read the sites table, and the next `qamtu import sites` rebuilds the pack"
+                + "`DELETE FROM qamtu_site_pack` makes Qamtu read the sites table, and `qamtu init` then rebuilds the pack"
         case .changedWhileReading(let layer):
             "layer \(layer) changed while it was being read; run the command again"
         case .model(let error):

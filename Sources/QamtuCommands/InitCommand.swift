@@ -11,6 +11,8 @@ struct InitCommand: ParsableCommand {
             Layers: districts (MultiPolygon), settlements (Point), roads (MultiLineString), sites (Point), \
             institutions (Point), commitments (no geometry). Geometries are EPSG:4326 with an R*Tree \
             spatial index. The file opens in QGIS, ogrinfo and spatialite.
+
+            On an existing database, init applies the schema upgrades this version brings and rebuilds             the site pack (the packed copy of the sites that coverage reads) when another program has             changed the sites since the last import.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -18,10 +20,12 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let portal = try PortalDatabase.create(at: database.path)
+            let packed = try portal.refreshSitePack()
             try portal.checkpoint()
             let layers = LayerSchema.all.map { "\($0.name) (\($0.geometryType?.rawValue ?? "no geometry"))" }
             print("\(database.path): Qamtu database ready, schema \(try portal.appliedMigrations().last ?? "?"), EPSG:4326")
             print("layers: " + layers.joined(separator: ", "))
+            if let packed { print("site pack rebuilt: \(grouped(packed)) sites") }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import GeoModel
 import QamtuTestSupport
 import Testing
@@ -100,6 +101,7 @@ struct EndToEndTests {
         let info = try qamtu(["info", "--db", "demo.sqlite"], in: folder)
         #expect(info.stdout.contains("settlements         372  Point"))
         #expect(info.stdout.contains("commitments         932  Point"))
+        #expect(info.stdout.contains("site pack: current"))
         var ids: Set<String> = []
         for spelling in ["Шақпақ ата", "Шакпаката", "Shakpak-Ata", "shakpakata"] {
             let found = try qamtu(["find", spelling, "--db", "demo.sqlite", "--format", "geojson", "--limit", "1"], in: folder)
@@ -117,6 +119,27 @@ struct EndToEndTests {
         let none = try qamtu(["find", "Zzyzx", "--db", "demo.sqlite"], in: folder)
         #expect(none.status == 1)
         #expect(none.stderr == "error: no settlements match 'Zzyzx'\n")
+    }
+
+    /// Another program edits the sites: info says the pack is not current, init rebuilds it, and
+    /// coverage gives the same answer either way.
+    @Test func initRebuildsTheSitePackAfterAnotherProgramsEdit() throws {
+        let folder = try TemporaryFolder()
+        try Self.demoDatabase(in: folder)
+        let coverage = ["coverage", "--as-of", "2026", "--scenario", "planned", "--format", "csv", "--db", "demo.sqlite"]
+        let queue = try DatabaseQueue(path: folder.path("demo.sqlite"))
+        try queue.write { db in try db.execute(sql: "UPDATE sites SET range_m = 25000 WHERE fid = 1") }
+        try queue.close()
+        let stale = try qamtu(["info", "--db", "demo.sqlite"], in: folder)
+        #expect(stale.stdout.contains("site pack: not current, coverage reads the sites table (slower); `qamtu init --db demo.sqlite` rebuilds it"))
+        let fromTable = try qamtu(coverage, in: folder)
+        #expect(fromTable.status == 0, "\(fromTable.stderr)")
+        let rebuilt = try qamtu(["init", "--db", "demo.sqlite"], in: folder)
+        #expect(rebuilt.stdout.contains("site pack rebuilt: 600 sites"))
+        #expect(try qamtu(["info", "--db", "demo.sqlite"], in: folder).stdout.contains("site pack: current"))
+        #expect(try qamtu(coverage, in: folder).stdout == fromTable.stdout)
+        // A current pack is left alone.
+        #expect(!(try qamtu(["init", "--db", "demo.sqlite"], in: folder).stdout.contains("rebuilt")))
     }
 
     @Test func aFailedImportExitsNonZeroAndChangesNothing() throws {
