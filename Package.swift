@@ -22,6 +22,8 @@ let package = Package(
             pkgConfig: "spatialite",
             providers: [.apt(["libspatialite-dev"])]
         ),
+        // A prefetch hint for loops over permuted records (header-only C; nothing to link).
+        .systemLibrary(name: "CPrefetch"),
         // Pure Swift: coordinates, geometries, features, layer schemas, GeoJSON/CSV/WKT, name matching.
         .target(name: "GeoModel", dependencies: ["Geodesy"]),
         // Pure math on the WGS84 ellipsoid.
@@ -35,7 +37,7 @@ let package = Package(
             ]
         ),
         // Coverage analysis: ranges, connectivity by year and scenario, classification, reports. No SQL.
-        .target(name: "Coverage", dependencies: ["GeoModel", "Geodesy"]),
+        .target(name: "Coverage", dependencies: ["GeoModel", "Geodesy", "CPrefetch"]),
         // Road corridors: linear referencing along (Multi)LineString roads, sites near a road,
         // uncovered stretches and siting of new masts. Pure Swift, no SQL.
         .target(name: "Corridor", dependencies: ["GeoModel", "Geodesy"]),

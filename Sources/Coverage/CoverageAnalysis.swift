@@ -30,11 +30,16 @@ public struct CoverageAnalysis: Sendable {
 
     /// Loads every layer from `source`; the settlements on a thread of their own while the sites
     /// load (``CoverageDataSource`` allows that).
+    /// - Parameter settlementColumns: the settlement columns needed in the records besides
+    ///   ``CoverageSettlement/analysisColumns`` (nil: all). Fewer columns load faster, but then the
+    ///   settlements' names and populations are nil unless their columns are listed: for
+    ///   ``run(asOf:scenario:profile:districtID:detail:)`` and what it writes, not for reports.
     /// - Throws: whatever the source throws (a settlements error first); `CoverageError.invalidSetting`
     ///   for bad settings.
-    public init(source: any CoverageDataSource, settings: PropagationSettings = PropagationSettings()) throws {
+    public init(source: any CoverageDataSource, settings: PropagationSettings = PropagationSettings(),
+                settlementColumns: [String]? = nil) throws {
         try settings.validate()
-        let loading = SettlementLoading(source)
+        let loading = SettlementLoading(source, columns: settlementColumns)
         let loadedSites = Result { try source.loadSites() }
         settlements = try loading.result().get()
         sites = try loadedSites.get()
@@ -176,12 +181,13 @@ public struct CoverageResult: Sendable {
 
     /// ``coveringOperators(_:)`` of an entry that holds its covering sites.
     func operators(ofCoveringSites entry: SettlementCoverage) -> [String] {
-        var seen: [Int32] = []
+        // Distinct by UTF-8 bytes, as the operator index of the footprints compares them.
+        var seen: [String] = []
         for site in entry.coveringSites {
-            let ordinal = engine.operatorOrdinals[site]
-            if ordinal >= 0 && !seen.contains(ordinal) { seen.append(ordinal) }
+            guard let name = engine.sites[site].operatorName else { continue }
+            if !seen.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { seen.append(name) }
         }
-        return seen.map { engine.operatorNames[Int($0)] }
+        return seen
     }
 
     /// The rule that gave the entry's class, in words (`served = fibre or 4G/5G`).
@@ -230,8 +236,10 @@ public struct CoverageResult: Sendable {
         case .fibreNode(let site, let distance)?:
             out.raw("fibre from node ")
             out.raw(engine.sites[site].id)
-            out.raw(" at ")
-            Self.meters(distance, into: &out)
+            if let distance {
+                out.raw(" at ")
+                Self.meters(distance, into: &out)
+            }
             out.raw(" within its reach of ")
             Self.meters(engine.sites[site].explicitRangeMeters ?? 0, into: &out)
             activitySuffix(site, into: &out)
@@ -329,14 +337,16 @@ public struct CoverageResult: Sendable {
 private final class SettlementLoading: @unchecked Sendable {
     // `loaded` is written by the loading thread before it signals and read only after the wait.
     private let source: any CoverageDataSource
+    private let columns: [String]?
     private let done = DispatchSemaphore(value: 0)
     private var loaded: Result<[CoverageSettlement], any Error> = .success([])
 
     /// Starts loading.
-    init(_ source: any CoverageDataSource) {
+    init(_ source: any CoverageDataSource, columns: [String]?) {
         self.source = source
+        self.columns = columns
         let thread = Thread { [self] in
-            loaded = Result { try self.source.loadSettlements() }
+            loaded = Result { try self.source.loadSettlements(columns: self.columns) }
             done.signal()
         }
         thread.stackSize = 8 << 20

@@ -11,6 +11,11 @@ import GeoModel
 public protocol CoverageDataSource: Sendable {
     /// Every settlement with a point.
     func loadSettlements() throws -> [CoverageSettlement]
+    /// Every settlement with a point, reading only the columns `columns` and
+    /// ``CoverageSettlement/analysisColumns`` (the others are null in the records, and the
+    /// settlements' name and population nil unless their columns are listed); nil reads all.
+    /// The default reads all columns.
+    func loadSettlements(columns: [String]?) throws -> [CoverageSettlement]
     /// Every site.
     func loadSites() throws -> [CoverageSite]
     /// Every institution (only those with a settlement and connection matter).
@@ -19,6 +24,11 @@ public protocol CoverageDataSource: Sendable {
     func loadCommitments() throws -> [CoverageCommitment]
     /// Every district (ids and names).
     func loadDistricts() throws -> [CoverageDistrict]
+}
+
+extension CoverageDataSource {
+    /// ``loadSettlements()``: every column.
+    public func loadSettlements(columns: [String]?) throws -> [CoverageSettlement] { try loadSettlements() }
 }
 
 /// Layers held in memory: the ``CoverageDataSource`` of tests and of callers that build data in code.

@@ -42,7 +42,7 @@ public struct CoverageDiff: Sendable {
         case (nil, .fibre(let year, let planned)?):
             parts.append("gains fibre (\(planned ? "planned" : "connected") \(year.map(String.init) ?? "year unknown"))")
         case (nil, .fibreNode(let site, let distance)?):
-            parts.append("gains fibre from node \(after.engine.sites[site].id) at \(CoverageResult.meters(distance))")
+            parts.append("gains fibre from node \(after.engine.sites[site].id)" + (distance.map { " at \(CoverageResult.meters($0))" } ?? ""))
         case (_?, nil):
             parts.append("loses fibre (\(new.fibreNote ?? "not counted in \(after.asOfYear)"))")
         default: break

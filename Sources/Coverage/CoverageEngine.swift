@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import Foundation
 import GeoModel
@@ -17,8 +18,11 @@ public struct EvaluationDetail: OptionSet, Sendable, Hashable {
     public static let coveringSites = EvaluationDetail(rawValue: 1)
     /// The nearest counted radio site and its distance.
     public static let nearestSite = EvaluationDetail(rawValue: 2)
+    /// For fibre from a fibre node: the nearest covering node and its exact distance (without it,
+    /// the first covering node found, and no distance).
+    public static let fixedNode = EvaluationDetail(rawValue: 4)
     /// Everything (what reasons and the full output need).
-    public static let all: EvaluationDetail = [.coveringSites, .nearestSite]
+    public static let all: EvaluationDetail = [.coveringSites, .nearestSite, .fixedNode]
 }
 
 /// What the engine found for one settlement as of a year in a scenario, before and after
@@ -68,7 +72,7 @@ public struct SettlementCoverage: Sendable, Hashable {
 /// all-pairs computation. Settlements are evaluated in parallel.
 ///
 /// Immutable once built; a class, so that the evaluation threads share it without copying it.
-public final class CoverageEngine: Sendable {
+public final class CoverageEngine: @unchecked Sendable {
     /// Every site (counted or not), in input order; results refer to these indices.
     public let sites: [CoverageSite]
     /// The ranges used.
@@ -79,12 +83,13 @@ public final class CoverageEngine: Sendable {
     public let scenario: Scenario
     /// Whether each site counts in the scenario as of the year.
     public let active: [Bool]
-    /// Per site, the index of its operator in ``operatorNames`` (−1: none).
-    let operatorOrdinals: [Int32]
-    /// The distinct operator names, in order of first appearance.
-    let operatorNames: [String]
     let mobileTrees: [(technology: MobileTechnology, tree: EarthPointTree)]
     let fibreTree: EarthPointTree
+    /// The views of ``mobileTrees``, best technology first, in storage of the engine's own (freed
+    /// in `deinit`): what evaluation searches, without reference counting.
+    private let mobileViews: UnsafeBufferPointer<(technology: MobileTechnology, view: EarthPointTree.View)>
+    /// The view of ``fibreTree``.
+    private let fibreView: EarthPointTree.View
 
     /// Builds the engine: activity, ranges and indexes.
     public init(sites: [CoverageSite], rangeModel: RangeModel = RangeModel(), asOfYear: Int, scenario: Scenario) {
@@ -92,76 +97,190 @@ public final class CoverageEngine: Sendable {
         self.rangeModel = rangeModel
         self.asOfYear = asOfYear
         self.scenario = scenario
-        // Activity, ranges and the points of each tree (4 mobile, 1 fibre), in parallel over halves.
-        let chunks = sites.count < 20_000 ? 1 : 2
-        let chunkSize = (sites.count + chunks - 1) / max(chunks, 1)
-        let parts = WriteOnceSlots<(active: [Bool], specs: [TreeSpec], ordinals: [Int32], operators: [String])>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lower = c * chunkSize, upper = min(sites.count, lower + chunkSize)
-            var active = [Bool](repeating: false, count: upper - lower)
-            var specs = [TreeSpec](repeating: TreeSpec(), count: 5)
-            var operators = OperatorTable()
-            var ordinals = [Int32](repeating: -1, count: upper - lower)
-            sites.withUnsafeBufferPointer { sites in
-                for i in lower..<upper {
-                    // Fields read in place: copying a site would retain its strings.
-                    if let name = sites[i].operatorName { ordinals[i - lower] = operators.ordinal(of: name) }
-                    let position = sites[i].position
-                    guard position.isValid,
-                          SiteActivity.counts(status: sites[i].status, commissionedYear: sites[i].commissionedYear,
-                                              plannedYear: sites[i].plannedYear, asOf: asOfYear, scenario: scenario)
-                    else { continue }
-                    active[i - lower] = true
-                    let technologies = sites[i].technologies
-                    // The explicit range applies to every technology (RangeModel's first rule).
-                    var explicit = sites[i].explicitRangeMeters
-                    if let value = explicit, !(value.isFinite && value >= 0) { explicit = nil }
-                    for technology in MobileTechnology.allCases where technologies.contains(TechnologySet(technology)) {
-                        let range = explicit ?? rangeModel.rangeMeters(of: sites[i], for: technology)
-                        specs[technology.rawValue - 2].append(position, Int32(i), range)
-                    }
-                    if let reach = explicit, sites[i].kind == .fibreNode || technologies.contains(.fibre) {
-                        specs[4].append(position, Int32(i), reach)
+        // 1. In parallel over halves of the sites: activity, the trees each counted site goes
+        //    into, and the counted sites by spatial rank (``CoverageSite/spatialRank``, kept by
+        //    the site pack), which orders them spatially without sorting.
+        let n = sites.count
+        let halves = n < 20_000 ? 1 : 2
+        var active = [Bool](repeating: false, count: n)
+        var trees = [UInt8](repeating: 0, count: n)
+        var byRank = [Int32](repeating: -1, count: n)
+        let tallies = WriteOnceSlots<(members: Int, ranked: Bool)>(count: halves)
+        sites.withUnsafeBufferPointer { siteBuffer in
+            active.withUnsafeMutableBufferPointer { activeBuffer in
+                trees.withUnsafeMutableBufferPointer { treeBuffer in
+                    byRank.withUnsafeMutableBufferPointer { rankBuffer in
+                        // Each half writes the elements of its own sites; ranks are distinct unless
+                        // the data is inconsistent, which the count of step 2 notices.
+                        let sites = SharedBuffer(siteBuffer), active = SharedOutput(activeBuffer)
+                        let trees = SharedOutput(treeBuffer), byRank = SharedOutput(rankBuffer)
+                        DispatchQueue.concurrentPerform(iterations: halves) { h in
+                            var members = 0
+                            var ranked = true
+                            for i in (n * h / halves)..<(n * (h + 1) / halves) {
+                                // Fields read in place: copying a site would retain its strings.
+                                let site = sites.buffer.baseAddress.unsafelyUnwrapped + i
+                                guard site.pointee.position.isValid,
+                                      SiteActivity.counts(status: site.pointee.status,
+                                                          commissionedYear: site.pointee.commissionedYear,
+                                                          plannedYear: site.pointee.plannedYear, asOf: asOfYear,
+                                                          scenario: scenario)
+                                else { continue }
+                                active.buffer[i] = true
+                                let bits = Self.trees(of: site.pointee)
+                                guard bits != 0 else { continue }
+                                trees.buffer[i] = bits
+                                members += 1
+                                if ranked, let rank = site.pointee.spatialRank, Int(rank) < n {
+                                    byRank.buffer[Int(rank)] = Int32(i)
+                                } else {
+                                    ranked = false
+                                }
+                            }
+                            tallies.set(h, (members, ranked))
+                        }
                     }
                 }
             }
-            parts.set(c, (active, specs, ordinals, operators.names))
-        }
-        var active: [Bool] = []
-        var operators = OperatorTable()
-        var ordinals: [Int32] = []
-        ordinals.reserveCapacity(sites.count)
-        let chunkParts = parts.values()
-        for part in chunkParts {
-            active.append(contentsOf: part.active)
-            // The chunk's own ordinals, renumbered in order of first appearance over all sites.
-            let global = part.operators.map { operators.ordinal(of: $0) }
-            ordinals.append(contentsOf: part.ordinals.map { $0 >= 0 ? global[Int($0)] : -1 })
         }
         self.active = active
-        operatorOrdinals = ordinals
-        operatorNames = operators.names
-        let built = Self.buildTrees(chunkParts.map(\.specs))
+        // 2. The counted sites in spatial order: by rank when every one has a distinct rank (as
+        //    many filled ranks as counted sites), else in their k-d order computed here.
+        let counts = tallies.values()
+        let members = counts.reduce(0) { $0 + $1.members }
+        var order: [Int32] = []
+        if counts.allSatisfy(\.ranked) {
+            order.reserveCapacity(members)
+            for i in byRank where i >= 0 { order.append(i) }
+        }
+        if order.count != members {
+            let counted = trees.indices.filter { trees[$0] != 0 }
+            order = SpatialOrder.order(count: counted.count) { EarthCenteredPoint(sites[counted[$0]].position) }
+                .map { Int32(counted[Int($0)]) }
+        }
+        let built = Self.buildTrees(sites: sites, trees: trees, order: order, rangeModel: rangeModel)
         mobileTrees = MobileTechnology.bestFirst.compactMap { technology in
             let tree = built[technology.rawValue - 2]
             return tree.count > 0 ? (technology, tree) : nil
         }
         fibreTree = built[4]
+        fibreView = fibreTree.view
+        let views = UnsafeMutableBufferPointer<(technology: MobileTechnology, view: EarthPointTree.View)>
+            .allocate(capacity: mobileTrees.count)
+        _ = views.initialize(from: mobileTrees.map { ($0.technology, $0.tree.view) })
+        mobileViews = UnsafeBufferPointer(views)
     }
 
-    /// The points of one tree from one chunk of sites, gathered before it is built.
-    typealias TreeSpec = EarthPointTree.Part
+    deinit {
+        mobileViews.deallocate()
+    }
 
-    /// Builds the 5 trees (4 mobile, 1 fibre), each from its parts in every chunk.
-    private static func buildTrees(_ chunks: [[TreeSpec]]) -> [EarthPointTree] {
-        let trees = 5
-        let sizes = (0..<trees).map { k in chunks.reduce(0) { $0 + $1[k].points.count } }
-        let results = WriteOnceSlots<EarthPointTree>(count: trees)
-        // Largest first, so that the two cores finish together.
-        let order = (0..<trees).sorted { sizes[$0] > sizes[$1] }
-        DispatchQueue.concurrentPerform(iterations: trees) { k in
-            let tree = order[k]
-            results.set(tree, EarthPointTree(parts: chunks.map { $0[tree] }))
+    /// Per site, the index of its operator in `names` (−1: none), and the distinct operator names
+    /// in order of first appearance (for grouping by operator; computed when asked).
+    func operatorIndex() -> (ordinals: [Int32], names: [String]) {
+        var operators = OperatorTable()
+        var ordinals = [Int32](repeating: -1, count: sites.count)
+        sites.withUnsafeBufferPointer { sites in
+            for i in sites.indices {
+                if let name = sites[i].operatorName { ordinals[i] = operators.ordinal(of: name) }
+            }
+        }
+        return (ordinals, operators.names)
+    }
+
+    /// The trees a counted site goes into: bit `t − 2` for each mobile technology `t` it carries,
+    /// bit 4 for the fibre tree (a fibre node with an explicit reach).
+    @inline(__always)
+    static func trees(of site: CoverageSite) -> UInt8 {
+        var bits: UInt8 = 0
+        let technologies = site.technologies
+        if technologies.contains(.g2) { bits |= 1 }
+        if technologies.contains(.g3) { bits |= 2 }
+        if technologies.contains(.g4) { bits |= 4 }
+        if technologies.contains(.g5) { bits |= 8 }
+        if explicitRange(site) != nil && site.isFibreNode { bits |= 16 }
+        return bits
+    }
+
+    /// The site's explicit range when it is a usable distance (finite, not negative): it applies
+    /// to every technology (``RangeModel``'s first rule) and is a fibre node's reach.
+    @inline(__always)
+    static func explicitRange(_ site: CoverageSite) -> Double? {
+        guard let value = site.explicitRangeMeters, value.isFinite, value >= 0 else { return nil }
+        return value
+    }
+
+    /// Builds the 5 trees (4 mobile, 1 fibre) over the sites of `order` (a spatial order of the
+    /// counted sites): two threads fill the points of each tree, each from its half of the order
+    /// into its own ranges, then the nodes of each tree are built. The sites are read in the
+    /// order's sequence, scattered over memory: each load is prefetched some sites ahead.
+    private static func buildTrees(sites: [CoverageSite], trees: [UInt8], order: [Int32],
+                                   rangeModel: RangeModel) -> [EarthPointTree] {
+        let treeCount = 5
+        let halves = order.count < 20_000 ? 1 : 2
+        let bounds = (0...halves).map { order.count * $0 / halves }
+        // Points per half and tree (counted in parallel): where each half starts filling each tree.
+        let counted = WriteOnceSlots<[Int]>(count: halves)
+        DispatchQueue.concurrentPerform(iterations: halves) { h in
+            var count = [Int](repeating: 0, count: treeCount)
+            for k in bounds[h]..<bounds[h + 1] {
+                let bits = trees[Int(order[k])]
+                for t in 0..<treeCount where bits & (1 << UInt8(t)) != 0 { count[t] += 1 }
+            }
+            counted.set(h, count)
+        }
+        let perHalf = counted.values()
+        var starts = [[Int]](repeating: [Int](repeating: 0, count: treeCount), count: halves + 1)
+        for h in 0..<halves {
+            for t in 0..<treeCount { starts[h + 1][t] = starts[h][t] + perHalf[h][t] }
+        }
+        let storages = (0..<treeCount).map { EarthPointTree.Storage(count: starts[halves][$0]) }
+        let writers = storages.map(\.writer)
+        let fill = starts
+        let ahead = 12
+        sites.withUnsafeBufferPointer { siteBuffer in
+            writers.withUnsafeBufferPointer { writerBuffer in
+                // Plain pointers: the two threads share no reference count.
+                let sites = SharedBuffer(siteBuffer), writers = SharedBuffer(writerBuffer)
+                DispatchQueue.concurrentPerform(iterations: halves) { h in
+                    guard let base = sites.buffer.baseAddress else { return }
+                    var cursor = fill[h]
+                    for k in bounds[h]..<bounds[h + 1] {
+                        if k + ahead < bounds[h + 1] {
+                            // A site spans up to two cache lines.
+                            let next = UnsafeRawPointer(base + Int(order[k + ahead]))
+                            qamtu_prefetch(next)
+                            qamtu_prefetch(next + 64)
+                        }
+                        let i = Int(order[k])
+                        let site = base + i
+                        let bits = trees[i]
+                        let position = site.pointee.position
+                        let e = EarthCenteredPoint(position)
+                        let explicit = explicitRange(site.pointee)
+                        for t in 0..<4 where bits & (1 << UInt8(t)) != 0 {
+                            let range: Double
+                            if let explicit {
+                                range = explicit
+                            } else if let technology = MobileTechnology(rawValue: t + 2) {
+                                range = rangeModel.rangeMeters(of: site.pointee, for: technology)
+                            } else {
+                                continue
+                            }
+                            writers.buffer[t].set(cursor[t], position, e, item: Int32(i), reach: range)
+                            cursor[t] += 1
+                        }
+                        if bits & (1 << 4) != 0 {
+                            writers.buffer[4].set(cursor[4], position, e, item: Int32(i), reach: explicit)
+                            cursor[4] += 1
+                        }
+                    }
+                }
+            }
+        }
+        let results = WriteOnceSlots<EarthPointTree>(count: treeCount)
+        DispatchQueue.concurrentPerform(iterations: treeCount) { t in
+            results.set(t, EarthPointTree(storage: storages[t]))
         }
         return results.values()
     }
@@ -183,13 +302,35 @@ public final class CoverageEngine: Sendable {
     ///   out stays empty (`coveringSites`, `closestCoveringMeters`, `nearestSite`, `nearestSiteMeters`).
     public func evaluate(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
                          profile: ClassificationProfile, detail: EvaluationDetail = .all) -> SettlementCoverage {
+        var result = connectivity(settlement, index: index, satelliteInstitutions: satelliteInstitutions, detail: detail)
+        let classified = profile.classify(result.facts)
+        result.coverageClass = classified.coverageClass
+        result.ruleIndex = classified.rule
+        return result
+    }
+
+    /// A settlement's fixed, mobile and satellite connectivity, not classified yet (unserved).
+    ///
+    /// The searches run on the trees' views and the mobile views' own storage: nothing shared by
+    /// the evaluation threads is reference-counted per settlement (contended counts would make the
+    /// threads wait for each other's cache lines).
+    private func connectivity(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
+                              detail: EvaluationDetail) -> SettlementCoverage {
         let position = settlement.position
         let query = EarthCenteredPoint(position)
+        let fibreTree = fibreView
         var (fixed, fibreNote) = settlement.fibreStatus(asOf: asOfYear, scenario: scenario)
-        if fixed == nil {
+        if fixed == nil && !detail.contains(.fixedNode) {
+            // Whether any node covers: the search stops at the first.
+            fibreTree.forEachPossiblyReaching(query) { p, d2 in
+                guard fibreTree.reaches(p, d2, position) else { return false }
+                fixed = .fibreNode(site: Int(fibreTree.item(p)), distanceMeters: nil)
+                return true
+            }
+        } else if fixed == nil {
             var nearestNode: (position: Int, chordSquared: Double)?
             fibreTree.forEachPossiblyReaching(query) { p, d2 in
-                guard Self.covers(fibreTree, p, d2, position) else { return false }
+                guard fibreTree.reaches(p, d2, position) else { return false }
                 if let current = nearestNode, current.chordSquared < d2
                     || (current.chordSquared == d2 && fibreTree.item(current.position) < fibreTree.item(p)) { return false }
                 nearestNode = (p, d2)
@@ -204,10 +345,11 @@ public final class CoverageEngine: Sendable {
         var bestMobile: MobileTechnology?
         var covering: [(site: Int32, chordSquared: Double)] = []
         let listCovering = detail.contains(.coveringSites)
-        for (technology, tree) in mobileTrees {
+        for k in 0..<mobileViews.count {
+            let (technology, tree) = mobileViews[k]
             if listCovering {
                 tree.forEachPossiblyReaching(query) { p, d2 in
-                    if Self.covers(tree, p, d2, position) { covering.append((tree.item(p), d2)) }
+                    if tree.reaches(p, d2, position) { covering.append((tree.item(p), d2)) }
                     return false
                 }
                 if !covering.isEmpty {
@@ -218,7 +360,7 @@ public final class CoverageEngine: Sendable {
                 // Whether any site covers: the search stops at the first.
                 var found = false
                 tree.forEachPossiblyReaching(query) { p, d2 in
-                    found = Self.covers(tree, p, d2, position)
+                    found = tree.reaches(p, d2, position)
                     return found
                 }
                 if found {
@@ -227,37 +369,31 @@ public final class CoverageEngine: Sendable {
                 }
             }
         }
-        covering.sort { $0.chordSquared < $1.chordSquared || ($0.chordSquared == $1.chordSquared && $0.site < $1.site) }
-        let coveringSites = covering.map { Int($0.site) }
-        let closest = coveringSites.first.map { Geodesic.distanceMeters(position, sites[$0].position) }
+        var coveringSites: [Int] = []
+        var closest: Double?
+        if !covering.isEmpty {
+            covering.sort { $0.chordSquared < $1.chordSquared || ($0.chordSquared == $1.chordSquared && $0.site < $1.site) }
+            coveringSites = covering.map { Int($0.site) }
+            closest = Geodesic.distanceMeters(position, sites[coveringSites[0]].position)
+        }
         // The nearest radio site: the best of each technology's tree (a site in several trees is
         // found several times at the same distance). The closest covering site bounds the search.
         var nearest: (item: Int32, distanceMeters: Double)?
-        var bound = closest ?? .infinity
-        for (_, tree) in mobileTrees where detail.contains(.nearestSite) {
-            guard let found = tree.nearest(to: position, k: 1, within: bound).first else { continue }
-            if let current = nearest, current.distanceMeters < found.distanceMeters
-                || (current.distanceMeters == found.distanceMeters && current.item <= found.item) { continue }
-            nearest = found
-            bound = found.distanceMeters
+        if detail.contains(.nearestSite) {
+            var bound = closest ?? .infinity
+            for (_, tree) in mobileTrees {
+                guard let found = tree.nearest(to: position, k: 1, within: bound).first else { continue }
+                if let current = nearest, current.distanceMeters < found.distanceMeters
+                    || (current.distanceMeters == found.distanceMeters && current.item <= found.item) { continue }
+                nearest = found
+                bound = found.distanceMeters
+            }
         }
-        var result = SettlementCoverage(
+        return SettlementCoverage(
             settlement: index, coverageClass: .unserved, ruleIndex: nil, fixed: fixed, fibreNote: fibreNote,
             bestMobile: bestMobile, coveringSites: coveringSites, closestCoveringMeters: closest,
             satelliteInstitutions: satelliteInstitutions, nearestSite: nearest.map { Int($0.item) },
             nearestSiteMeters: nearest?.distanceMeters)
-        let classified = profile.classify(result.facts)
-        result.coverageClass = classified.coverageClass
-        result.ruleIndex = classified.rule
-        return result
-    }
-
-    /// True when the point at tree position `p` (squared chord `d2` to `position`) covers `position`.
-    @inline(__always)
-    static func covers(_ tree: EarthPointTree, _ p: Int, _ d2: Double, _ position: GeoPoint) -> Bool {
-        let inner = tree.innerChords[p]
-        if inner >= 0 && d2 <= inner * inner { return true }
-        return Geodesic.distanceMeters(position, tree.positions[p]) <= tree.reaches[p]
     }
 
     /// Evaluates every settlement in parallel; results are in input order.
@@ -270,15 +406,116 @@ public final class CoverageEngine: Sendable {
         let n = settlements.count
         guard n > 0 else { return [] }
         let chunk = 256
-        let slots = WriteOnceSlots<SettlementCoverage>(count: n)
-        DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
-            for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                let settlement = settlements[i]
-                slots.set(i, evaluate(settlement, index: i, satelliteInstitutions: satelliteCounts[settlement.id] ?? 0,
-                                      profile: profile, detail: detail))
+        let order = Self.spatialOrder(settlements)
+        let classes = ClassificationTable(profile)
+        let counts = satelliteCounts.isEmpty ? nil : satelliteCounts
+        // Every index is initialised exactly once, by one thread, straight into the result.
+        return [SettlementCoverage](unsafeUninitializedCapacity: n) { results, initialized in
+            let output = SharedOutput(results)
+            settlements.withUnsafeBufferPointer { buffer in
+                // Read in place by every thread: copying a settlement would retain its strings.
+                let settlements = SharedBuffer(buffer)
+                DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
+                    let end = min(n, (c + 1) * chunk)
+                    for o in (c * chunk)..<end {
+                        if o + 8 < end, let base = settlements.buffer.baseAddress {
+                            // Settlements are visited in Z order, scattered over memory.
+                            qamtu_prefetch(UnsafeRawPointer(base + order[o + 8]))
+                        }
+                        let i = order[o]
+                        var result = connectivity(settlements.buffer[i], index: i,
+                                                  satelliteInstitutions: counts?[settlements.buffer[i].id] ?? 0, detail: detail)
+                        (result.coverageClass, result.ruleIndex) = classes[result.facts]
+                        output.initialize(i, to: result)
+                    }
+                }
+            }
+            initialized = n
+        }
+    }
+}
+
+/// An uninitialised buffer whose elements several threads initialise, each element once.
+struct SharedOutput<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+
+    @inline(__always)
+    func initialize(_ i: Int, to value: Element) { buffer.initializeElement(at: i, to: value) }
+}
+
+/// A buffer read by several threads while its owner keeps it alive and unchanged.
+struct SharedBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Element>
+    init(_ buffer: UnsafeBufferPointer<Element>) { self.buffer = buffer }
+}
+
+/// A profile's class for every combination of facts, computed once per evaluation: looking it up
+/// touches no shared reference count (classifying with the profile retains its rules).
+struct ClassificationTable: @unchecked Sendable {
+    /// (fibre, best mobile technology or none, satellite) → class and rule, read through a plain
+    /// pointer; the holder frees the storage with the last copy of the table.
+    private let base: UnsafePointer<(CoverageClass, Int?)>
+    private let holder: Holder
+
+    private final class Holder: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<(CoverageClass, Int?)>
+        init(count: Int) { pointer = .allocate(capacity: count) }
+        deinit { pointer.deallocate() }
+    }
+
+    /// No mobile technology, then 2G … 5G: index `rawValue − 1` for a technology.
+    private static let mobileCases: [MobileTechnology?] = [nil, .g2, .g3, .g4, .g5]
+
+    init(_ profile: ClassificationProfile) {
+        var entries: [(CoverageClass, Int?)] = []
+        for fibre in [false, true] {
+            for mobile in Self.mobileCases {
+                for satellite in [false, true] {
+                    let classified = profile.classify(ConnectivityFacts(fibre: fibre, bestMobile: mobile, satellite: satellite))
+                    entries.append((classified.coverageClass, classified.rule))
+                }
             }
         }
-        return slots.values()
+        holder = Holder(count: entries.count)
+        holder.pointer.initialize(from: entries, count: entries.count)
+        base = UnsafePointer(holder.pointer)
+    }
+
+    /// The class and rule of `facts`.
+    subscript(facts: ConnectivityFacts) -> (CoverageClass, Int?) {
+        let mobile = facts.bestMobile.map { $0.rawValue - 1 } ?? 0
+        let index = ((facts.fibre ? 1 : 0) * Self.mobileCases.count + mobile) * 2 + (facts.satellite ? 1 : 0)
+        return base[index]
+    }
+}
+
+extension CoverageEngine {
+    /// The settlements' indices in Z order (Morton order of their quantised longitude and
+    /// latitude): neighbours are evaluated one after the other, so the trees' nodes and points
+    /// they visit are still in the cache. The order changes nothing in the results.
+    static func spatialOrder(_ settlements: [CoverageSettlement]) -> [Int] {
+        guard settlements.count > 1024 else { return Array(settlements.indices) }
+        var keys = [UInt64]()
+        keys.reserveCapacity(settlements.count)
+        for (i, settlement) in settlements.enumerated() {
+            let p = settlement.position
+            let x = UInt32(clamping: Int(((p.longitude + 180) / 360 * 65_535).rounded(.down)))
+            let y = UInt32(clamping: Int(((p.latitude + 90) / 180 * 65_535).rounded(.down)))
+            keys.append(UInt64(interleave(min(x, 65_535)) | interleave(min(y, 65_535)) << 1) << 32 | UInt64(i))
+        }
+        keys.sort()
+        return keys.map { Int($0 & 0xFFFF_FFFF) }
+    }
+
+    /// The 16 low bits of `v` spread to the even bits of the result.
+    private static func interleave(_ v: UInt32) -> UInt32 {
+        var x = v & 0xFFFF
+        x = (x | x << 8) & 0x00FF_00FF
+        x = (x | x << 4) & 0x0F0F_0F0F
+        x = (x | x << 2) & 0x3333_3333
+        x = (x | x << 1) & 0x5555_5555
+        return x
     }
 }
 
@@ -337,13 +574,4 @@ final class WriteOnceSlots<Value>: @unchecked Sendable {
 
     /// The filled slots in index order.
     func values() -> [Value] { (0..<count).compactMap { base[$0] } }
-}
-
-extension EarthPointTree.Part {
-    /// Adds a point with its item and reach (metres).
-    mutating func append(_ point: GeoPoint, _ item: Int32, _ reach: Double) {
-        points.append(point)
-        items.append(item)
-        reaches.append(reach)
-    }
 }

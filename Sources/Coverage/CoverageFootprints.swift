@@ -46,6 +46,7 @@ extension CoverageEngine {
         func key(_ text: String) -> String { String(text.lowercased().unicodeScalars.filter { OperatorKey.isAlphanumeric($0) }) }
         let wanted = key(query)
         let brands = Set(MobileOperator.kazakhstan.filter { key($0.company) == wanted }.map(\.brand))
+        let (operatorOrdinals, operatorNames) = operatorIndex()
         var radioOrdinals = Set<Int32>()
         for (site, ordinal) in operatorOrdinals.enumerated() where ordinal >= 0 && sites[site].isRadioSite {
             radioOrdinals.insert(ordinal)
@@ -67,6 +68,7 @@ extension CoverageEngine {
     ///   - segments: vertices per circle (see ``GeodesicCircle/enclosingRings(center:radiusMeters:segments:)``).
     public func footprintGroups(operators: [String]? = nil, technology: MobileTechnology? = nil,
                                 segments: Int = 64) -> [FootprintGroup] {
+        let (operatorOrdinals, operatorNames) = operatorIndex()
         let wantedOrdinals: Set<Int32>? = operators.map { names in
             Set(operatorNames.indices.filter { names.contains(operatorNames[$0]) }.map(Int32.init))
         }

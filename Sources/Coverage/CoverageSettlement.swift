@@ -72,6 +72,10 @@ public struct CoverageSettlement: Sendable, Hashable {
 
     private static let columns = Columns(LayerSchema.settlements)
 
+    /// The columns an analysis of coverage classes reads (besides the point): id, district and
+    /// the fibre status. A report also needs `population`, and the name comes from the name columns.
+    public static let analysisColumns = ["id", "district", "fibre", "fibre_year"]
+
     /// Creates a settlement from its values; the record is filled from them (other columns null).
     public init(id: String, name: String? = nil, position: GeoPoint, population: Int? = nil, district: String? = nil,
                 fibre: FibreStatus? = nil, fibreYear: Int? = nil) {

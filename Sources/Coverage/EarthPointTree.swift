@@ -56,28 +56,69 @@ enum DistanceBounds {
 /// whose reach may include a query position.
 ///
 /// The layout is an implicit complete binary tree (children of node `i` are `2i+1` and `2i+2`, all
-/// leaves on the last level), built by median splits on the widest axis, the top levels
-/// sequentially and the subtrees below them in parallel. Read-only afterwards; a class, so that the
-/// evaluation threads share one tree without retaining each of its arrays per query.
-final class EarthPointTree: Sendable {
-    /// Points per leaf (at most).
+/// leaves on the last level, filled from the left, leaf `j` holding points `8j..<8j+8`), built
+/// bottom-up over the points in a spatial order (``SpatialOrder``). Node boxes are single-precision
+/// and rounded outwards (32 bytes a node, so that more of the tree stays in the cache); points keep
+/// full precision. Read-only afterwards: its storage is allocated once and never moves, and
+/// searches run on a ``View`` of it, which evaluation threads share without reference counting.
+final class EarthPointTree: @unchecked Sendable {
+    /// Points per leaf.
     static let leafSize = 8
 
+    /// A box around the points below a node, in single precision rounded outwards, with the
+    /// largest squared outer chord (``DistanceBounds/outerChord(range:)``) among them rounded up.
+    /// An empty node has an empty box (`minX > maxX`) and `maxOuterSquared` −∞.
     struct Node: Sendable {
-        var minX = Double.infinity, minY = Double.infinity, minZ = Double.infinity
-        var maxX = -Double.infinity, maxY = -Double.infinity, maxZ = -Double.infinity
-        /// The largest squared outer chord (``DistanceBounds/outerChord(range:)``) of the points below.
-        var maxOuterSquared = -Double.infinity
-        var start: Int32 = 0
-        var end: Int32 = 0
+        var minX = Float.infinity, minY = Float.infinity, minZ = Float.infinity
+        var maxX = -Float.infinity, maxY = -Float.infinity, maxZ = -Float.infinity
+        var maxOuterSquared = -Float.infinity
+        private var padding: Int32 = 0
 
-        /// Squared distance from a point to this node's box (0 inside), metres².
+        /// Whether no point lies below the node.
+        var isEmpty: Bool { !(minX <= maxX) }
+
+        /// Squared distance from a point to this node's box (0 inside), metres²; never more than
+        /// the squared distance to any point below the node.
         @inline(__always)
         func distanceSquared(_ x: Double, _ y: Double, _ z: Double) -> Double {
-            let dx = x < minX ? minX - x : (x > maxX ? x - maxX : 0)
-            let dy = y < minY ? minY - y : (y > maxY ? y - maxY : 0)
-            let dz = z < minZ ? minZ - z : (z > maxZ ? z - maxZ : 0)
+            let lx = Double(minX), hx = Double(maxX), ly = Double(minY), hy = Double(maxY)
+            let lz = Double(minZ), hz = Double(maxZ)
+            let dx = x < lx ? lx - x : (x > hx ? x - hx : 0)
+            let dy = y < ly ? ly - y : (y > hy ? y - hy : 0)
+            let dz = z < lz ? lz - z : (z > hz ? z - hz : 0)
             return dx * dx + dy * dy + dz * dz
+        }
+
+        /// The box from `low` to `high` (metres) rounded outwards, with the largest squared outer
+        /// chord rounded up.
+        init(low: (Double, Double, Double), high: (Double, Double, Double), maxOuterSquared: Double) {
+            minX = Self.down(low.0); minY = Self.down(low.1); minZ = Self.down(low.2)
+            maxX = Self.up(high.0); maxY = Self.up(high.1); maxZ = Self.up(high.2)
+            self.maxOuterSquared = Self.up(maxOuterSquared)
+        }
+
+        /// The box holding two boxes.
+        init(_ l: Node, _ r: Node) {
+            minX = min(l.minX, r.minX); maxX = max(l.maxX, r.maxX)
+            minY = min(l.minY, r.minY); maxY = max(l.maxY, r.maxY)
+            minZ = min(l.minZ, r.minZ); maxZ = max(l.maxZ, r.maxZ)
+            maxOuterSquared = max(l.maxOuterSquared, r.maxOuterSquared)
+        }
+
+        init() {}
+
+        /// The largest `Float` not above `v`.
+        @inline(__always)
+        static func down(_ v: Double) -> Float {
+            let f = Float(v)
+            return Double(f) > v ? f.nextDown : f
+        }
+
+        /// The smallest `Float` not below `v`.
+        @inline(__always)
+        static func up(_ v: Double) -> Float {
+            let f = Float(v)
+            return Double(f) < v ? f.nextUp : f
         }
     }
 
@@ -87,154 +128,215 @@ final class EarthPointTree: Sendable {
     struct Point: Sendable {
         var x: Double, y: Double, z: Double
         var outerSquared: Double
-        /// While building: the index in the input; afterwards the caller's item.
         var item: Int32
     }
 
-    /// The points, in tree order.
-    let points: [Point]
-    /// Geographic positions, in tree order (for exact distances).
-    let positions: [GeoPoint]
-    /// Reach in metres, in tree order (0 when built without reaches).
-    let reaches: [Double]
-    /// Inner chords (−1: never decide without the exact distance), in tree order.
-    let innerChords: [Double]
-    /// The nodes of the implicit tree.
-    let nodes: [Node]
-    /// The level of the leaves (0: the root is a leaf).
-    let depth: Int
+    /// The tree's storage as plain pointers: what searches read. Valid while its tree is alive;
+    /// copying it costs no reference counting (two threads searching one tree never contend).
+    struct View: @unchecked Sendable {
+        /// The points, in tree order.
+        let points: UnsafePointer<Point>
+        /// Geographic positions, in tree order (for exact distances).
+        let positions: UnsafePointer<GeoPoint>
+        /// Reach in metres, in tree order (0 when built without reaches).
+        let reaches: UnsafePointer<Double>
+        /// The nodes of the implicit tree.
+        let nodes: UnsafePointer<Node>
+        /// The number of points.
+        let count: Int
+        /// The level of the leaves (0: the root is a leaf).
+        let depth: Int
 
-    /// The number of points.
-    var count: Int { points.count }
+        /// The caller's item of the point at tree position `p`.
+        @inline(__always)
+        func item(_ p: Int) -> Int32 { points[p].item }
 
-    /// The caller's item of the point at tree position `p`.
-    @inline(__always)
-    func item(_ p: Int) -> Int32 { points[p].item }
-
-    /// One input of a tree: points (WGS84 lon/lat; invalid ones filtered out first), the item of
-    /// each (empty: their indices over all parts) and the reach of each in metres (empty: none).
-    struct Part: Sendable {
-        var points: [GeoPoint] = []
-        var items: [Int32] = []
-        var reaches: [Double] = []
-    }
-
-    /// Builds a tree over `points` (WGS84 lon/lat; invalid points must be filtered out first).
-    ///
-    /// - Parameters:
-    ///   - items: the index reported for each point (same count as `points`); empty means `0..<n`.
-    ///   - reaches: the reach of each point in metres (same count), or empty for none.
-    convenience init(points: [GeoPoint], items: [Int32] = [], reaches: [Double] = []) {
-        self.init(parts: [Part(points: points, items: items, reaches: reaches)])
-    }
-
-    /// Builds a tree over the points of all `parts`, in order (no concatenated copy is made).
-    init(parts: [Part]) {
-        for part in parts {
-            precondition(part.items.isEmpty || part.items.count == part.points.count, "items must match points")
-            precondition(part.reaches.isEmpty || part.reaches.count == part.points.count, "reaches must match points")
+        /// True when the point at tree position `p` (squared chord `d2` to `position`) is within
+        /// its reach of `position` by exact geodesic distance: the inner chord of the reach
+        /// (computed here: few points get this far) decides almost always, the exact distance
+        /// within a micrometre-wide band.
+        @inline(__always)
+        func reaches(_ p: Int, _ d2: Double, _ position: GeoPoint) -> Bool {
+            let inner = DistanceBounds.innerChord(range: reaches[p])
+            if inner >= 0 && d2 <= inner * inner { return true }
+            return Geodesic.distanceMeters(position, positions[p]) <= reaches[p]
         }
-        let n = parts.reduce(0) { $0 + $1.points.count }
-        var built = [Point]()
-        built.reserveCapacity(n)
-        for part in parts {
-            for (i, p) in part.points.enumerated() {
-                let e = EarthCenteredPoint(p)
-                var outer = 0.0
-                if !part.reaches.isEmpty {
-                    let c = DistanceBounds.outerChord(range: part.reaches[i])
-                    outer = c * c
-                }
-                built.append(Point(x: e.x, y: e.y, z: e.z, outerSquared: outer, item: Int32(built.count)))
-            }
-        }
-        var depth = 0
-        while (n + (1 << depth) - 1) >> depth > Self.leafSize { depth += 1 }
-        self.depth = depth
-        var nodes = [Node](repeating: Node(), count: (1 << (depth + 1)) - 1)
-        built.withUnsafeMutableBufferPointer { pointBuffer in
-            nodes.withUnsafeMutableBufferPointer { nodeBuffer in
-                let builder = TreeBuilder(points: pointBuffer, nodes: nodeBuffer, depth: depth)
-                let parallelLevel = min(depth, 3)
-                builder.build(node: 0, start: 0, end: n, level: 0, stopLevel: parallelLevel)
-                let first = (1 << parallelLevel) - 1
-                DispatchQueue.concurrentPerform(iterations: 1 << parallelLevel) { k in
-                    builder.buildSubtree(node: first + k, level: parallelLevel)
-                }
-                builder.summarise(node: 0, level: 0, stopLevel: parallelLevel)
-            }
-        }
-        // Where each input index lies: (part, index in part).
-        var partStarts: [Int] = []
-        var running = 0
-        for part in parts {
-            partStarts.append(running)
-            running += part.points.count
-        }
-        var positions = [GeoPoint](), treeReaches = [Double](), inner = [Double]()
-        positions.reserveCapacity(n)
-        treeReaches.reserveCapacity(n)
-        inner.reserveCapacity(n)
-        built.withUnsafeMutableBufferPointer { buffer in
-            for p in buffer.indices {
-                let index = Int(buffer[p].item)
-                // The part holding `index` (a handful of parts: a linear search).
-                var k = partStarts.count - 1
-                while partStarts[k] > index { k -= 1 }
-                let i = index - partStarts[k]
-                // Element by element: binding `parts[k]` to a constant would retain its arrays per point.
-                positions.append(parts[k].points[i])
-                let hasReaches = !parts[k].reaches.isEmpty
-                let reach = hasReaches ? parts[k].reaches[i] : 0
-                treeReaches.append(reach)
-                inner.append(hasReaches ? DistanceBounds.innerChord(range: reach) : -1)
-                buffer[p].item = parts[k].items.isEmpty ? Int32(index) : parts[k].items[i]
-            }
-        }
-        self.points = built
-        self.positions = positions
-        self.reaches = treeReaches
-        self.innerChords = inner
-        self.nodes = nodes
-    }
 
-    /// Calls `body(position, chordSquared)` for every point (by tree position) whose squared chord
-    /// to `query` is within its squared outer chord, i.e. every point whose reach may include the
-    /// query; the caller decides with ``innerChords`` and, in between, the exact distance.
-    /// The traversal stops as soon as `body` returns true.
-    @inline(__always)
-    func forEachPossiblyReaching(_ query: EarthCenteredPoint, until body: (Int, Double) -> Bool) {
-        guard !points.isEmpty else { return }
-        let qx = query.x, qy = query.y, qz = query.z
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * depth + 4) { stack in
-            var top = 0
-            stack[0] = 0
-            top = 1
+        /// Calls `body(position, chordSquared)` for every point (by tree position) whose squared
+        /// chord to `query` is within its squared outer chord, i.e. every point whose reach may
+        /// include the query; the caller decides with ``reaches(_:_:_:)``. Nearer subtrees come
+        /// first, and the traversal stops as soon as `body` returns true.
+        @inline(__always)
+        func forEachPossiblyReaching(_ query: EarthCenteredPoint, until body: (Int, Double) -> Bool) {
+            guard count > 0 else { return }
+            let qx = query.x, qy = query.y, qz = query.z
+            let root = nodes[0]
+            if root.isEmpty || root.distanceSquared(qx, qy, qz) > Double(root.maxOuterSquared) { return }
             let leafStart = (1 << depth) - 1
-            nodes.withUnsafeBufferPointer { nodes in
-              points.withUnsafeBufferPointer { points in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * depth + 4) { stack in
+                stack[0] = 0
+                var top = 1
                 while top > 0 {
                     top -= 1
                     let index = Int(stack[top])
-                    let node = nodes[index]
-                    if node.start >= node.end { continue }
-                    if node.distanceSquared(qx, qy, qz) > node.maxOuterSquared { continue }
                     if index >= leafStart {
-                        for p in Int(node.start)..<Int(node.end) {
+                        let start = (index - leafStart) * EarthPointTree.leafSize
+                        for p in start..<min(count, start + EarthPointTree.leafSize) {
                             let point = points[p]
                             let dx = point.x - qx, dy = point.y - qy, dz = point.z - qz
                             let d2 = dx * dx + dy * dy + dz * dz
                             if d2 <= point.outerSquared && body(p, d2) { return }
                         }
                     } else {
-                        stack[top] = Int32(2 * index + 1)
-                        stack[top + 1] = Int32(2 * index + 2)
-                        top += 2
+                        // Children that may reach the query (an empty one never does: its box
+                        // is empty and its largest outer chord −∞), the nearer one first.
+                        let left = 2 * index + 1, right = left + 1
+                        let l = nodes[left], r = nodes[right]
+                        let dl = l.distanceSquared(qx, qy, qz), dr = r.distanceSquared(qx, qy, qz)
+                        let useLeft = dl <= Double(l.maxOuterSquared), useRight = dr <= Double(r.maxOuterSquared)
+                        if useLeft && useRight {
+                            let (near, far) = dl <= dr ? (left, right) : (right, left)
+                            stack[top] = Int32(far)
+                            stack[top + 1] = Int32(near)
+                            top += 2
+                        } else if useLeft {
+                            stack[top] = Int32(left)
+                            top += 1
+                        } else if useRight {
+                            stack[top] = Int32(right)
+                            top += 1
+                        }
                     }
                 }
-              }
             }
         }
+    }
+
+    /// The points, filled in tree order before the tree is built.
+    private let storage: Storage
+
+    /// The tree's storage for searches (valid while the tree is alive).
+    let view: View
+
+    /// The number of points.
+    var count: Int { view.count }
+
+    /// The caller's item of the point at tree position `p`.
+    @inline(__always)
+    func item(_ p: Int) -> Int32 { view.item(p) }
+
+    /// A tree's points in tree order, allocated once for `count` points and filled by the caller
+    /// (from several threads at once when each fills its own positions) before
+    /// ``EarthPointTree/init(storage:)`` builds the nodes over them.
+    final class Storage: @unchecked Sendable {
+        let count: Int
+        let points: UnsafeMutablePointer<Point>
+        let positions: UnsafeMutablePointer<GeoPoint>
+        let reaches: UnsafeMutablePointer<Double>
+
+        init(count: Int) {
+            self.count = count
+            // Trivial types: allocated once, never deinitialised.
+            points = .allocate(capacity: max(count, 1))
+            positions = .allocate(capacity: max(count, 1))
+            reaches = .allocate(capacity: max(count, 1))
+        }
+
+        deinit {
+            points.deallocate()
+            positions.deallocate()
+            reaches.deallocate()
+        }
+
+        /// Fills tree position `p` (see ``Writer/set(_:_:_:item:reach:)``).
+        func set(_ p: Int, _ position: GeoPoint, _ e: EarthCenteredPoint, item: Int32, reach: Double?) {
+            writer.set(p, position, e, item: item, reach: reach)
+        }
+
+        /// The storage as plain pointers, for filling from several threads without reference counting.
+        var writer: Writer {
+            Writer(points: points, positions: positions, reaches: reaches)
+        }
+
+        /// Fills a ``Storage`` (valid while the storage is alive).
+        struct Writer: @unchecked Sendable {
+            let points: UnsafeMutablePointer<Point>
+            let positions: UnsafeMutablePointer<GeoPoint>
+            let reaches: UnsafeMutablePointer<Double>
+
+            /// Fills tree position `p`: a point (WGS84 lon/lat, valid) with its Earth-centred
+            /// coordinates, the caller's item and its reach in metres (nil: none).
+            @inline(__always)
+            func set(_ p: Int, _ position: GeoPoint, _ e: EarthCenteredPoint, item: Int32, reach: Double?) {
+                var outer = 0.0
+                if let reach {
+                    let c = DistanceBounds.outerChord(range: reach)
+                    outer = c * c
+                }
+                (points + p).initialize(to: Point(x: e.x, y: e.y, z: e.z, outerSquared: outer, item: item))
+                (positions + p).initialize(to: position)
+                (reaches + p).initialize(to: reach ?? 0)
+            }
+        }
+    }
+
+    /// Builds a tree over `points` (WGS84 lon/lat; invalid points must be filtered out first), in
+    /// their k-d order (``SpatialOrder``).
+    ///
+    /// - Parameters:
+    ///   - items: the index reported for each point (same count as `points`); empty means `0..<n`.
+    ///   - reaches: the reach of each point in metres (same count), or empty for none.
+    convenience init(points: [GeoPoint], items: [Int32] = [], reaches: [Double] = []) {
+        precondition(items.isEmpty || items.count == points.count, "items must match points")
+        precondition(reaches.isEmpty || reaches.count == points.count, "reaches must match points")
+        let centred = points.map(EarthCenteredPoint.init)
+        let storage = Storage(count: points.count)
+        for (p, index32) in SpatialOrder.order(centred).enumerated() {
+            let i = Int(index32)
+            storage.set(p, points[i], centred[i], item: items.isEmpty ? index32 : items[i],
+                        reach: reaches.isEmpty ? nil : reaches[i])
+        }
+        self.init(storage: storage)
+    }
+
+    /// Builds the tree over points already in tree order (a spatial order: consecutive points
+    /// near each other), bottom-up: each leaf takes the next ``leafSize`` points, each node the
+    /// boxes of its two children. The order only affects speed, never what a search finds.
+    init(storage: Storage) {
+        let n = storage.count
+        let leaves = (n + Self.leafSize - 1) / Self.leafSize
+        var depth = 0
+        while (1 << depth) < leaves { depth += 1 }
+        let nodeCount = (1 << (depth + 1)) - 1
+        let nodes = UnsafeMutablePointer<Node>.allocate(capacity: nodeCount)
+        nodes.initialize(repeating: Node(), count: nodeCount)
+        let leafStart = (1 << depth) - 1
+        for leaf in 0..<leaves {
+            // The leaf's box in double precision, rounded outwards once.
+            var lo = (Double.infinity, Double.infinity, Double.infinity)
+            var hi = (-Double.infinity, -Double.infinity, -Double.infinity)
+            var outer = -Double.infinity
+            for i in (leaf * Self.leafSize)..<min(n, (leaf + 1) * Self.leafSize) {
+                let p = storage.points[i]
+                lo = (min(lo.0, p.x), min(lo.1, p.y), min(lo.2, p.z))
+                hi = (max(hi.0, p.x), max(hi.1, p.y), max(hi.2, p.z))
+                outer = max(outer, p.outerSquared)
+            }
+            nodes[leafStart + leaf] = Node(low: lo, high: hi, maxOuterSquared: outer)
+        }
+        for node in stride(from: leafStart - 1, through: 0, by: -1) {
+            nodes[node] = Node(nodes[2 * node + 1], nodes[2 * node + 2])
+        }
+        self.storage = storage
+        nodeStorage = nodes
+        view = View(points: storage.points, positions: storage.positions, reaches: storage.reaches,
+                    nodes: nodes, count: n, depth: depth)
+    }
+
+    private let nodeStorage: UnsafeMutablePointer<Node>
+
+    deinit {
+        nodeStorage.deallocate()
     }
 
     /// The `k` nearest points to `query` by exact geodesic distance on WGS84
@@ -247,52 +349,51 @@ final class EarthPointTree: Sendable {
     ///     k-th distance speeds the search up.
     func nearest(to query: GeoPoint, k: Int, excluding exclude: Int32? = nil,
                  within limit: Double = .infinity) -> [(item: Int32, distanceMeters: Double)] {
-        guard k > 0, !points.isEmpty, query.isValid else { return [] }
+        guard k > 0, count > 0, query.isValid else { return [] }
         let q = EarthCenteredPoint(query)
         var best: [(item: Int32, distanceMeters: Double)] = []
         best.reserveCapacity(k + 1)
         // The k-th distance so far (the limit until k are found).
         var bound = limit
-        let leafStart = (1 << depth) - 1
-        withUnsafeTemporaryAllocation(of: (node: Int32, lowerSquared: Double).self, capacity: 2 * depth + 4) { stack in
+        let tree = view
+        let leafStart = (1 << tree.depth) - 1
+        withUnsafeTemporaryAllocation(of: (node: Int32, lowerSquared: Double).self, capacity: 2 * tree.depth + 4) { stack in
             var top = 1
             stack[0] = (0, 0)
-            nodes.withUnsafeBufferPointer { nodes in
-                while top > 0 {
-                    top -= 1
-                    let (index32, lowerSquared) = stack[top]
-                    // Prune: every point of the node is at least the box distance away (chord ≤ geodesic).
-                    if lowerSquared > 0, DistanceBounds.lowerBound(chord: lowerSquared.squareRoot()) > bound { continue }
-                    let index = Int(index32)
-                    let node = nodes[index]
-                    if node.start >= node.end { continue }
-                    if index >= leafStart {
-                        for p in Int(node.start)..<Int(node.end) {
-                            let point = points[p]
-                            let item = point.item
-                            if item == exclude { continue }
-                            let dx = point.x - q.x, dy = point.y - q.y, dz = point.z - q.z
-                            let chord = (dx * dx + dy * dy + dz * dz).squareRoot()
-                            if DistanceBounds.lowerBound(chord: chord) > bound { continue }
-                            let distance = Geodesic.distanceMeters(query, positions[p])
-                            if distance > limit { continue }
-                            Self.insert((item, distance), into: &best, k: k)
-                            if best.count == k { bound = best[k - 1].distanceMeters }
-                        }
-                    } else {
-                        let left = 2 * index + 1, right = left + 1
-                        let dl = nodes[left].distanceSquared(q.x, q.y, q.z)
-                        let dr = nodes[right].distanceSquared(q.x, q.y, q.z)
-                        // Push the farther child first so that the nearer one is searched first.
-                        if dl <= dr {
-                            stack[top] = (Int32(right), dr)
-                            stack[top + 1] = (Int32(left), dl)
-                        } else {
-                            stack[top] = (Int32(left), dl)
-                            stack[top + 1] = (Int32(right), dr)
-                        }
-                        top += 2
+            while top > 0 {
+                top -= 1
+                let (index32, lowerSquared) = stack[top]
+                // Prune: every point of the node is at least the box distance away (chord ≤ geodesic).
+                if lowerSquared > 0, DistanceBounds.lowerBound(chord: lowerSquared.squareRoot()) > bound { continue }
+                let index = Int(index32)
+                if tree.nodes[index].isEmpty { continue }
+                if index >= leafStart {
+                    let start = (index - leafStart) * Self.leafSize
+                    for p in start..<min(tree.count, start + Self.leafSize) {
+                        let point = tree.points[p]
+                        let item = point.item
+                        if item == exclude { continue }
+                        let dx = point.x - q.x, dy = point.y - q.y, dz = point.z - q.z
+                        let chord = (dx * dx + dy * dy + dz * dz).squareRoot()
+                        if DistanceBounds.lowerBound(chord: chord) > bound { continue }
+                        let distance = Geodesic.distanceMeters(query, tree.positions[p])
+                        if distance > limit { continue }
+                        Self.insert((item, distance), into: &best, k: k)
+                        if best.count == k { bound = best[k - 1].distanceMeters }
                     }
+                } else {
+                    let left = 2 * index + 1, right = left + 1
+                    let dl = tree.nodes[left].distanceSquared(q.x, q.y, q.z)
+                    let dr = tree.nodes[right].distanceSquared(q.x, q.y, q.z)
+                    // Push the farther child first so that the nearer one is searched first.
+                    if dl <= dr {
+                        stack[top] = (Int32(right), dr)
+                        stack[top + 1] = (Int32(left), dl)
+                    } else {
+                        stack[top] = (Int32(left), dl)
+                        stack[top + 1] = (Int32(right), dr)
+                    }
+                    top += 2
                 }
             }
         }
@@ -313,114 +414,5 @@ final class EarthPointTree: Sendable {
         guard i < k else { return }
         best.insert(candidate, at: i)
         if best.count > k { best.removeLast() }
-    }
-}
-
-/// Builds the implicit tree over shared buffers; subtrees touch disjoint parts, so they can be built
-/// on different threads.
-private struct TreeBuilder: @unchecked Sendable {
-    let points: UnsafeMutableBufferPointer<EarthPointTree.Point>
-    let nodes: UnsafeMutableBufferPointer<EarthPointTree.Node>
-    let depth: Int
-
-    /// Splits `node` (covering `start..<end`) down to `stopLevel`; at the leaf level it computes the
-    /// node's box. Nodes above `stopLevel` get their boxes from ``summarise(node:level:stopLevel:)``.
-    func build(node: Int, start: Int, end: Int, level: Int, stopLevel: Int) {
-        nodes[node].start = Int32(start)
-        nodes[node].end = Int32(end)
-        if level == depth {
-            var box = EarthPointTree.Node()
-            box.start = Int32(start)
-            box.end = Int32(end)
-            for i in start..<end {
-                let e = points[i]
-                box.minX = min(box.minX, e.x); box.maxX = max(box.maxX, e.x)
-                box.minY = min(box.minY, e.y); box.maxY = max(box.maxY, e.y)
-                box.minZ = min(box.minZ, e.z); box.maxZ = max(box.maxZ, e.z)
-                box.maxOuterSquared = max(box.maxOuterSquared, e.outerSquared)
-            }
-            nodes[node] = box
-            return
-        }
-        if level == stopLevel { return }
-        let mid = start + (end - start + 1) / 2
-        if end - start > 1 {
-            // The widest axis of the points, estimated from about 512 of them in a large range
-            // (any axis gives a correct tree; the estimate picks the same one almost always and
-            // saves a pass over every point per level).
-            var lo = (Double.infinity, Double.infinity, Double.infinity)
-            var hi = (-Double.infinity, -Double.infinity, -Double.infinity)
-            let step = max(1, (end - start) / 512)
-            for i in stride(from: start, to: end, by: step) {
-                let e = points[i]
-                lo = (min(lo.0, e.x), min(lo.1, e.y), min(lo.2, e.z))
-                hi = (max(hi.0, e.x), max(hi.1, e.y), max(hi.2, e.z))
-            }
-            let extent = (hi.0 - lo.0, hi.1 - lo.1, hi.2 - lo.2)
-            let axis = extent.0 >= extent.1 && extent.0 >= extent.2 ? 0 : (extent.1 >= extent.2 ? 1 : 2)
-            select(start: start, end: end, k: mid, axis: axis)
-        }
-        build(node: 2 * node + 1, start: start, end: mid, level: level + 1, stopLevel: stopLevel)
-        build(node: 2 * node + 2, start: mid, end: end, level: level + 1, stopLevel: stopLevel)
-        // Above the parallel level the children are not built yet: summarise() combines those later.
-        if stopLevel == depth { combine(node) }
-    }
-
-    /// Builds the subtree below `node` (on `level`), whose range the top levels have set.
-    func buildSubtree(node: Int, level: Int) {
-        build(node: node, start: Int(nodes[node].start), end: Int(nodes[node].end), level: level, stopLevel: depth)
-    }
-
-    /// Fills the boxes of the nodes above `stopLevel` from their children (bottom-up).
-    func summarise(node: Int, level: Int, stopLevel: Int) {
-        guard level < stopLevel else { return }
-        summarise(node: 2 * node + 1, level: level + 1, stopLevel: stopLevel)
-        summarise(node: 2 * node + 2, level: level + 1, stopLevel: stopLevel)
-        combine(node)
-    }
-
-    private func combine(_ node: Int) {
-        let l = nodes[2 * node + 1], r = nodes[2 * node + 2]
-        nodes[node].minX = min(l.minX, r.minX); nodes[node].maxX = max(l.maxX, r.maxX)
-        nodes[node].minY = min(l.minY, r.minY); nodes[node].maxY = max(l.maxY, r.maxY)
-        nodes[node].minZ = min(l.minZ, r.minZ); nodes[node].maxZ = max(l.maxZ, r.maxZ)
-        nodes[node].maxOuterSquared = max(l.maxOuterSquared, r.maxOuterSquared)
-    }
-
-    @inline(__always)
-    private func key(_ i: Int, _ axis: Int) -> Double {
-        switch axis {
-        case 0: points[i].x
-        case 1: points[i].y
-        default: points[i].z
-        }
-    }
-
-    /// Reorders `start..<end` so that position `k` holds the element of rank `k` on `axis`, with no
-    /// larger key before it and no smaller one after it (Hoare's selection, median-of-three pivot).
-    private func select(start: Int, end: Int, k: Int, axis: Int) {
-        var lo = start, hi = end - 1
-        while hi > lo {
-            let mid = lo + (hi - lo) / 2
-            let a = key(lo, axis), b = key(mid, axis), c = key(hi, axis)
-            let pivot = max(min(a, b), min(max(a, b), c))
-            var i = lo, j = hi
-            while i <= j {
-                while key(i, axis) < pivot { i += 1 }
-                while key(j, axis) > pivot { j -= 1 }
-                if i <= j {
-                    points.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if k <= j {
-                hi = j
-            } else if k >= i {
-                lo = i
-            } else {
-                return
-            }
-        }
     }
 }

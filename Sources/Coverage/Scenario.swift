@@ -89,8 +89,10 @@ public enum FixedAccess: Sendable, Hashable {
     /// Fibre from the settlement's own status: connected (in `year`, when known) or, in the planned
     /// scenario, planned for `year`.
     case fibre(year: Int?, planned: Bool)
-    /// Fibre from a fibre node whose explicit reach covers the settlement (site index, metres).
-    case fibreNode(site: Int, distanceMeters: Double)
+    /// Fibre from a fibre node whose explicit reach covers the settlement: the nearest such node
+    /// (site index) and its exact geodesic distance in metres. Evaluated without
+    /// ``EvaluationDetail/fixedNode``, the site is the first covering node found and the distance nil.
+    case fibreNode(site: Int, distanceMeters: Double?)
 
     /// The fixed technology: `fibre`.
     public var technology: String { "fibre" }

@@ -34,6 +34,55 @@ public struct SiteAttributes: Sendable, Hashable {
     public var commissioned: String?
     /// The point, WGS84 lon/lat degrees; nil when the geometry is missing or not a point.
     public var position: GeoPoint?
+    /// The site's rank in the spatial order of all sites with a valid point
+    /// (``SpatialOrder/ranks(_:)``), kept by the site pack; nil when read from the table. A hint
+    /// for building spatial indexes faster, never part of the data.
+    public var spatialRank: UInt32?
+}
+
+/// One site as the site pack stores it, borrowed from the decoded chunk: valid only during the
+/// call that receives it (``PortalDatabase/scanSitePackRows(expecting:dictionary:_:)``). Texts of
+/// few distinct values are indices into the chunk's dictionary (−1: null); other texts are UTF-8
+/// bytes. Values as in ``SiteAttributes``.
+public struct PackedSiteRow {
+    /// `id`, UTF-8.
+    public var id: UnsafeBufferPointer<UInt8>
+    /// `kind`, as an index into the chunk's texts.
+    public var kind: Int32
+    /// `operator`, as an index into the chunk's texts (−1: null).
+    public var operatorName: Int32
+    /// `technologies`, as an index into the chunk's texts (−1: null).
+    public var technologies: Int32
+    /// `band_mhz`, MHz.
+    public var bandMegahertz: Double?
+    /// `height_m`, metres.
+    public var heightMeters: Double?
+    /// `eirp_dbm`, dBm.
+    public var eirpDBm: Double?
+    /// `range_m`, metres.
+    public var rangeMeters: Double?
+    /// `status`, as an index into the chunk's texts.
+    public var status: Int32
+    /// `planned_year`.
+    public var plannedYear: Int?
+    /// `commissioned`, UTF-8.
+    public var commissioned: UnsafeBufferPointer<UInt8>?
+    /// The point, WGS84 lon/lat degrees.
+    public var position: GeoPoint?
+    /// See ``SiteAttributes/spatialRank``.
+    public var spatialRank: UInt32?
+}
+
+extension SiteAttributes {
+    /// The attributes of a packed row whose chunk has the dictionary `texts`.
+    init(_ row: PackedSiteRow, texts: [String]) {
+        func text(_ i: Int32) -> String? { i >= 0 ? texts[Int(i)] : nil }
+        self.init(id: String(decoding: row.id, as: UTF8.self), kind: text(row.kind) ?? "", operatorName: text(row.operatorName),
+                  technologies: text(row.technologies), bandMegahertz: row.bandMegahertz, heightMeters: row.heightMeters,
+                  eirpDBm: row.eirpDBm, rangeMeters: row.rangeMeters, status: text(row.status) ?? "",
+                  plannedYear: row.plannedYear, commissioned: row.commissioned.map { String(decoding: $0, as: UTF8.self) },
+                  position: row.position, spatialRank: row.spatialRank)
+    }
 }
 
 /// A point feature's id, name and position, for nearest-neighbour joins.
@@ -180,6 +229,40 @@ extension PortalDatabase {
         guard let fids = try Self.fidBounds(connection),
               let layout = try SitePack.usableLayout(connection, fidBounds: fids) else { return nil }
         return layout.partitionRows(max(1, partitions))
+    }
+
+    /// Streams the site pack's rows without making `String`s: the fastest way to read every site.
+    /// Partitions as in ``scanSiteAttributes(partitions:reserve:expecting:_:)``, each on its own
+    /// thread; per chunk, `dictionary(partition, texts)` receives the texts that the following rows
+    /// of that partition index, then `row(partition, view)` each site in `fid` order.
+    /// - Parameter expecting: the partitions' row counts from ``sitePackPartitionRows(partitions:)``.
+    /// - Throws: `StorageError.changedWhileReading` when the pack is no longer usable or its
+    ///   partitions no longer have these counts (before any row is delivered), or when it changes
+    ///   during the scan; `StorageError.corruptSitePack` for a chunk that cannot be decoded.
+    public func scanSitePackRows(expecting: [Int], dictionary: @Sendable (_ partition: Int, [String]) -> Void,
+                                 _ row: @Sendable (_ partition: Int, PackedSiteRow) -> Void) throws {
+        let parts = max(1, expecting.count)
+        let first = try RawReadConnection(path: path, spatiaLite: false)
+        guard let fids = try Self.fidBounds(first), let layout = try SitePack.usableLayout(first, fidBounds: fids),
+              layout.partitionRows(parts) == expecting else {
+            throw StorageError.changedWhileReading(layer: LayerSchema.sites.name)
+        }
+        let failures = FirstError()
+        let path = self.path
+        let chunks = layout.chunks
+        DispatchQueue.concurrentPerform(iterations: layout.partitions(parts)) { part in
+            do {
+                let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
+                var texts = RepeatedTexts()
+                for chunk in chunks[layout.chunkRange(part: part, of: parts)] {
+                    try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts,
+                                      dictionary: { dictionary(part, $0) }) { row(part, $0) }
+                }
+            } catch {
+                failures.record(error)
+            }
+        }
+        if let error = failures.first { throw error }
     }
 
     /// Decodes the pack's chunks in `partitions` contiguous runs, each on its own connection and thread.

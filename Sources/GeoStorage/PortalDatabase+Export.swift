@@ -238,12 +238,29 @@ extension PortalDatabase {
         return rows
     }
 
+    /// The features of `query` with only the columns `names` read (the others are null in the
+    /// records): less to read and no text made for columns nobody looks at.
+    /// - Throws: `StorageError.model(.unknownField)` for a name that is not a column of the layer.
+    public func features(_ query: ExportQuery, columns names: [String]) throws -> [FeatureRecord] {
+        var columns: [Int] = []
+        for name in names {
+            guard let index = query.layer.columnIndex(name) else {
+                throw StorageError.model(.unknownField(layer: query.layer.name, field: name))
+            }
+            if !columns.contains(index) { columns.append(index) }
+        }
+        var out: [FeatureRecord] = []
+        try scan(query, columns: columns.sorted()) { row in out.append(try row.record()) }
+        return out
+    }
+
     /// Steps through the rows of an export query with SQLite's C API (no per-row allocation by GRDB).
-    func scan(_ query: ExportQuery, _ body: (RawRow) throws -> Void) throws {
-        let (sql, arguments) = Self.selectSQL(query)
+    /// - Parameter columns: the layer's column indices to read (nil: all).
+    func scan(_ query: ExportQuery, columns: [Int]? = nil, _ body: (RawRow) throws -> Void) throws {
+        let selected = columns ?? Array(query.layer.columns.indices)
+        let (sql, arguments) = Self.selectSQL(query, columns: selected)
         try queue.read { db in
-            try Self.step(sql: sql, arguments: arguments, db: db, layer: query.layer,
-                          columns: Array(query.layer.columns.indices), body)
+            try Self.step(sql: sql, arguments: arguments, db: db, layer: query.layer, columns: selected, body)
         }
     }
 
@@ -501,20 +518,26 @@ final class RawRow {
         }
     }
 
-    /// The row as a model record (all of the layer's columns must be selected).
+    /// The row as a model record: the selected columns' values, null for the others.
     func record() throws -> FeatureRecord {
-        var values: [FieldValue] = Array(repeating: .null, count: layer.columns.count)
+        var values: [FieldValue] = []
+        values.reserveCapacity(layer.columns.count)
+        // Appended in column order (the callers select columns in increasing order), nulls in between.
         for (position, column) in columns.enumerated() {
             let c = Int32(position + 2)
+            let value: FieldValue
             switch sqlite3_column_type(statement, c) {
-            case SQLITE_NULL: values[column] = .null
+            case SQLITE_NULL: value = .null
             case SQLITE_INTEGER:
-                values[column] = kinds[position] == .real
+                value = kinds[position] == .real
                     ? .real(Double(sqlite3_column_int64(statement, c))) : .integer(sqlite3_column_int64(statement, c))
-            case SQLITE_FLOAT: values[column] = .real(sqlite3_column_double(statement, c))
-            default: values[column] = .text(withText(c) { String(decoding: $0, as: UTF8.self) })
+            case SQLITE_FLOAT: value = .real(sqlite3_column_double(statement, c))
+            default: value = .text(withText(c) { String(decoding: $0, as: UTF8.self) })
             }
+            while values.count < column { values.append(.null) }
+            if column < values.count { values[column] = value } else { values.append(value) }
         }
+        while values.count < layer.columns.count { values.append(.null) }
         var geometry: Geometry?
         if layer.geometryType != nil && !isNull(geometryColumn) {
             // Points (most rows of most layers) without the general decoder.

@@ -18,11 +18,16 @@ import Geodesy
 /// (see ``usableLayout(_:fidBounds:)``).
 ///
 /// **Format** of one chunk (at most ``chunkRows`` sites in `fid` order), little-endian: the magic
-/// `QSP1`; the row count (varint); a dictionary of the texts of kind, operator, technologies and
+/// `QSP2`; the row count (varint); a dictionary of the texts of kind, operator, technologies and
 /// status (varint count, then each as varint length and UTF-8 bytes); then per row a flags byte
-/// pair, the id (varint length, bytes), dictionary indices (varints), the present numbers as raw
-/// IEEE 754 doubles or Int64, `commissioned` as text, and the point as longitude then latitude
-/// (WGS84 degrees, the stored doubles bit for bit).
+/// and a point byte (0: no point, 1: a point, 2: a point and its spatial rank), the id (varint
+/// length, bytes), dictionary indices (varints), the present numbers as raw IEEE 754 doubles or
+/// Int64, `commissioned` as text, the point as longitude then latitude (WGS84 degrees, the stored
+/// doubles bit for bit) and the rank (UInt32).
+///
+/// **Spatial ranks.** A rebuild also orders all sites with a valid point spatially
+/// (``SpatialOrder/ranks(_:)``) and stores each site's rank: the coverage engine then builds its
+/// indexes from that order in a few linear passes instead of sorting a million points.
 enum SitePack {
     /// The table holding the chunks.
     static let table = "qamtu_site_pack"
@@ -30,11 +35,11 @@ enum SitePack {
     static let chunkRows = 65_536
     /// The names of the invalidating triggers.
     static let triggers = ["qamtu_site_pack_insert", "qamtu_site_pack_update", "qamtu_site_pack_delete"]
-    private static let magic: [UInt8] = Array("QSP1".utf8)
+    private static let magic: [UInt8] = Array("QSP2".utf8)
 
     /// The version of the encoding and of the rules that derive ``SiteAttributes`` from a row; a
     /// pack of another version is not read.
-    static let format = 1
+    static let format = 2
 
     /// Creates the table and the triggers when missing (schema migration, and every rebuild, so
     /// that a recreated `sites` table gets its triggers back).
@@ -92,6 +97,8 @@ enum SitePack {
             chunk += 1
             encoder = Encoder()
         }
+        let ranks = try spatialRanks(db)
+        var row = 0
         let statement = try db.makeStatement(sql: "SELECT fid, " + PortalDatabase.siteAttributesColumns + " FROM sites ORDER BY fid")
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
@@ -105,10 +112,33 @@ enum SitePack {
             let fid = sqlite3_column_int64(handle, 0)
             if encoder.rows == 0 { firstFid = fid }
             lastFid = fid
-            encoder.append(PortalDatabase.siteAttributes(handle, firstColumn: 1, texts: &texts))
+            var site = PortalDatabase.siteAttributes(handle, firstColumn: 1, texts: &texts)
+            // The rows are those of the first pass unless the table changed in between, which
+            // the caller's transaction rules out; a rank is only kept for the same point.
+            if row < ranks.count, site.position == ranks[row].position { site.spatialRank = ranks[row].rank }
+            row += 1
+            encoder.append(site)
             if encoder.rows == chunkRows { try flush() }
         }
         try flush()
+    }
+
+    /// Every site's point and its rank in the spatial order of the valid points, in `fid` order.
+    private static func spatialRanks(_ db: Database) throws -> [(position: GeoPoint?, rank: UInt32?)] {
+        var positions: [GeoPoint?] = []
+        let statement = try db.makeStatement(sql: "SELECT geom FROM sites ORDER BY fid")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+            }
+            positions.append(ColumnReader(statement: handle).point(0))
+        }
+        let ranks = SpatialOrder.ranks(positions)
+        return zip(positions, ranks).map { ($0, $1) }
     }
 
     /// What a reader needs to know of a usable pack.
@@ -198,6 +228,16 @@ enum SitePack {
     ///   generation (the pack was rebuilt or emptied since the layout was read).
     static func read(chunk: Int, generation: Int64, _ connection: RawReadConnection, texts: inout RepeatedTexts,
                      _ body: (SiteAttributes) -> Void) throws {
+        var dictionary: [String] = []
+        try read(chunk: chunk, generation: generation, connection, texts: &texts, dictionary: { dictionary = $0 }) { row in
+            body(SiteAttributes(row, texts: dictionary))
+        }
+    }
+
+    /// Decodes chunk `chunk`: `dictionary` receives the chunk's texts, then `row` each of its
+    /// sites (borrowed views, valid only during the call), in `fid` order.
+    static func read(chunk: Int, generation: Int64, _ connection: RawReadConnection, texts: inout RepeatedTexts,
+                     dictionary: ([String]) -> Void, _ body: (PackedSiteRow) -> Void) throws {
         let rows = try connection.rows(sql: "SELECT data, rows FROM \(table) WHERE chunk = ? AND generation = ?",
                                        arguments: [chunk.databaseValue, generation.databaseValue])
         guard try rows.next() else { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
@@ -207,7 +247,8 @@ enum SitePack {
         }
         let expected = Int(sqlite3_column_int64(rows.statement, 1))
         do {
-            try decode(UnsafeRawBufferPointer(start: base, count: count), expectedRows: expected, texts: &texts, body)
+            try decode(UnsafeRawBufferPointer(start: base, count: count), expectedRows: expected, texts: &texts,
+                       dictionary: dictionary, body)
         } catch {
             throw StorageError.corruptSitePack(chunk: chunk, reason: error.reason)
         }
@@ -218,11 +259,21 @@ enum SitePack {
         var reason: String
     }
 
-    /// Decodes one chunk's bytes (exposed for tests).
+    /// Decodes one chunk's bytes into ``SiteAttributes`` (exposed for tests).
     static func decode(_ bytes: UnsafeRawBufferPointer, expectedRows: Int, texts: inout RepeatedTexts,
                        _ body: (SiteAttributes) -> Void) throws(DecodeError) {
+        var dictionary: [String] = []
+        try decode(bytes, expectedRows: expectedRows, texts: &texts, dictionary: { dictionary = $0 }) { row in
+            body(SiteAttributes(row, texts: dictionary))
+        }
+    }
+
+    /// Decodes one chunk's bytes: its texts to `dictionary`, then each row to `body` as a view of
+    /// the bytes (dictionary indices checked).
+    static func decode(_ bytes: UnsafeRawBufferPointer, expectedRows: Int, texts: inout RepeatedTexts,
+                       dictionary report: ([String]) -> Void, _ body: (PackedSiteRow) -> Void) throws(DecodeError) {
         var reader = Reader(bytes: bytes)
-        guard bytes.count >= 4, Array(bytes[0..<4]) == magic else { throw DecodeError(reason: "not a QSP1 chunk") }
+        guard bytes.count >= 4, Array(bytes[0..<4]) == magic else { throw DecodeError(reason: "not a QSP2 chunk") }
         reader.offset = 4
         let rows = try reader.count()
         guard rows == expectedRows else { throw DecodeError(reason: "\(rows) rows where \(expectedRows) are recorded") }
@@ -232,34 +283,38 @@ enum SitePack {
         var dictionary: [String] = []
         dictionary.reserveCapacity(dictionarySize)
         for _ in 0..<dictionarySize { dictionary.append(try reader.text(through: &texts)) }
-        func entry(_ reader: inout Reader) throws(DecodeError) -> String {
+        report(dictionary)
+        func entry(_ reader: inout Reader) throws(DecodeError) -> Int32 {
             let i = try reader.count()
-            guard i < dictionary.count else { throw DecodeError(reason: "text \(i) is not in the chunk's dictionary of \(dictionary.count)") }
-            return dictionary[i]
+            guard i < dictionarySize else { throw DecodeError(reason: "text \(i) is not in the chunk's dictionary of \(dictionarySize)") }
+            return Int32(i)
         }
         for _ in 0..<rows {
             let flags = try reader.byte()
             let point = try reader.byte()
-            let id = try reader.text()
+            let id = try reader.utf8()
             let kind = try entry(&reader)
-            let operatorName = flags & Flag.operatorName != 0 ? try entry(&reader) : nil
-            let technologies = flags & Flag.technologies != 0 ? try entry(&reader) : nil
+            let operatorName = flags & Flag.operatorName != 0 ? try entry(&reader) : -1
+            let technologies = flags & Flag.technologies != 0 ? try entry(&reader) : -1
             let status = try entry(&reader)
             let band = flags & Flag.band != 0 ? try reader.double() : nil
             let height = flags & Flag.height != 0 ? try reader.double() : nil
             let eirp = flags & Flag.eirp != 0 ? try reader.double() : nil
             let range = flags & Flag.range != 0 ? try reader.double() : nil
             let plannedYear = flags & Flag.plannedYear != 0 ? Int(try reader.int64()) : nil
-            let commissioned = flags & Flag.commissioned != 0 ? try reader.text() : nil
+            let commissioned = flags & Flag.commissioned != 0 ? try reader.utf8() : nil
             var position: GeoPoint?
+            var rank: UInt32?
+            guard point <= 2 else { throw DecodeError(reason: "point byte \(point)") }
             if point != 0 {
                 let lon = try reader.double()
                 position = GeoPoint(longitude: lon, latitude: try reader.double())
+                if point == 2 { rank = try reader.uint32() }
             }
-            body(SiteAttributes(
+            body(PackedSiteRow(
                 id: id, kind: kind, operatorName: operatorName, technologies: technologies, bandMegahertz: band,
                 heightMeters: height, eirpDBm: eirp, rangeMeters: range, status: status, plannedYear: plannedYear,
-                commissioned: commissioned, position: position))
+                commissioned: commissioned, position: position, spatialRank: rank))
         }
         guard reader.offset == bytes.count else { throw DecodeError(reason: "\(bytes.count - reader.offset) bytes after the last row") }
     }
@@ -291,7 +346,7 @@ enum SitePack {
             if site.plannedYear != nil { flags |= Flag.plannedYear }
             if site.commissioned != nil { flags |= Flag.commissioned }
             body.append(flags)
-            body.append(site.position == nil ? 0 : 1)
+            body.append(site.position == nil ? 0 : (site.spatialRank == nil ? 1 : 2))
             text(site.id)
             entry(site.kind)
             if let value = site.operatorName { entry(value) }
@@ -306,6 +361,7 @@ enum SitePack {
             if let p = site.position {
                 word(p.longitude.bitPattern)
                 word(p.latitude.bitPattern)
+                if let rank = site.spatialRank { withUnsafeBytes(of: rank.littleEndian) { body.append(contentsOf: $0) } }
             }
             rows += 1
         }
@@ -389,6 +445,12 @@ enum SitePack {
 
         mutating func double() throws(DecodeError) -> Double { Double(bitPattern: try word()) }
 
+        mutating func uint32() throws(DecodeError) -> UInt32 {
+            guard bytes.count - offset >= 4 else { throw DecodeError(reason: "truncated") }
+            defer { offset += 4 }
+            return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+
         mutating func int64() throws(DecodeError) -> Int64 { Int64(bitPattern: try word()) }
 
         /// A text through `texts` (a value seen before is the same `String`).
@@ -400,13 +462,13 @@ enum SitePack {
             return texts.string(UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: length))
         }
 
-        mutating func text() throws(DecodeError) -> String {
+        /// A text's UTF-8 bytes, in place.
+        mutating func utf8() throws(DecodeError) -> UnsafeBufferPointer<UInt8> {
             let length = try count()
             guard bytes.count - offset >= length else { throw DecodeError(reason: "truncated") }
-            guard length > 0, let base = bytes.baseAddress else { return "" }
+            guard length > 0, let base = bytes.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
             defer { offset += length }
-            return String(decoding: UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: length),
-                          as: UTF8.self)
+            return UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: length)
         }
     }
 }

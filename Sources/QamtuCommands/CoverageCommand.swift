@@ -105,10 +105,14 @@ func reportingAnalysisErrors(_ body: () throws -> Void) throws {
 }
 
 /// Loads the analysis from the portal database.
-func loadAnalysis(_ database: DatabaseOptions, _ propagation: PropagationOptions) throws -> CoverageAnalysis {
+/// - Parameter settlementColumns: the settlement columns the output needs (nil: all; see
+///   ``CoverageAnalysis/init(source:settings:settlementColumns:)``).
+func loadAnalysis(_ database: DatabaseOptions, _ propagation: PropagationOptions,
+                  settlementColumns: [String]? = nil) throws -> CoverageAnalysis {
     let portal = try database.open(readOnly: true)
     let source = PortalCoverageSource(portal: portal)
-    let analysis = try CoverageAnalysis(source: source, settings: try propagation.settings())
+    let analysis = try CoverageAnalysis(source: source, settings: try propagation.settings(),
+                                        settlementColumns: settlementColumns)
     if source.skipped > 0 {
         Terminal.note("note: \(source.skipped) features without a usable point or kind/status were left out")
     }
@@ -185,7 +189,10 @@ struct CoverageListCommand: ParsableCommand {
     func run() throws {
         try reportingAnalysisErrors {
             let profile = try loadProfile(analysis.profile)
-            let loaded = try loadAnalysis(database, analysis.propagation)
+            // With --properties, only the settlement columns written are read.
+            let columns = LayerSchema.settlements.columns.map(\.name)
+            let loaded = try loadAnalysis(database, analysis.propagation,
+                                          settlementColumns: propertyList.map { $0.filter(columns.contains) })
             let districtID = try district.map { try loaded.resolveDistrict($0).id }
             let writer = CoverageWriter(format: format, precision: precision, properties: propertyList)
             var result = loaded.run(asOf: analysis.year, scenario: analysis.scenario, profile: profile, districtID: districtID,
@@ -379,7 +386,14 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
     var skipped: Int { skippedSettlements.value + skippedSites.value }
 
     func loadSettlements() throws -> [CoverageSettlement] {
-        try portal.features(ExportQuery(layer: .settlements)).compactMap { record in
+        try loadSettlements(columns: nil)
+    }
+
+    func loadSettlements(columns: [String]?) throws -> [CoverageSettlement] {
+        let query = ExportQuery(layer: .settlements)
+        let records = try columns.map { try portal.features(query, columns: CoverageSettlement.analysisColumns + $0) }
+            ?? portal.features(query)
+        return records.compactMap { record in
             do { return try CoverageSettlement(record: record) } catch { skippedSettlements.value += 1; return nil }
         }
     }
@@ -413,12 +427,12 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
     /// sites that copy, and the memory it touches, cost a tenth of a second).
     private func loadSites(exactly counts: [Int]) throws -> [CoverageSite] {
         let total = counts.reduce(0, +)
-        let batches = counts.map { _ in SiteBatch() }
+        let batches = counts.map { _ in PackedSiteBatch() }
         return try [CoverageSite](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             let fill = PartitionFill(base: base, counts: counts)
             do {
-                try portal.scanSiteAttributes(partitions: counts.count, expecting: counts) { part, row in
+                try portal.scanSitePackRows(expecting: counts, dictionary: { part, texts in batches[part].begin(texts) }) { part, row in
                     fill.append(partition: part) { slot in batches[part].site(row, into: slot) }
                 }
                 if !fill.deliveredAsAnnounced { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
@@ -497,6 +511,42 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
         }
     }
 
+    /// Converts the packed rows of one partition (one thread only): each chunk's texts are parsed
+    /// once, so that a row costs no text comparison and no `String` but its id.
+    final class PackedSiteBatch: @unchecked Sendable {
+        var skipped = 0
+        private var texts: [String] = []
+        private var kinds: [SiteKind?] = []
+        private var statuses: [SiteStatus?] = []
+        private var technologies: [TechnologySet] = []
+
+        /// Starts a chunk whose rows index `texts`.
+        func begin(_ texts: [String]) {
+            self.texts = texts
+            kinds = texts.map(SiteKind.init(rawValue:))
+            statuses = texts.map(SiteStatus.init(rawValue:))
+            technologies = texts.map(TechnologySet.init(parsing:))
+        }
+
+        /// Initialises `slot` with the coverage site of a row and returns true, as
+        /// ``SiteBatch/site(_:into:)`` does for a row of the table.
+        func site(_ row: PackedSiteRow, into slot: UnsafeMutablePointer<CoverageSite>) -> Bool {
+            guard let position = row.position, position.isValid, let kind = kinds[Int(row.kind)],
+                  let status = statuses[Int(row.status)] else {
+                skipped += 1
+                return false
+            }
+            slot.initialize(to: CoverageSite(
+                id: String(decoding: row.id, as: UTF8.self), kind: kind,
+                operatorName: row.operatorName >= 0 ? texts[Int(row.operatorName)] : nil,
+                technologies: row.technologies >= 0 ? technologies[Int(row.technologies)] : (kind == .fibreNode ? .fibre : []),
+                position: position, bandMegahertz: row.bandMegahertz, antennaHeightMeters: row.heightMeters,
+                eirpDBm: row.eirpDBm, explicitRangeMeters: row.rangeMeters, status: status, plannedYear: row.plannedYear,
+                commissionedYear: CoverageSite.year(inDate: row.commissioned), spatialRank: row.spatialRank))
+            return true
+        }
+    }
+
     /// The sites of one partition, appended by one thread only.
     final class SiteBatch: @unchecked Sendable {
         // One thread appends (no dynamic exclusivity check per row needed).
@@ -529,7 +579,7 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
                 technologies: row.technologies.map(technologies) ?? (kind == .fibreNode ? .fibre : []),
                 position: position, bandMegahertz: row.bandMegahertz, antennaHeightMeters: row.heightMeters,
                 eirpDBm: row.eirpDBm, explicitRangeMeters: row.rangeMeters, status: status, plannedYear: row.plannedYear,
-                commissionedYear: CoverageSite.year(inDate: row.commissioned)))
+                commissionedYear: CoverageSite.year(inDate: row.commissioned), spatialRank: row.spatialRank))
             return true
         }
         private var lastStatus: (text: String, status: SiteStatus?) = ("", nil)

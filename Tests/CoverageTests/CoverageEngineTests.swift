@@ -39,11 +39,21 @@ struct CoverageEngineTests {
             #expect(coveredCount > 0 && coveredCount < settlements.count, "\(region) \(scenario): \(coveredCount) covered")
 
             // Less detail: the same classes and technologies; what was left out stays empty.
-            for detail: EvaluationDetail in [[], [.coveringSites], [.nearestSite]] {
+            for detail: EvaluationDetail in [[], [.coveringSites], [.nearestSite], [.fixedNode]] {
                 let brief = engine.evaluate(settlements, satelliteCounts: [:], profile: .standard, detail: detail)
                 for (full, lean) in zip(results, brief) {
                     #expect(lean.coverageClass == full.coverageClass && lean.ruleIndex == full.ruleIndex)
-                    #expect(lean.bestMobile == full.bestMobile && lean.fixed == full.fixed, "\(region) \(detail)")
+                    #expect(lean.bestMobile == full.bestMobile && lean.fixed?.technology == full.fixed?.technology, "\(region) \(detail)")
+                    if detail.contains(.fixedNode) {
+                        #expect(lean.fixed == full.fixed)
+                    } else if case .fibreNode(let site, let distance)? = lean.fixed {
+                        // Some covering node, without its distance.
+                        #expect(distance == nil)
+                        #expect(Geodesic.distanceMeters(settlements[full.settlement].position, sites[site].position)
+                                <= sites[site].explicitRangeMeters ?? -1)
+                    } else {
+                        #expect(lean.fixed == full.fixed)
+                    }
                     if detail.contains(.coveringSites) {
                         #expect(lean.coveringSites == full.coveringSites && lean.closestCoveringMeters == full.closestCoveringMeters)
                     } else {
@@ -56,6 +66,31 @@ struct CoverageEngineTests {
                     }
                 }
             }
+        }
+    }
+
+    /// Sites' spatial ranks only order the index build: ranks of the sites' own order, a random
+    /// permutation, duplicates, missing ones and ranks out of range all give the same results as
+    /// no ranks.
+    @Test func spatialRanksNeverChangeResults() {
+        var rng = SplitMix64(seed: 21)
+        let sites = randomSites(900, in: .zhambyl, rng: &rng, rangeScale: 1)
+        let settlements = (0..<400).map { i in CoverageSettlement(id: "p\(i)", position: Region.zhambyl.point(&rng)) }
+        let expected = CoverageEngine(sites: sites, asOfYear: 2025, scenario: .planned)
+            .evaluate(settlements, satelliteCounts: [:], profile: .standard)
+        let own = SpatialOrder.ranks(sites.map(\.position))
+        var permutation = (0..<UInt32(sites.count)).map { $0 }
+        permutation.shuffle(using: &rng)
+        let variants: [(String, (Int) -> UInt32?)] = [
+            ("own order", { own[$0] }), ("random permutation", { permutation[$0] }), ("all equal", { _ in 0 }),
+            ("some missing", { $0 % 7 == 0 ? nil : own[$0] }), ("out of range", { $0 == 5 ? UInt32(sites.count) : own[$0] }),
+        ]
+        for (name, rank) in variants {
+            var ranked = sites
+            for i in ranked.indices { ranked[i].spatialRank = rank(i) }
+            let results = CoverageEngine(sites: ranked, asOfYear: 2025, scenario: .planned)
+                .evaluate(settlements, satelliteCounts: [:], profile: .standard)
+            #expect(results == expected, "\(name)")
         }
     }
 

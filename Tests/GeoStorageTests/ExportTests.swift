@@ -75,6 +75,34 @@ struct ExportTests {
         }
     }
 
+    /// Reading some columns gives the full records with the other columns null; an unknown
+    /// column is an error naming it.
+    @Test func featuresWithSomeColumnsLeaveTheOthersNull() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        let query = ExportQuery(layer: .settlements)
+        let full = try fixture.portal.features(query)
+        #expect(!full.isEmpty)
+        let schema = LayerSchema.settlements
+        for wanted in [["population", "id"], ["name", "name", "fibre_year"], ["osm_id"]] {
+            let partial = try fixture.portal.features(query, columns: wanted)
+            #expect(partial.count == full.count)
+            for (p, f) in zip(partial, full) {
+                #expect(p.geometry == f.geometry && p.values.count == f.values.count)
+                for (i, column) in schema.columns.enumerated() {
+                    #expect(p.values[i] == (wanted.contains(column.name) ? f.values[i] : .null), "\(column.name)")
+                }
+            }
+        }
+        #expect(full.contains { $0.values[schema.columnIndex("name") ?? 0] != .null })
+        do {
+            _ = try fixture.portal.features(query, columns: ["id", "nope"])
+            Issue.record("an unknown column was accepted")
+        } catch {
+            #expect("\(error)".contains("nope"))
+        }
+    }
+
     @Test func bboxGoesThroughTheSpatialIndex() throws {
         let fixture = try Fixture()
         var csv = "id,kind,status,lon,lat\n"

@@ -88,12 +88,20 @@ struct SitePackTests {
         for partitions in [1, 2, 3] {
             #expect(Self.sameBytes(try Self.scan(fixture.portal, partitions: partitions), table))
         }
+        // The pack also keeps every site's rank in the spatial order of the sites' points (the
+        // table has none).
+        let ranks = SpatialOrder.ranks(table.map(\.position))
+        #expect(table.allSatisfy { $0.spatialRank == nil })
+        #expect(try Self.scan(fixture.portal).map(\.spatialRank) == ranks)
+        #expect(ranks.compactMap { $0 }.count == table.filter { $0.position?.isValid == true }.count)
         // Small chunks: rows cross chunk boundaries, and partitions split between chunks.
         try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: 64) }
         let chunks = try fixture.portal.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM qamtu_site_pack") }
         #expect(chunks == 11)
         for partitions in [1, 2, 5, 16] {
-            #expect(Self.sameBytes(try Self.scan(fixture.portal, partitions: partitions), table))
+            let rows = try Self.scan(fixture.portal, partitions: partitions)
+            #expect(Self.sameBytes(rows, table))
+            #expect(rows.map(\.spatialRank) == ranks)
         }
         // The scan reads the pack itself: a chunk written by hand (one range changed, which no
         // trigger sees) is what the scan returns.
@@ -193,7 +201,7 @@ struct SitePackTests {
         #expect(try !fixture.portal.sitePackIsUsable())
         // Chunks of two generations, another format, or more rows than ids are not read either.
         for sql in ["UPDATE qamtu_site_pack SET generation = generation + 1 WHERE chunk = 0",
-                    "UPDATE qamtu_site_pack SET format = 2",
+                    "UPDATE qamtu_site_pack SET format = format + 1",
                     "UPDATE qamtu_site_pack SET rows = last_fid - first_fid + 2 WHERE chunk = 0"] {
             try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: 8) }
             #expect(try fixture.portal.sitePackIsUsable())
@@ -233,7 +241,8 @@ struct SitePackTests {
                 eirpDBm: Double(i) / 3, rangeMeters: i % 3 == 0 ? nil : 1e300,
                 status: "s\(i % 4)", plannedYear: [Int.min, Int.max, 2026, nil][i % 4],
                 commissioned: i % 2 == 0 ? String(repeating: "2", count: 200) : nil,
-                position: i % 11 == 0 ? nil : GeoPoint(longitude: -180 + Double(i), latitude: Double(i % 180) - 90)))
+                position: i % 11 == 0 ? nil : GeoPoint(longitude: -180 + Double(i), latitude: Double(i % 180) - 90),
+                spatialRank: i % 11 == 0 || i % 4 == 1 ? nil : [0, UInt32.max, UInt32(i)][i % 3]))
         }
         var encoder = SitePack.Encoder()
         rows.forEach { encoder.append($0) }
@@ -242,6 +251,7 @@ struct SitePackTests {
         var texts = RepeatedTexts()
         try bytes.withUnsafeBytes { try SitePack.decode($0, expectedRows: 300, texts: &texts) { decoded.append($0) } }
         #expect(Self.sameBytes(decoded, rows))
+        #expect(decoded.map(\.spatialRank) == rows.map(\.spatialRank))
         // A chunk claiming a huge dictionary or more rows than recorded is refused.
         var huge = Array(bytes.prefix(4))
         huge += [0xAC, 0x02]                       // 300 rows (varint)
@@ -295,13 +305,13 @@ struct SitePackTests {
             }
         }
         try fixture.portal.queue.write { db in
-            try db.execute(sql: "UPDATE qamtu_site_pack SET data = ? WHERE chunk = 0", arguments: [Data("QSP2".utf8) + good.dropFirst(4)])
+            try db.execute(sql: "UPDATE qamtu_site_pack SET data = ? WHERE chunk = 0", arguments: [Data("QSP1".utf8) + good.dropFirst(4)])
         }
         do {
             _ = try Self.scan(fixture.portal)
             Issue.record("a corrupt pack was read")
         } catch {
-            #expect("\(error)".hasPrefix("chunk 0 of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: not a QSP1 chunk"))
+            #expect("\(error)".hasPrefix("chunk 0 of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: not a QSP2 chunk"))
         }
     }
 
