@@ -127,7 +127,8 @@ public final class CoverageEngine: @unchecked Sendable {
                                                           scenario: scenario)
                                 else { continue }
                                 active.buffer[i] = true
-                                let bits = Self.trees(of: site.pointee)
+                                let bits = Self.trees(technologies: site.pointee.technologies, kind: site.pointee.kind,
+                                                      explicitRange: site.pointee.explicitRangeMeters)
                                 guard bits != 0 else { continue }
                                 trees.buffer[i] = bits
                                 members += 1
@@ -192,13 +193,18 @@ public final class CoverageEngine: @unchecked Sendable {
     /// bit 4 for the fibre tree (a fibre node with an explicit reach).
     @inline(__always)
     static func trees(of site: CoverageSite) -> UInt8 {
+        trees(technologies: site.technologies, kind: site.kind, explicitRange: site.explicitRangeMeters)
+    }
+
+    /// ``trees(of:)`` from the site's values (read in place: passing a site would copy it).
+    @inline(__always)
+    static func trees(technologies: TechnologySet, kind: SiteKind, explicitRange range: Double?) -> UInt8 {
         var bits: UInt8 = 0
-        let technologies = site.technologies
         if technologies.contains(.g2) { bits |= 1 }
         if technologies.contains(.g3) { bits |= 2 }
         if technologies.contains(.g4) { bits |= 4 }
         if technologies.contains(.g5) { bits |= 8 }
-        if explicitRange(site) != nil && site.isFibreNode { bits |= 16 }
+        if explicitRange(range) != nil && (kind == .fibreNode || technologies.contains(.fibre)) { bits |= 16 }
         return bits
     }
 
@@ -206,7 +212,13 @@ public final class CoverageEngine: @unchecked Sendable {
     /// to every technology (``RangeModel``'s first rule) and is a fibre node's reach.
     @inline(__always)
     static func explicitRange(_ site: CoverageSite) -> Double? {
-        guard let value = site.explicitRangeMeters, value.isFinite, value >= 0 else { return nil }
+        explicitRange(site.explicitRangeMeters)
+    }
+
+    /// ``explicitRange(_:)`` of a site's `explicitRangeMeters`.
+    @inline(__always)
+    static func explicitRange(_ value: Double?) -> Double? {
+        guard let value, value.isFinite, value >= 0 else { return nil }
         return value
     }
 
@@ -257,7 +269,7 @@ public final class CoverageEngine: @unchecked Sendable {
                         let bits = trees[i]
                         let position = site.pointee.position
                         let e = EarthCenteredPoint(position)
-                        let explicit = explicitRange(site.pointee)
+                        let explicit = explicitRange(site.pointee.explicitRangeMeters)
                         for t in 0..<4 where bits & (1 << UInt8(t)) != 0 {
                             let range: Double
                             if let explicit {
@@ -316,16 +328,49 @@ public final class CoverageEngine: @unchecked Sendable {
     /// threads wait for each other's cache lines).
     private func connectivity(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
                               detail: EvaluationDetail) -> SettlementCoverage {
+        var hints = SearchHints()
+        return connectivity(settlement, index: index, satelliteInstitutions: satelliteInstitutions, detail: detail,
+                            hints: &hints)
+    }
+
+    /// The last point of each tree found to cover a settlement: where a search that only asks
+    /// whether any point covers looks first. Settlements evaluated in Z order lie near the one
+    /// before, so the point that covered it often covers them too, and the tree is not searched.
+    struct SearchHints {
+        /// Tree positions (−1: none): the fibre tree, then the mobile trees in ``mobileViews`` order.
+        var fibre = -1
+        var mobile = [Int](repeating: -1, count: 4)
+    }
+
+    /// Whether the point at tree position `hint` (−1: none) reaches `position`.
+    @inline(__always)
+    private static func hintReaches(_ tree: EarthPointTree.View, _ hint: Int, _ query: EarthCenteredPoint,
+                                    _ position: GeoPoint) -> Bool {
+        guard hint >= 0 && hint < tree.count else { return false }
+        let point = tree.points[hint]
+        let dx = point.x - query.x, dy = point.y - query.y, dz = point.z - query.z
+        let d2 = dx * dx + dy * dy + dz * dz
+        return d2 <= point.outerSquared && tree.reaches(hint, d2, position)
+    }
+
+    private func connectivity(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
+                              detail: EvaluationDetail, hints: inout SearchHints) -> SettlementCoverage {
         let position = settlement.position
         let query = EarthCenteredPoint(position)
         let fibreTree = fibreView
         var (fixed, fibreNote) = settlement.fibreStatus(asOf: asOfYear, scenario: scenario)
         if fixed == nil && !detail.contains(.fixedNode) {
-            // Whether any node covers: the search stops at the first.
-            fibreTree.forEachPossiblyReaching(query) { p, d2 in
-                guard fibreTree.reaches(p, d2, position) else { return false }
-                fixed = .fibreNode(site: Int(fibreTree.item(p)), distanceMeters: nil)
-                return true
+            // Whether any node covers: the last node that covered first, else the search stops
+            // at the first.
+            if Self.hintReaches(fibreTree, hints.fibre, query, position) {
+                fixed = .fibreNode(site: Int(fibreTree.item(hints.fibre)), distanceMeters: nil)
+            } else {
+                fibreTree.forEachPossiblyReaching(query) { p, d2 in
+                    guard fibreTree.reaches(p, d2, position) else { return false }
+                    fixed = .fibreNode(site: Int(fibreTree.item(p)), distanceMeters: nil)
+                    hints.fibre = p
+                    return true
+                }
             }
         } else if fixed == nil {
             var nearestNode: (position: Int, chordSquared: Double)?
@@ -357,11 +402,15 @@ public final class CoverageEngine: @unchecked Sendable {
                     break
                 }
             } else {
-                // Whether any site covers: the search stops at the first.
-                var found = false
-                tree.forEachPossiblyReaching(query) { p, d2 in
-                    found = tree.reaches(p, d2, position)
-                    return found
+                // Whether any site covers: the last site that covered first, else the search
+                // stops at the first.
+                var found = k < hints.mobile.count && Self.hintReaches(tree, hints.mobile[k], query, position)
+                if !found {
+                    tree.forEachPossiblyReaching(query) { p, d2 in
+                        found = tree.reaches(p, d2, position)
+                        if found && k < hints.mobile.count { hints.mobile[k] = p }
+                        return found
+                    }
                 }
                 if found {
                     bestMobile = technology
@@ -416,6 +465,7 @@ public final class CoverageEngine: @unchecked Sendable {
                 // Read in place by every thread: copying a settlement would retain its strings.
                 let settlements = SharedBuffer(buffer)
                 DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
+                    var hints = SearchHints()
                     let end = min(n, (c + 1) * chunk)
                     for o in (c * chunk)..<end {
                         if o + 8 < end, let base = settlements.buffer.baseAddress {
@@ -424,7 +474,8 @@ public final class CoverageEngine: @unchecked Sendable {
                         }
                         let i = order[o]
                         var result = connectivity(settlements.buffer[i], index: i,
-                                                  satelliteInstitutions: counts?[settlements.buffer[i].id] ?? 0, detail: detail)
+                                                  satelliteInstitutions: counts?[settlements.buffer[i].id] ?? 0, detail: detail,
+                                                  hints: &hints)
                         (result.coverageClass, result.ruleIndex) = classes[result.facts]
                         output.initialize(i, to: result)
                     }

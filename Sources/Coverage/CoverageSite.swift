@@ -109,13 +109,23 @@ public struct CoverageSite: Sendable, Hashable {
         self.technologies = technologies
         self.position = position
         self.status = status
-        self.bandMegahertz = bandMegahertz
-        self.antennaHeightMeters = antennaHeightMeters
-        self.eirpDBm = eirpDBm
-        self.explicitRangeMeters = explicitRangeMeters
-        self.plannedYear = plannedYear
-        self.commissionedYear = commissionedYear
-        self.spatialRank = spatialRank
+        // Stored directly (a million sites are made per analysis): values, then their bits.
+        band = bandMegahertz ?? 0
+        height = antennaHeightMeters ?? 0
+        eirp = eirpDBm ?? 0
+        range = explicitRangeMeters ?? 0
+        planned = plannedYear ?? 0
+        commissioned = commissionedYear ?? 0
+        rank = spatialRank ?? 0
+        var bits: UInt8 = 0
+        if bandMegahertz != nil { bits |= Bit.band }
+        if antennaHeightMeters != nil { bits |= Bit.height }
+        if eirpDBm != nil { bits |= Bit.eirp }
+        if explicitRangeMeters != nil { bits |= Bit.range }
+        if plannedYear != nil { bits |= Bit.planned }
+        if commissionedYear != nil { bits |= Bit.commissioned }
+        if spatialRank != nil { bits |= Bit.rank }
+        present = bits
     }
 
     /// True for a fibre node (kind `fibre_node`, or `fibre` among the technologies).

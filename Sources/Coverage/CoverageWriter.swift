@@ -134,8 +134,11 @@ public struct CoverageWriter: Sendable {
             ("as_of", .integer(Int64(result.asOfYear))), ("scenario", .string(result.scenario.rawValue)),
             ("profile", .string(result.profile.name)), ("rules", .string(result.profile.summary)),
         ]
-        let counts = result.counts
-        members.append(("counts", .object(CoverageClass.allCases.map { ($0.rawValue, .integer(Int64(counts[$0] ?? 0))) })))
+        // The metadata is only written in GeoJSON (counting every entry's class is not free).
+        if format == .geojson {
+            let counts = result.counts
+            members.append(("counts", .object(CoverageClass.allCases.map { ($0.rawValue, .integer(Int64(counts[$0] ?? 0))) })))
+        }
         let settings = result.engine.rangeModel.settings
         members.append(("propagation", .object([
             ("receiver_height_m", .number(settings.receiverHeightMeters)),
@@ -143,12 +146,12 @@ public struct CoverageWriter: Sendable {
             ("default_ranges_m", .object(MobileTechnology.allCases.map { ($0.label, .number(settings.defaultRangesMeters[$0] ?? .nan)) })),
         ])))
         let fields = Self.fields(properties, extraFields: Self.coverageFields)
-        let needsOperators = fields.contains(.extra(Self.operatorsField)), needsReason = fields.contains(.extra(Self.reasonField))
+        let written = Self.coverageFields.indices.map { fields.contains(.extra($0)) }
         return try write(count: result.entries.count, extraFields: Self.coverageFields, fields: fields, name: "coverage",
-                         metadata: .object(members), to: sink) { i in
+                         metadata: .object(members), to: sink) { i, values in
             let entry = completing ? result.complete(result.entries[i]) : result.entries[i]
-            return (result.settlements[entry.settlement],
-                    Self.values(entry, result: result, operators: needsOperators, reason: needsReason))
+            Self.values(entry, result: result, written: written, into: &values)
+            return result.settlements[entry.settlement]
         }
     }
 
@@ -162,16 +165,16 @@ public struct CoverageWriter: Sendable {
         ])
         return try write(count: diff.changes.count, extraFields: Self.diffFields,
                          fields: Self.fields(properties, extraFields: Self.diffFields), name: "coverage-diff",
-                         metadata: metadata, to: sink) { i in
+                         metadata: metadata, to: sink) { i, values in
             let change = diff.changes[i]
-            let values: [Value] = [
+            values = [
                 .integer(diff.before.asOfYear), .integer(diff.after.asOfYear),
                 .text(change.before.coverageClass.rawValue), .text(change.after.coverageClass.rawValue),
                 .text(change.before.fixed?.technology), .text(change.after.fixed?.technology),
                 .text(change.before.bestMobile?.label), .text(change.after.bestMobile?.label),
                 .text(change.reason),
             ]
-            return (diff.settlements[change.settlement], values)
+            return diff.settlements[change.settlement]
         }
     }
 
@@ -179,38 +182,43 @@ public struct CoverageWriter: Sendable {
     private static let operatorsField = coverageFields.firstIndex(of: "covering_operators") ?? -1
     private static let reasonField = coverageFields.firstIndex(of: "reason") ?? -1
 
-    /// The values of ``coverageFields`` for `entry`; `covering_operators` and `reason` (the costly
-    /// ones) are left null unless asked for. `entry` holds the detail that the fields written use.
-    static func values(_ entry: SettlementCoverage, result: CoverageResult, operators needsOperators: Bool,
-                       reason needsReason: Bool) -> [Value] {
-        let sites = result.engine.sites
+    /// The values of ``coverageFields`` for `entry` into `values` (replaced; its storage is
+    /// reused from row to row). Only the fields `written` (by index) are computed, the others are
+    /// null. `entry` holds the detail that the fields written use.
+    static func values(_ entry: SettlementCoverage, result: CoverageResult, written: [Bool], into values: inout [Value]) {
+        values.removeAll(keepingCapacity: true)
+        let needsOperators = written[operatorsField], needsReason = written[reasonField]
         let operators = needsOperators || needsReason ? result.operators(ofCoveringSites: entry) : []
-        var reason: [UInt8] = []
-        if needsReason {
-            var text = JSONBuffer(capacity: 512)
-            result.reason(entry, operators: operators, into: &text)
-            reason = text.bytes
+        for (k, isWritten) in written.enumerated() {
+            guard isWritten else {
+                values.append(.text(nil))
+                continue
+            }
+            switch k {
+            case 0: values.append(.text(entry.coverageClass.rawValue))
+            case 1: values.append(.text(entry.fixed?.technology))
+            case 2: values.append(.text(entry.bestMobile?.label))
+            case 3: values.append(.bool(entry.satelliteInstitutions > 0))
+            case 4: values.append(.siteIDs(entry.coveringSites, of: result.engine.sites))
+            case 5: values.append(.list(operators))
+            case 6: values.append(.text(entry.nearestSite.map { result.engine.sites[$0].id }))
+            case 7: values.append(.meters(entry.nearestSiteMeters))
+            default:
+                var text = JSONBuffer(capacity: 512)
+                result.reason(entry, operators: operators, into: &text)
+                values.append(.utf8(text.bytes))
+            }
         }
-        return [
-            .text(entry.coverageClass.rawValue),
-            .text(entry.fixed?.technology),
-            .text(entry.bestMobile?.label),
-            .bool(entry.satelliteInstitutions > 0),
-            .siteIDs(entry.coveringSites, of: sites),
-            .list(operators),
-            .text(entry.nearestSite.map { sites[$0].id }),
-            .meters(entry.nearestSiteMeters),
-            needsReason ? .utf8(reason) : .text(nil),
-        ]
     }
 
     /// Rows formatted per block of ``blockRows``, blocks in parallel, written in order.
     static let blockRows = 1024
 
-    /// Writes `n` rows of `fields`; `row(i)` gives the settlement and the values of every extra field.
+    /// Writes `n` rows of `fields`; `row(i, &values)` gives the settlement and puts the values of
+    /// every extra field into `values` (a buffer reused from row to row).
     private func write(count n: Int, extraFields: [String], fields: [Field], name: String, metadata: JSONValue,
                        to sink: OutputSink,
-                       row: @escaping @Sendable (Int) -> (CoverageSettlement, [Value])) throws(GeoModelError) -> Int {
+                       row: @escaping @Sendable (Int, inout [Value]) -> CoverageSettlement) throws(GeoModelError) -> Int {
         let columns = LayerSchema.settlements.columns
         let writer = GeoJSONWriter(precision: precision)
         var out = JSONBuffer(capacity: 1 << 16)
@@ -248,10 +256,12 @@ public struct CoverageWriter: Sendable {
         let blocks = OrderedBlockWriter(sink: sink, blockCount: blockCount)
         DispatchQueue.concurrentPerform(iterations: min(2, blockCount)) { _ in
             var buffer = JSONBuffer(capacity: 1 << 20)
+            var values: [Value] = []
+            values.reserveCapacity(extraFields.count)
             while let b = blocks.claim() {
                 buffer.removeAll()
                 for i in (b * Self.blockRows)..<min(n, (b + 1) * Self.blockRows) {
-                    let (settlement, values) = row(i)
+                    let settlement = row(i, &values)
                     Self.format(settlement, values, index: i, format: format, precision: precision, keys: keys,
                                 fields: fields, columns: columns.count, into: &buffer)
                 }

@@ -284,6 +284,7 @@ enum SitePack {
         dictionary.reserveCapacity(dictionarySize)
         for _ in 0..<dictionarySize { dictionary.append(try reader.text(through: &texts)) }
         report(dictionary)
+        @inline(__always)
         func entry(_ reader: inout Reader) throws(DecodeError) -> Int32 {
             let i = try reader.count()
             guard i < dictionarySize else { throw DecodeError(reason: "text \(i) is not in the chunk's dictionary of \(dictionarySize)") }
@@ -416,6 +417,7 @@ enum SitePack {
         let bytes: UnsafeRawBufferPointer
         var offset = 0
 
+        @inline(__always)
         mutating func byte() throws(DecodeError) -> UInt8 {
             guard offset < bytes.count else { throw DecodeError(reason: "truncated") }
             defer { offset += 1 }
@@ -423,7 +425,13 @@ enum SitePack {
         }
 
         /// A varint that counts something in this chunk (bounded by the chunk's size).
+        @inline(__always)
         mutating func count() throws(DecodeError) -> Int {
+            // Most counts (lengths, dictionary indices) take one byte.
+            if offset < bytes.count, bytes[offset] < 0x80 {
+                defer { offset += 1 }
+                return Int(bytes[offset])
+            }
             var value: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -437,20 +445,24 @@ enum SitePack {
             return Int(value)
         }
 
+        @inline(__always)
         mutating func word() throws(DecodeError) -> UInt64 {
             guard bytes.count - offset >= 8 else { throw DecodeError(reason: "truncated") }
             defer { offset += 8 }
             return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
 
+        @inline(__always)
         mutating func double() throws(DecodeError) -> Double { Double(bitPattern: try word()) }
 
+        @inline(__always)
         mutating func uint32() throws(DecodeError) -> UInt32 {
             guard bytes.count - offset >= 4 else { throw DecodeError(reason: "truncated") }
             defer { offset += 4 }
             return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
         }
 
+        @inline(__always)
         mutating func int64() throws(DecodeError) -> Int64 { Int64(bitPattern: try word()) }
 
         /// A text through `texts` (a value seen before is the same `String`).
@@ -463,6 +475,7 @@ enum SitePack {
         }
 
         /// A text's UTF-8 bytes, in place.
+        @inline(__always)
         mutating func utf8() throws(DecodeError) -> UnsafeBufferPointer<UInt8> {
             let length = try count()
             guard bytes.count - offset >= length else { throw DecodeError(reason: "truncated") }

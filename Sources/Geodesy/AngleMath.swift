@@ -22,7 +22,7 @@ enum AngleMath {
     @inlinable
     static func sinCos(degrees x: Double, correction: Double) -> (sin: Double, cos: Double) {
         guard abs(x) <= 1e15 else { return sinCos(degrees: x + correction) }
-        let quadrant = (x / 90).rounded()
+        let quadrant = nearestQuadrant(x / 90)
         let radians = ((x - quadrant * 90) + correction) * radiansPerDegree
         let s = sin(radians)
         let c = cos(radians)
@@ -32,6 +32,17 @@ enum AngleMath {
         case 2: return (-s + 0, -c + 0)
         default: return (-c + 0, s + 0)
         }
+    }
+
+    /// `t` rounded to the nearest integer, halfway cases away from zero (`t.rounded()`), by
+    /// comparisons for the quarter turns of ±450° (longitudes, latitudes and their differences):
+    /// `rounded()` is a library call on the baseline x86-64 target.
+    @inlinable
+    static func nearestQuadrant(_ t: Double) -> Double {
+        guard abs(t) <= 4.5 else { return t.rounded() }
+        let m = abs(t)
+        let r: Double = m < 0.5 ? 0 : (m < 1.5 ? 1 : (m < 2.5 ? 2 : (m < 3.5 ? 3 : (m < 4.5 ? 4 : 5))))
+        return t < 0 ? -r : r
     }
 
     /// Sine and cosine of an angle given in degrees.
@@ -48,7 +59,7 @@ enum AngleMath {
             y = y.truncatingRemainder(dividingBy: 360)
             if y.isNaN { return (.nan, .nan) }
         }
-        let quadrant = (y / 90).rounded()
+        let quadrant = nearestQuadrant(y / 90)
         // Exact: quadrant·90 is exact and, for quadrant ≠ 0, within a factor of two of y
         // (Sterbenz' lemma).
         let radians = (y - quadrant * 90) * radiansPerDegree
