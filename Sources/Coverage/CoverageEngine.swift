@@ -63,13 +63,18 @@ public struct SettlementCoverage: Sendable, Hashable {
 ///
 /// **Method.** Every counted site gets a range per mobile technology (``RangeModel``). For each
 /// technology a 3-d tree (``EarthPointTree``) indexes the sites carrying it, with their ranges;
-/// fibre nodes with an explicit reach get their own tree, and all counted radio sites one more for
-/// the nearest-site search (over the technology trees). For a settlement, the trees are searched best technology first (5G,
-/// 4G, 3G, 2G) and the search stops at the first technology that covers it. A site covers when the
-/// geodesic distance on the WGS84 ellipsoid is at most its range — a distance exactly at the range
-/// counts. Chord bounds (``DistanceBounds``) decide almost every pair; the exact Karney distance is
-/// computed only within a micrometre-wide band around the range, so results equal a brute-force
-/// all-pairs computation. Settlements are evaluated in parallel.
+/// fibre nodes with an explicit reach get their own tree; the nearest-site search runs over the
+/// technology trees. The trees are built bottom-up over the counted sites in a spatial order:
+/// the sites' stored ranks (``CoverageSite/spatialRank``, kept by the site pack) when present and
+/// consistent, else a k-d order computed here (``SpatialOrder``).
+///
+/// For a settlement, the trees are searched best technology first (5G, 4G, 3G, 2G) and the
+/// search stops at the first technology that covers it. A site covers when the geodesic distance
+/// on the WGS84 ellipsoid is at most its range — a distance exactly at the range counts. Chord
+/// bounds (``DistanceBounds``) decide almost every pair; the exact Karney distance is computed only
+/// within a micrometre-wide band around the range, so results equal a brute-force all-pairs
+/// computation. Settlements are evaluated in parallel, in Z order; a search that only asks whether
+/// any site covers first tries the site that covered the previous settlement.
 ///
 /// Immutable once built; a class, so that the evaluation threads share it without copying it.
 public final class CoverageEngine: @unchecked Sendable {
@@ -190,13 +195,8 @@ public final class CoverageEngine: @unchecked Sendable {
     }
 
     /// The trees a counted site goes into: bit `t − 2` for each mobile technology `t` it carries,
-    /// bit 4 for the fibre tree (a fibre node with an explicit reach).
-    @inline(__always)
-    static func trees(of site: CoverageSite) -> UInt8 {
-        trees(technologies: site.technologies, kind: site.kind, explicitRange: site.explicitRangeMeters)
-    }
-
-    /// ``trees(of:)`` from the site's values (read in place: passing a site would copy it).
+    /// bit 4 for the fibre tree (a fibre node with an explicit reach). From the site's values, read
+    /// in place by the caller (passing a site would copy it).
     @inline(__always)
     static func trees(technologies: TechnologySet, kind: SiteKind, explicitRange range: Double?) -> UInt8 {
         var bits: UInt8 = 0
@@ -208,14 +208,9 @@ public final class CoverageEngine: @unchecked Sendable {
         return bits
     }
 
-    /// The site's explicit range when it is a usable distance (finite, not negative): it applies
-    /// to every technology (``RangeModel``'s first rule) and is a fibre node's reach.
-    @inline(__always)
-    static func explicitRange(_ site: CoverageSite) -> Double? {
-        explicitRange(site.explicitRangeMeters)
-    }
-
-    /// ``explicitRange(_:)`` of a site's `explicitRangeMeters`.
+    /// A site's explicit range (`explicitRangeMeters`) when it is a usable distance (finite, not
+    /// negative): it applies to every technology (``RangeModel``'s first rule) and is a fibre
+    /// node's reach.
     @inline(__always)
     static func explicitRange(_ value: Double?) -> Double? {
         guard let value, value.isFinite, value >= 0 else { return nil }

@@ -63,7 +63,7 @@ enum DistanceBounds {
 /// searches run on a ``View`` of it, which evaluation threads share without reference counting.
 final class EarthPointTree: @unchecked Sendable {
     /// Points per leaf.
-    static let leafSize = 8
+    static let leafSize = SpatialOrder.runLength
 
     /// A box around the points below a node, in single precision rounded outwards, with the
     /// largest squared outer chord (``DistanceBounds/outerChord(range:)``) among them rounded up.

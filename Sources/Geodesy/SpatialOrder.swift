@@ -1,15 +1,19 @@
 import Dispatch
 
 /// A spatial order of points on the WGS84 ellipsoid: the order of the leaves of a k-d tree in
-/// Earth-centred coordinates (EPSG:4978 axes, metres), built by median splits on the widest axis.
+/// Earth-centred coordinates (EPSG:4978 axes, metres), built by splits on the widest axis.
 ///
-/// Points close in the order are close on the ground, and any run of consecutive points lies in a
-/// compact box: spatial indexes are built bottom-up from runs of the order, and their queries visit
-/// few nodes. Working in 3-d space, the order has no seams at the antimeridian or the poles.
+/// The splits follow the layout of a complete binary tree whose leaves hold ``runLength`` points
+/// and fill from the left: a range of capacity `c` (a power of two times ``runLength``) keeps its
+/// first `c / 2` points, by rank along the axis, on the left. A tree built bottom-up from the order
+/// in runs of ``runLength`` therefore has exactly the k-d cells as its nodes. Points close in the
+/// order are close on the ground. Working in 3-d space, the order has no seams at the antimeridian
+/// or the poles.
 ///
 /// The order only ever affects speed: an index built from any order answers the same.
 public enum SpatialOrder {
-    /// Ranges of at most this many points are not split further (their inner order is the input's).
+    /// Points per leaf of the tree the order follows; ranges of at most this many points are not
+    /// split further (their inner order is the input's).
     public static let runLength = 8
 
     /// The indices of `points` in k-d order (a permutation of `points.indices`).
@@ -55,32 +59,38 @@ public enum SpatialOrder {
     /// Sorts `entries` into k-d order in place: the top levels on this thread, the 8 subtrees
     /// below them in parallel (they touch disjoint ranges).
     static func sort(_ entries: UnsafeMutableBufferPointer<Entry>) {
-        var ranges = [0..<entries.count]
+        // The capacity of the root: the leaves' points times the smallest power of two of leaves.
+        var capacity = runLength
+        while capacity < entries.count { capacity *= 2 }
+        var ranges = [(range: 0..<entries.count, capacity: capacity)]
         // Three levels split sequentially give up to 8 ranges for the cores.
         for _ in 0..<3 {
-            var next: [Range<Int>] = []
-            for range in ranges {
+            var next: [(range: Range<Int>, capacity: Int)] = []
+            for (range, capacity) in ranges {
                 guard range.count > runLength else {
-                    next.append(range)
+                    next.append((range, capacity))
                     continue
                 }
-                let mid = split(entries, range)
-                next.append(range.lowerBound..<mid)
-                next.append(mid..<range.upperBound)
+                let mid = split(entries, range, capacity: capacity)
+                next.append((range.lowerBound..<mid, capacity / 2))
+                next.append((mid..<range.upperBound, capacity / 2))
             }
             ranges = next
         }
         let work = ranges
         let shared = SharedEntries(entries: entries)
         DispatchQueue.concurrentPerform(iterations: work.count) { k in
-            shared.sortSubtree(work[k])
+            shared.sortSubtree(work[k].range, capacity: work[k].capacity)
         }
     }
 
-    /// Splits `range` at its median on the widest axis; returns the start of the upper half.
-    static func split(_ entries: UnsafeMutableBufferPointer<Entry>, _ range: Range<Int>) -> Int {
+    /// Splits `range`, a node of capacity `capacity`, on the widest axis: its first `capacity / 2`
+    /// points by rank along the axis go left (all of them when there are no more); returns the
+    /// start of the right part.
+    static func split(_ entries: UnsafeMutableBufferPointer<Entry>, _ range: Range<Int>, capacity: Int) -> Int {
         let start = range.lowerBound, end = range.upperBound
-        let mid = start + (end - start + 1) / 2
+        let mid = min(end, start + capacity / 2)
+        guard mid < end else { return end }
         // The widest axis, estimated from about 512 of the points (any axis gives a valid order;
         // the estimate picks the same axis almost always and saves a pass over every point).
         var lo = (Double.infinity, Double.infinity, Double.infinity)
@@ -137,11 +147,11 @@ public enum SpatialOrder {
     private struct SharedEntries: @unchecked Sendable {
         let entries: UnsafeMutableBufferPointer<Entry>
 
-        func sortSubtree(_ range: Range<Int>) {
+        func sortSubtree(_ range: Range<Int>, capacity: Int) {
             guard range.count > SpatialOrder.runLength else { return }
-            let mid = SpatialOrder.split(entries, range)
-            sortSubtree(range.lowerBound..<mid)
-            sortSubtree(mid..<range.upperBound)
+            let mid = SpatialOrder.split(entries, range, capacity: capacity)
+            sortSubtree(range.lowerBound..<mid, capacity: capacity / 2)
+            sortSubtree(mid..<range.upperBound, capacity: capacity / 2)
         }
     }
 }
