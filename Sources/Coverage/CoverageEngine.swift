@@ -109,14 +109,16 @@ public final class CoverageEngine: @unchecked Sendable {
         let halves = n < 20_000 ? 1 : 2
         var active = [Bool](repeating: false, count: n)
         var trees = [UInt8](repeating: 0, count: n)
-        var byRank = [Int32](repeating: -1, count: n)
+        // Per half its own ranks (half h at offset h·n), so that no element is written by both
+        // threads even when the ranks are not distinct.
+        var byRank = [Int32](repeating: -1, count: n * halves)
         let tallies = WriteOnceSlots<(members: Int, ranked: Bool)>(count: halves)
         sites.withUnsafeBufferPointer { siteBuffer in
             active.withUnsafeMutableBufferPointer { activeBuffer in
                 trees.withUnsafeMutableBufferPointer { treeBuffer in
                     byRank.withUnsafeMutableBufferPointer { rankBuffer in
-                        // Each half writes the elements of its own sites; ranks are distinct unless
-                        // the data is inconsistent, which the count of step 2 notices.
+                        // Each half writes the elements of its own sites and its own ranks; ranks
+                        // are distinct unless the data is inconsistent, which step 2 notices.
                         let sites = SharedBuffer(siteBuffer), active = SharedOutput(activeBuffer)
                         let trees = SharedOutput(treeBuffer), byRank = SharedOutput(rankBuffer)
                         DispatchQueue.concurrentPerform(iterations: halves) { h in
@@ -138,7 +140,7 @@ public final class CoverageEngine: @unchecked Sendable {
                                 trees.buffer[i] = bits
                                 members += 1
                                 if ranked, let rank = site.pointee.spatialRank, Int(rank) < n {
-                                    byRank.buffer[Int(rank)] = Int32(i)
+                                    byRank.buffer[h * n + Int(rank)] = Int32(i)
                                 } else {
                                     ranked = false
                                 }
@@ -150,14 +152,19 @@ public final class CoverageEngine: @unchecked Sendable {
             }
         }
         self.active = active
-        // 2. The counted sites in spatial order: by rank when every one has a distinct rank (as
-        //    many filled ranks as counted sites), else in their k-d order computed here.
+        // 2. The counted sites in spatial order: by rank when every one has a rank and none was
+        //    overwritten (as many filled ranks as counted sites), else in their k-d order
+        //    computed here.
         let counts = tallies.values()
         let members = counts.reduce(0) { $0 + $1.members }
         var order: [Int32] = []
         if counts.allSatisfy(\.ranked) {
             order.reserveCapacity(members)
-            for i in byRank where i >= 0 { order.append(i) }
+            // A rank taken in both halves keeps both sites (still each site once); a rank taken
+            // twice within a half lost a site, and the count below notices.
+            for rank in 0..<n {
+                for h in 0..<halves where byRank[h * n + rank] >= 0 { order.append(byRank[h * n + rank]) }
+            }
         }
         if order.count != members {
             let counted = trees.indices.filter { trees[$0] != 0 }
@@ -546,12 +553,18 @@ extension CoverageEngine {
         keys.reserveCapacity(settlements.count)
         for (i, settlement) in settlements.enumerated() {
             let p = settlement.position
-            let x = UInt32(clamping: Int(((p.longitude + 180) / 360 * 65_535).rounded(.down)))
-            let y = UInt32(clamping: Int(((p.latitude + 90) / 180 * 65_535).rounded(.down)))
-            keys.append(UInt64(interleave(min(x, 65_535)) | interleave(min(y, 65_535)) << 1) << 32 | UInt64(i))
+            let x = cell((p.longitude + 180) / 360), y = cell((p.latitude + 90) / 180)
+            keys.append(UInt64(interleave(x) | interleave(y) << 1) << 32 | UInt64(i))
         }
         keys.sort()
         return keys.map { Int($0 & 0xFFFF_FFFF) }
+    }
+
+    /// The cell (0…65 535) of a fraction of the range (0…1); out-of-range and non-finite values
+    /// (a point no import lets in, but another program may write) go to the nearest end or 0.
+    private static func cell(_ fraction: Double) -> UInt32 {
+        guard fraction.isFinite else { return 0 }
+        return UInt32((min(max(fraction, 0), 1) * 65_535).rounded(.down))
     }
 
     /// The 16 low bits of `v` spread to the even bits of the result.

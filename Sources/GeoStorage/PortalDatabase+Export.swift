@@ -238,11 +238,12 @@ extension PortalDatabase {
         return rows
     }
 
-    /// The features of `query` with only the columns `names` read (the others are null in the
-    /// records): less to read and no text made for columns nobody looks at.
+    /// The features of `query` with only the `id` and the columns `names` read (the others are
+    /// null in the records): less to read and no text made for columns nobody looks at.
     /// - Throws: `StorageError.model(.unknownField)` for a name that is not a column of the layer.
     public func features(_ query: ExportQuery, columns names: [String]) throws -> [FeatureRecord] {
-        var columns: [Int] = []
+        // The id (column 0) always: it is the feature's identity (`FeatureRecord.id`).
+        var columns: [Int] = [0]
         for name in names {
             guard let index = query.layer.columnIndex(name) else {
                 throw StorageError.model(.unknownField(layer: query.layer.name, field: name))

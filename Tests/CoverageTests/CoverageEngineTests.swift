@@ -72,9 +72,11 @@ struct CoverageEngineTests {
     /// Sites' spatial ranks only order the index build: ranks of the sites' own order, a random
     /// permutation, duplicates, missing ones and ranks out of range all give the same results as
     /// no ranks.
-    @Test func spatialRanksNeverChangeResults() {
+    /// (900 sites are read by one thread, 20 500 by two, each with ranks of its own.)
+    @Test(arguments: [900, 20_500])
+    func spatialRanksNeverChangeResults(siteCount: Int) {
         var rng = SplitMix64(seed: 21)
-        let sites = randomSites(900, in: .zhambyl, rng: &rng, rangeScale: 1)
+        let sites = randomSites(siteCount, in: .zhambyl, rng: &rng, rangeScale: siteCount > 1000 ? 0.2 : 1)
         let settlements = (0..<400).map { i in CoverageSettlement(id: "p\(i)", position: Region.zhambyl.point(&rng)) }
         let expected = CoverageEngine(sites: sites, asOfYear: 2025, scenario: .planned)
             .evaluate(settlements, satelliteCounts: [:], profile: .standard)
@@ -84,6 +86,7 @@ struct CoverageEngineTests {
         let variants: [(String, (Int) -> UInt32?)] = [
             ("own order", { own[$0] }), ("random permutation", { permutation[$0] }), ("all equal", { _ in 0 }),
             ("some missing", { $0 % 7 == 0 ? nil : own[$0] }), ("out of range", { $0 == 5 ? UInt32(sites.count) : own[$0] }),
+            ("shared by the halves", { own[$0].map { $0 / 2 } }),
         ]
         for (name, rank) in variants {
             var ranked = sites
@@ -91,6 +94,24 @@ struct CoverageEngineTests {
             let results = CoverageEngine(sites: ranked, asOfYear: 2025, scenario: .planned)
                 .evaluate(settlements, satelliteCounts: [:], profile: .standard)
             #expect(results == expected, "\(name)")
+        }
+    }
+
+    /// Points no import lets in (a longitude far out of range, NaN) do not stop the evaluation of
+    /// a large set (ordered in Z order by cells of longitude and latitude): each is evaluated as alone.
+    @Test func outOfRangePointsDoNotStopALargeEvaluation() {
+        var rng = SplitMix64(seed: 23)
+        let sites = randomSites(300, in: .zhambyl, rng: &rng, rangeScale: 1)
+        var settlements = (0..<1_100).map { i in CoverageSettlement(id: "p\(i)", position: Region.zhambyl.point(&rng)) }
+        settlements[3] = CoverageSettlement(id: "far", position: GeoPoint(longitude: 1e17, latitude: 43))
+        settlements[4] = CoverageSettlement(id: "nan", position: GeoPoint(longitude: .nan, latitude: .nan))
+        settlements[5] = CoverageSettlement(id: "inf", position: GeoPoint(longitude: -.infinity, latitude: 95))
+        let engine = CoverageEngine(sites: sites, asOfYear: 2025, scenario: .actual)
+        let results = engine.evaluate(settlements, satelliteCounts: [:], profile: .standard)
+        #expect(results.count == settlements.count)
+        for i in [0, 3, 4, 5, 700] {
+            let alone = engine.evaluate(settlements[i], index: i, satelliteInstitutions: 0, profile: .standard)
+            #expect(results[i].coverageClass == alone.coverageClass && results[i].bestMobile == alone.bestMobile, "\(i)")
         }
     }
 
