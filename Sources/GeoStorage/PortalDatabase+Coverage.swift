@@ -307,19 +307,23 @@ extension PortalDatabase {
 
     private static func stepRows(on queue: DatabaseQueue, _ sql: String, arguments: StatementArguments,
                                  _ body: (OpaquePointer) throws -> Void) throws {
-        try queue.read { db in
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments(arguments)
-            let handle = statement.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            while true {
-                let rc = sqlite3_step(handle)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else {
-                    throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-                }
-                try body(handle)
+        try queue.read { db in try stepRows(in: db, sql, arguments: arguments, body) }
+    }
+
+    /// Steps through the rows of `sql` on `db` (in the caller's transaction) with SQLite's C API.
+    static func stepRows(in db: Database, _ sql: String, arguments: StatementArguments = [],
+                         _ body: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
             }
+            try body(handle)
         }
     }
 }

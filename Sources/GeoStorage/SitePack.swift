@@ -99,16 +99,8 @@ enum SitePack {
         }
         let ranks = try spatialRanks(db)
         var row = 0
-        let statement = try db.makeStatement(sql: "SELECT fid, " + PortalDatabase.siteAttributesColumns + " FROM sites ORDER BY fid")
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
         var texts = PortalDatabase.siteTexts()
-        while true {
-            let rc = sqlite3_step(handle)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
-            }
+        try PortalDatabase.stepRows(in: db, "SELECT fid, " + PortalDatabase.siteAttributesColumns + " FROM sites ORDER BY fid") { handle in
             let fid = sqlite3_column_int64(handle, 0)
             if encoder.rows == 0 { firstFid = fid }
             lastFid = fid
@@ -126,16 +118,8 @@ enum SitePack {
     /// Every site's point and its rank in the spatial order of the valid points, in `fid` order.
     private static func spatialRanks(_ db: Database) throws -> [(position: GeoPoint?, rank: UInt32?)] {
         var positions: [GeoPoint?] = []
-        let statement = try db.makeStatement(sql: "SELECT geom FROM sites ORDER BY fid")
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        while true {
-            let rc = sqlite3_step(handle)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
-            }
-            positions.append(ColumnReader(statement: handle).point(0))
+        try PortalDatabase.stepRows(in: db, "SELECT geom FROM sites ORDER BY fid") { row in
+            positions.append(ColumnReader(statement: row).point(0))
         }
         let ranks = SpatialOrder.ranks(positions)
         return zip(positions, ranks).map { ($0, $1) }
