@@ -268,18 +268,12 @@ extension PortalDatabase {
     /// Runs `sql` and calls `body` for each row (see `selectSQL` for the row's shape).
     static func step(sql: String, arguments: [DatabaseValue], db: Database, layer: LayerSchema, columns: [Int],
                      _ body: (RawRow) throws -> Void) throws {
-        let statement = try db.makeStatement(sql: sql)
-        try statement.setArguments(StatementArguments(arguments))
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        let row = RawRow(statement: handle, layer: layer, columns: columns)
-        while true {
-            let rc = sqlite3_step(handle)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-            }
-            try body(row)
+        // One RawRow for the statement, made at its first row.
+        var row: RawRow?
+        try stepRows(in: db, sql, arguments: StatementArguments(arguments)) { handle in
+            let current = row ?? RawRow(statement: handle, layer: layer, columns: columns)
+            row = current
+            try body(current)
         }
     }
 }
