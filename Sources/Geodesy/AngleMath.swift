@@ -73,6 +73,55 @@ enum AngleMath {
         }
     }
 
+    /// Sine and cosine of an angle in degrees by polynomials instead of the C library: about a
+    /// fifth of the instructions of ``sinCos(degrees:)``, for code that converts millions of
+    /// points to Earth-centred coordinates (``EarthCenteredPoint/init(_:)``).
+    ///
+    /// The argument is reduced exactly as in ``sinCos(degrees:)`` to `r` in `[-π/4, π/4]` radians
+    /// plus whole quadrants, so multiples of 90° still give exact zeros and ones. On `r` the
+    /// Taylor series are summed by Horner's rule up to `r¹⁷` (sine) and `r¹⁸` (cosine): the
+    /// truncation error is below `(π/4)¹⁹ / 19! ≈ 8e-20`, and the rounding of the evaluation
+    /// keeps both results within 2e-16 of the exact values (the tests compare with the C
+    /// library over random and special angles). Not for the geodesic algorithms, which use
+    /// ``sinCos(degrees:)``. NaN or infinite input gives NaN.
+    @inlinable
+    static func sinCosPolynomial(degrees x: Double) -> (sin: Double, cos: Double) {
+        var y = x
+        if !(abs(y) <= 1e15) {
+            y = y.truncatingRemainder(dividingBy: 360)
+            if y.isNaN { return (.nan, .nan) }
+        }
+        let quadrant = nearestQuadrant(y / 90)
+        let r = (y - quadrant * 90) * radiansPerDegree
+        let r2 = r * r
+        // sin r = r − r³/3! + r⁵/5! − …; cos r = 1 − r²/2! + r⁴/4! − … (coefficients ±1/n!).
+        var ps = -1.0 / 355_687_428_096_000           // −1/17!
+        ps = ps * r2 + 1.0 / 1_307_674_368_000         // 1/15!
+        ps = ps * r2 - 1.0 / 6_227_020_800             // −1/13!
+        ps = ps * r2 + 1.0 / 39_916_800                // 1/11!
+        ps = ps * r2 - 1.0 / 362_880                   // −1/9!
+        ps = ps * r2 + 1.0 / 5_040                     // 1/7!
+        ps = ps * r2 - 1.0 / 120                       // −1/5!
+        ps = ps * r2 + 1.0 / 6                         // 1/3!
+        let s = r - r * r2 * ps
+        var pc = 1.0 / 6_402_373_705_728_000           // 1/18!
+        pc = pc * r2 - 1.0 / 20_922_789_888_000        // −1/16!
+        pc = pc * r2 + 1.0 / 87_178_291_200            // 1/14!
+        pc = pc * r2 - 1.0 / 479_001_600               // −1/12!
+        pc = pc * r2 + 1.0 / 3_628_800                 // 1/10!
+        pc = pc * r2 - 1.0 / 40_320                    // −1/8!
+        pc = pc * r2 + 1.0 / 720                       // 1/6!
+        pc = pc * r2 - 1.0 / 24                        // −1/4!
+        let half = 0.5 * r2
+        let c = (1 - half) + r2 * r2 * (-pc)
+        switch Int(quadrant) & 3 {
+        case 0: return (s + 0, c + 0)
+        case 1: return (c + 0, -s + 0)
+        case 2: return (-s + 0, -c + 0)
+        default: return (-c + 0, s + 0)
+        }
+    }
+
     /// `atan2(y, x)` in degrees, in `(-180, 180]`, exact for the cardinal directions.
     @inlinable
     static func atan2Degrees(_ y: Double, _ x: Double) -> Double {
