@@ -254,9 +254,10 @@ extension PortalDatabase {
             do {
                 let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
                 var texts = RepeatedTexts()
+                var buffer: [UInt8] = []
                 for chunk in chunks[layout.chunkRange(part: part, of: parts)] {
                     try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts,
-                                      dictionary: { dictionary(part, $0) }) { row(part, $0) }
+                                      buffer: &buffer, dictionary: { dictionary(part, $0) }) { row(part, $0) }
                 }
             } catch {
                 failures.record(error)
@@ -276,8 +277,10 @@ extension PortalDatabase {
             do {
                 let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
                 var texts = RepeatedTexts()
+                var buffer: [UInt8] = []
                 for chunk in chunks[layout.chunkRange(part: part, of: parts)] {
-                    try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts) { body(part, $0) }
+                    try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts,
+                                      buffer: &buffer) { body(part, $0) }
                 }
             } catch {
                 failures.record(error)

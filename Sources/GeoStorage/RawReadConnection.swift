@@ -58,6 +58,27 @@ final class RawReadConnection: @unchecked Sendable {
         return rows
     }
 
+    /// Reads the first `count` bytes of the blob in `column` of row `rowid` of `table` into
+    /// `buffer` (grown when smaller, else reused), with SQLite's incremental blob I/O: no buffer
+    /// of SQLite's own per blob. Inside a transaction, or while a statement of this connection is
+    /// stepping, it reads the same snapshot as that statement.
+    /// - Throws: `StorageError.sqlite` when the row is missing or the blob is shorter than `count`.
+    func readBlob(table: String, column: String, rowid: Int64, count: Int, into buffer: inout [UInt8]) throws {
+        var blob: OpaquePointer?
+        guard sqlite3_blob_open(handle, "main", table, column, rowid, 0, &blob) == SQLITE_OK, let blob else {
+            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(handle)), sql: nil)
+        }
+        defer { sqlite3_blob_close(blob) }
+        guard count >= 0, count <= Int(sqlite3_blob_bytes(blob)) else {
+            throw StorageError.sqlite(message: "blob of \(table).\(column) row \(rowid) is shorter than \(count) bytes", sql: nil)
+        }
+        if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
+        let rc = buffer.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress, Int32(count), 0) }
+        guard rc == SQLITE_OK else {
+            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(handle)), sql: nil)
+        }
+    }
+
     /// The rows of a prepared statement (finalised when released).
     final class Rows {
         /// The statement; its current row is read with `sqlite3_column_*`.

@@ -206,34 +206,42 @@ enum SitePack {
     }
 
     /// Decodes chunk `chunk` and calls `body` for each of its sites, in `fid` order.
-    /// - Throws: `StorageError.corruptSitePack` when the blob is not a valid chunk.
-    /// - Parameter texts: the texts of earlier chunks, so that equal values stay one `String`.
-    /// - Throws: `StorageError.changedWhileReading` when the chunk is gone or belongs to another
+    /// - Parameters:
+    ///   - texts: the texts of earlier chunks, so that equal values stay one `String`.
+    ///   - buffer: where the chunk's bytes are read (reused from chunk to chunk).
+    /// - Throws: `StorageError.corruptSitePack` when the blob is not a valid chunk;
+    ///   `StorageError.changedWhileReading` when the chunk is gone or belongs to another
     ///   generation (the pack was rebuilt or emptied since the layout was read).
     static func read(chunk: Int, generation: Int64, _ connection: RawReadConnection, texts: inout RepeatedTexts,
-                     _ body: (SiteAttributes) -> Void) throws {
+                     buffer: inout [UInt8], _ body: (SiteAttributes) -> Void) throws {
         var dictionary: [String] = []
-        try read(chunk: chunk, generation: generation, connection, texts: &texts, dictionary: { dictionary = $0 }) { row in
+        try read(chunk: chunk, generation: generation, connection, texts: &texts, buffer: &buffer,
+                 dictionary: { dictionary = $0 }) { row in
             body(SiteAttributes(row, texts: dictionary))
         }
     }
 
     /// Decodes chunk `chunk`: `dictionary` receives the chunk's texts, then `row` each of its
-    /// sites (borrowed views, valid only during the call), in `fid` order.
+    /// sites (borrowed views, valid only during the call), in `fid` order. The chunk's bytes are
+    /// read into `buffer`, which the caller reuses for its next chunk (a fresh buffer per chunk
+    /// would cost a page fault per 4 KiB).
     static func read(chunk: Int, generation: Int64, _ connection: RawReadConnection, texts: inout RepeatedTexts,
-                     dictionary: ([String]) -> Void, _ body: (PackedSiteRow) -> Void) throws {
-        let rows = try connection.rows(sql: "SELECT data, rows FROM \(table) WHERE chunk = ? AND generation = ?",
+                     buffer: inout [UInt8], dictionary: ([String]) -> Void, _ body: (PackedSiteRow) -> Void) throws {
+        // The statement stays on its row while the blob is read: both see one snapshot.
+        let rows = try connection.rows(sql: "SELECT rows, length(data), typeof(data) FROM \(table) WHERE chunk = ? AND generation = ?",
                                        arguments: [chunk.databaseValue, generation.databaseValue])
         guard try rows.next() else { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
-        let count = Int(sqlite3_column_bytes(rows.statement, 0))
-        guard count > 0, let base = sqlite3_column_blob(rows.statement, 0) else {
-            throw StorageError.corruptSitePack(chunk: chunk, reason: "no data")
-        }
-        let expected = Int(sqlite3_column_int64(rows.statement, 1))
+        let expected = Int(sqlite3_column_int64(rows.statement, 0))
+        let count = Int(sqlite3_column_int64(rows.statement, 1))
+        let isBlob = sqlite3_column_text(rows.statement, 2).map { String(cString: $0) } == "blob"
+        guard isBlob, count > 0 else { throw StorageError.corruptSitePack(chunk: chunk, reason: "no data") }
+        try connection.readBlob(table: table, column: "data", rowid: Int64(chunk), count: count, into: &buffer)
         do {
-            try decode(UnsafeRawBufferPointer(start: base, count: count), expectedRows: expected, texts: &texts,
-                       dictionary: dictionary, body)
-        } catch {
+            try buffer.withUnsafeBytes { bytes in
+                try decode(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), expectedRows: expected, texts: &texts,
+                           dictionary: dictionary, body)
+            }
+        } catch let error as DecodeError {
             throw StorageError.corruptSitePack(chunk: chunk, reason: error.reason)
         }
     }

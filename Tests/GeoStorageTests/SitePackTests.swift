@@ -218,11 +218,12 @@ struct SitePackTests {
         } ?? 0
         let connection = try RawReadConnection(path: fixture.folder.path("portal.sqlite"), spatiaLite: false)
         var texts = RepeatedTexts()
+        var buffer: [UInt8] = []
         var count = 0
-        try SitePack.read(chunk: 0, generation: generation, connection, texts: &texts) { _ in count += 1 }
+        try SitePack.read(chunk: 0, generation: generation, connection, texts: &texts, buffer: &buffer) { _ in count += 1 }
         #expect(count == 20)
         do {
-            try SitePack.read(chunk: 0, generation: generation &+ 1, connection, texts: &texts) { _ in }
+            try SitePack.read(chunk: 0, generation: generation &+ 1, connection, texts: &texts, buffer: &buffer) { _ in }
             Issue.record("a chunk of another generation was read")
         } catch {
             #expect("\(error)" == "layer sites changed while it was being read; run the command again")
@@ -312,6 +313,18 @@ struct SitePackTests {
             Issue.record("a corrupt pack was read")
         } catch {
             #expect("\(error)".hasPrefix("chunk 0 of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: not a QSP2 chunk"))
+        }
+        // Data that is not a blob (another program's edit the triggers do not see) is no chunk.
+        for value in ["''", "'QSP2 as text'", "x''"] {
+            try fixture.portal.queue.write { db in
+                try db.execute(sql: "UPDATE qamtu_site_pack SET data = \(value) WHERE chunk = 0")
+            }
+            do {
+                _ = try Self.scan(fixture.portal)
+                Issue.record("a pack whose data is \(value) was read")
+            } catch {
+                #expect("\(error)".contains("cannot be read: no data;"), "\(value): \(error)")
+            }
         }
     }
 
