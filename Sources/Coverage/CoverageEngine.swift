@@ -261,10 +261,11 @@ public final class CoverageEngine: @unchecked Sendable {
                     var cursor = fill[h]
                     for k in bounds[h]..<bounds[h + 1] {
                         if k + ahead < bounds[h + 1] {
-                            // A site spans up to two cache lines.
+                            // What is read of a site lies in its first 48 bytes (``CoverageSite``'s
+                            // layout): one or two cache lines.
                             let next = UnsafeRawPointer(base + Int(order[k + ahead]))
                             qamtu_prefetch(next)
-                            qamtu_prefetch(next + 64)
+                            qamtu_prefetch(next + 47)
                         }
                         let i = Int(order[k])
                         let site = base + i
@@ -352,7 +353,7 @@ public final class CoverageEngine: @unchecked Sendable {
         let point = tree.points[hint]
         let dx = point.x - query.x, dy = point.y - query.y, dz = point.z - query.z
         let d2 = dx * dx + dy * dy + dz * dz
-        return d2 <= point.outerSquared && tree.reaches(hint, d2, position)
+        return d2 <= Double(point.outerSquared) && tree.reaches(hint, d2, position)
     }
 
     private func connectivity(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,

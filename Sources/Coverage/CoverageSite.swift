@@ -26,16 +26,15 @@ public enum SiteKind: String, Sendable, Hashable, CaseIterable {
 /// own `fibre` / `fibre_year` columns. Fibre nodes are never "nearest site" candidates of the
 /// coverage output (that is the nearest radio site).
 public struct CoverageSite: Sendable, Hashable {
-    /// The site's `id`.
-    public var id: String
-    /// The operator (brand), or nil when not assigned yet.
-    public var operatorName: String?
+    // Stored in this order so that what building the indexes reads of every site (position,
+    // range, years, rank, kind, technologies, status) lies in its first 48 bytes: mostly one
+    // cache line when the sites are visited in spatial order, not in storage order.
     /// Position, WGS84 lon/lat degrees.
     public var position: GeoPoint
     // The optional values are stored without `Optional`'s padding (a million sites take 104 MB
     // instead of 168 MB): `present` has a bit per value, and an absent value is stored as 0 so
     // that equal sites compare and hash equal.
-    private var band = 0.0, height = 0.0, eirp = 0.0, range = 0.0
+    private var range = 0.0
     private var planned = 0, commissioned = 0
     private var rank: UInt32 = 0
     /// `base_station`, `antenna_mast` or `fibre_node`.
@@ -45,6 +44,11 @@ public struct CoverageSite: Sendable, Hashable {
     /// Lifecycle status.
     public var status: SiteStatus
     private var present: UInt8 = 0
+    private var band = 0.0, height = 0.0, eirp = 0.0
+    /// The site's `id`.
+    public var id: String
+    /// The operator (brand), or nil when not assigned yet.
+    public var operatorName: String?
 
     private enum Bit {
         static let band: UInt8 = 1, height: UInt8 = 2, eirp: UInt8 = 4, range: UInt8 = 8

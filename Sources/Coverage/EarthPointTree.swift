@@ -122,12 +122,14 @@ final class EarthPointTree: @unchecked Sendable {
         }
     }
 
-    /// A point in tree order: Earth-centred coordinates (metres), its squared outer chord
-    /// (``DistanceBounds/outerChord(range:)``, 0 without reaches) and the caller's item. What the
-    /// search reads for every candidate, side by side.
+    /// A point in tree order: Earth-centred coordinates (metres), its reach (metres, 0 without
+    /// reaches), its squared outer chord (``DistanceBounds/outerChord(range:)``) in single
+    /// precision rounded up, and the caller's item: what the search reads for every candidate,
+    /// side by side in 40 bytes.
     struct Point: Sendable {
         var x: Double, y: Double, z: Double
-        var outerSquared: Double
+        var reach: Double
+        var outerSquared: Float
         var item: Int32
     }
 
@@ -138,8 +140,6 @@ final class EarthPointTree: @unchecked Sendable {
         let points: UnsafePointer<Point>
         /// Geographic positions, in tree order (for exact distances).
         let positions: UnsafePointer<GeoPoint>
-        /// Reach in metres, in tree order (0 when built without reaches).
-        let reaches: UnsafePointer<Double>
         /// The nodes of the implicit tree.
         let nodes: UnsafePointer<Node>
         /// The number of points.
@@ -157,9 +157,10 @@ final class EarthPointTree: @unchecked Sendable {
         /// within a micrometre-wide band.
         @inline(__always)
         func reaches(_ p: Int, _ d2: Double, _ position: GeoPoint) -> Bool {
-            let inner = DistanceBounds.innerChord(range: reaches[p])
+            let reach = points[p].reach
+            let inner = DistanceBounds.innerChord(range: reach)
             if inner >= 0 && d2 <= inner * inner { return true }
-            return Geodesic.distanceMeters(position, positions[p]) <= reaches[p]
+            return Geodesic.distanceMeters(position, positions[p]) <= reach
         }
 
         /// Calls `body(position, chordSquared)` for every point (by tree position) whose squared
@@ -185,7 +186,7 @@ final class EarthPointTree: @unchecked Sendable {
                             let point = points[p]
                             let dx = point.x - qx, dy = point.y - qy, dz = point.z - qz
                             let d2 = dx * dx + dy * dy + dz * dz
-                            if d2 <= point.outerSquared && body(p, d2) { return }
+                            if d2 <= Double(point.outerSquared) && body(p, d2) { return }
                         }
                     } else {
                         // Children that may reach the query (an empty one never does: its box
@@ -232,20 +233,17 @@ final class EarthPointTree: @unchecked Sendable {
         let count: Int
         let points: UnsafeMutablePointer<Point>
         let positions: UnsafeMutablePointer<GeoPoint>
-        let reaches: UnsafeMutablePointer<Double>
 
         init(count: Int) {
             self.count = count
             // Trivial types: allocated once, never deinitialised.
             points = .allocate(capacity: max(count, 1))
             positions = .allocate(capacity: max(count, 1))
-            reaches = .allocate(capacity: max(count, 1))
         }
 
         deinit {
             points.deallocate()
             positions.deallocate()
-            reaches.deallocate()
         }
 
         /// Fills tree position `p` (see ``Writer/set(_:_:_:item:reach:)``).
@@ -255,14 +253,13 @@ final class EarthPointTree: @unchecked Sendable {
 
         /// The storage as plain pointers, for filling from several threads without reference counting.
         var writer: Writer {
-            Writer(points: points, positions: positions, reaches: reaches)
+            Writer(points: points, positions: positions)
         }
 
         /// Fills a ``Storage`` (valid while the storage is alive).
         struct Writer: @unchecked Sendable {
             let points: UnsafeMutablePointer<Point>
             let positions: UnsafeMutablePointer<GeoPoint>
-            let reaches: UnsafeMutablePointer<Double>
 
             /// Fills tree position `p`: a point (WGS84 lon/lat, valid) with its Earth-centred
             /// coordinates, the caller's item and its reach in metres (nil: none).
@@ -273,9 +270,9 @@ final class EarthPointTree: @unchecked Sendable {
                     let c = DistanceBounds.outerChord(range: reach)
                     outer = c * c
                 }
-                (points + p).initialize(to: Point(x: e.x, y: e.y, z: e.z, outerSquared: outer, item: item))
+                (points + p).initialize(to: Point(x: e.x, y: e.y, z: e.z, reach: reach ?? 0,
+                                                  outerSquared: Node.up(outer), item: item))
                 (positions + p).initialize(to: position)
-                (reaches + p).initialize(to: reach ?? 0)
             }
         }
     }
@@ -320,7 +317,7 @@ final class EarthPointTree: @unchecked Sendable {
                 let p = storage.points[i]
                 lo = (min(lo.0, p.x), min(lo.1, p.y), min(lo.2, p.z))
                 hi = (max(hi.0, p.x), max(hi.1, p.y), max(hi.2, p.z))
-                outer = max(outer, p.outerSquared)
+                outer = max(outer, Double(p.outerSquared))
             }
             nodes[leafStart + leaf] = Node(low: lo, high: hi, maxOuterSquared: outer)
         }
@@ -329,7 +326,7 @@ final class EarthPointTree: @unchecked Sendable {
         }
         self.storage = storage
         nodeStorage = nodes
-        view = View(points: storage.points, positions: storage.positions, reaches: storage.reaches,
+        view = View(points: storage.points, positions: storage.positions,
                     nodes: nodes, count: n, depth: depth)
     }
 
