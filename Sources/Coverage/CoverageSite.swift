@@ -102,36 +102,6 @@ public struct CoverageSite: Sendable, Hashable {
         set { rank = newValue ?? 0; present = Self.flags(present, Bit.rank, newValue != nil) }
     }
 
-    /// Creates a site from its values (units as documented on each property).
-    public init(id: String, kind: SiteKind = .baseStation, operatorName: String? = nil, technologies: TechnologySet,
-                position: GeoPoint, bandMegahertz: Double? = nil, antennaHeightMeters: Double? = nil,
-                eirpDBm: Double? = nil, explicitRangeMeters: Double? = nil, status: SiteStatus = .operational,
-                plannedYear: Int? = nil, commissionedYear: Int? = nil, spatialRank: UInt32? = nil) {
-        self.id = id
-        self.kind = kind
-        self.operatorName = operatorName
-        self.technologies = technologies
-        self.position = position
-        self.status = status
-        // Stored directly (a million sites are made per analysis): values, then their bits.
-        band = bandMegahertz ?? 0
-        height = antennaHeightMeters ?? 0
-        eirp = eirpDBm ?? 0
-        range = explicitRangeMeters ?? 0
-        planned = plannedYear ?? 0
-        commissioned = commissionedYear ?? 0
-        rank = spatialRank ?? 0
-        var bits: UInt8 = 0
-        if bandMegahertz != nil { bits |= Bit.band }
-        if antennaHeightMeters != nil { bits |= Bit.height }
-        if eirpDBm != nil { bits |= Bit.eirp }
-        if explicitRangeMeters != nil { bits |= Bit.range }
-        if plannedYear != nil { bits |= Bit.planned }
-        if commissionedYear != nil { bits |= Bit.commissioned }
-        if spatialRank != nil { bits |= Bit.rank }
-        present = bits
-    }
-
     /// True for a fibre node (kind `fibre_node`, or `fibre` among the technologies).
     public var isFibreNode: Bool { kind == .fibreNode || technologies.contains(.fibre) }
 
@@ -165,6 +135,31 @@ public struct CoverageSite: Sendable, Hashable {
             }
         }
         return digits == 4 ? value : nil
+    }
+}
+
+// The initialisers are in an extension so that the struct keeps its memberwise initialiser: an
+// initialiser that assigns the stored properties one by one is compiled (Swift 6.3, -O) to build
+// the site in a temporary, copy it out and destroy the temporary, which at a million sites was a
+// tenth of loading them; going through the memberwise initialiser builds it in place.
+extension CoverageSite {
+    /// Creates a site from its values (units as documented on each property).
+    public init(id: String, kind: SiteKind = .baseStation, operatorName: String? = nil, technologies: TechnologySet,
+                position: GeoPoint, bandMegahertz: Double? = nil, antennaHeightMeters: Double? = nil,
+                eirpDBm: Double? = nil, explicitRangeMeters: Double? = nil, status: SiteStatus = .operational,
+                plannedYear: Int? = nil, commissionedYear: Int? = nil, spatialRank: UInt32? = nil) {
+        var bits: UInt8 = 0
+        if bandMegahertz != nil { bits |= Bit.band }
+        if antennaHeightMeters != nil { bits |= Bit.height }
+        if eirpDBm != nil { bits |= Bit.eirp }
+        if explicitRangeMeters != nil { bits |= Bit.range }
+        if plannedYear != nil { bits |= Bit.planned }
+        if commissionedYear != nil { bits |= Bit.commissioned }
+        if spatialRank != nil { bits |= Bit.rank }
+        self.init(position: position, range: explicitRangeMeters ?? 0, planned: plannedYear ?? 0,
+                  commissioned: commissionedYear ?? 0, rank: spatialRank ?? 0, kind: kind, technologies: technologies,
+                  status: status, present: bits, band: bandMegahertz ?? 0, height: antennaHeightMeters ?? 0,
+                  eirp: eirpDBm ?? 0, id: id, operatorName: operatorName)
     }
 
     /// Reads a site from a record of the sites layer (`LayerSchema.sites` column order).
