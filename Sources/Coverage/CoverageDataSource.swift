@@ -14,6 +14,8 @@ public protocol CoverageDataSource: Sendable {
     /// Every settlement with a point, reading only the columns `columns` and
     /// ``CoverageSettlement/analysisColumns`` (the others are null in the records, and the
     /// settlements' name and population nil unless their columns are listed); nil reads all.
+    /// A record's values may end after the last column of `columns` (a missing value is null):
+    /// the writers only look at the columns they were asked for.
     /// The default reads all columns.
     func loadSettlements(columns: [String]?) throws -> [CoverageSettlement]
     /// Every site.

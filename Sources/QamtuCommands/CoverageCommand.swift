@@ -397,11 +397,21 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
             }
         }
         // Streamed into an array of the right size: no records array, and no copies as it grows
-        // (at 100,000 settlements these touched 40 MB of fresh memory).
+        // (at 100,000 settlements these touched 40 MB of fresh memory). Each record keeps only
+        // its values up to the last column asked for (the analysis columns are read into the
+        // settlement itself): a value array of every column per settlement is another 30 MB.
+        let schema = LayerSchema.settlements
+        let kept = 1 + (columns.compactMap { schema.columnIndex($0) }.max() ?? 0)
         var settlements: [CoverageSettlement] = []
         settlements.reserveCapacity(try portal.count(query))
         try portal.forEachFeature(query, columns: CoverageSettlement.analysisColumns + columns) { record in
-            do { settlements.append(try CoverageSettlement(record: record)) } catch { skippedSettlements.value += 1 }
+            do {
+                var settlement = try CoverageSettlement(record: record)
+                if kept < record.values.count { settlement.record.values = Array(record.values.prefix(kept)) }
+                settlements.append(settlement)
+            } catch {
+                skippedSettlements.value += 1
+            }
         }
         return settlements
     }
