@@ -282,11 +282,11 @@ public final class CoverageEngine: @unchecked Sendable {
                             } else {
                                 continue
                             }
-                            writers.buffer[t].set(cursor[t], position, e, item: Int32(i), reach: range)
+                            writers.buffer[t].set(cursor[t], e, item: Int32(i), reach: range)
                             cursor[t] += 1
                         }
                         if bits & (1 << 4) != 0 {
-                            writers.buffer[4].set(cursor[4], position, e, item: Int32(i), reach: explicit)
+                            writers.buffer[4].set(cursor[4], e, item: Int32(i), reach: explicit)
                             cursor[4] += 1
                         }
                     }
@@ -332,8 +332,10 @@ public final class CoverageEngine: @unchecked Sendable {
     private func connectivity(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
                               detail: EvaluationDetail) -> SettlementCoverage {
         var hints = SearchHints()
-        return connectivity(settlement, index: index, satelliteInstitutions: satelliteInstitutions, detail: detail,
-                            hints: &hints)
+        return sites.withUnsafeBufferPointer { sites in
+            connectivity(settlement, index: index, satelliteInstitutions: satelliteInstitutions, detail: detail,
+                         hints: &hints, positions: ItemPositions(sites, position: \.position))
+        }
     }
 
     /// The last point of each tree found to cover a settlement: where a search that only asks
@@ -348,16 +350,17 @@ public final class CoverageEngine: @unchecked Sendable {
     /// Whether the point at tree position `hint` (−1: none) reaches `position`.
     @inline(__always)
     private static func hintReaches(_ tree: EarthPointTree.View, _ hint: Int, _ query: EarthCenteredPoint,
-                                    _ position: GeoPoint) -> Bool {
+                                    _ position: GeoPoint, _ positions: ItemPositions) -> Bool {
         guard hint >= 0 && hint < tree.count else { return false }
         let point = tree.points[hint]
         let dx = point.x - query.x, dy = point.y - query.y, dz = point.z - query.z
         let d2 = dx * dx + dy * dy + dz * dz
-        return d2 <= Double(point.outerSquared) && tree.reaches(hint, d2, position)
+        return d2 <= Double(point.outerSquared) && tree.reaches(hint, d2, position, positions)
     }
 
     private func connectivity(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
-                              detail: EvaluationDetail, hints: inout SearchHints) -> SettlementCoverage {
+                              detail: EvaluationDetail, hints: inout SearchHints,
+                              positions: ItemPositions) -> SettlementCoverage {
         let position = settlement.position
         let query = EarthCenteredPoint(position)
         let fibreTree = fibreView
@@ -365,11 +368,11 @@ public final class CoverageEngine: @unchecked Sendable {
         if fixed == nil && !detail.contains(.fixedNode) {
             // Whether any node covers: the last node that covered first, else the search stops
             // at the first.
-            if Self.hintReaches(fibreTree, hints.fibre, query, position) {
+            if Self.hintReaches(fibreTree, hints.fibre, query, position, positions) {
                 fixed = .fibreNode(site: Int(fibreTree.item(hints.fibre)), distanceMeters: nil)
             } else {
                 fibreTree.forEachPossiblyReaching(query) { p, d2 in
-                    guard fibreTree.reaches(p, d2, position) else { return false }
+                    guard fibreTree.reaches(p, d2, position, positions) else { return false }
                     fixed = .fibreNode(site: Int(fibreTree.item(p)), distanceMeters: nil)
                     hints.fibre = p
                     return true
@@ -378,7 +381,7 @@ public final class CoverageEngine: @unchecked Sendable {
         } else if fixed == nil {
             var nearestNode: (position: Int, chordSquared: Double)?
             fibreTree.forEachPossiblyReaching(query) { p, d2 in
-                guard fibreTree.reaches(p, d2, position) else { return false }
+                guard fibreTree.reaches(p, d2, position, positions) else { return false }
                 if let current = nearestNode, current.chordSquared < d2
                     || (current.chordSquared == d2 && fibreTree.item(current.position) < fibreTree.item(p)) { return false }
                 nearestNode = (p, d2)
@@ -386,7 +389,7 @@ public final class CoverageEngine: @unchecked Sendable {
             }
             if let node = nearestNode {
                 fixed = .fibreNode(site: Int(fibreTree.item(node.position)),
-                                   distanceMeters: Geodesic.distanceMeters(position, fibreTree.positions[node.position]))
+                                   distanceMeters: Geodesic.distanceMeters(position, positions[fibreTree.item(node.position)]))
             }
         }
         if fixed != nil { fibreNote = nil }
@@ -397,7 +400,7 @@ public final class CoverageEngine: @unchecked Sendable {
             let (technology, tree) = mobileViews[k]
             if listCovering {
                 tree.forEachPossiblyReaching(query) { p, d2 in
-                    if tree.reaches(p, d2, position) { covering.append((tree.item(p), d2)) }
+                    if tree.reaches(p, d2, position, positions) { covering.append((tree.item(p), d2)) }
                     return false
                 }
                 if !covering.isEmpty {
@@ -407,10 +410,10 @@ public final class CoverageEngine: @unchecked Sendable {
             } else {
                 // Whether any site covers: the last site that covered first, else the search
                 // stops at the first.
-                var found = k < hints.mobile.count && Self.hintReaches(tree, hints.mobile[k], query, position)
+                var found = k < hints.mobile.count && Self.hintReaches(tree, hints.mobile[k], query, position, positions)
                 if !found {
                     tree.forEachPossiblyReaching(query) { p, d2 in
-                        found = tree.reaches(p, d2, position)
+                        found = tree.reaches(p, d2, position, positions)
                         if found && k < hints.mobile.count { hints.mobile[k] = p }
                         return found
                     }
@@ -426,7 +429,7 @@ public final class CoverageEngine: @unchecked Sendable {
         if !covering.isEmpty {
             covering.sort { $0.chordSquared < $1.chordSquared || ($0.chordSquared == $1.chordSquared && $0.site < $1.site) }
             coveringSites = covering.map { Int($0.site) }
-            closest = Geodesic.distanceMeters(position, sites[coveringSites[0]].position)
+            closest = Geodesic.distanceMeters(position, positions[Int32(coveringSites[0])])
         }
         // The nearest radio site: the best of each technology's tree (a site in several trees is
         // found several times at the same distance). The closest covering site bounds the search.
@@ -434,7 +437,7 @@ public final class CoverageEngine: @unchecked Sendable {
         if detail.contains(.nearestSite) {
             var bound = closest ?? .infinity
             for (_, tree) in mobileTrees {
-                guard let found = tree.nearest(to: position, k: 1, within: bound).first else { continue }
+                guard let found = tree.nearest(to: position, k: 1, within: bound, positions: positions).first else { continue }
                 if let current = nearest, current.distanceMeters < found.distanceMeters
                     || (current.distanceMeters == found.distanceMeters && current.item <= found.item) { continue }
                 nearest = found
@@ -465,8 +468,10 @@ public final class CoverageEngine: @unchecked Sendable {
         return [SettlementCoverage](unsafeUninitializedCapacity: n) { results, initialized in
             let output = SharedOutput(results)
             settlements.withUnsafeBufferPointer { buffer in
+              sites.withUnsafeBufferPointer { siteBuffer in
                 // Read in place by every thread: copying a settlement would retain its strings.
                 let settlements = SharedBuffer(buffer)
+                let positions = ItemPositions(siteBuffer, position: \.position)
                 DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
                     var hints = SearchHints()
                     let end = min(n, (c + 1) * chunk)
@@ -478,11 +483,12 @@ public final class CoverageEngine: @unchecked Sendable {
                         let i = order[o]
                         var result = connectivity(settlements.buffer[i], index: i,
                                                   satelliteInstitutions: counts?[settlements.buffer[i].id] ?? 0, detail: detail,
-                                                  hints: &hints)
+                                                  hints: &hints, positions: positions)
                         (result.coverageClass, result.ruleIndex) = classes[result.facts]
                         output.initialize(i, to: result)
                     }
                 }
+              }
             }
             initialized = n
         }

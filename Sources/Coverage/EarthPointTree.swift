@@ -138,8 +138,6 @@ final class EarthPointTree: @unchecked Sendable {
     struct View: @unchecked Sendable {
         /// The points, in tree order.
         let points: UnsafePointer<Point>
-        /// Geographic positions, in tree order (for exact distances).
-        let positions: UnsafePointer<GeoPoint>
         /// The nodes of the implicit tree.
         let nodes: UnsafePointer<Node>
         /// The number of points.
@@ -154,13 +152,13 @@ final class EarthPointTree: @unchecked Sendable {
         /// True when the point at tree position `p` (squared chord `d2` to `position`) is within
         /// its reach of `position` by exact geodesic distance: the inner chord of the reach
         /// (computed here: few points get this far) decides almost always, the exact distance
-        /// within a micrometre-wide band.
+        /// within a micrometre-wide band (with the point's position from `positions`).
         @inline(__always)
-        func reaches(_ p: Int, _ d2: Double, _ position: GeoPoint) -> Bool {
-            let reach = points[p].reach
-            let inner = DistanceBounds.innerChord(range: reach)
+        func reaches(_ p: Int, _ d2: Double, _ position: GeoPoint, _ positions: ItemPositions) -> Bool {
+            let point = points[p]
+            let inner = DistanceBounds.innerChord(range: point.reach)
             if inner >= 0 && d2 <= inner * inner { return true }
-            return Geodesic.distanceMeters(position, positions[p]) <= reach
+            return Geodesic.distanceMeters(position, positions[point.item]) <= point.reach
         }
 
         /// Calls `body(position, chordSquared)` for every point (by tree position) whose squared
@@ -232,39 +230,36 @@ final class EarthPointTree: @unchecked Sendable {
     final class Storage: @unchecked Sendable {
         let count: Int
         let points: UnsafeMutablePointer<Point>
-        let positions: UnsafeMutablePointer<GeoPoint>
 
         init(count: Int) {
             self.count = count
-            // Trivial types: allocated once, never deinitialised.
+            // A trivial type: allocated once, never deinitialised.
             points = .allocate(capacity: max(count, 1))
-            positions = .allocate(capacity: max(count, 1))
         }
 
         deinit {
             points.deallocate()
-            positions.deallocate()
         }
 
-        /// Fills tree position `p` (see ``Writer/set(_:_:_:item:reach:)``).
-        func set(_ p: Int, _ position: GeoPoint, _ e: EarthCenteredPoint, item: Int32, reach: Double?) {
-            writer.set(p, position, e, item: item, reach: reach)
+        /// Fills tree position `p` (see ``Writer/set(_:_:item:reach:)``).
+        func set(_ p: Int, _ e: EarthCenteredPoint, item: Int32, reach: Double?) {
+            writer.set(p, e, item: item, reach: reach)
         }
 
         /// The storage as plain pointers, for filling from several threads without reference counting.
         var writer: Writer {
-            Writer(points: points, positions: positions)
+            Writer(points: points)
         }
 
         /// Fills a ``Storage`` (valid while the storage is alive).
         struct Writer: @unchecked Sendable {
             let points: UnsafeMutablePointer<Point>
-            let positions: UnsafeMutablePointer<GeoPoint>
 
-            /// Fills tree position `p`: a point (WGS84 lon/lat, valid) with its Earth-centred
-            /// coordinates, the caller's item and its reach in metres (nil: none).
+            /// Fills tree position `p`: the Earth-centred coordinates of a valid point, the
+            /// caller's item (whose WGS84 position ``ItemPositions`` gives the searches) and its
+            /// reach in metres (nil: none).
             @inline(__always)
-            func set(_ p: Int, _ position: GeoPoint, _ e: EarthCenteredPoint, item: Int32, reach: Double?) {
+            func set(_ p: Int, _ e: EarthCenteredPoint, item: Int32, reach: Double?) {
                 var outer = 0.0
                 if let reach {
                     let c = DistanceBounds.outerChord(range: reach)
@@ -272,13 +267,13 @@ final class EarthPointTree: @unchecked Sendable {
                 }
                 (points + p).initialize(to: Point(x: e.x, y: e.y, z: e.z, reach: reach ?? 0,
                                                   outerSquared: Node.up(outer), item: item))
-                (positions + p).initialize(to: position)
             }
         }
     }
 
     /// Builds a tree over `points` (WGS84 lon/lat; invalid points must be filtered out first), in
-    /// their k-d order (``SpatialOrder``).
+    /// their k-d order (``SpatialOrder``). Searches find an item's position through the
+    /// ``ItemPositions`` their caller passes.
     ///
     /// - Parameters:
     ///   - items: the index reported for each point (same count as `points`); empty means `0..<n`.
@@ -290,7 +285,7 @@ final class EarthPointTree: @unchecked Sendable {
         let storage = Storage(count: points.count)
         for (p, index32) in SpatialOrder.order(centred).enumerated() {
             let i = Int(index32)
-            storage.set(p, points[i], centred[i], item: items.isEmpty ? index32 : items[i],
+            storage.set(p, centred[i], item: items.isEmpty ? index32 : items[i],
                         reach: reaches.isEmpty ? nil : reaches[i])
         }
         self.init(storage: storage)
@@ -326,7 +321,7 @@ final class EarthPointTree: @unchecked Sendable {
         }
         self.storage = storage
         nodeStorage = nodes
-        view = View(points: storage.points, positions: storage.positions,
+        view = View(points: storage.points,
                     nodes: nodes, count: n, depth: depth)
     }
 
@@ -344,8 +339,9 @@ final class EarthPointTree: @unchecked Sendable {
     /// - Returns: pairs of item and distance in metres, at most `k`.
     ///   - within: only points at most this far (metres) are reported; a known upper bound of the
     ///     k-th distance speeds the search up.
+    ///   - positions: the items' WGS84 positions.
     func nearest(to query: GeoPoint, k: Int, excluding exclude: Int32? = nil,
-                 within limit: Double = .infinity) -> [(item: Int32, distanceMeters: Double)] {
+                 within limit: Double = .infinity, positions: ItemPositions) -> [(item: Int32, distanceMeters: Double)] {
         guard k > 0, count > 0, query.isValid else { return [] }
         let q = EarthCenteredPoint(query)
         var best: [(item: Int32, distanceMeters: Double)] = []
@@ -373,7 +369,7 @@ final class EarthPointTree: @unchecked Sendable {
                         let dx = point.x - q.x, dy = point.y - q.y, dz = point.z - q.z
                         let chord = (dx * dx + dy * dy + dz * dz).squareRoot()
                         if DistanceBounds.lowerBound(chord: chord) > bound { continue }
-                        let distance = Geodesic.distanceMeters(query, tree.positions[p])
+                        let distance = Geodesic.distanceMeters(query, positions[item])
                         if distance > limit { continue }
                         Self.insert((item, distance), into: &best, k: k)
                         if best.count == k { bound = best[k - 1].distanceMeters }
@@ -411,5 +407,37 @@ final class EarthPointTree: @unchecked Sendable {
         guard i < k else { return }
         best.insert(candidate, at: i)
         if best.count > k { best.removeLast() }
+    }
+}
+
+/// Where a search finds an item's WGS84 position (lon/lat degrees) for exact distances: the trees
+/// keep Earth-centred coordinates only, and the positions stay in the caller's array, read in
+/// place (a million sites' positions are not stored a second time). Valid only while that
+/// array's buffer is, i.e. inside the caller's `withUnsafeBufferPointer`; a plain pointer, so
+/// threads share no reference count.
+struct ItemPositions: @unchecked Sendable {
+    private let base: UnsafeRawPointer?
+    private let stride: Int
+
+    /// The positions of the elements of `buffer` (item `i` is element `i`), read at the stored
+    /// property `position`.
+    init<Element>(_ buffer: UnsafeBufferPointer<Element>, position: KeyPath<Element, GeoPoint>) {
+        guard let offset = MemoryLayout<Element>.offset(of: position) else {
+            preconditionFailure("ItemPositions needs a stored position property")
+        }
+        base = buffer.baseAddress.map { UnsafeRawPointer($0) + offset }
+        stride = MemoryLayout<Element>.stride
+    }
+
+    /// The points themselves (item `i` is `buffer[i]`).
+    init(_ buffer: UnsafeBufferPointer<GeoPoint>) {
+        base = buffer.baseAddress.map { UnsafeRawPointer($0) }
+        stride = MemoryLayout<GeoPoint>.stride
+    }
+
+    /// The position of `item` (an index into the caller's array).
+    @inline(__always)
+    subscript(item: Int32) -> GeoPoint {
+        base.unsafelyUnwrapped.load(fromByteOffset: Int(item) * stride, as: GeoPoint.self)
     }
 }

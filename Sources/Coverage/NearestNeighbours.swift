@@ -61,7 +61,14 @@ public struct NearestNeighbours: Sendable {
     /// The `k` nearest targets of `point`, nearest first; `excluding` a target index (a self-join's
     /// own feature).
     public func nearest(to point: GeoPoint, k: Int, excluding: Int? = nil) -> [Neighbour] {
-        tree.nearest(to: point, k: k, excluding: excluding.map { Int32($0) })
+        targets.withUnsafeBufferPointer { targets in
+            nearest(to: point, k: k, excluding: excluding, positions: ItemPositions(targets, position: \.position))
+        }
+    }
+
+    /// ``nearest(to:k:excluding:)`` with the targets' positions at hand.
+    private func nearest(to point: GeoPoint, k: Int, excluding: Int?, positions: ItemPositions) -> [Neighbour] {
+        tree.nearest(to: point, k: k, excluding: excluding.map { Int32($0) }, positions: positions)
             .map { Neighbour(target: Int($0.item), distanceMeters: $0.distanceMeters) }
     }
 
@@ -73,9 +80,13 @@ public struct NearestNeighbours: Sendable {
         guard n > 0 else { return [] }
         let chunk = 256
         let slots = WriteOnceSlots<[Neighbour]>(count: n)
-        DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
-            for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                slots.set(i, nearest(to: sources[i].position, k: k, excluding: excludeSameIndex ? i : nil))
+        targets.withUnsafeBufferPointer { targets in
+            let positions = ItemPositions(targets, position: \.position)
+            DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
+                for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                    slots.set(i, nearest(to: sources[i].position, k: k, excluding: excludeSameIndex ? i : nil,
+                                         positions: positions))
+                }
             }
         }
         return slots.values()
