@@ -338,13 +338,62 @@ public final class CoverageEngine: @unchecked Sendable {
         }
     }
 
-    /// The last point of each tree found to cover a settlement: where a search that only asks
-    /// whether any point covers looks first. Settlements evaluated in Z order lie near the one
-    /// before, so the point that covered it often covers them too, and the tree is not searched.
+    /// The last few points of each tree found to cover a settlement: where a search that only
+    /// asks whether any point covers looks first. Settlements evaluated in Z order lie near the
+    /// ones before (the order zigzags, so not always near the last one), so a point that covered
+    /// one of them often covers the next too, and the tree is not searched.
     struct SearchHints {
-        /// Tree positions (−1: none): the fibre tree, then the mobile trees in ``mobileViews`` order.
-        var fibre = -1
-        var mobile = [Int](repeating: -1, count: 4)
+        /// Points remembered per tree.
+        static let depth = 4
+        /// Per tree (0: the fibre tree, 1…4: the mobile trees in ``mobileViews`` order), tree
+        /// positions, most recently useful first (−1: none).
+        private var slots = [Int](repeating: -1, count: 5 * depth)
+
+        /// The first remembered point of tree `t` for which `reaches` holds (moved to the front), or nil.
+        @inline(__always)
+        mutating func first(_ t: Int, where reaches: (Int) -> Bool) -> Int? {
+            let base = t * Self.depth
+            for k in 0..<Self.depth {
+                let p = slots[base + k]
+                if p < 0 { return nil }
+                if reaches(p) {
+                    if k > 0 { remember(t, p, replacing: k) }
+                    return p
+                }
+            }
+            return nil
+        }
+
+        /// Remembers point `p` of tree `t` in front, dropping the oldest (or moving it from `replacing`).
+        @inline(__always)
+        mutating func remember(_ t: Int, _ p: Int, replacing last: Int = SearchHints.depth - 1) {
+            let base = t * Self.depth
+            var k = last
+            while k > 0 {
+                slots[base + k] = slots[base + k - 1]
+                k -= 1
+            }
+            slots[base] = p
+        }
+    }
+
+    /// The point of the leaf of tree position `p` that reaches furthest beyond `query` (its
+    /// reach less its chord): the best hint for the next settlements, which lie a few kilometres
+    /// away in Z order. Only a hint: whether it covers them is decided exactly.
+    @inline(__always)
+    private static func widestReach(_ tree: EarthPointTree.View, around p: Int, _ query: EarthCenteredPoint) -> Int {
+        let start = p - p % EarthPointTree.leafSize
+        var best = p, widest = -Double.infinity
+        for q in start..<min(tree.count, start + EarthPointTree.leafSize) {
+            let point = tree.points[q]
+            let dx = point.x - query.x, dy = point.y - query.y, dz = point.z - query.z
+            let margin = point.reach - (dx * dx + dy * dy + dz * dz).squareRoot()
+            if margin > widest {
+                widest = margin
+                best = q
+            }
+        }
+        return best
     }
 
     /// Whether the point at tree position `hint` (−1: none) reaches `position`.
@@ -366,15 +415,15 @@ public final class CoverageEngine: @unchecked Sendable {
         let fibreTree = fibreView
         var (fixed, fibreNote) = settlement.fibreStatus(asOf: asOfYear, scenario: scenario)
         if fixed == nil && !detail.contains(.fixedNode) {
-            // Whether any node covers: the last node that covered first, else the search stops
-            // at the first.
-            if Self.hintReaches(fibreTree, hints.fibre, query, position, positions) {
-                fixed = .fibreNode(site: Int(fibreTree.item(hints.fibre)), distanceMeters: nil)
+            // Whether any node covers: the nodes that covered the last settlements first, else
+            // the search stops at the first.
+            if let hint = hints.first(0, where: { Self.hintReaches(fibreTree, $0, query, position, positions) }) {
+                fixed = .fibreNode(site: Int(fibreTree.item(hint)), distanceMeters: nil)
             } else {
                 fibreTree.forEachPossiblyReaching(query) { p, d2 in
                     guard fibreTree.reaches(p, d2, position, positions) else { return false }
                     fixed = .fibreNode(site: Int(fibreTree.item(p)), distanceMeters: nil)
-                    hints.fibre = p
+                    hints.remember(0, Self.widestReach(fibreTree, around: p, query))
                     return true
                 }
             }
@@ -408,13 +457,13 @@ public final class CoverageEngine: @unchecked Sendable {
                     break
                 }
             } else {
-                // Whether any site covers: the last site that covered first, else the search
-                // stops at the first.
-                var found = k < hints.mobile.count && Self.hintReaches(tree, hints.mobile[k], query, position, positions)
+                // Whether any site covers: the sites that covered the last settlements first,
+                // else the search stops at the first.
+                var found = k < 4 && hints.first(1 + k, where: { Self.hintReaches(tree, $0, query, position, positions) }) != nil
                 if !found {
                     tree.forEachPossiblyReaching(query) { p, d2 in
                         found = tree.reaches(p, d2, position, positions)
-                        if found && k < hints.mobile.count { hints.mobile[k] = p }
+                        if found && k < 4 { hints.remember(1 + k, Self.widestReach(tree, around: p, query)) }
                         return found
                     }
                 }
