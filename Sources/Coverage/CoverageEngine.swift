@@ -74,7 +74,8 @@ public struct SettlementCoverage: Sendable, Hashable {
 /// bounds (``DistanceBounds``) decide almost every pair; the exact Karney distance is computed only
 /// within a micrometre-wide band around the range, so results equal a brute-force all-pairs
 /// computation. Settlements are evaluated in parallel, in Z order; a search that only asks whether
-/// any site covers first tries the site that covered the previous settlement.
+/// any site covers first tries the last four points of its tree that covered a settlement before
+/// (``SearchHints``).
 ///
 /// Immutable once built; a class, so that the evaluation threads share it without copying it.
 public final class CoverageEngine: @unchecked Sendable {
@@ -261,8 +262,9 @@ public final class CoverageEngine: @unchecked Sendable {
                     var cursor = fill[h]
                     for k in bounds[h]..<bounds[h + 1] {
                         if k + ahead < bounds[h + 1] {
-                            // What is read of a site lies in its first 48 bytes (``CoverageSite``'s
-                            // layout): one or two cache lines.
+                            // What is read of a site with an explicit range lies in its first 48
+                            // bytes (``CoverageSite``'s layout): one or two cache lines. (Band,
+                            // height and EIRP, for the range model, follow.)
                             let next = UnsafeRawPointer(base + Int(order[k + ahead]))
                             qamtu_prefetch(next)
                             qamtu_prefetch(next + 47)
@@ -338,10 +340,11 @@ public final class CoverageEngine: @unchecked Sendable {
         }
     }
 
-    /// The last few points of each tree found to cover a settlement: where a search that only
-    /// asks whether any point covers looks first. Settlements evaluated in Z order lie near the
-    /// ones before (the order zigzags, so not always near the last one), so a point that covered
-    /// one of them often covers the next too, and the tree is not searched.
+    /// A few points of each tree that covered the settlements just evaluated (of the leaf where
+    /// a search found a covering point, the one reaching furthest beyond the settlement): where a
+    /// search that only asks whether any point covers looks first. Settlements evaluated in Z
+    /// order lie near the ones before (the order zigzags, so not always near the last one), so
+    /// such a point often covers the next too, and the tree is not searched.
     struct SearchHints {
         /// Points remembered per tree.
         static let depth = 4
@@ -364,11 +367,16 @@ public final class CoverageEngine: @unchecked Sendable {
             return nil
         }
 
-        /// Remembers point `p` of tree `t` in front, dropping the oldest (or moving it from `replacing`).
+        /// Remembers point `p` of tree `t` in front: moved there when remembered already, else
+        /// the oldest is dropped (or the one at `replacing`).
         @inline(__always)
         mutating func remember(_ t: Int, _ p: Int, replacing last: Int = SearchHints.depth - 1) {
             let base = t * Self.depth
             var k = last
+            for j in 0..<Self.depth where slots[base + j] == p {
+                k = j
+                break
+            }
             while k > 0 {
                 slots[base + k] = slots[base + k - 1]
                 k -= 1

@@ -30,7 +30,9 @@ public struct CoverageSettlement: Sendable, Hashable {
     /// Year of the fibre connection or plan.
     public var fibreYear: Int?
     /// Every column of the settlements layer, in `LayerSchema.settlements` order (the output
-    /// repeats them before the coverage fields).
+    /// repeats them before the coverage fields). A source that was asked for some columns only
+    /// (``CoverageDataSource/loadSettlements(columns:)``) may end the values after the last of
+    /// them; a missing value is null.
     public var record: FeatureRecord
 
     /// Reads a settlement from a record of the settlements layer.

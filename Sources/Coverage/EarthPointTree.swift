@@ -163,7 +163,7 @@ final class EarthPointTree: @unchecked Sendable {
 
         /// Calls `body(position, chordSquared)` for every point (by tree position) whose squared
         /// chord to `query` is within its squared outer chord, i.e. every point whose reach may
-        /// include the query; the caller decides with ``reaches(_:_:_:)``. Nearer subtrees come
+        /// include the query; the caller decides with ``reaches(_:_:_:_:)``. Nearer subtrees come
         /// first, and the traversal stops as soon as `body` returns true.
         @inline(__always)
         func forEachPossiblyReaching(_ query: EarthCenteredPoint, until body: (Int, Double) -> Bool) {
@@ -418,6 +418,7 @@ final class EarthPointTree: @unchecked Sendable {
 struct ItemPositions: @unchecked Sendable {
     private let base: UnsafeRawPointer?
     private let stride: Int
+    private let count: Int
 
     /// The positions of the elements of `buffer` (item `i` is element `i`), read at the stored
     /// property `position`.
@@ -427,17 +428,13 @@ struct ItemPositions: @unchecked Sendable {
         }
         base = buffer.baseAddress.map { UnsafeRawPointer($0) + offset }
         stride = MemoryLayout<Element>.stride
-    }
-
-    /// The points themselves (item `i` is `buffer[i]`).
-    init(_ buffer: UnsafeBufferPointer<GeoPoint>) {
-        base = buffer.baseAddress.map { UnsafeRawPointer($0) }
-        stride = MemoryLayout<GeoPoint>.stride
+        count = buffer.count
     }
 
     /// The position of `item` (an index into the caller's array).
     @inline(__always)
     subscript(item: Int32) -> GeoPoint {
-        base.unsafelyUnwrapped.load(fromByteOffset: Int(item) * stride, as: GeoPoint.self)
+        assert(item >= 0 && Int(item) < count, "item \(item) is not an index of the caller's array")
+        return base.unsafelyUnwrapped.load(fromByteOffset: Int(item) * stride, as: GeoPoint.self)
     }
 }

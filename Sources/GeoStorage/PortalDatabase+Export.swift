@@ -260,7 +260,8 @@ extension PortalDatabase {
 
     /// Calls `body` with each feature of `query` in `fid` order, as ``features(_:columns:)`` reads
     /// them, without holding them all in memory: for callers that keep something else per
-    /// feature.
+    /// feature. `body` runs inside the portal's read (it must not call the portal again), so it
+    /// should be quick.
     /// - Throws: `StorageError.model(.unknownField)` for a name that is not a column of the layer,
     ///   and whatever `body` throws.
     public func forEachFeature(_ query: ExportQuery, columns names: [String], _ body: (FeatureRecord) throws -> Void) throws {

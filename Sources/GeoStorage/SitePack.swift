@@ -227,15 +227,20 @@ enum SitePack {
     /// would cost a page fault per 4 KiB).
     static func read(chunk: Int, generation: Int64, _ connection: RawReadConnection, texts: inout RepeatedTexts,
                      buffer: inout [UInt8], dictionary: ([String]) -> Void, _ body: (PackedSiteRow) -> Void) throws {
-        // The statement stays on its row while the blob is read: both see one snapshot.
+        var byteCount = 0
+        // The statement stays on its row (and alive) while the blob is read: both see one snapshot.
         let rows = try connection.rows(sql: "SELECT rows, length(data), typeof(data) FROM \(table) WHERE chunk = ? AND generation = ?",
                                        arguments: [chunk.databaseValue, generation.databaseValue])
-        guard try rows.next() else { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
-        let expected = Int(sqlite3_column_int64(rows.statement, 0))
-        let count = Int(sqlite3_column_int64(rows.statement, 1))
-        let isBlob = sqlite3_column_text(rows.statement, 2).map { String(cString: $0) } == "blob"
-        guard isBlob, count > 0 else { throw StorageError.corruptSitePack(chunk: chunk, reason: "no data") }
-        try connection.readBlob(table: table, column: "data", rowid: Int64(chunk), count: count, into: &buffer)
+        let expected = try withExtendedLifetime(rows) { () throws -> Int in
+            guard try rows.next() else { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
+            let count = Int(sqlite3_column_int64(rows.statement, 1))
+            let isBlob = sqlite3_column_text(rows.statement, 2).map { String(cString: $0) } == "blob"
+            guard isBlob, count > 0 else { throw StorageError.corruptSitePack(chunk: chunk, reason: "no data") }
+            try connection.readBlob(table: table, column: "data", rowid: Int64(chunk), count: count, into: &buffer)
+            byteCount = count
+            return Int(sqlite3_column_int64(rows.statement, 0))
+        }
+        let count = byteCount
         do {
             try buffer.withUnsafeBytes { bytes in
                 try decode(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), expectedRows: expected, texts: &texts,

@@ -159,11 +159,11 @@ struct CoverageCommandTests {
         let db = try Self.demoPortal(in: folder)
         let selections = ["best_mobile,id,class,best_fixed", "population,id,name_en,class,kind,fibre_year", "osm_id,best_mobile"]
         for (year, scenario) in [("2023", "actual"), ("2026", "planned")] {
+          let common = ["coverage", "--as-of", year, "--scenario", scenario, "--format", "csv", "--db", db]
+          try run(common + ["-o", folder.path("all.csv")])
+          let all = try folder.read("all.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
           for selection in selections {
-            let common = ["coverage", "--as-of", year, "--scenario", scenario, "--format", "csv", "--db", db]
-            try run(common + ["-o", folder.path("all.csv")])
             try run(common + ["--properties", selection, "-o", folder.path("some.csv")])
-            let all = try folder.read("all.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
             let some = try folder.read("some.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
             let header = all[0].map(String.init)
             let names = selection.split(separator: ",").map(String.init) + ["lon", "lat"]
