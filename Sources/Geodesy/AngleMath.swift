@@ -26,12 +26,7 @@ enum AngleMath {
         let radians = ((x - quadrant * 90) + correction) * radiansPerDegree
         let s = sin(radians)
         let c = cos(radians)
-        switch Int(quadrant) & 3 {
-        case 0: return (s + 0, c + 0)
-        case 1: return (c + 0, -s + 0)
-        case 2: return (-s + 0, -c + 0)
-        default: return (-c + 0, s + 0)
-        }
+        return rotated(s, c, quadrants: quadrant)
     }
 
     /// `t` rounded to the nearest integer, halfway cases away from zero (`t.rounded()`), by
@@ -45,6 +40,33 @@ enum AngleMath {
         return t < 0 ? -r : r
     }
 
+    /// `x` degrees as a whole number of quarter turns and the rest in `[-45°, 45°]`, converted to
+    /// radians; nil for NaN or infinite `x`. The reduction is exact: `quadrants·90` is exact and,
+    /// for `quadrants ≠ 0`, within a factor of two of `x` (Sterbenz' lemma); huge arguments are
+    /// first reduced exactly modulo 360°.
+    @inlinable
+    static func reduced(degrees x: Double) -> (radians: Double, quadrants: Double)? {
+        var y = x
+        if !(abs(y) <= 1e15) {
+            y = y.truncatingRemainder(dividingBy: 360)
+            if y.isNaN { return nil }
+        }
+        let quadrants = nearestQuadrant(y / 90)
+        return ((y - quadrants * 90) * radiansPerDegree, quadrants)
+    }
+
+    /// Sine and cosine of an angle `quadrants` quarter turns larger than the one whose sine is
+    /// `s` and cosine `c` (adding 0 turns −0 into +0).
+    @inlinable
+    static func rotated(_ s: Double, _ c: Double, quadrants: Double) -> (sin: Double, cos: Double) {
+        switch Int(quadrants) & 3 {
+        case 0: return (s + 0, c + 0)
+        case 1: return (c + 0, -s + 0)
+        case 2: return (-s + 0, -c + 0)
+        default: return (-c + 0, s + 0)
+        }
+    }
+
     /// Sine and cosine of an angle given in degrees.
     ///
     /// The argument is reduced exactly to `[-45°, 45°]` plus a whole number of quadrants
@@ -53,24 +75,10 @@ enum AngleMath {
     /// that) and large arguments lose no accuracy. NaN or infinite input gives NaN.
     @inlinable
     static func sinCos(degrees x: Double) -> (sin: Double, cos: Double) {
-        var y = x
-        if !(abs(y) <= 1e15) {
-            // Huge, infinite or NaN: reduce exactly first (NaN and ±∞ give NaN).
-            y = y.truncatingRemainder(dividingBy: 360)
-            if y.isNaN { return (.nan, .nan) }
-        }
-        let quadrant = nearestQuadrant(y / 90)
-        // Exact: quadrant·90 is exact and, for quadrant ≠ 0, within a factor of two of y
-        // (Sterbenz' lemma).
-        let radians = (y - quadrant * 90) * radiansPerDegree
+        guard let (radians, quadrant) = reduced(degrees: x) else { return (.nan, .nan) }
         let s = sin(radians)
         let c = cos(radians)
-        switch Int(quadrant) & 3 {
-        case 0: return (s + 0, c + 0)
-        case 1: return (c + 0, -s + 0)
-        case 2: return (-s + 0, -c + 0)
-        default: return (-c + 0, s + 0)
-        }
+        return rotated(s, c, quadrants: quadrant)
     }
 
     /// Sine and cosine of an angle in degrees by polynomials instead of the C library: about a
@@ -86,13 +94,7 @@ enum AngleMath {
     /// ``sinCos(degrees:)``. NaN or infinite input gives NaN.
     @inlinable
     static func sinCosPolynomial(degrees x: Double) -> (sin: Double, cos: Double) {
-        var y = x
-        if !(abs(y) <= 1e15) {
-            y = y.truncatingRemainder(dividingBy: 360)
-            if y.isNaN { return (.nan, .nan) }
-        }
-        let quadrant = nearestQuadrant(y / 90)
-        let r = (y - quadrant * 90) * radiansPerDegree
+        guard let (r, quadrant) = reduced(degrees: x) else { return (.nan, .nan) }
         let r2 = r * r
         // sin r = r − r³/3! + r⁵/5! − …; cos r = 1 − r²/2! + r⁴/4! − … (coefficients ±1/n!).
         var ps = -1.0 / 355_687_428_096_000           // −1/17!
@@ -114,12 +116,7 @@ enum AngleMath {
         pc = pc * r2 - 1.0 / 24                        // −1/4!
         let half = 0.5 * r2
         let c = (1 - half) + r2 * r2 * (-pc)
-        switch Int(quadrant) & 3 {
-        case 0: return (s + 0, c + 0)
-        case 1: return (c + 0, -s + 0)
-        case 2: return (-s + 0, -c + 0)
-        default: return (-c + 0, s + 0)
-        }
+        return rotated(s, c, quadrants: quadrant)
     }
 
     /// `atan2(y, x)` in degrees, in `(-180, 180]`, exact for the cardinal directions.
