@@ -247,6 +247,27 @@ extension PortalDatabase {
               layout.partitionRows(parts) == expecting else {
             throw StorageError.changedWhileReading(layer: LayerSchema.sites.name)
         }
+        try forEachPackChunk(layout, parts: parts, first: first) { part, chunk, connection, texts, buffer in
+            try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts,
+                              buffer: &buffer, dictionary: { dictionary(part, $0) }) { row(part, $0) }
+        }
+    }
+
+    /// Decodes the pack's chunks in `partitions` contiguous runs, each on its own connection and thread.
+    private func scanSitePack(_ layout: SitePack.Layout, partitions: Int, first: RawReadConnection,
+                              _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
+        try forEachPackChunk(layout, parts: layout.partitions(partitions), first: first) { part, chunk, connection, texts, buffer in
+            try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts,
+                              buffer: &buffer) { body(part, $0) }
+        }
+    }
+
+    /// Calls `read` for each chunk of the pack, in `parts` contiguous runs of chunks, each run on
+    /// a thread and connection of its own (`first` serves run 0) with its own text cache and
+    /// chunk buffer; the first error of any run is thrown.
+    private func forEachPackChunk(_ layout: SitePack.Layout, parts: Int, first: RawReadConnection,
+                                  _ read: @Sendable (_ partition: Int, _ chunk: Int, RawReadConnection,
+                                                     inout RepeatedTexts, inout [UInt8]) throws -> Void) throws {
         let failures = FirstError()
         let path = self.path
         let chunks = layout.chunks
@@ -256,31 +277,7 @@ extension PortalDatabase {
                 var texts = RepeatedTexts()
                 var buffer: [UInt8] = []
                 for chunk in chunks[layout.chunkRange(part: part, of: parts)] {
-                    try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts,
-                                      buffer: &buffer, dictionary: { dictionary(part, $0) }) { row(part, $0) }
-                }
-            } catch {
-                failures.record(error)
-            }
-        }
-        if let error = failures.first { throw error }
-    }
-
-    /// Decodes the pack's chunks in `partitions` contiguous runs, each on its own connection and thread.
-    private func scanSitePack(_ layout: SitePack.Layout, partitions: Int, first: RawReadConnection,
-                              _ body: @Sendable (_ partition: Int, SiteAttributes) -> Void) throws {
-        let parts = layout.partitions(partitions)
-        let failures = FirstError()
-        let path = self.path
-        let chunks = layout.chunks
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            do {
-                let connection = part == 0 ? first : try RawReadConnection(path: path, spatiaLite: false)
-                var texts = RepeatedTexts()
-                var buffer: [UInt8] = []
-                for chunk in chunks[layout.chunkRange(part: part, of: parts)] {
-                    try SitePack.read(chunk: chunk, generation: layout.generation, connection, texts: &texts,
-                                      buffer: &buffer) { body(part, $0) }
+                    try read(part, chunk, connection, &texts, &buffer)
                 }
             } catch {
                 failures.record(error)
