@@ -16,11 +16,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
-        // The only C boundary: libspatialite (and the sqlite3 header it needs first).
+        // The SQLite C API (GRDB links the same libsqlite3). SpatiaLite is not linked: GeoStorage
+        // loads libspatialite at run time, on the first connection that needs spatial SQL, so that
+        // commands without it start without its fifty shared libraries.
         .systemLibrary(
-            name: "CSpatiaLite",
-            pkgConfig: "spatialite",
-            providers: [.apt(["libspatialite-dev"])]
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         // A prefetch hint for loops over permuted records (header-only C; nothing to link).
         .systemLibrary(name: "CPrefetch"),
@@ -32,7 +33,7 @@ let package = Package(
         .target(
             name: "GeoStorage",
             dependencies: [
-                "GeoModel", "Geodesy", "CSpatiaLite",
+                "GeoModel", "Geodesy", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,4 +1,4 @@
-import CSpatiaLite
+import CSQLite
 import Dispatch
 import Foundation
 import GRDB

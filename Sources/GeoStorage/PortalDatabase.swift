@@ -34,14 +34,21 @@ public final class PortalDatabase: Sendable {
     }
 
     /// Opens an existing Qamtu database.
-    /// - Parameter readOnly: open without write access (the file is never changed; a schema
-    ///   older than this build is refused instead of migrated).
-    /// - Throws: `StorageError.missingDatabase`, `.notAQamtuDatabase`, `.newerSchema`.
-    public static func open(at path: String, readOnly: Bool = false) throws -> PortalDatabase {
-        try open(path: path, create: false, readOnly: readOnly)
+    /// - Parameters:
+    ///   - readOnly: open without write access (the file is never changed; a schema older than
+    ///     this build is refused instead of migrated).
+    ///   - spatialSQL: initialise SpatiaLite on the connection (loading libspatialite on first
+    ///     use, see ``SpatiaLiteSetup``). Only a read-only reader of plain columns may leave it
+    ///     out, to start faster: the coverage and nearest loaders, which decode geometry blobs
+    ///     themselves. Without it, queries that call SpatiaLite functions (a bounding-box export,
+    ///     imports, `ST_*` in SQL) fail with "no such function".
+    /// - Throws: `StorageError.missingDatabase`, `.notAQamtuDatabase`, `.newerSchema`;
+    ///   `.spatialite` when SpatiaLite is asked for and cannot be loaded.
+    public static func open(at path: String, readOnly: Bool = false, spatialSQL: Bool = true) throws -> PortalDatabase {
+        try open(path: path, create: false, readOnly: readOnly, spatialSQL: spatialSQL || !readOnly)
     }
 
-    private static func open(path: String, create: Bool, readOnly: Bool) throws -> PortalDatabase {
+    private static func open(path: String, create: Bool, readOnly: Bool, spatialSQL: Bool = true) throws -> PortalDatabase {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw StorageError.missingDatabase(path: path) }
         if exists { try checkHeader(path: path) }
@@ -49,7 +56,7 @@ public final class PortalDatabase: Sendable {
         configuration.readonly = readOnly
         configuration.foreignKeysEnabled = true
         configuration.label = "qamtu"
-        configuration.prepareDatabase { db in try SpatiaLiteSetup.prepare(db) }
+        if spatialSQL { configuration.prepareDatabase { db in try SpatiaLiteSetup.prepare(db) } }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

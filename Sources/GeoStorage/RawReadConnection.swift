@@ -1,4 +1,4 @@
-import CSpatiaLite
+import CSQLite
 import GRDB
 
 /// A read-only SQLite connection opened with the C API for one thread's exclusive use

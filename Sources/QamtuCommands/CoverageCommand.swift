@@ -109,7 +109,8 @@ func reportingAnalysisErrors(_ body: () throws -> Void) throws {
 ///   ``CoverageAnalysis/init(source:settings:settlementColumns:)``).
 func loadAnalysis(_ database: DatabaseOptions, _ propagation: PropagationOptions,
                   settlementColumns: [String]? = nil) throws -> CoverageAnalysis {
-    let portal = try database.open(readOnly: true)
+    // The loaders read plain columns and decode the geometry blobs themselves: no SpatiaLite.
+    let portal = try database.open(readOnly: true, spatialSQL: false)
     let source = PortalCoverageSource(portal: portal)
     let analysis = try CoverageAnalysis(source: source, settings: try propagation.settings(),
                                         settlementColumns: settlementColumns)

@@ -15,8 +15,10 @@ struct DatabaseOptions: ParsableArguments {
         return "qamtu.sqlite"
     }
 
-    func open(readOnly: Bool = false) throws -> PortalDatabase {
-        try PortalDatabase.open(at: path, readOnly: readOnly)
+    /// Opens the portal; `spatialSQL: false` (read-only readers of plain columns only) starts
+    /// without loading SpatiaLite (see ``PortalDatabase/open(at:readOnly:spatialSQL:)``).
+    func open(readOnly: Bool = false, spatialSQL: Bool = true) throws -> PortalDatabase {
+        try PortalDatabase.open(at: path, readOnly: readOnly, spatialSQL: spatialSQL)
     }
 }
 

@@ -51,7 +51,8 @@ struct NearestCommand: ParsableCommand {
 
     func run() throws {
         try reportingAnalysisErrors {
-            let portal = try database.open(readOnly: true)
+            // Plain columns and geometry blobs decoded here: no SpatiaLite needed.
+            let portal = try database.open(readOnly: true, spatialSQL: false)
             func points(_ layer: LayerSchema) throws -> [PointFeature] {
                 var out: [PointFeature] = []
                 try portal.scanPointAttributes(layer) { row in

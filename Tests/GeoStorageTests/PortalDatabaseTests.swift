@@ -64,4 +64,36 @@ struct PortalDatabaseTests {
             #expect("\(error)" == "\(path) was written by a newer version of Qamtu (unknown schema migrations: v9-from-the-future); upgrade qamtu to open it")
         }
     }
+
+    @Test func opensForPlainReadsWithoutSpatiaLite() throws {
+        let fixture = try Fixture()
+        let path = fixture.folder.path("portal.sqlite")
+        // A read-only reader of plain columns: no SpatiaLite functions on its connection.
+        let plain = try PortalDatabase.open(at: path, readOnly: true, spatialSQL: false)
+        #expect(try plain.layerCounts().count == 6)
+        #expect(throws: (any Error).self) {
+            try plain.queue.read { db in try Int.fetchOne(db, sql: "SELECT ST_NPoints(MakePoint(1, 2, 4326))") }
+        }
+        // Every other open has them, and a writer always does (imports fire SpatiaLite triggers).
+        for portal in [try PortalDatabase.open(at: path, readOnly: true), try PortalDatabase.open(at: path, spatialSQL: false)] {
+            #expect(try portal.queue.read { db in try Int.fetchOne(db, sql: "SELECT ST_NPoints(MakePoint(1, 2, 4326))") } == 1)
+        }
+    }
+
+    @Test func namesTheLibraryWhenSpatiaLiteCannotBeLoaded() throws {
+        guard case .failure(let error) = SpatiaLiteLibrary.load(names: ["libqamtu-no-such-library.so"]) else {
+            Issue.record("loaded a library that does not exist")
+            return
+        }
+        let message = "\(error)"
+        #expect(message.contains("cannot load libspatialite"))
+        #expect(message.contains("libqamtu-no-such-library.so"))
+        #expect(message.contains("QAMTU_SPATIALITE"))
+        // A library without SpatiaLite's entry points is refused by name too.
+        guard case .failure(let other) = SpatiaLiteLibrary.load(names: ["libsqlite3.so.0"]) else {
+            Issue.record("took libsqlite3 for SpatiaLite")
+            return
+        }
+        #expect("\(other)".contains("libsqlite3.so.0: not SpatiaLite 4.3 or later"))
+    }
 }
