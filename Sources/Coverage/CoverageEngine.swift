@@ -335,7 +335,8 @@ public final class CoverageEngine: @unchecked Sendable {
                               detail: EvaluationDetail) -> SettlementCoverage {
         var hints = SearchHints()
         return sites.withUnsafeBufferPointer { sites in
-            connectivity(settlement, index: index, satelliteInstitutions: satelliteInstitutions, detail: detail,
+            connectivity(at: settlement.position, fibre: settlement.fibreStatus(asOf: asOfYear, scenario: scenario),
+                         index: index, satelliteInstitutions: satelliteInstitutions, detail: detail,
                          hints: &hints, positions: ItemPositions(sites, position: \.position))
         }
     }
@@ -415,13 +416,18 @@ public final class CoverageEngine: @unchecked Sendable {
         return d2 <= Double(point.outerSquared) && tree.reaches(hint, d2, position, positions)
     }
 
-    private func connectivity(_ settlement: CoverageSettlement, index: Int, satelliteInstitutions: Int,
-                              detail: EvaluationDetail, hints: inout SearchHints,
+    /// A settlement's connectivity, from the values of it that matter: passing the settlement
+    /// itself, read in place from a shared buffer, would copy it (retaining its strings and
+    /// record) for every call.
+    /// - Parameters:
+    ///   - position: the settlement's position (WGS84 lon/lat degrees).
+    ///   - fibre: its own fibre status as of the year (``CoverageSettlement/fibreStatus(asOf:scenario:)``).
+    private func connectivity(at position: GeoPoint, fibre: (access: FixedAccess?, note: String?), index: Int,
+                              satelliteInstitutions: Int, detail: EvaluationDetail, hints: inout SearchHints,
                               positions: ItemPositions) -> SettlementCoverage {
-        let position = settlement.position
         let query = EarthCenteredPoint(position)
         let fibreTree = fibreView
-        var (fixed, fibreNote) = settlement.fibreStatus(asOf: asOfYear, scenario: scenario)
+        var (fixed, fibreNote) = fibre
         if fixed == nil && !detail.contains(.fixedNode) {
             // Whether any node covers: the nodes that covered the last settlements first, else
             // the search stops at the first.
@@ -538,11 +544,16 @@ public final class CoverageEngine: @unchecked Sendable {
                             qamtu_prefetch(UnsafeRawPointer(base + order[o + 8]))
                         }
                         let i = order[o]
-                        var result = connectivity(settlements.buffer[i], index: i,
-                                                  satelliteInstitutions: counts?[settlements.buffer[i].id] ?? 0, detail: detail,
-                                                  hints: &hints, positions: positions)
-                        (result.coverageClass, result.ruleIndex) = classes[result.facts]
-                        output.initialize(i, to: result)
+                        // Fields read in place: a settlement passed or called on would be copied.
+                        let settlement = settlements.buffer.baseAddress.unsafelyUnwrapped + i
+                        let fibre = CoverageSettlement.fibreStatus(settlement.pointee.fibre, fibreYear: settlement.pointee.fibreYear,
+                                                                   asOf: asOfYear, scenario: scenario)
+                        // Built in its slot and classified there (a local result was copied into it).
+                        let slot = output.buffer.baseAddress.unsafelyUnwrapped + i
+                        slot.initialize(to: connectivity(at: settlement.pointee.position, fibre: fibre, index: i,
+                                                         satelliteInstitutions: counts?[settlement.pointee.id] ?? 0,
+                                                         detail: detail, hints: &hints, positions: positions))
+                        (slot.pointee.coverageClass, slot.pointee.ruleIndex) = classes[slot.pointee.facts]
                     }
                 }
               }
@@ -552,13 +563,11 @@ public final class CoverageEngine: @unchecked Sendable {
     }
 }
 
-/// An uninitialised buffer whose elements several threads initialise, each element once.
+/// A buffer whose elements several threads write (or initialise, when it is uninitialised),
+/// each element by one thread only.
 struct SharedOutput<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
     init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
-
-    @inline(__always)
-    func initialize(_ i: Int, to value: Element) { buffer.initializeElement(at: i, to: value) }
 }
 
 /// A buffer read by several threads while its owner keeps it alive and unchanged.
@@ -615,10 +624,13 @@ extension CoverageEngine {
         guard settlements.count > 1024 else { return Array(settlements.indices) }
         var keys = [UInt64]()
         keys.reserveCapacity(settlements.count)
-        for (i, settlement) in settlements.enumerated() {
-            let p = settlement.position
-            let x = cell((p.longitude + 180) / 360), y = cell((p.latitude + 90) / 180)
-            keys.append(UInt64(interleave(x) | interleave(y) << 1) << 32 | UInt64(i))
+        settlements.withUnsafeBufferPointer { settlements in
+            // Positions read in place (iterating the settlements would copy each one).
+            for i in settlements.indices {
+                let p = settlements[i].position
+                let x = cell((p.longitude + 180) / 360), y = cell((p.latitude + 90) / 180)
+                keys.append(UInt64(interleave(x) | interleave(y) << 1) << 32 | UInt64(i))
+            }
         }
         keys.sort()
         return keys.map { Int($0 & 0xFFFF_FFFF) }

@@ -35,27 +35,6 @@ public struct CoverageSettlement: Sendable, Hashable {
     /// them; a missing value is null.
     public var record: FeatureRecord
 
-    /// Reads a settlement from a record of the settlements layer.
-    /// - Throws: `CoverageError.invalidRecord` when the geometry is not a valid point.
-    public init(record: FeatureRecord) throws(CoverageError) {
-        let columns = Self.columns
-        func value(_ i: Int?) -> FieldValue {
-            guard let i, i < record.values.count else { return .null }
-            return record.values[i]
-        }
-        guard case .point(let point)? = record.geometry, point.isValid else {
-            throw .invalidRecord(layer: "settlements", id: record.id, reason: "no valid point geometry")
-        }
-        id = record.id
-        name = value(columns.name).text ?? value(columns.nameEN).text ?? value(columns.nameRU).text ?? value(columns.nameKK).text
-        position = point
-        population = value(columns.population).number.map { Int($0) }
-        district = value(columns.district).text
-        fibre = value(columns.fibre).text.flatMap(FibreStatus.init(rawValue:))
-        fibreYear = value(columns.fibreYear).number.map { Int($0) }
-        self.record = record
-    }
-
     /// The indices of the columns read from a record, looked up once.
     private struct Columns {
         let name, nameEN, nameRU, nameKK, population, district, fibre, fibreYear: Int?
@@ -77,6 +56,34 @@ public struct CoverageSettlement: Sendable, Hashable {
     /// The columns an analysis of coverage classes reads (besides the point): id, district and
     /// the fibre status. A report also needs `population`, and the name comes from the name columns.
     public static let analysisColumns = ["id", "district", "fibre", "fibre_year"]
+}
+
+// The initialisers are in an extension so that the struct keeps its memberwise initialiser: one
+// that assigns the stored properties one by one is compiled (Swift 6.3, -O) to build the
+// settlement in a temporary, copy it out and destroy the temporary (see ``CoverageSite``).
+extension CoverageSettlement {
+    /// Reads a settlement from a record of the settlements layer.
+    /// - Parameter keptValues: keep only the record's first `keptValues` values (for a caller
+    ///   that writes only some columns: the record then ends after the last of them); nil keeps all.
+    /// - Throws: `CoverageError.invalidRecord` when the geometry is not a valid point.
+    public init(record: FeatureRecord, keptValues: Int? = nil) throws(CoverageError) {
+        let columns = Self.columns
+        func value(_ i: Int?) -> FieldValue {
+            guard let i, i < record.values.count else { return .null }
+            return record.values[i]
+        }
+        guard case .point(let point)? = record.geometry, point.isValid else {
+            throw .invalidRecord(layer: "settlements", id: record.id, reason: "no valid point geometry")
+        }
+        var kept = record
+        if let keptValues, keptValues < record.values.count { kept.values = Array(record.values.prefix(max(0, keptValues))) }
+        self.init(
+            id: record.id,
+            name: value(columns.name).text ?? value(columns.nameEN).text ?? value(columns.nameRU).text ?? value(columns.nameKK).text,
+            position: point, population: value(columns.population).number.map { Int($0) },
+            district: value(columns.district).text, fibre: value(columns.fibre).text.flatMap(FibreStatus.init(rawValue:)),
+            fibreYear: value(columns.fibreYear).number.map { Int($0) }, record: kept)
+    }
 
     /// Creates a settlement from its values; the record is filled from them (other columns null).
     public init(id: String, name: String? = nil, position: GeoPoint, population: Int? = nil, district: String? = nil,
@@ -92,13 +99,7 @@ public struct CoverageSettlement: Sendable, Hashable {
         if let district { set("district", .text(district)) }
         if let fibre { set("fibre", .text(fibre.rawValue)) }
         if let fibreYear { set("fibre_year", .integer(Int64(fibreYear))) }
-        self.id = id
-        self.name = name
-        self.position = position
-        self.population = population
-        self.district = district
-        self.fibre = fibre
-        self.fibreYear = fibreYear
-        self.record = FeatureRecord(values: values, geometry: .point(position))
+        self.init(id: id, name: name, position: position, population: population, district: district, fibre: fibre,
+                  fibreYear: fibreYear, record: FeatureRecord(values: values, geometry: .point(position)))
     }
 }

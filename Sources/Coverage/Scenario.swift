@@ -102,6 +102,13 @@ extension CoverageSettlement {
     /// The fixed-line access from the settlement's own fibre status as of `year` in `scenario`, and a
     /// note when there is none (`fibre planned 2026`, `fibre connected only from 2023`), or nil.
     public func fibreStatus(asOf year: Int, scenario: Scenario) -> (access: FixedAccess?, note: String?) {
+        Self.fibreStatus(fibre, fibreYear: fibreYear, asOf: year, scenario: scenario)
+    }
+
+    /// ``fibreStatus(asOf:scenario:)`` from a settlement's `fibre` and `fibreYear` (for callers
+    /// that read a settlement in place: a method call on it may copy it whole).
+    static func fibreStatus(_ fibre: FibreStatus?, fibreYear: Int?, asOf year: Int,
+                            scenario: Scenario) -> (access: FixedAccess?, note: String?) {
         switch fibre {
         case .connected?:
             if let fibreYear, fibreYear > year { return (nil, "fibre connected only from \(fibreYear)") }

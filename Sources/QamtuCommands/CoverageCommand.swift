@@ -407,9 +407,7 @@ final class PortalCoverageSource: CoverageDataSource, Sendable {
         settlements.reserveCapacity(try portal.count(query))
         try portal.forEachFeature(query, columns: CoverageSettlement.analysisColumns + columns) { record in
             do {
-                var settlement = try CoverageSettlement(record: record)
-                if kept < record.values.count { settlement.record.values = Array(record.values.prefix(kept)) }
-                settlements.append(settlement)
+                settlements.append(try CoverageSettlement(record: record, keptValues: kept))
             } catch {
                 skippedSettlements.value += 1
             }
