@@ -147,11 +147,19 @@ public struct CoverageWriter: Sendable {
         ])))
         let fields = Self.fields(properties, extraFields: Self.coverageFields)
         let written = Self.coverageFields.indices.map { fields.contains(.extra($0)) }
-        return try write(count: result.entries.count, extraFields: Self.coverageFields, fields: fields, name: "coverage",
-                         metadata: .object(members), to: sink) { i, values in
-            let entry = completing ? result.complete(result.entries[i]) : result.entries[i]
-            Self.values(entry, result: result, written: written, into: &values)
-            return result.settlements[entry.settlement]
+        return try write(count: result.entries.count, settlements: result.settlements, extraFields: Self.coverageFields,
+                         fields: fields, name: "coverage", metadata: .object(members), to: sink) { i, values in
+            if completing {
+                let entry = result.complete(result.entries[i])
+                Self.values(entry, result: result, written: written, into: &values)
+                return entry.settlement
+            }
+            // Read in place: a copy of the entry would retain its arrays and strings.
+            return result.entries.withUnsafeBufferPointer { entries in
+                let entry = entries.baseAddress.unsafelyUnwrapped + i
+                Self.values(entry.pointee, result: result, written: written, into: &values)
+                return entry.pointee.settlement
+            }
         }
     }
 
@@ -163,7 +171,7 @@ public struct CoverageWriter: Sendable {
             ("scenario", .string(diff.after.scenario.rawValue)), ("profile", .string(diff.after.profile.name)),
             ("rules", .string(diff.after.profile.summary)), ("changes", .integer(Int64(diff.changes.count))),
         ])
-        return try write(count: diff.changes.count, extraFields: Self.diffFields,
+        return try write(count: diff.changes.count, settlements: diff.settlements, extraFields: Self.diffFields,
                          fields: Self.fields(properties, extraFields: Self.diffFields), name: "coverage-diff",
                          metadata: metadata, to: sink) { i, values in
             let change = diff.changes[i]
@@ -174,7 +182,7 @@ public struct CoverageWriter: Sendable {
                 .text(change.before.bestMobile?.label), .text(change.after.bestMobile?.label),
                 .text(change.reason),
             ]
-            return diff.settlements[change.settlement]
+            return change.settlement
         }
     }
 
@@ -185,7 +193,7 @@ public struct CoverageWriter: Sendable {
     /// The values of ``coverageFields`` for `entry` into `values` (replaced; its storage is
     /// reused from row to row). Only the fields `written` (by index) are computed, the others are
     /// null. `entry` holds the detail that the fields written use.
-    static func values(_ entry: SettlementCoverage, result: CoverageResult, written: [Bool], into values: inout [Value]) {
+    static func values(_ entry: borrowing SettlementCoverage, result: CoverageResult, written: [Bool], into values: inout [Value]) {
         values.removeAll(keepingCapacity: true)
         let needsOperators = written[operatorsField], needsReason = written[reasonField]
         let operators = needsOperators || needsReason ? result.operators(ofCoveringSites: entry) : []
@@ -214,11 +222,12 @@ public struct CoverageWriter: Sendable {
     /// Rows formatted per block of ``blockRows``, blocks in parallel, written in order.
     static let blockRows = 1024
 
-    /// Writes `n` rows of `fields`; `row(i, &values)` gives the settlement and puts the values of
-    /// every extra field into `values` (a buffer reused from row to row).
-    private func write(count n: Int, extraFields: [String], fields: [Field], name: String, metadata: JSONValue,
-                       to sink: OutputSink,
-                       row: @escaping @Sendable (Int, inout [Value]) -> CoverageSettlement) throws(GeoModelError) -> Int {
+    /// Writes `n` rows of `fields`; `row(i, &values)` gives the index of the row's settlement in
+    /// `settlements` and puts the values of every extra field into `values` (a buffer reused from
+    /// row to row).
+    private func write(count n: Int, settlements: [CoverageSettlement], extraFields: [String], fields: [Field], name: String,
+                       metadata: JSONValue, to sink: OutputSink,
+                       row: @escaping @Sendable (Int, inout [Value]) -> Int) throws(GeoModelError) -> Int {
         let columns = LayerSchema.settlements.columns
         let writer = GeoJSONWriter(precision: precision)
         var out = JSONBuffer(capacity: 1 << 16)
@@ -260,10 +269,13 @@ public struct CoverageWriter: Sendable {
             values.reserveCapacity(extraFields.count)
             while let b = blocks.claim() {
                 buffer.removeAll()
-                for i in (b * Self.blockRows)..<min(n, (b + 1) * Self.blockRows) {
-                    let settlement = row(i, &values)
-                    Self.format(settlement, values, index: i, format: format, precision: precision, keys: keys,
-                                fields: fields, columns: columns.count, into: &buffer)
+                settlements.withUnsafeBufferPointer { settlements in
+                    for i in (b * Self.blockRows)..<min(n, (b + 1) * Self.blockRows) {
+                        // The settlement is read in place (a copy would retain its strings and record).
+                        let settlement = settlements.baseAddress.unsafelyUnwrapped + row(i, &values)
+                        Self.format(settlement, values, index: i, format: format, precision: precision, keys: keys,
+                                    fields: fields, columns: columns.count, into: &buffer)
+                    }
                 }
                 do {
                     try blocks.write(block: b) { sink in try sink.drain(&buffer) }
@@ -283,17 +295,18 @@ public struct CoverageWriter: Sendable {
     }
 
     /// Formats one row; `keys` holds the JSON keys of the columns, then of the extra fields.
-    private static func format(_ settlement: CoverageSettlement, _ values: [Value], index: Int, format: CoverageOutputFormat,
-                               precision: Int, keys: [[UInt8]], fields: [Field], columns: Int, into out: inout JSONBuffer) {
+    private static func format(_ settlement: UnsafePointer<CoverageSettlement>, _ values: [Value], index: Int,
+                               format: CoverageOutputFormat, precision: Int, keys: [[UInt8]], fields: [Field], columns: Int,
+                               into out: inout JSONBuffer) {
         let writer = GeoJSONWriter(precision: precision)
-        let record = settlement.record.values
+        let record = settlement.pointee.record.values
         switch format {
         case .geojson, .geojsonseq:
             if format == .geojson && index > 0 { out.raw(",\n") }
             out.raw("{\"type\":\"Feature\",\"id\":")
-            out.string(settlement.id)
+            out.string(settlement.pointee.id)
             out.raw(",\"geometry\":{\"type\":\"Point\",\"coordinates\":")
-            writer.position(settlement.position, into: &out)
+            writer.position(settlement.pointee.position, into: &out)
             out.raw("},\"properties\":{")
             for (n, field) in fields.enumerated() {
                 if n > 0 { out.raw(",") }
@@ -317,9 +330,9 @@ public struct CoverageWriter: Sendable {
                 }
             }
             if !fields.isEmpty { out.raw(",") }
-            out.fixed(settlement.position.longitude, decimals: precision)
+            out.fixed(settlement.pointee.position.longitude, decimals: precision)
             out.raw(",")
-            out.fixed(settlement.position.latitude, decimals: precision)
+            out.fixed(settlement.pointee.position.latitude, decimals: precision)
             out.raw("\n")
         }
     }

@@ -260,8 +260,8 @@ extension PortalDatabase {
 
     /// Calls `body` with each feature of `query` in `fid` order, as ``features(_:columns:)`` reads
     /// them, without holding them all in memory: for callers that keep something else per
-    /// feature. `body` runs inside the portal's read (it must not call the portal again), so it
-    /// should be quick.
+    /// feature. The rows are stepped on a read-only connection of their own, without SQLite's
+    /// mutex around every column read (``RawReadConnection``): `body` may call the portal.
     /// - Throws: `StorageError.model(.unknownField)` for a name that is not a column of the layer,
     ///   and whatever `body` throws.
     public func forEachFeature(_ query: ExportQuery, columns names: [String], _ body: (FeatureRecord) throws -> Void) throws {
@@ -273,7 +273,15 @@ extension PortalDatabase {
             }
             if !columns.contains(index) { columns.append(index) }
         }
-        try scan(query, columns: columns.sorted()) { row in try body(try row.record()) }
+        columns.sort()
+        let (sql, arguments) = Self.selectSQL(query, columns: columns)
+        // SpatiaLite only for a bounding box on lines or polygons (ST_Intersects).
+        let connection = try RawReadConnection(path: path, spatiaLite: query.bbox != nil && query.layer.geometryType != .point)
+        let rows = try connection.rows(sql: sql, arguments: arguments)
+        let row = RawRow(statement: rows.statement, layer: query.layer, columns: columns)
+        try withExtendedLifetime(rows) {
+            while try rows.next() { try body(try row.record()) }
+        }
     }
 
     /// Steps through the rows of an export query with SQLite's C API (no per-row allocation by GRDB).
