@@ -27,6 +27,9 @@ public struct CoverageAnalysis: Sendable {
     public let rangeModel: RangeModel
     /// Institutions on a satellite link, per settlement id.
     public let satelliteCounts: [String: Int]
+    /// ``settlements``' indices in the Z order the engine evaluates them in
+    /// (``CoverageEngine/spatialOrder(_:)``), computed on the loading thread while the sites load.
+    let settlementOrder: [Int]
 
     /// Loads every layer from `source`; the settlements on a thread of their own while the sites
     /// load (``CoverageDataSource`` allows that).
@@ -41,7 +44,7 @@ public struct CoverageAnalysis: Sendable {
         try settings.validate()
         let loading = SettlementLoading(source, columns: settlementColumns)
         let loadedSites = Result { try source.loadSites() }
-        settlements = try loading.result().get()
+        (settlements, settlementOrder) = try loading.result().get()
         sites = try loadedSites.get()
         institutions = try source.loadInstitutions()
         commitments = try source.loadCommitments()
@@ -67,7 +70,8 @@ public struct CoverageAnalysis: Sendable {
                     districtID: String? = nil, detail: EvaluationDetail = .all) -> CoverageResult {
         let selected = districtID.map { id in settlements.filter { $0.district == id } } ?? settlements
         let engine = engine(asOf: year, scenario: scenario)
-        let entries = engine.evaluate(selected, satelliteCounts: satelliteCounts, profile: profile, detail: detail)
+        let entries = engine.evaluate(selected, order: districtID == nil ? settlementOrder : CoverageEngine.spatialOrder(selected),
+                                      satelliteCounts: satelliteCounts, profile: profile, detail: detail)
         return CoverageResult(engine: engine, profile: profile, settlements: selected, entries: entries, detail: detail)
     }
 
@@ -332,29 +336,32 @@ public struct CoverageResult: Sendable {
     }
 }
 
-/// The settlements of a source, loaded on a thread of its own (not one of Dispatch's workers, which
-/// the site scan keeps busy).
+/// The settlements of a source and their Z order, loaded on a thread of its own (not one of
+/// Dispatch's workers, which the site scan keeps busy).
 private final class SettlementLoading: @unchecked Sendable {
     // `loaded` is written by the loading thread before it signals and read only after the wait.
     private let source: any CoverageDataSource
     private let columns: [String]?
     private let done = DispatchSemaphore(value: 0)
-    private var loaded: Result<[CoverageSettlement], any Error> = .success([])
+    private var loaded: Result<([CoverageSettlement], [Int]), any Error> = .success(([], []))
 
     /// Starts loading.
     init(_ source: any CoverageDataSource, columns: [String]?) {
         self.source = source
         self.columns = columns
         let thread = Thread { [self] in
-            loaded = Result { try self.source.loadSettlements(columns: self.columns) }
+            loaded = Result {
+                let settlements = try self.source.loadSettlements(columns: self.columns)
+                return (settlements, CoverageEngine.spatialOrder(settlements))
+            }
             done.signal()
         }
         thread.stackSize = 8 << 20
         thread.start()
     }
 
-    /// Waits for the settlements.
-    func result() -> Result<[CoverageSettlement], any Error> {
+    /// Waits for the settlements and their order.
+    func result() -> Result<([CoverageSettlement], [Int]), any Error> {
         done.wait()
         done.signal()
         return loaded

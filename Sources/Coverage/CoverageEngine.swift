@@ -158,21 +158,22 @@ public final class CoverageEngine: @unchecked Sendable {
         //    computed here.
         let counts = tallies.values()
         let members = counts.reduce(0) { $0 + $1.members }
-        var order: [Int32] = []
+        var ordered: (order: [Int32], parts: [(sites: Int, trees: [Int])])?
         if counts.allSatisfy(\.ranked) {
-            order.reserveCapacity(members)
             // A rank taken in both halves keeps both sites (still each site once); a rank taken
-            // twice within a half lost a site, and the count below notices.
-            for rank in 0..<n {
-                for h in 0..<halves where byRank[h * n + rank] >= 0 { order.append(byRank[h * n + rank]) }
-            }
+            // twice within a half lost a site, and the count notices.
+            let compacted = Self.compactRanks(byRank, halves: halves, trees: trees)
+            if compacted.order.count == members { ordered = compacted }
         }
-        if order.count != members {
+        let built: [EarthPointTree]
+        if let ordered {
+            built = Self.buildTrees(sites: sites, trees: trees, order: ordered.order, parts: ordered.parts, rangeModel: rangeModel)
+        } else {
             let counted = trees.indices.filter { trees[$0] != 0 }
-            order = SpatialOrder.order(count: counted.count) { EarthCenteredPoint(sites[counted[$0]].position) }
+            let order = SpatialOrder.order(count: counted.count) { EarthCenteredPoint(sites[counted[$0]].position) }
                 .map { Int32(counted[Int($0)]) }
+            built = Self.buildTrees(sites: sites, trees: trees, order: order, parts: nil, rangeModel: rangeModel)
         }
-        let built = Self.buildTrees(sites: sites, trees: trees, order: order, rangeModel: rangeModel)
         mobileTrees = MobileTechnology.bestFirst.compactMap { technology in
             let tree = built[technology.rawValue - 2]
             return tree.count > 0 ? (technology, tree) : nil
@@ -225,30 +226,95 @@ public final class CoverageEngine: @unchecked Sendable {
         return value
     }
 
-    /// Builds the 5 trees (4 mobile, 1 fibre) over the sites of `order` (a spatial order of the
-    /// counted sites): two threads fill the points of each tree, each from its half of the order
-    /// into its own ranges, then the nodes of each tree are built. The sites are read in the
-    /// order's sequence, scattered over memory: each load is prefetched some sites ahead.
-    private static func buildTrees(sites: [CoverageSite], trees: [UInt8], order: [Int32],
-                                   rangeModel: RangeModel) -> [EarthPointTree] {
-        let treeCount = 5
-        let halves = order.count < 20_000 ? 1 : 2
-        let bounds = (0...halves).map { order.count * $0 / halves }
-        // Points per half and tree (counted in parallel): where each half starts filling each tree.
-        let counted = WriteOnceSlots<[Int]>(count: halves)
-        DispatchQueue.concurrentPerform(iterations: halves) { h in
-            var count = [Int](repeating: 0, count: treeCount)
-            for k in bounds[h]..<bounds[h + 1] {
-                let bits = trees[Int(order[k])]
-                for t in 0..<treeCount where bits & (1 << UInt8(t)) != 0 { count[t] += 1 }
+    /// The counted sites in rank order from `byRank` (half h's site of rank r at h·n + r, −1 for
+    /// none; at equal rank, half 0's first), and how many go into each tree from each part of it:
+    /// two threads compact half the ranks each (counting, then filling at their offsets).
+    private static func compactRanks(_ byRank: [Int32], halves: Int, trees: [UInt8])
+        -> (order: [Int32], parts: [(sites: Int, trees: [Int])]) {
+        let n = byRank.count / max(halves, 1)
+        let parts = n < 20_000 ? 1 : 2
+        let ranks = (0...parts).map { n * $0 / parts }
+        let tallies = WriteOnceSlots<(sites: Int, trees: [Int])>(count: parts)
+        byRank.withUnsafeBufferPointer { byRank in
+            trees.withUnsafeBufferPointer { treeBuffer in
+                let byRank = SharedBuffer(byRank), trees = SharedBuffer(treeBuffer)
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    var sites = 0
+                    var perTree = [Int](repeating: 0, count: treeCount)
+                    for rank in ranks[p]..<ranks[p + 1] {
+                        for h in 0..<halves where byRank.buffer[h * n + rank] >= 0 {
+                            sites += 1
+                            let bits = trees.buffer[Int(byRank.buffer[h * n + rank])]
+                            for t in 0..<treeCount where bits & (1 << UInt8(t)) != 0 { perTree[t] += 1 }
+                        }
+                    }
+                    tallies.set(p, (sites, perTree))
+                }
             }
-            counted.set(h, count)
         }
-        let perHalf = counted.values()
+        let counted = tallies.values()
+        var starts = [0]
+        for part in counted { starts.append((starts.last ?? 0) + part.sites) }
+        let offsets = starts
+        let order = [Int32](unsafeUninitializedCapacity: offsets[parts]) { buffer, initialized in
+            let output = SharedOutput(buffer)
+            byRank.withUnsafeBufferPointer { byRank in
+                let byRank = SharedBuffer(byRank)
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    var k = offsets[p]
+                    for rank in ranks[p]..<ranks[p + 1] {
+                        for h in 0..<halves where byRank.buffer[h * n + rank] >= 0 {
+                            output.buffer.initializeElement(at: k, to: byRank.buffer[h * n + rank])
+                            k += 1
+                        }
+                    }
+                }
+            }
+            initialized = offsets[parts]
+        }
+        return (order, counted)
+    }
+
+    /// The number of trees: 4 mobile (2G–5G) and the fibre tree.
+    private static let treeCount = 5
+
+    /// Builds the 5 trees (4 mobile, 1 fibre) over the sites of `order` (a spatial order of the
+    /// counted sites): threads fill the points of each tree, each from its part of the order into
+    /// its own ranges, then the nodes of each tree are built. The sites are read in the order's
+    /// sequence, scattered over memory: each load is prefetched some sites ahead.
+    /// - Parameter parts: the consecutive parts of `order` (their sites, and how many of them go
+    ///   into each tree), as ``compactRanks(_:halves:trees:)`` counted them; nil: two halves,
+    ///   counted here.
+    private static func buildTrees(sites: [CoverageSite], trees: [UInt8], order: [Int32],
+                                   parts known: [(sites: Int, trees: [Int])]?, rangeModel: RangeModel) -> [EarthPointTree] {
+        let parts: [(sites: Int, trees: [Int])]
+        if let known {
+            parts = known
+        } else {
+            let halves = order.count < 20_000 ? 1 : 2
+            let bounds = (0...halves).map { order.count * $0 / halves }
+            // Points per half and tree (counted in parallel): where each half starts filling each tree.
+            let counted = WriteOnceSlots<(sites: Int, trees: [Int])>(count: halves)
+            DispatchQueue.concurrentPerform(iterations: halves) { h in
+                var count = [Int](repeating: 0, count: treeCount)
+                for k in bounds[h]..<bounds[h + 1] {
+                    let bits = trees[Int(order[k])]
+                    for t in 0..<treeCount where bits & (1 << UInt8(t)) != 0 { count[t] += 1 }
+                }
+                counted.set(h, (bounds[h + 1] - bounds[h], count))
+            }
+            parts = counted.values()
+        }
+        let halves = parts.count
+        // Where each part starts in `order`, and in each tree.
+        var partStarts = [0]
         var starts = [[Int]](repeating: [Int](repeating: 0, count: treeCount), count: halves + 1)
         for h in 0..<halves {
-            for t in 0..<treeCount { starts[h + 1][t] = starts[h][t] + perHalf[h][t] }
+            partStarts.append(partStarts[h] + parts[h].sites)
+            for t in 0..<treeCount { starts[h + 1][t] = starts[h][t] + parts[h].trees[t] }
         }
+        precondition(partStarts[halves] == order.count, "the parts do not cover the order")
+        let bounds = partStarts
         let storages = (0..<treeCount).map { EarthPointTree.Storage(count: starts[halves][$0]) }
         let writers = storages.map(\.writer)
         let fill = starts
@@ -521,10 +587,18 @@ public final class CoverageEngine: @unchecked Sendable {
     ///     ``evaluate(_:index:satelliteInstitutions:profile:detail:)``).
     public func evaluate(_ settlements: [CoverageSettlement], satelliteCounts: [String: Int],
                          profile: ClassificationProfile, detail: EvaluationDetail = .all) -> [SettlementCoverage] {
+        evaluate(settlements, order: Self.spatialOrder(settlements), satelliteCounts: satelliteCounts, profile: profile,
+                 detail: detail)
+    }
+
+    /// ``evaluate(_:satelliteCounts:profile:detail:)`` in the order `order`, a permutation of the
+    /// settlements' indices (``spatialOrder(_:)`` of them, computed earlier).
+    func evaluate(_ settlements: [CoverageSettlement], order: [Int], satelliteCounts: [String: Int],
+                  profile: ClassificationProfile, detail: EvaluationDetail) -> [SettlementCoverage] {
         let n = settlements.count
         guard n > 0 else { return [] }
+        precondition(order.count == n, "the order is not a permutation of the settlements")
         let chunk = 256
-        let order = Self.spatialOrder(settlements)
         let classes = ClassificationTable(profile)
         let counts = satelliteCounts.isEmpty ? nil : satelliteCounts
         // Every index is initialised exactly once, by one thread, straight into the result.
