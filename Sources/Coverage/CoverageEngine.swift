@@ -328,12 +328,12 @@ public final class CoverageEngine: @unchecked Sendable {
                     var cursor = fill[h]
                     for k in bounds[h]..<bounds[h + 1] {
                         if k + ahead < bounds[h + 1] {
-                            // What is read of a site with an explicit range lies in its first 48
-                            // bytes (``CoverageSite``'s layout): one or two cache lines. (Band,
+                            // What is read of a site with an explicit range lies in its first 25
+                            // bytes (``CoverageSite``'s layout): mostly one cache line. (Band,
                             // height and EIRP, for the range model, follow.)
                             let next = UnsafeRawPointer(base + Int(order[k + ahead]))
                             qamtu_prefetch(next)
-                            qamtu_prefetch(next + 47)
+                            qamtu_prefetch(next + 24)
                         }
                         let i = Int(order[k])
                         let site = base + i
