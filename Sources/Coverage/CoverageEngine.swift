@@ -598,6 +598,8 @@ public final class CoverageEngine: @unchecked Sendable {
         let n = settlements.count
         guard n > 0 else { return [] }
         precondition(order.count == n, "the order is not a permutation of the settlements")
+        // Every slot below is initialised once only if the order is a permutation (debug builds check).
+        assert(Set(order) == Set(settlements.indices), "the order is not a permutation of the settlements")
         let chunk = 256
         let classes = ClassificationTable(profile)
         let counts = satelliteCounts.isEmpty ? nil : satelliteCounts

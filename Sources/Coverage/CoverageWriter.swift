@@ -272,7 +272,9 @@ public struct CoverageWriter: Sendable {
                 settlements.withUnsafeBufferPointer { settlements in
                     for i in (b * Self.blockRows)..<min(n, (b + 1) * Self.blockRows) {
                         // The settlement is read in place (a copy would retain its strings and record).
-                        let settlement = settlements.baseAddress.unsafelyUnwrapped + row(i, &values)
+                        let k = row(i, &values)
+                        precondition(settlements.indices.contains(k), "settlement \(k) of row \(i) is not in the result")
+                        let settlement = settlements.baseAddress.unsafelyUnwrapped + k
                         Self.format(settlement, values, index: i, format: format, precision: precision, keys: keys,
                                     fields: fields, columns: columns.count, into: &buffer)
                     }

@@ -3,6 +3,8 @@ import GRDB
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -14,7 +16,10 @@ import Darwin
 /// even one that prints its `--help` or reads plain columns only. The library is opened with
 /// `dlopen` on the first connection that needs spatial SQL, once per process: the name in
 /// `$QAMTU_SPATIALITE` when set (a file name or path), else the platform's usual names
-/// (``candidateNames``).
+/// (``candidateNames``). The library must use the same SQLite as Qamtu (the system's
+/// libsqlite3): it is handed Qamtu's connections. Debian's and Ubuntu's packages do; on macOS,
+/// Homebrew's libspatialite links Homebrew's SQLite, so point `$QAMTU_SPATIALITE` at a build
+/// against the SQLite Qamtu links.
 ///
 /// SpatiaLite 5 keeps a per-connection cache (`spatialite_alloc_connection`) that must be freed
 /// when the connection closes. SQLite offers no close hook, so the cache is tied to a do-nothing
@@ -91,8 +96,9 @@ struct SpatiaLiteLibrary: Sendable {
                 cleanup: unsafeBitCast(cleanupEx, to: (@convention(c) (UnsafeRawPointer?) -> Void).self)))
         }
         return .failure(.spatialite("""
-            cannot load libspatialite (\(failures.joined(separator: "; "))). Install it (Debian, Ubuntu: \
-            apt-get install libspatialite7) or set \(SpatiaLiteSetup.environmentVariable) to the library's path
+            cannot load libspatialite (\(failures.joined(separator: "; "))). Install it (Debian 12: \
+            apt-get install libspatialite7; Debian 13, Ubuntu 24.04: libspatialite8t64) or set \
+            \(SpatiaLiteSetup.environmentVariable) to the library's path
             """))
     }
 }

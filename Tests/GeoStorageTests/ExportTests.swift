@@ -129,6 +129,8 @@ struct ExportTests {
                 return inLat && inLon
             }.map(\.0)
             #expect(try fixture.portal.features(query).map(\.id) == expected, "\(text)")
+            // Also on a connection of its own without SpatiaLite (the R*Tree is SQLite's).
+            #expect(try fixture.portal.features(query, columns: ["status"]).map(\.id) == expected, "\(text)")
         }
     }
 
@@ -141,6 +143,10 @@ struct ExportTests {
             """#)
         #expect(try fixture.portal.count(ExportQuery(layer: .districts, bbox: BoundingBox(parsing: "5,5,6,6"))) == 0)
         #expect(try fixture.portal.count(ExportQuery(layer: .districts, bbox: BoundingBox(parsing: "5,0.5,6,6"))) == 1)
+        // The same through a scan of some columns (its own connection, with SpatiaLite for ST_Intersects).
+        #expect(try fixture.portal.features(ExportQuery(layer: .districts, bbox: BoundingBox(parsing: "5,5,6,6")), columns: ["name"]).isEmpty)
+        #expect(try fixture.portal.features(ExportQuery(layer: .districts, bbox: BoundingBox(parsing: "5,0.5,6,6")), columns: ["name"])
+            .map(\.id) == ["l"])
     }
 
     @Test func filtersAreTypedAndChecked() throws {
