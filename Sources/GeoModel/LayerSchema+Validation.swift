@@ -184,13 +184,8 @@ extension LayerSchema {
         }
     }
 
-    /// `text` without leading and trailing spaces and tabs (no copy when there are none).
-    static func trimmed(_ text: String) -> String {
-        let utf8 = text.utf8
-        guard let first = utf8.first, let last = utf8.last else { return text }
-        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return text }
-        return text.trimmingCharacters(in: .whitespaces)
-    }
+    /// `text` without leading and trailing spaces and tabs (``Swift/String/trimmedOfSpaces``).
+    static func trimmed(_ text: String) -> String { text.trimmedOfSpaces }
 
     /// The canonical spelling of an enumeration value: exact first, then case-insensitively.
     static func canonical(_ text: String, in allowed: [String]) -> String? {

@@ -65,7 +65,7 @@ final class OpenCelliDSource: FeatureSource {
                 return feature
             }
             func field(_ name: String) -> String? {
-                columns[name].flatMap { record.fields[$0] }?.trimmingCharacters(in: .whitespaces)
+                columns[name].flatMap { record.fields[$0] }?.trimmedOfSpaces
             }
             guard let mccText = field("mcc"), let mcc = Int(mccText) else {
                 feature.readProblems.append(("mcc", "expected a whole number, got '\(field("mcc") ?? "")'"))

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,5 +18,18 @@ public enum UTF8Bytes {
             guard let p = a.baseAddress, let q = utf8.baseAddress else { return true }
             return memcmp(p, q, utf8.count) == 0
         }
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces (Unicode category Zs) and tabs: what
+    /// Foundation's `trimmingCharacters(in: .whitespaces)` gives. Most values (numbers, ids) start
+    /// and end with an ASCII byte other than space and tab: they are returned as they are, without
+    /// Foundation, whose trimming goes through `NSString` and was a fifth of a CSV import's time.
+    var trimmedOfSpaces: String {
+        let utf8 = self.utf8
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first < 0x80 && last < 0x80 && first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return self }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

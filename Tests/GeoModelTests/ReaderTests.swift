@@ -80,6 +80,23 @@ struct ReaderTests {
         #expect(try reader.next() == nil)
     }
 
+    /// Coordinates and numbers are read with the spaces and tabs around them left out, Unicode
+    /// ones (no-break, figure, ideographic space) included, as Foundation's `.whitespaces` has them.
+    @Test func trimsSpacesAroundValues() throws {
+        for (text, expected) in [("71.25", "71.25"), (" 71.25\t", "71.25"), ("\u{00A0}42.5\u{2007}", "42.5"),
+                                 ("\u{3000}x y\u{3000}", "x y"), ("Жаңа", "Жаңа"), (" Жаңа ", "Жаңа"), ("", ""), ("\t", ""),
+                                 ("a\n", "a\n")] {
+            #expect(text.trimmedOfSpaces == expected, "\(text.debugDescription)")
+            #expect(text.trimmedOfSpaces == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+        }
+        let folder = try TemporaryFolder()
+        let path = try folder.write("p.csv", bytes: Array("id,lon,lat\nsp, 71.25 ,\u{00A0}42.5\u{00A0}\n".utf8))
+        let source = try CSVSource(path: path, displayName: "p.csv", layer: .settlements, options: SourceOptions())
+        let feature = try #require(try source.next())
+        #expect(feature.geometry == .point(GeoPoint(longitude: 71.25, latitude: 42.5)))
+        #expect(feature.readProblems.isEmpty)
+    }
+
     @Test func reportsAnUnterminatedQuote() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("q.csv", "id,name\n1,\"open\n2,x\n")
