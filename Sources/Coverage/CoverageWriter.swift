@@ -147,17 +147,19 @@ public struct CoverageWriter: Sendable {
         ])))
         let fields = Self.fields(properties, extraFields: Self.coverageFields)
         let written = Self.coverageFields.indices.map { fields.contains(.extra($0)) }
+        // The operators of the covering sites, by ordinal (one pass over the sites).
+        let operatorIndex = written[Self.operatorsField] || written[Self.reasonField] ? result.engine.operatorIndex() : nil
         return try write(count: result.entries.count, settlements: result.settlements, extraFields: Self.coverageFields,
                          fields: fields, name: "coverage", metadata: .object(members), to: sink) { i, values in
             if completing {
                 let entry = result.complete(result.entries[i])
-                Self.values(entry, result: result, written: written, into: &values)
+                Self.values(entry, result: result, written: written, operatorIndex: operatorIndex, into: &values)
                 return entry.settlement
             }
             // Read in place: a copy of the entry would retain its arrays and strings.
             return result.entries.withUnsafeBufferPointer { entries in
                 let entry = entries.baseAddress.unsafelyUnwrapped + i
-                Self.values(entry.pointee, result: result, written: written, into: &values)
+                Self.values(entry.pointee, result: result, written: written, operatorIndex: operatorIndex, into: &values)
                 return entry.pointee.settlement
             }
         }
@@ -192,11 +194,13 @@ public struct CoverageWriter: Sendable {
 
     /// The values of ``coverageFields`` for `entry` into `values` (replaced; its storage is
     /// reused from row to row). Only the fields `written` (by index) are computed, the others are
-    /// null. `entry` holds the detail that the fields written use.
-    static func values(_ entry: borrowing SettlementCoverage, result: CoverageResult, written: [Bool], into values: inout [Value]) {
+    /// null. `entry` holds the detail that the fields written use; `operatorIndex` is the engine's
+    /// (``CoverageEngine/operatorIndex()``), when the operators are written.
+    static func values(_ entry: borrowing SettlementCoverage, result: CoverageResult, written: [Bool],
+                       operatorIndex: (ordinals: [Int32], names: [String])?, into values: inout [Value]) {
         values.removeAll(keepingCapacity: true)
         let needsOperators = written[operatorsField], needsReason = written[reasonField]
-        let operators = needsOperators || needsReason ? result.operators(ofCoveringSites: entry) : []
+        let operators = needsOperators || needsReason ? result.operators(ofCoveringSites: entry, index: operatorIndex) : []
         for (k, isWritten) in written.enumerated() {
             guard isWritten else {
                 values.append(.text(nil))
