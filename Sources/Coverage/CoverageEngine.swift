@@ -245,7 +245,7 @@ public final class CoverageEngine: @unchecked Sendable {
                         for h in 0..<halves where byRank.buffer[h * n + rank] >= 0 {
                             sites += 1
                             let bits = trees.buffer[Int(byRank.buffer[h * n + rank])]
-                            for t in 0..<treeCount where bits & (1 << UInt8(t)) != 0 { perTree[t] += 1 }
+                            tally(bits, into: &perTree)
                         }
                     }
                     tallies.set(p, (sites, perTree))
@@ -278,6 +278,12 @@ public final class CoverageEngine: @unchecked Sendable {
     /// The number of trees: 4 mobile (2G–5G) and the fibre tree.
     private static let treeCount = 5
 
+    /// Counts a site in `count[t]` for each tree `t` of its bits (``trees(technologies:kind:explicitRange:)``).
+    @inline(__always)
+    private static func tally(_ bits: UInt8, into count: inout [Int]) {
+        for t in 0..<treeCount where bits & (1 << UInt8(t)) != 0 { count[t] += 1 }
+    }
+
     /// Builds the 5 trees (4 mobile, 1 fibre) over the sites of `order` (a spatial order of the
     /// counted sites): threads fill the points of each tree, each from its part of the order into
     /// its own ranges, then the nodes of each tree are built. The sites are read in the order's
@@ -299,7 +305,7 @@ public final class CoverageEngine: @unchecked Sendable {
                 var count = [Int](repeating: 0, count: treeCount)
                 for k in bounds[h]..<bounds[h + 1] {
                     let bits = trees[Int(order[k])]
-                    for t in 0..<treeCount where bits & (1 << UInt8(t)) != 0 { count[t] += 1 }
+                    tally(bits, into: &count)
                 }
                 counted.set(h, (bounds[h + 1] - bounds[h], count))
             }

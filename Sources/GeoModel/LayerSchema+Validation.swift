@@ -132,7 +132,7 @@ extension LayerSchema {
             switch raw {
             case .integer(let i): value = i
             case .real(let d): value = d.rounded() == d && abs(d) < 9e15 ? Int64(d) : nil
-            case .string(let s): value = Int64(Self.trimmed(s))
+            case .string(let s): value = Int64(s.trimmedOfSpaces)
             default: value = nil
             }
             guard let value else { return .failure(ConversionFailure("expected a whole number, got \(raw.display)")) }
@@ -146,7 +146,7 @@ extension LayerSchema {
             case .integer(let i): value = Double(i)
             case .real(let d): value = d
             case .string(let s):
-                var t = Self.trimmed(s)
+                var t = s.trimmedOfSpaces
                 if decimalComma, t.utf8.contains(UInt8(ascii: ",")) { t = t.replacingOccurrences(of: ",", with: ".") }
                 value = Double(t)
             default: value = nil
@@ -160,7 +160,7 @@ extension LayerSchema {
             guard case .string(let s) = raw else {
                 return .failure(ConversionFailure("expected one of \(allowed.joined(separator: ", ")), got \(raw.display)"))
             }
-            let t = Self.trimmed(s)
+            let t = s.trimmedOfSpaces
             guard let canonical = Self.canonical(t, in: allowed) else {
                 return .failure(ConversionFailure("unknown value '\(t)' (expected one of \(allowed.joined(separator: ", ")))"))
             }
@@ -171,7 +171,7 @@ extension LayerSchema {
             }
             var found = Set<String>()
             for part in s.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
-                var t = Self.trimmed(String(part))
+                var t = String(part).trimmedOfSpaces
                 if t.isEmpty { continue }
                 if !allowed.contains(t) { t = Self.valueAliases[t.lowercased()] ?? t }
                 guard let canonical = Self.canonical(t, in: allowed) else {
@@ -183,9 +183,6 @@ extension LayerSchema {
             return .success(.text(allowed.filter(found.contains).joined(separator: ";")))
         }
     }
-
-    /// `text` without leading and trailing spaces and tabs (``Swift/String/trimmedOfSpaces``).
-    static func trimmed(_ text: String) -> String { text.trimmedOfSpaces }
 
     /// The canonical spelling of an enumeration value: exact first, then case-insensitively.
     static func canonical(_ text: String, in allowed: [String]) -> String? {
