@@ -74,6 +74,12 @@ extension PortalDatabase {
         return (sql, arguments)
     }
 
+    /// Whether the conditions of `query` test its bounding box exactly with SpatiaLite's
+    /// `ST_Intersects` (lines and polygons; points need only the R*Tree, which is SQLite's).
+    static func intersectsExactly(_ query: ExportQuery) -> Bool {
+        query.bbox != nil && query.layer.geometryType != nil && query.layer.geometryType != .point
+    }
+
     /// The conditions (joined by AND) and their arguments that select the rows of `query`.
     private static func conditions(_ query: ExportQuery, fidRange: ClosedRange<Int64>?) -> ([String], [DatabaseValue]) {
         let layer = query.layer
@@ -88,7 +94,7 @@ extension PortalDatabase {
             for part in bbox.splitAtAntimeridian {
                 arguments += [part.maxLongitude, part.minLongitude, part.maxLatitude, part.minLatitude].map(\.databaseValue)
             }
-            if layer.geometryType != .point {
+            if Self.intersectsExactly(query) {
                 let exact = bbox.splitAtAntimeridian.map { _ in "ST_Intersects(geom, BuildMbr(?, ?, ?, ?, 4326)) = 1" }
                 conditions.append("(\(exact.joined(separator: " OR ")))")
                 for part in bbox.splitAtAntimeridian {
@@ -275,8 +281,7 @@ extension PortalDatabase {
         }
         columns.sort()
         let (sql, arguments) = Self.selectSQL(query, columns: columns)
-        // SpatiaLite only for a bounding box on lines or polygons (ST_Intersects).
-        let connection = try RawReadConnection(path: path, spatiaLite: query.bbox != nil && query.layer.geometryType != .point)
+        let connection = try RawReadConnection(path: path, spatiaLite: Self.intersectsExactly(query))
         let rows = try connection.rows(sql: sql, arguments: arguments)
         let row = RawRow(statement: rows.statement, layer: query.layer, columns: columns)
         try withExtendedLifetime(rows) {
