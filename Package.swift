@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GeoModel", targets: ["GeoModel"]),
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "GeoStorage", targets: ["GeoStorage"]),
+        .library(name: "PortalCore", targets: ["PortalCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -42,11 +43,16 @@ let package = Package(
         // Road corridors: linear referencing along (Multi)LineString roads, sites near a road,
         // uncovered stretches and siting of new masts. Pure Swift, no SQL.
         .target(name: "Corridor", dependencies: ["GeoModel", "Geodesy"]),
-        // The CLI commands (thin, over GeoStorage); a library so tests can drive them.
+        // The application core: the use cases (export, find, info, coverage, report, nearest, road
+        // corridors) as typed requests and results over one store protocol (SpatiaLite file, in
+        // memory), the writers of their outputs to sinks, and async entry points that run the
+        // blocking work on threads of their own. The CLI and the server are front ends over it.
+        .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor"]),
+        // The CLI commands (thin: parse, one core call, write); a library so tests can drive them.
         .target(
             name: "QamtuCommands",
             dependencies: [
-                "GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor",
+                "GeoModel", "Geodesy", "PortalCore", "Coverage", "Corridor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,7 +64,8 @@ let package = Package(
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy", "QamtuTestSupport"], exclude: ["make_reference.py"]),
-        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
+        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
+        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "PortalCore", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import GeoModel
 import Geodesy
 
 /// The error thrown by the Corridor module when a road or a site cannot be used.
@@ -89,6 +90,16 @@ public struct CorridorError: Error, Sendable, Hashable, CustomStringConvertible 
             "site '\(id)': \(reason)"
         case .planDidNotConverge(let chainage):
             "the siting plan made no progress at chainage \(chainage) m"
+        }
+    }
+}
+
+extension CorridorError: CategorizedError {
+    /// Bad geometries and distances are input; a plan that does not converge is a defect.
+    public var category: ErrorCategory {
+        switch code {
+        case .planDidNotConverge: .internal
+        default: .invalidInput
         }
     }
 }

@@ -113,3 +113,6 @@ final class ResultSlots<Value>: @unchecked Sendable {
 
     func values() -> [Value] { Array(storage) }
 }
+
+extension CorridorCandidate: Sendable where Payload: Sendable {}
+extension CorridorMast: Sendable where Payload: Sendable {}

@@ -1,3 +1,4 @@
+import GeoModel
 /// The error thrown by the Coverage module: bad analysis input (an unknown profile, a district name
 /// that does not resolve, a profile file that cannot be read, an option out of range).
 ///
@@ -82,6 +83,17 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
                 : "no operator matches '\(query)'; operators of the sites: \(known.joined(separator: ", "))"
         case .unknownProperty(let name, let known):
             "no property '\(name)' (properties: \(known.joined(separator: ", ")))"
+        }
+    }
+}
+
+extension CoverageError: CategorizedError {
+    /// Unknown names are not found; everything else is bad input (a profile, a setting, a
+    /// stored record that breaks the contract, an ambiguous name).
+    public var category: ErrorCategory {
+        switch code {
+        case .unknownProfile, .unknownDistrict, .unknownOperator: .notFound
+        case .invalidProfile, .ambiguousDistrict, .invalidSetting, .invalidRecord, .unknownProperty: .invalidInput
         }
     }
 }

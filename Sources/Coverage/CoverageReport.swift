@@ -1,4 +1,5 @@
 import Foundation
+import GeoModel
 
 /// The coverage report as of a year: settlements and population by class per district and in
 /// total, fibre and 4G shares, satellite-connected schools, every commitment group's progress and
@@ -326,17 +327,9 @@ public struct CoverageReport: Sendable {
         return rows.joined(separator: "\n") + "\n"
     }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
-    }
+    static func grouped(_ n: Int) -> String { NumberFormat.grouped(n) }
 
-    static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+    static func percent(_ share: Double) -> String { NumberFormat.percent(share) }
 
     static func fraction(_ share: Double) -> String { String(format: "%.4f", share) }
 }

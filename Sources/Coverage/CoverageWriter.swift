@@ -3,15 +3,6 @@ import GeoModel
 import Geodesy
 
 /// Output formats of coverage results.
-public enum CoverageOutputFormat: String, Sendable, CaseIterable {
-    /// One RFC 7946 FeatureCollection, with a `qamtu` foreign member stating year, scenario and profile.
-    case geojson
-    /// GeoJSON text sequence: one Feature per line (newline-delimited).
-    case geojsonseq
-    /// CSV: the settlement columns and the coverage fields (or the chosen properties), then `lon`,`lat`.
-    case csv
-}
-
 /// Writes coverage results and diffs as GeoJSON Points, GeoJSON text sequences or CSV.
 ///
 /// Each feature is a settlement: every column of the settlements layer, then
@@ -24,7 +15,7 @@ public enum CoverageOutputFormat: String, Sendable, CaseIterable {
 /// are always written.
 public struct CoverageWriter: Sendable {
     /// The format written.
-    public var format: CoverageOutputFormat
+    public var format: ExportFormat
     /// Decimals of coordinates (0–15).
     public var precision: Int
     /// The properties written, in this order; nil for all of them (the settlement columns, then the
@@ -32,7 +23,7 @@ public struct CoverageWriter: Sendable {
     public var properties: [String]?
 
     /// Creates a writer.
-    public init(format: CoverageOutputFormat = .geojson, precision: Int = 6, properties: [String]? = nil) {
+    public init(format: ExportFormat = .geojson, precision: Int = 6, properties: [String]? = nil) {
         self.format = format
         self.precision = precision
         self.properties = properties
@@ -302,7 +293,7 @@ public struct CoverageWriter: Sendable {
 
     /// Formats one row; `keys` holds the JSON keys of the columns, then of the extra fields.
     private static func format(_ settlement: UnsafePointer<CoverageSettlement>, _ values: [Value], index: Int,
-                               format: CoverageOutputFormat, precision: Int, keys: [[UInt8]], fields: [Field], columns: Int,
+                               format: ExportFormat, precision: Int, keys: [[UInt8]], fields: [Field], columns: Int,
                                into out: inout JSONBuffer) {
         let writer = GeoJSONWriter(precision: precision)
         let record = settlement.pointee.record.values

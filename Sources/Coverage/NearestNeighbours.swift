@@ -98,12 +98,12 @@ public struct NearestNeighbours: Sendable {
 /// (a straight line in lon/lat, for display; the distance is the geodesic one) with the same properties.
 public struct NearestWriter: Sendable {
     /// The format written.
-    public var format: CoverageOutputFormat
+    public var format: ExportFormat
     /// Decimals of coordinates (0–15).
     public var precision: Int
 
     /// Creates a writer.
-    public init(format: CoverageOutputFormat = .geojson, precision: Int = 6) {
+    public init(format: ExportFormat = .geojson, precision: Int = 6) {
         self.format = format
         self.precision = precision
     }

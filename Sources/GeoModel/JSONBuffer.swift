@@ -25,7 +25,7 @@ public struct JSONBuffer: ~Copyable {
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: used)) }
 
     /// The bytes written so far, without copying (valid until the next append).
-    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    public func withBytes<T, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> T) throws(E) -> T {
         try body(UnsafeBufferPointer(start: base, count: used))
     }
 

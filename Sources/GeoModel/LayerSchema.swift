@@ -70,7 +70,8 @@ public struct LayerSchema: Sendable, Equatable {
         return layer
     }
 
-    static let yearRange: ClosedRange<Int64> = 1900...2100
+    /// The years the contract accepts (fibre_year, planned_year, done_year) and every "as of" year.
+    public static let yearRange: ClosedRange<Int64> = 1900...2100
 
     /// Administrative districts (MultiPolygon).
     public static let districts = LayerSchema(

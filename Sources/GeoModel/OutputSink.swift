@@ -1,124 +1,46 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+/// Where a writer's bytes go: a file or standard output (``FileSink``), memory (``MemorySink``),
+/// or an HTTP response body that a server drains with backpressure (the core's chunked sink).
+///
+/// Writers (GeoJSON, GeoJSONSeq, CSV, text) fill a ``JSONBuffer`` and hand it over with
+/// ``drain(_:)`` whenever it passes a megabyte or so, then call ``finish()`` once. A sink is
+/// written by one thread at a time (an ``OrderedBlockWriter`` serialises parallel writers); it
+/// may block the writing thread until its reader catches up, so writers never run on Swift's
+/// cooperative thread pool.
+public protocol OutputSink: AnyObject {
+    /// How the destination is named in messages (a path, `standard output`, `memory`, `response`).
+    var displayName: String { get }
 
-/// Where an export goes: a file (written to a temporary name and renamed into place on `finish`,
-/// so a failed export never leaves a half-written file under the final name) or standard output.
-public final class OutputSink {
-    private let file: UnsafeMutablePointer<FILE>
-    private let finalPath: String?
-    /// How the destination is named in messages (the path, or `standard output`).
-    public let displayName: String
-    /// Close the stream on `finish` (files and devices opened here; never standard output).
-    private let closesOnFinish: Bool
-    private let temporaryPath: String?
-    private var finished = false
     /// Bytes written so far.
-    public private(set) var bytesWritten = 0
+    var bytesWritten: Int { get }
 
-    /// Opens `path` for writing; `-` is standard output.
-    /// - Throws: `GeoModelError.unreadable` when the file cannot be created.
-    public init(path: String) throws(GeoModelError) {
-        if path == "-" {
-            guard let f = fdopen(1, "wb") else {
-                throw .unreadable(file: "standard output", line: nil, message: "cannot write standard output")
-            }
-            file = f
-            finalPath = nil
-            temporaryPath = nil
-            displayName = "standard output"
-            closesOnFinish = false
-        } else if Self.isSpecialFile(path) {
-            // A device or pipe (/dev/null, a FIFO): write to it directly; renaming a file over it
-            // would replace the device.
-            guard let f = fopen(path, "wb") else {
-                let reason = String(cString: strerror(errno))
-                throw .unreadable(file: path, line: nil, message: "cannot open for writing: \(reason)")
-            }
-            file = f
-            finalPath = nil
-            temporaryPath = nil
-            displayName = path
-            closesOnFinish = true
-        } else {
-            let temporary = path + ".partial"
-            guard let f = fopen(temporary, "wb") else {
-                let reason = String(cString: strerror(errno))
-                throw .unreadable(file: path, line: nil, message: "cannot create: \(reason)")
-            }
-            file = f
-            finalPath = path
-            temporaryPath = temporary
-            displayName = path
-            closesOnFinish = false
-        }
-    }
+    /// Writes bytes from memory the caller owns (copied or written before this returns).
+    /// - Throws: `GeoModelError.unreadable` when the write fails (disk full, closed pipe, a
+    ///   reader that went away).
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(GeoModelError)
 
-    /// True when `path` exists and is not a regular file (a device, pipe or socket).
-    static func isSpecialFile(_ path: String) -> Bool {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return false }
-        return (st.st_mode & S_IFMT) != S_IFREG
-    }
+    /// Ends the output: flushes, and moves a file into place. Calling it twice does nothing.
+    /// - Throws: `GeoModelError.unreadable` when the last write or the rename fails.
+    func finish() throws(GeoModelError)
+}
 
-    deinit {
-        guard !finished else { return }
-        if let temporaryPath {
-            fclose(file)
-            unlink(temporaryPath)
-        } else if closesOnFinish {
-            fclose(file)
-        }
-    }
-
+extension OutputSink {
     /// Writes bytes.
-    /// - Throws: `GeoModelError.unreadable` when the write fails (disk full, closed pipe).
+    /// - Throws: `GeoModelError.unreadable` when the write fails.
     public func write(_ bytes: [UInt8]) throws(GeoModelError) {
         guard !bytes.isEmpty else { return }
-        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        bytesWritten += n
-        if n != bytes.count {
-            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
-        }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(GeoModelError) in try write(buffer) }
     }
 
-    /// Writes bytes from memory the caller owns.
+    /// Writes the UTF-8 bytes of `text`.
     /// - Throws: `GeoModelError.unreadable` when the write fails.
-    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(GeoModelError) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        let n = fwrite(base, 1, bytes.count, file)
-        bytesWritten += n
-        if n != bytes.count {
-            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
-        }
+    public func write(_ text: String) throws(GeoModelError) {
+        try write(Array(text.utf8))
     }
 
     /// Writes and empties a buffer.
+    /// - Throws: `GeoModelError.unreadable` when the write fails.
     public func drain(_ buffer: inout JSONBuffer) throws(GeoModelError) {
-        let written = buffer.withBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        bytesWritten += written
-        if written != buffer.count {
-            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
-        }
+        try buffer.withBytes { (bytes) throws(GeoModelError) in try write(bytes) }
         buffer.removeAll()
-    }
-
-    /// Flushes and, for a file, moves it to its final name.
-    public func finish() throws(GeoModelError) {
-        guard !finished else { return }
-        finished = true
-        if fflush(file) != 0 {
-            throw .unreadable(file: displayName, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
-        }
-        if closesOnFinish { fclose(file) }
-        if let finalPath, let temporaryPath {
-            fclose(file)
-            if rename(temporaryPath, finalPath) != 0 {
-                unlink(temporaryPath)
-                throw .unreadable(file: finalPath, line: nil, message: "cannot move into place: \(String(cString: strerror(errno)))")
-            }
-        }
     }
 }

@@ -26,7 +26,7 @@ extension String {
     /// Foundation's `trimmingCharacters(in: .whitespaces)` gives. Most values (numbers, ids) start
     /// and end with an ASCII byte other than space and tab: they are returned as they are, without
     /// Foundation, whose trimming goes through `NSString` and was a fifth of a CSV import's time.
-    var trimmedOfSpaces: String {
+    public var trimmedOfSpaces: String {
         let utf8 = self.utf8
         guard let first = utf8.first, let last = utf8.last else { return self }
         if first < 0x80 && last < 0x80 && first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return self }

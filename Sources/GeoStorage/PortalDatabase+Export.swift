@@ -4,55 +4,6 @@ import GRDB
 import GeoModel
 import Geodesy
 
-/// Output formats of `export`.
-public enum ExportFormat: String, Sendable, CaseIterable {
-    /// One RFC 7946 FeatureCollection.
-    case geojson
-    /// GeoJSON text sequence: one Feature per line (newline-delimited; see `recordSeparator`).
-    case geojsonseq
-    /// CSV with the column contract's header and `lon`,`lat` (points) or `wkt` (other geometries).
-    case csv
-}
-
-/// Which features of a layer to export.
-public struct ExportQuery: Sendable {
-    public var layer: LayerSchema
-    /// Features whose geometry intersects this box (degrees; may cross the antimeridian).
-    public var bbox: BoundingBox?
-    /// Attribute filters, all of which must match.
-    public var filters: [ExportFilter]
-    /// Only features with these ids, when set.
-    public var ids: [String]?
-
-    public init(layer: LayerSchema, bbox: BoundingBox? = nil, filters: [ExportFilter] = [], ids: [String]? = nil) {
-        self.layer = layer
-        self.bbox = bbox
-        self.filters = filters
-        self.ids = ids
-    }
-}
-
-/// How an export is written.
-public struct ExportOptions: Sendable {
-    public var format: ExportFormat = .geojson
-    /// Decimals of coordinates (0…15), correctly rounded.
-    public var precision = 6
-    /// GeoJSON text sequences: start each record with the RFC 8142 record separator (0x1E).
-    public var recordSeparator = false
-    /// The columns to write, in this order (nil: all of the layer's columns). The feature `id` of
-    /// GeoJSON is always written.
-    public var properties: [String]?
-    /// Rows per chunk of the parallel export (internal ids; tests make it small).
-    var rowsPerChunk: Int64 = 32_768
-
-    public init(format: ExportFormat = .geojson, precision: Int = 6, recordSeparator: Bool = false, properties: [String]? = nil) {
-        self.format = format
-        self.precision = precision
-        self.recordSeparator = recordSeparator
-        self.properties = properties
-    }
-}
-
 extension PortalDatabase {
     /// The SQL and arguments that select the features of `query`, ordered by `fid`.
     ///
@@ -70,8 +21,17 @@ extension PortalDatabase {
         let (conditions, arguments) = conditions(query, fidRange: fidRange)
         var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(SQL.identifier(layer.name))"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY fid"
-        return (sql, arguments)
+        // Sort keys are columns of the layer's contract (checked when parsed), quoted; fid last
+        // keeps the order total, so that pages never overlap.
+        let keys = query.sortBy.filter { layer.columnIndex($0.column) != nil }
+            .map { SQL.identifier($0.column) + ($0.descending ? " DESC" : "") }
+        sql += " ORDER BY " + (keys + ["fid"]).joined(separator: ", ")
+        var pageArguments = arguments
+        if query.limit != nil || query.offset > 0 {
+            sql += " LIMIT ? OFFSET ?"
+            pageArguments += [Int64(query.limit ?? -1).databaseValue, Int64(max(0, query.offset)).databaseValue]
+        }
+        return (sql, pageArguments)
     }
 
     /// Whether the conditions of `query` test its bounding box exactly with SpatiaLite's
@@ -230,7 +190,8 @@ extension PortalDatabase {
         guard let bounds, let low = bounds[0] as Int64?, let high = bounds[1] as Int64? else { return [] }
         // A bbox or id list is resolved by an index into a set of rows; each chunk would resolve it
         // again, so such queries run as one chunk.
-        if query.bbox != nil || query.ids != nil { return [low...high] }
+        // A page or a sort order is one ordered statement, so also one chunk.
+        if query.bbox != nil || query.ids != nil || query.isPagedOrSorted { return [low...high] }
         return stride(from: low, through: high, by: Int(rowsPerChunk)).map { start in
             start...min(high, start + rowsPerChunk - 1)
         }

@@ -3,50 +3,6 @@ import Foundation
 import GRDB
 import GeoModel
 
-/// How an import treats the layer.
-public struct ImportOptions: Sendable {
-    /// Remove the layer's features first (in the same transaction).
-    public var replace = false
-    /// Validate only: everything runs, then the transaction is rolled back.
-    public var dryRun = false
-    /// How many problems an error lists (all are counted).
-    public var maxListedProblems = 20
-
-    public init(replace: Bool = false, dryRun: Bool = false, maxListedProblems: Int = 20) {
-        self.replace = replace
-        self.dryRun = dryRun
-        self.maxListedProblems = maxListedProblems
-    }
-}
-
-/// What an import did.
-public struct ImportReport: Sendable, Equatable {
-    public var layer: String
-    /// Features read from the file (skipped rows not included).
-    public var read = 0
-    /// Features written (or that would be written, in a dry run).
-    public var imported = 0
-    /// Features removed first (`replace`).
-    public var replaced = 0
-    /// Rows deliberately skipped, by reason.
-    public var skipped: [String: Int] = [:]
-    /// Input fields that are not columns of the layer.
-    public var ignoredFields: [String] = []
-    /// Settlements that got their district by point-in-polygon during this import.
-    public var districtsAssigned = 0
-    /// Commitments whose target is not in its layer (after this import).
-    public var unresolvedCommitments = 0
-    /// True when nothing was kept (dry run).
-    public var dryRun = false
-}
-
-/// Progress of a running import.
-public struct ImportProgress: Sendable {
-    public var features: Int
-    public var bytesRead: Int
-    public var totalBytes: Int?
-}
-
 extension PortalDatabase {
     /// Imports every feature of `source` into `layer`, all or nothing.
     ///

@@ -1,7 +1,7 @@
 /// An ellipsoid of revolution (oblate spheroid) used as the figure of the Earth.
 ///
 /// All lengths are in **metres**. The module's geodesic computations
-/// (``Geodesic``, ``GeodesicLine``, ``GeodesicPolyline``, ``GeoBoundingBox``) use
+/// (``Geodesic``, ``GeodesicLine``, ``GeodesicPolyline``, ``BoundingBox``) use
 /// ``wgs84``, the ellipsoid of EPSG:4326.
 public struct Ellipsoid: Sendable, Hashable {
     /// Equatorial radius (semi-major axis) `a`, in metres.

@@ -33,7 +33,7 @@ import ucrt
 ///
 /// **Poles and large radii.** Near a pole, or beyond ``maximumRadiusMeters``, the image of a circle
 /// in longitude/latitude is no longer a small convex curve; there the polygons are the
-/// conservative boxes of ``GeoBoundingBox/around(_:radiusMeters:)`` (a box that reaches a pole
+/// conservative boxes of ``BoundingBox/around(_:radiusMeters:)`` (a box that reaches a pole
 /// spans every longitude), which contain the circle by construction.
 public enum GeodesicCircle {
     /// Radii above this many metres get boxes instead of circle polygons.
@@ -56,7 +56,7 @@ public enum GeodesicCircle {
     public static func enclosingRings(center: GeoPoint, radiusMeters: Double, segments: Int = 64) -> [[GeoPoint]] {
         guard center.isValid, radiusMeters.isFinite, radiusMeters >= 0 else { return [] }
         let n = min(max(segments, segmentRange.lowerBound), segmentRange.upperBound)
-        let boxes = GeoBoundingBox.around(center, radiusMeters: radiusMeters * 1.1 + 1)
+        let boxes = BoundingBox.around(center, radiusMeters: radiusMeters * 1.1 + 1)
         let extremeLatitude = boxes.map { max(abs($0.minLatitude), abs($0.maxLatitude)) }.max() ?? 90
         if radiusMeters > maximumRadiusMeters || extremeLatitude > maximumPolygonLatitude {
             return boxes.map(ring(of:))
@@ -104,7 +104,7 @@ public enum GeodesicCircle {
     }
 
     /// The closed counter-clockwise ring of a box.
-    static func ring(of box: GeoBoundingBox) -> [GeoPoint] {
+    static func ring(of box: BoundingBox) -> [GeoPoint] {
         [GeoPoint(longitude: box.minLongitude, latitude: box.minLatitude),
          GeoPoint(longitude: box.maxLongitude, latitude: box.minLatitude),
          GeoPoint(longitude: box.maxLongitude, latitude: box.maxLatitude),

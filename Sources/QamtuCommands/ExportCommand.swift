@@ -1,6 +1,7 @@
 import ArgumentParser
 import GeoModel
-import GeoStorage
+import Geodesy
+import PortalCore
 
 /// `qamtu export LAYER`: stream a layer as GeoJSON, GeoJSON text sequence or CSV.
 struct ExportCommand: ParsableCommand {
@@ -11,11 +12,13 @@ struct ExportCommand: ParsableCommand {
             Coordinates are WGS84 lon/lat with --precision decimals (default 6, about 0.1 m), correctly \
             rounded. --bbox keeps features that intersect the box and goes through the spatial index; \
             a box with minLon > maxLon crosses the antimeridian. --where FIELD=VALUE filters on a column \
-            (repeatable, all must match; FIELD= matches empty values).
+            (repeatable, all must match; FIELD= matches empty values). --sort-by orders by columns \
+            (-name for descending), --limit and --offset take one page of the result.
 
             Examples:
               qamtu export settlements --bbox 70.9,42.7,71.6,43.1 -o taraz.geojson
               qamtu export sites --where operator=Kcell --where status=planned --format csv
+              qamtu export settlements --sort-by -population --limit 10 --format csv
             """)
 
     @Argument(help: ArgumentHelp("The layer to export.", valueName: "layer"))
@@ -27,6 +30,15 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("where"), parsing: .singleValue,
             help: ArgumentHelp("Only features whose FIELD equals VALUE (repeatable).", valueName: "field=value"))
     var filters: [String] = []
+
+    @Option(name: .customLong("sort-by"), help: ArgumentHelp("Order by these columns: a,-b (- for descending).", valueName: "columns"))
+    var sortBy: String?
+
+    @Option(help: ArgumentHelp("At most this many features.", valueName: "n"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Skip this many features first.", valueName: "n"))
+    var offset = 0
 
     @Option(help: "Output format.")
     var format: ExportFormat = .geojson
@@ -47,12 +59,9 @@ struct ExportCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15, got \(precision)") }
-        if let bbox {
-            do { _ = try BoundingBox(parsing: bbox) } catch { throw ValidationError(error.description) }
-        }
-        for filter in filters {
-            do { _ = try ExportFilter(parsing: filter, layer: layer) } catch { throw ValidationError(error.description) }
-        }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, got \(limit)") }
+        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more, got \(offset)") }
+        do { _ = try query() } catch { throw ValidationError(error.description) }
         if propertyList?.isEmpty == true { throw ValidationError("--properties: no property names given") }
         var seen = Set<String>()
         for name in propertyList ?? [] {
@@ -64,21 +73,24 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// `--properties` as a list.
-    var propertyList: [String]? {
-        properties.map(parsePropertyList)
+    var propertyList: [String]? { properties.map(parsePropertyList) }
+
+    /// The query of the options.
+    func query() throws(GeoModelError) -> ExportQuery {
+        var parsed: [ExportFilter] = []
+        for filter in filters { parsed.append(try ExportFilter(parsing: filter, layer: layer)) }
+        return ExportQuery(layer: layer, bbox: try bbox.map { text throws(GeoModelError) in try BoundingBox(parsing: text) },
+                           filters: parsed, sortBy: try sortBy.map { text throws(GeoModelError) in try SortKey.list(parsing: text, layer: layer) } ?? [],
+                           limit: limit, offset: offset)
     }
 
     func run() throws {
-        try reportingErrors {
-            let box = try bbox.map { text throws(GeoModelError) in try BoundingBox(parsing: text) }
-            var parsed: [ExportFilter] = []
-            for filter in filters { parsed.append(try ExportFilter(parsing: filter, layer: layer)) }
-            let portal = try database.open(readOnly: true)
-            let sink = try OutputSink(path: output)
-            let count = try portal.export(
-                ExportQuery(layer: layer, bbox: box, filters: parsed),
-                options: ExportOptions(format: format, precision: precision, recordSeparator: rs, properties: propertyList), to: sink)
-            if output != "-" { Terminal.note("wrote \(grouped(count)) \(layer.name) to \(output) (\(format.rawValue))") }
+        try ErrorReporting.run {
+            let query = try query()
+            let portal = try database.portal(spatialSQL: true)
+            let count = try portal.export(query, options: ExportOptions(format: format, precision: precision, recordSeparator: rs,
+                                                                        properties: propertyList), to: try FileSink(path: output))
+            if output != "-" { Terminal.note("wrote \(NumberFormat.grouped(count)) \(layer.name) to \(output) (\(format.rawValue))") }
         }
     }
 }

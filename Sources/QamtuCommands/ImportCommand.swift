@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoModel
-import GeoStorage
+import PortalCore
 
 /// `qamtu import LAYER FILE`: validate and load a file into a layer, all or nothing.
 struct ImportCommand: ParsableCommand {
@@ -76,32 +76,28 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
+    /// `SOURCE=TARGET` or `FIELD=VALUE` options as a dictionary (validated in `validate()`).
+    private static func assignments(_ list: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for item in list {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2 { out[parts[0]] = parts[1] }
+        }
+        return out
+    }
+
     func run() throws {
-        try reportingErrors {
+        try ErrorReporting.run {
             let started = Date()
-            let format = try self.format ?? InputFormat.detect(path: file)
-            if let expected = format.fixedLayer, expected != layer.name {
-                throw StorageError.formatDoesNotFitLayer(format: format.rawValue, layer: layer.name, expected: expected)
-            }
-            var fieldMap: [String: String] = [:]
-            for mapping in mappings {
-                let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
-                fieldMap[parts[0]] = parts[1]
-            }
-            let portal = try database.open()
-            var constants: [String: String] = [:]
-            for assignment in defaults {
-                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-                constants[parts[0]] = parts[1]
-            }
-            let source = try format.openSource(path: file, layer: layer, options: SourceOptions(fieldMap: fieldMap, defaults: constants))
-            let report: ImportReport
+            let request = ImportRequest(
+                layer: layer, path: file, format: format,
+                source: SourceOptions(fieldMap: Self.assignments(mappings), defaults: Self.assignments(defaults)),
+                options: ImportOptions(replace: replace, dryRun: dryRun))
+            let portal = try database.portal(readOnly: false)
+            let (report, format): (ImportReport, InputFormat)
             do {
-                report = try portal.importFeatures(
-                    from: source, into: layer, fileName: file,
-                    options: ImportOptions(replace: replace, dryRun: dryRun)
-                ) { progress in
-                    var line = "\(layer.name): \(grouped(progress.features)) features"
+                (report, format) = try portal.importFeatures(request) { progress in
+                    var line = "\(layer.name): \(NumberFormat.grouped(progress.features)) features"
                     if let total = progress.totalBytes, total > 0 {
                         line += String(format: " (%.0f%%)", 100 * Double(progress.bytesRead) / Double(total))
                     }
@@ -112,19 +108,18 @@ struct ImportCommand: ParsableCommand {
                 Terminal.endProgress()
                 throw error
             }
-            if !dryRun { try portal.checkpoint() }
             let seconds = Date().timeIntervalSince(started)
             let verb = dryRun ? "valid: would import" : "imported"
-            print("\(verb) \(grouped(report.imported)) \(layer.name) from \(file) (\(format.rawValue)) in \(String(format: "%.2f", seconds)) s")
-            if report.replaced > 0 { print("  replaced \(grouped(report.replaced)) existing features") }
+            print("\(verb) \(NumberFormat.grouped(report.imported)) \(layer.name) from \(file) (\(format.rawValue)) in \(String(format: "%.2f", seconds)) s")
+            if report.replaced > 0 { print("  replaced \(NumberFormat.count(report.replaced, "existing feature"))") }
             if report.districtsAssigned > 0 {
-                print("  \(grouped(report.districtsAssigned)) settlements got their district by point-in-polygon")
+                print("  \(NumberFormat.count(report.districtsAssigned, "settlement")) got \(report.districtsAssigned == 1 ? "its" : "their") district by point-in-polygon")
             }
             if report.unresolvedCommitments > 0 {
-                print("  note: \(grouped(report.unresolvedCommitments)) commitments refer to features not (yet) in their target layer")
+                print("  note: \(NumberFormat.count(report.unresolvedCommitments, "commitment")) \(report.unresolvedCommitments == 1 ? "refers" : "refer") to features not (yet) in their target layer")
             }
             for (reason, count) in report.skipped.sorted(by: { $0.key < $1.key }) {
-                print("  skipped \(grouped(count)) \(reason)")
+                print("  skipped \(NumberFormat.grouped(count)) \(reason)")
             }
             if !report.ignoredFields.isEmpty {
                 print("  ignored fields (not in the \(layer.name) column contract): \(report.ignoredFields.joined(separator: ", "))")

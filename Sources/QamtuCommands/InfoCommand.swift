@@ -1,6 +1,7 @@
 import ArgumentParser
+import Foundation
 import GeoModel
-import GeoStorage
+import PortalCore
 
 /// `qamtu info`: what the database holds.
 struct InfoCommand: ParsableCommand {
@@ -11,27 +12,21 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors {
-            let portal = try database.open(readOnly: true)
-            print("\(database.path) (schema \(try portal.appliedMigrations().last ?? "?"), EPSG:4326)")
-            let counts = try portal.layerCounts()
-            for (layer, count) in counts {
-                let type = LayerSchema.named(layer)?.geometryType?.rawValue ?? "no geometry"
-                print("  \(layer.padding(toLength: 13, withPad: " ", startingAt: 0)) \(grouped(count).leftPadded(9))  \(type)")
+        try ErrorReporting.run {
+            let status = try database.portal().status()
+            print("\(database.path) (schema \(status.schema ?? "?"), EPSG:4326)")
+            for entry in status.layerCounts {
+                let type = LayerSchema.named(entry.layer)?.geometryType?.rawValue ?? "no geometry"
+                let count = NumberFormat.grouped(entry.count)
+                print("  \(entry.layer.padding(toLength: 13, withPad: " ", startingAt: 0)) "
+                    + "\(String(repeating: " ", count: max(0, 9 - count.count)))\(count)  \(type)")
             }
-            if counts.contains(where: { $0.layer == LayerSchema.sites.name && $0.count > 0 }) {
-                if try portal.sitePackIsUsable() {
-                    print("site pack: current (coverage reads the packed sites)")
-                } else {
-                    print("site pack: not current, coverage reads the sites table (slower); `qamtu init --db \(database.path)` rebuilds it")
-                }
+            switch status.sitePackCurrent {
+            case true?: print("site pack: current (coverage reads the packed sites)")
+            case false?:
+                print("site pack: not current, coverage reads the sites table (slower); `qamtu init --db \(database.path)` rebuilds it")
+            case nil: break
             }
         }
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Coverage
-import Foundation
 import GeoModel
-import GeoStorage
+import PortalCore
 
 /// `qamtu nearest LAYER --to LAYER`: exact k nearest neighbours on the WGS84 ellipsoid.
 struct NearestCommand: ParsableCommand {
@@ -29,7 +28,7 @@ struct NearestCommand: ParsableCommand {
     var k = 1
 
     @Option(help: "Output format.")
-    var format: CoverageOutputFormat = .geojson
+    var format: ExportFormat = .geojson
 
     @Option(help: ArgumentHelp("Decimals of coordinates (0–15).", valueName: "n"))
     var precision = 6
@@ -39,38 +38,20 @@ struct NearestCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    static let pointLayers = [LayerSchema.settlements.name, LayerSchema.sites.name, LayerSchema.institutions.name]
-
     func validate() throws {
-        for l in [layer, to] where !Self.pointLayers.contains(l.name) {
-            throw ValidationError("nearest works on point layers (\(Self.pointLayers.joined(separator: ", "))), not \(l.name)")
+        let names = Portal.pointLayers.map(\.name)
+        for l in [layer, to] where !names.contains(l.name) {
+            throw ValidationError("nearest works on point layers (\(names.joined(separator: ", "))), not \(l.name)")
         }
         guard (1...1000).contains(k) else { throw ValidationError("--k must be between 1 and 1000, got \(k)") }
         guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15, got \(precision)") }
     }
 
     func run() throws {
-        try reportingAnalysisErrors {
-            // Plain columns and geometry blobs decoded here: no SpatiaLite needed.
-            let portal = try database.open(readOnly: true, spatialSQL: false)
-            func points(_ layer: LayerSchema) throws -> [PointFeature] {
-                var out: [PointFeature] = []
-                try portal.scanPointAttributes(layer) { row in
-                    // Features without a point keep their place (so indices match) at an invalid position: no neighbours.
-                    out.append(PointFeature(id: row.id, name: row.name,
-                                            position: row.position ?? .init(longitude: .nan, latitude: .nan)))
-                }
-                return out
-            }
-            let sources = try points(layer)
-            let targets = layer.name == to.name ? sources : try points(to)
-            let index = NearestNeighbours(targets: targets)
-            let neighbours = index.join(sources, k: k, excludeSameIndex: layer.name == to.name)
-            let sink = try OutputSink(path: output)
-            let count = try NearestWriter(format: format, precision: precision).write(
-                sources: sources, targets: targets, neighbours: neighbours, fromLayer: layer.name, toLayer: to.name,
-                k: k, to: sink)
-            if output != "-" { Terminal.note("wrote \(grouped(count)) pairs to \(output)") }
+        try ErrorReporting.run {
+            let result = try database.portal().nearest(layer, to: to, k: k)
+            let count = try result.write(with: NearestWriter(format: format, precision: precision), to: try FileSink(path: output))
+            if output != "-" { Terminal.note("wrote \(NumberFormat.count(count, "pair")) to \(output)") }
         }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Coverage
-import Foundation
 import GeoModel
+import PortalCore
 
 /// `qamtu report`: per district and in total, settlements and population by class, shares,
 /// satellite schools, commitments' progress and planned work per year.
@@ -15,12 +14,10 @@ struct ReportCommand: ParsableCommand {
               qamtu report --as-of 2025 --scenario planned --format json -o report.json
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
-
     @OptionGroup var analysis: AnalysisOptions
 
     @Option(help: "Output format.")
-    var format: Format = .text
+    var format: ReportFormat = .text
 
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
     var output = "-"
@@ -28,18 +25,10 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingAnalysisErrors {
-            let profile = try loadProfile(analysis.profile)
-            let loaded = try loadAnalysis(database, analysis.propagation)
-            let report = loaded.report(asOf: analysis.year, scenario: analysis.scenario, profile: profile)
-            let text = switch format {
-            case .text: report.text()
-            case .json: report.json()
-            case .csv: report.csv()
-            }
-            let sink = try OutputSink(path: output)
-            try sink.write(Array(text.utf8))
-            try sink.finish()
+        try ErrorReporting.run {
+            let report = try database.portal().report(try analysis.request())
+            try format.write(report, to: try FileSink(path: output))
+            if output != "-" { Terminal.note("wrote the report as of \(analysis.asOf ?? CalendarYear.current) to \(output) (\(format.rawValue))") }
         }
     }
 }

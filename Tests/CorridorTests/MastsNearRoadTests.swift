@@ -121,8 +121,8 @@ struct MastsNearRoadTests {
         let road = try straightRoad(from: p(70, 42.5), azimuth: 45, lengthMeters: 300_000)
         let boxes = road.searchBoxes(withinMeters: 5_000)
         #expect(boxes.count >= 10)
-        func area(_ b: GeoBoundingBox) -> Double { (b.maxLongitude - b.minLongitude) * (b.maxLatitude - b.minLatitude) }
-        let whole = GeoBoundingBox(
+        func area(_ b: BoundingBox) -> Double { (b.maxLongitude - b.minLongitude) * (b.maxLatitude - b.minLatitude) }
+        let whole = BoundingBox(
             minLongitude: boxes.map(\.minLongitude).min() ?? 0, minLatitude: boxes.map(\.minLatitude).min() ?? 0,
             maxLongitude: boxes.map(\.maxLongitude).max() ?? 0, maxLatitude: boxes.map(\.maxLatitude).max() ?? 0)
         #expect(boxes.map(area).reduce(0, +) < 0.15 * area(whole))  // the corridor itself is 6 %

@@ -8,7 +8,7 @@ import Testing
 func written(_ body: (OutputSink) throws -> Void) throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("qamtu-coverage-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: path) }
-    try body(try OutputSink(path: path))
+    try body(try FileSink(path: path))
     return try String(contentsOfFile: path, encoding: .utf8)
 }
 
@@ -99,7 +99,7 @@ struct CoverageWriterTests {
         let full = try result()
         #expect(try written { try writer.write(full.filtered(to: .served), to: $0) } == csv)
         // A lean result asked for every column is completed entry by entry: the same output, reasons too.
-        for format in CoverageOutputFormat.allCases {
+        for format in ExportFormat.allCases {
             let fromLean = try written { try CoverageWriter(format: format).write(lean, to: $0) }
             #expect(try fromLean == written { try CoverageWriter(format: format).write(full, to: $0) })
         }

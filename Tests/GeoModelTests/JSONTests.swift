@@ -190,7 +190,7 @@ struct JSONBufferTests {
     @Test func orderedWritesStopAtTheFirstFailure() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("out.txt")
-        let sink = try OutputSink(path: path)
+        let sink = try FileSink(path: path)
         let blocks = OrderedBlockWriter(sink: sink, blockCount: 4)
         struct Broken: Error {}
         let outcomes = Outcomes()
@@ -227,7 +227,7 @@ struct JSONBufferTests {
     @Test func orderedWritesKeepTheBlockOrder() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("out.txt")
-        let sink = try OutputSink(path: path)
+        let sink = try FileSink(path: path)
         let blocks = OrderedBlockWriter(sink: sink, blockCount: 200)
         DispatchQueue.concurrentPerform(iterations: 3) { worker in
             while let k = blocks.claim() {

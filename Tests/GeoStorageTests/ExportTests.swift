@@ -203,7 +203,7 @@ struct ExportTests {
     @Test func writesToDevicesInPlace() throws {
         let fixture = try Fixture()
         try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
-        let sink = try OutputSink(path: "/dev/null")
+        let sink = try FileSink(path: "/dev/null")
         #expect(try fixture.portal.export(ExportQuery(layer: .settlements), to: sink) == 3)
         let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
         #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
@@ -214,7 +214,7 @@ struct ExportTests {
         let folder = try TemporaryFolder()
         let path = folder.path("out.geojson")
         do {
-            let sink = try OutputSink(path: path)
+            let sink = try FileSink(path: path)
             try sink.write(Array("partial".utf8))
             // The sink is released without finish(): as when an export throws half-way.
         }

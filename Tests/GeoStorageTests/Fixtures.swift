@@ -34,7 +34,7 @@ struct Fixture {
     /// Exports a query to a string.
     func exportText(_ query: ExportQuery, options: ExportOptions = ExportOptions()) throws -> String {
         let name = "export-\(UUID().uuidString)"
-        let sink = try OutputSink(path: folder.path(name))
+        let sink = try FileSink(path: folder.path(name))
         try portal.export(query, options: options, to: sink)
         return try folder.read(name)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoModel
+import Geodesy
 import QamtuTestSupport
 import Testing
 @testable import GeoStorage

@@ -8,6 +8,7 @@ import GRDB
 import QamtuTestSupport
 import Testing
 @testable import QamtuCommands
+import PortalCore
 
 /// The coverage, report and nearest commands on a portal database built from GeoData/.
 @Suite("Coverage commands")
@@ -64,7 +65,7 @@ struct CoverageCommandTests {
             commitments: try portal.features(ExportQuery(layer: .commitments)).map(CoverageCommitment.init(record:)),
             districts: try portal.features(ExportQuery(layer: .districts)).map(CoverageDistrict.init(record:)))
         let result = try CoverageAnalysis(source: data).run(asOf: 2025, scenario: .planned, profile: .standard)
-        try CoverageWriter(format: .csv).write(result, to: OutputSink(path: folder.path("library.csv")))
+        try CoverageWriter(format: .csv).write(result, to: FileSink(path: folder.path("library.csv")))
         #expect(try folder.read("cli.csv") == folder.read("library.csv"))
         #expect(try folder.read("cli.csv").split(separator: "\n").count == 373)
     }
@@ -93,43 +94,9 @@ struct CoverageCommandTests {
             try String.fetchAll(db, sql: "SELECT id FROM sites WHERE fid IN (3, 450, 7, 599)")
         }
         #expect(unusable.count == 4)
-        let analysis = try loadAnalysis(DatabaseOptions.parse(["--db", db]), PropagationOptions.parse([]))
+        let analysis = try Portal(store: SpatiaLiteStore.open(at: db)).loadAnalysis(PropagationSettings()).analysis
         #expect(analysis.sites.count == 596)
         #expect(Set(analysis.sites.map(\.id)).isDisjoint(with: unusable))
-    }
-
-    /// The partitions' slots: gaps closed in order, extra rows refused, failures clean up.
-    @Test func partitionFillClosesGapsAndNoticesChangedCounts() throws {
-        func site(_ id: String) -> CoverageSite {
-            CoverageSite(id: id, operatorName: "operator " + id, technologies: .init(parsing: "4G"),
-                         position: GeoPoint(longitude: 71, latitude: 43))
-        }
-        let sites = try [CoverageSite](unsafeUninitializedCapacity: 5) { buffer, initialized in
-            let base = try #require(buffer.baseAddress)
-            let fill = PortalCoverageSource.PartitionFill(base: base, counts: [3, 2])
-            // Partition 1 first (threads run in any order); the second row of partition 0 is skipped.
-            fill.append(partition: 1) { $0.initialize(to: site("d")); return true }
-            fill.append(partition: 0) { $0.initialize(to: site("a")); return true }
-            fill.append(partition: 0) { _ in false }
-            fill.append(partition: 1) { $0.initialize(to: site("e")); return true }
-            #expect(!fill.deliveredAsAnnounced)
-            fill.append(partition: 0) { $0.initialize(to: site("c")); return true }
-            #expect(fill.deliveredAsAnnounced)
-            initialized = fill.closeGaps()
-        }
-        #expect(sites.map(\.id) == ["a", "c", "d", "e"])
-        #expect(sites.map(\.operatorName) == ["operator a", "operator c", "operator d", "operator e"])
-        // More rows than announced: not written, and noticed; a failure destroys what was written.
-        let none = [CoverageSite](unsafeUninitializedCapacity: 1) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            let fill = PortalCoverageSource.PartitionFill(base: base, counts: [1])
-            fill.append(partition: 0) { $0.initialize(to: site("x")); return true }
-            fill.append(partition: 0) { _ in Issue.record("a slot beyond the count was offered"); return false }
-            #expect(!fill.deliveredAsAnnounced)
-            fill.deinitializeAll()
-            initialized = 0
-        }
-        #expect(none.isEmpty)
     }
 
     @Test(.enabled(if: demoAvailable)) func districtFilterAndClassFilter() throws {
@@ -192,7 +159,7 @@ struct CoverageCommandTests {
         let sources = try points(.settlements), targets = try points(.sites)
         let neighbours = NearestNeighbours(targets: targets).join(sources, k: 3)
         try NearestWriter(format: .csv).write(sources: sources, targets: targets, neighbours: neighbours, fromLayer: "settlements",
-                                              toLayer: "sites", k: 3, to: OutputSink(path: folder.path("library.csv")))
+                                              toLayer: "sites", k: 3, to: FileSink(path: folder.path("library.csv")))
         #expect(try folder.read("n.csv") == folder.read("library.csv"))
         #expect(try folder.read("n.csv").split(separator: "\n").count == 1 + 372 * 3)
     }
@@ -217,7 +184,7 @@ struct CoverageCommandTests {
         (["coverage", "diff", "2024", "2026", "--properties", "colour"],
          "no property 'colour' (properties: \(CoverageWriter.diffProperties.joined(separator: ", ")))"),
         (["export", "sites", "--properties", ""], "--properties: no property names given"),
-        (["coverage", "diff", "2024", "3000"], "years must lie between 1900 and 2100, got 3000"),
+        (["coverage", "diff", "2024", "3000"], "year2 must be a year between 1900 and 2100, got 3000"),
         (["report", "--as-of", "1800"], "--as-of must be a year between 1900 and 2100, got 1800"),
         (["nearest", "roads", "--to", "sites"], "nearest works on point layers (settlements, sites, institutions), not roads"),
         (["nearest", "sites", "--to", "sites", "--k", "0"], "--k must be between 1 and 1000, got 0"),

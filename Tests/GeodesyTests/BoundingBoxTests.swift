@@ -4,8 +4,8 @@ import Testing
 import QamtuTestSupport
 
 @Suite("Bounding box around a point")
-struct GeoBoundingBoxTests {
-    static func contained(_ p: GeoPoint, _ boxes: [GeoBoundingBox]) -> Bool {
+struct BoundingBoxTests {
+    static func contained(_ p: GeoPoint, _ boxes: [BoundingBox]) -> Bool {
         boxes.contains { $0.contains(p) }
     }
 
@@ -20,7 +20,7 @@ struct GeoBoundingBoxTests {
             if i % 3 == 1 { center.latitude = (i % 2 == 0 ? 1 : -1) * (90 - rng.uniform(0, 0.5)) }
             if i % 3 == 2 { center.longitude = (i % 2 == 0 ? 1 : -1) * (180 - rng.uniform(0, 0.5)) }
             let radius = rng.logUniform(0, 6.5)
-            let boxes = GeoBoundingBox.around(center, radiusMeters: radius)
+            let boxes = BoundingBox.around(center, radiusMeters: radius)
             #expect(boxes.count == 1 || boxes.count == 2)
             for box in boxes {
                 #expect(box.minLongitude >= -180 && box.maxLongitude <= 180)
@@ -50,7 +50,7 @@ struct GeoBoundingBoxTests {
         for _ in 0..<200 {
             let center = point(rng.uniform(-80, 80), rng.uniform(-170, 170))
             let radius = rng.logUniform(2, 5.7)
-            let boxes = GeoBoundingBox.around(center, radiusMeters: radius)
+            let boxes = BoundingBox.around(center, radiusMeters: radius)
             try #require(boxes.count == 1)
             let box = boxes[0]
             var minLat = 90.0
@@ -73,12 +73,12 @@ struct GeoBoundingBoxTests {
 
     /// Crossing the antimeridian gives two boxes meeting at ±180°.
     @Test func splitsAtTheAntimeridian() throws {
-        let boxes = GeoBoundingBox.around(point(10, 179.99), radiusMeters: 5000)
+        let boxes = BoundingBox.around(point(10, 179.99), radiusMeters: 5000)
         try #require(boxes.count == 2)
         #expect(boxes[0].maxLongitude == 180 && boxes[0].minLongitude > 179.9)
         #expect(boxes[1].minLongitude == -180 && boxes[1].maxLongitude < -179.9)
         #expect(boxes[0].minLatitude == boxes[1].minLatitude)
-        let west = GeoBoundingBox.around(point(-10, -179.99), radiusMeters: 5000)
+        let west = BoundingBox.around(point(-10, -179.99), radiusMeters: 5000)
         try #require(west.count == 2)
         #expect(west[0].maxLongitude == 180 && west[1].minLongitude == -180)
         #expect(west[0].contains(point(-10, 179.999)) && west[1].contains(point(-10, -179.98)))
@@ -87,20 +87,20 @@ struct GeoBoundingBoxTests {
     /// A radius that reaches a pole gives one box over all longitudes up to the pole.
     @Test func expandsToAllLongitudesAtThePoles() {
         // 89.99° N is 1 116.9 m from the pole along the meridian.
-        let north = GeoBoundingBox.around(point(89.99, 45), radiusMeters: 1200)
-        #expect(north == [GeoBoundingBox(
+        let north = BoundingBox.around(point(89.99, 45), radiusMeters: 1200)
+        #expect(north == [BoundingBox(
             minLongitude: -180, minLatitude: north[0].minLatitude, maxLongitude: 180, maxLatitude: 90)])
         #expect(north[0].minLatitude < 89.98 && north[0].minLatitude > 89.97)
-        let south = GeoBoundingBox.around(point(-89.5, 0), radiusMeters: 60_000)
+        let south = BoundingBox.around(point(-89.5, 0), radiusMeters: 60_000)
         #expect(south.count == 1 && south[0].minLatitude == -90 && south[0].minLongitude == -180)
         // Short of the pole: bounded longitudes.
-        let near = GeoBoundingBox.around(point(89.99, 45), radiusMeters: 1000)
+        let near = BoundingBox.around(point(89.99, 45), radiusMeters: 1000)
         #expect(near.count == 1 && near[0].maxLatitude < 90 && near[0].maxLongitude - near[0].minLongitude < 180)
     }
 
     @Test func zeroRadiusIsThePoint() throws {
         let p = point(12.5, -45.25)
-        let boxes = GeoBoundingBox.around(p, radiusMeters: 0)
+        let boxes = BoundingBox.around(p, radiusMeters: 0)
         try #require(boxes.count == 1)
         #expect(boxes[0].contains(p))
         #expect(boxes[0].maxLongitude - boxes[0].minLongitude <= 1e-8)
@@ -108,15 +108,15 @@ struct GeoBoundingBoxTests {
     }
 
     @Test func invalidInputGivesNoBoxes() {
-        #expect(GeoBoundingBox.around(point(0, 0), radiusMeters: -1).isEmpty)
-        #expect(GeoBoundingBox.around(point(0, 0), radiusMeters: .nan).isEmpty)
-        #expect(GeoBoundingBox.around(point(0, 0), radiusMeters: .infinity).isEmpty)
-        #expect(GeoBoundingBox.around(point(95, 0), radiusMeters: 10).isEmpty)
-        #expect(GeoBoundingBox.around(point(0, .nan), radiusMeters: 10).isEmpty)
+        #expect(BoundingBox.around(point(0, 0), radiusMeters: -1).isEmpty)
+        #expect(BoundingBox.around(point(0, 0), radiusMeters: .nan).isEmpty)
+        #expect(BoundingBox.around(point(0, 0), radiusMeters: .infinity).isEmpty)
+        #expect(BoundingBox.around(point(95, 0), radiusMeters: 10).isEmpty)
+        #expect(BoundingBox.around(point(0, .nan), radiusMeters: 10).isEmpty)
     }
 
     @Test func containsNormalisesLongitude() {
-        let box = GeoBoundingBox(minLongitude: -180, minLatitude: -1, maxLongitude: -179, maxLatitude: 1)
+        let box = BoundingBox(minLongitude: -180, minLatitude: -1, maxLongitude: -179, maxLatitude: 1)
         #expect(box.contains(point(0, 180)))
         #expect(box.contains(point(0, 540.5 - 360 * 2 + 360)))  // 180.5 ≡ -179.5
         #expect(!box.contains(point(0, 179.5)))

@@ -8,18 +8,20 @@ import Darwin
 import ucrt
 #endif
 
-/// A longitude/latitude box in EPSG:4326 degrees that never crosses the antimeridian:
-/// `-180 ≤ minLongitude ≤ maxLongitude ≤ 180` and `-90 ≤ minLatitude ≤ maxLatitude ≤ 90`.
+/// A longitude/latitude box in EPSG:4326 degrees (longitude first, as in GeoJSON and OGC
+/// API): longitudes in `[-180, 180]`, `-90 ≤ minLatitude ≤ maxLatitude ≤ 90`.
 ///
-/// Regions that cross ±180° are represented by two boxes (see
-/// ``around(_:radiusMeters:)``), which is what a spatial index such as SpatiaLite's
-/// R*Tree can query directly.
-public struct GeoBoundingBox: Sendable, Hashable {
+/// A box whose `minLongitude` is greater than its `maxLongitude` crosses the antimeridian
+/// (RFC 7946 §5.2), e.g. `170,-10,-170,10`; ``splitAtAntimeridian`` gives the one or two boxes
+/// that do not, which is what a spatial index such as SpatiaLite's R*Tree can query directly.
+/// The boxes of ``around(_:radiusMeters:)`` never cross it (a region across ±180° comes as two).
+public struct BoundingBox: Sendable, Hashable, CustomStringConvertible {
     /// Western edge, degrees in `[-180, 180]`.
     public var minLongitude: Double
     /// Southern edge, degrees in `[-90, 90]`.
     public var minLatitude: Double
-    /// Eastern edge, degrees in `[-180, 180]`, `≥ minLongitude`.
+    /// Eastern edge, degrees in `[-180, 180]`; less than ``minLongitude`` when the box crosses
+    /// the antimeridian.
     public var maxLongitude: Double
     /// Northern edge, degrees in `[-90, 90]`, `≥ minLatitude`.
     public var maxLatitude: Double
@@ -34,12 +36,30 @@ public struct GeoBoundingBox: Sendable, Hashable {
 
     /// `true` if `point` lies in the box (edges included). The point's longitude is
     /// normalised to `[-180, 180)` first, so 180° matches a box whose western edge is
-    /// -180°.
+    /// -180°. A box that crosses the antimeridian contains the longitudes east of its
+    /// western edge and west of its eastern edge.
     public func contains(_ point: GeoPoint) -> Bool {
         let lon = AngleMath.normalizedDegrees(point.longitude)
-        return point.latitude >= minLatitude && point.latitude <= maxLatitude
-            && lon >= minLongitude && lon <= maxLongitude
+        guard point.latitude >= minLatitude && point.latitude <= maxLatitude else { return false }
+        if crossesAntimeridian { return lon >= minLongitude || lon <= maxLongitude }
+        return lon >= minLongitude && lon <= maxLongitude
     }
+
+    /// True when the box crosses the antimeridian (`minLongitude > maxLongitude`).
+    public var crossesAntimeridian: Bool { minLongitude > maxLongitude }
+
+    /// The box as one or two boxes that do not cross the antimeridian (the part ending at
+    /// 180° first).
+    public var splitAtAntimeridian: [BoundingBox] {
+        guard crossesAntimeridian else { return [self] }
+        return [
+            BoundingBox(minLongitude: minLongitude, minLatitude: minLatitude, maxLongitude: 180, maxLatitude: maxLatitude),
+            BoundingBox(minLongitude: -180, minLatitude: minLatitude, maxLongitude: maxLongitude, maxLatitude: maxLatitude),
+        ]
+    }
+
+    /// `minLon,minLat,maxLon,maxLat` in degrees.
+    public var description: String { "\(minLongitude),\(minLatitude),\(maxLongitude),\(maxLatitude)" }
 
     /// Conservative boxes containing every point whose ellipsoidal (WGS84 geodesic)
     /// distance from `center` is at most `radiusMeters`.
@@ -73,7 +93,7 @@ public struct GeoBoundingBox: Sendable, Hashable {
     /// All edges are widened by 1e-9° (0.1 mm) to cover rounding. Tests check
     /// containment on thousands of points sampled on geodesic circles, including near
     /// the poles and across the antimeridian.
-    public static func around(_ center: GeoPoint, radiusMeters r: Double) -> [GeoBoundingBox] {
+    public static func around(_ center: GeoPoint, radiusMeters r: Double) -> [BoundingBox] {
         guard center.isValid, r.isFinite, r >= 0 else { return [] }
         let margin = 1e-9
         let mCenter = MeridianArc.distance(latitudeDegrees: center.latitude)
@@ -85,7 +105,7 @@ public struct GeoBoundingBox: Sendable, Hashable {
         let minLatitude = south <= -quarter
             ? -90 : max(-90, MeridianArc.latitudeDegrees(distance: south) - margin)
         if north >= quarter || south <= -quarter {
-            return [GeoBoundingBox(
+            return [BoundingBox(
                 minLongitude: -180, minLatitude: minLatitude,
                 maxLongitude: 180, maxLatitude: maxLatitude)]
         }
@@ -102,7 +122,7 @@ public struct GeoBoundingBox: Sendable, Hashable {
         }
         let halfWidthDegrees = halfWidth * AngleMath.degreesPerRadian * (1 + 1e-12) + margin
         guard halfWidthDegrees < 180 else {
-            return [GeoBoundingBox(
+            return [BoundingBox(
                 minLongitude: -180, minLatitude: minLatitude,
                 maxLongitude: 180, maxLatitude: maxLatitude)]
         }
@@ -111,25 +131,25 @@ public struct GeoBoundingBox: Sendable, Hashable {
         let east = lon + halfWidthDegrees
         if west < -180 {
             return [
-                GeoBoundingBox(
+                BoundingBox(
                     minLongitude: west + 360, minLatitude: minLatitude,
                     maxLongitude: 180, maxLatitude: maxLatitude),
-                GeoBoundingBox(
+                BoundingBox(
                     minLongitude: -180, minLatitude: minLatitude,
                     maxLongitude: east, maxLatitude: maxLatitude),
             ]
         }
         if east > 180 {
             return [
-                GeoBoundingBox(
+                BoundingBox(
                     minLongitude: west, minLatitude: minLatitude,
                     maxLongitude: 180, maxLatitude: maxLatitude),
-                GeoBoundingBox(
+                BoundingBox(
                     minLongitude: -180, minLatitude: minLatitude,
                     maxLongitude: east - 360, maxLatitude: maxLatitude),
             ]
         }
-        return [GeoBoundingBox(
+        return [BoundingBox(
             minLongitude: west, minLatitude: minLatitude,
             maxLongitude: east, maxLatitude: maxLatitude)]
     }

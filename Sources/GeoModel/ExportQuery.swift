@@ -1,0 +1,44 @@
+import Geodesy
+
+/// Which features of a layer to read, in which order, and which page of them: what every store
+/// answers (feature scans, counts, exports).
+public struct ExportQuery: Sendable, Equatable {
+    /// The layer.
+    public var layer: LayerSchema
+    /// Features whose geometry intersects this box (EPSG:4326 degrees; may cross the antimeridian).
+    public var bbox: BoundingBox?
+    /// Attribute filters, all of which must match.
+    public var filters: [ExportFilter]
+    /// Only features with these ids, when set.
+    public var ids: [String]?
+    /// Order of the features: these keys first, then the order of insertion (a store's internal
+    /// id), so that pages never overlap. Empty: insertion order.
+    public var sortBy: [SortKey]
+    /// At most this many features (nil: all). A count ignores it.
+    public var limit: Int?
+    /// Skip this many features first (≥ 0). A count ignores it.
+    public var offset: Int
+
+    /// A query of `layer`; every other part optional.
+    public init(layer: LayerSchema, bbox: BoundingBox? = nil, filters: [ExportFilter] = [], ids: [String]? = nil,
+                sortBy: [SortKey] = [], limit: Int? = nil, offset: Int = 0) {
+        self.layer = layer
+        self.bbox = bbox
+        self.filters = filters
+        self.ids = ids
+        self.sortBy = sortBy
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// True when the query asks for a page or an order other than insertion order.
+    public var isPagedOrSorted: Bool { limit != nil || offset > 0 || !sortBy.isEmpty }
+
+    /// The same query without its page (limit and offset): what `numberMatched` counts.
+    public var unpaged: ExportQuery {
+        var copy = self
+        copy.limit = nil
+        copy.offset = 0
+        return copy
+    }
+}

@@ -1,0 +1,24 @@
+/// What an import did.
+public struct ImportReport: Sendable, Equatable {
+    /// The layer imported into.
+    public var layer: String
+    /// Features read from the file (skipped rows not included).
+    public var read = 0
+    /// Features written (or that would be written, in a dry run).
+    public var imported = 0
+    /// Features removed first (`replace`).
+    public var replaced = 0
+    /// Rows deliberately skipped, by reason.
+    public var skipped: [String: Int] = [:]
+    /// Input fields that are not columns of the layer.
+    public var ignoredFields: [String] = []
+    /// Settlements that got their district by point-in-polygon during this import.
+    public var districtsAssigned = 0
+    /// Commitments whose target is not in its layer (after this import).
+    public var unresolvedCommitments = 0
+    /// True when nothing was kept (dry run).
+    public var dryRun = false
+
+    /// An empty report for `layer`.
+    public init(layer: String) { self.layer = layer }
+}

@@ -1,0 +1,36 @@
+import GeoModel
+
+/// The application core: Qamtu's use cases over one ``PortalStore``.
+///
+/// Each use case takes a typed request and returns a typed result (which a writer of the core
+/// or of the Coverage module writes to an ``OutputSink``), or writes a stream of features to a
+/// sink itself. The CLI parses its arguments into a request, makes one call and writes; the
+/// server does the same from a URL. The synchronous methods block their thread; from async code
+/// call ``perform(_:)`` or the `async` variants, which run them on ``BlockingExecutor/shared``.
+public struct Portal: Sendable {
+    /// The store the use cases read.
+    public let store: any PortalStore
+    /// Where async calls run their blocking work.
+    public let executor: BlockingExecutor
+    /// Receives notes for people while a use case runs (features left out, progress of long
+    /// steps): the CLI prints them on standard error, the server logs them.
+    public let notify: @Sendable (String) -> Void
+
+    /// The core over `store`; async calls run on `executor`; notes go to `notify`.
+    public init(store: any PortalStore, executor: BlockingExecutor = .shared,
+                notify: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store
+        self.executor = executor
+        self.notify = notify
+    }
+
+    /// Runs `body` with this portal on a thread of the executor, never on Swift's cooperative
+    /// pool, and returns its result.
+    public func perform<T: Sendable>(_ body: @escaping @Sendable (Portal) throws -> T) async throws -> T {
+        let portal = self
+        return try await executor.run { try body(portal) }
+    }
+
+    /// What the store holds: schema, layer counts, whether the site pack is current.
+    public func status() throws -> StoreStatus { try store.status() }
+}

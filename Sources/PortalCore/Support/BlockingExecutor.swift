@@ -1,0 +1,60 @@
+import Foundation
+
+/// Threads of their own for blocking work: SQLite reads and writes, file output, and the
+/// CPU-parallel loops of the engines (`DispatchQueue.concurrentPerform`).
+///
+/// Swift's cooperative thread pool has one thread per core; a task that blocks one of them (on
+/// disk, a lock or a parallel loop) starves every other task, and a server stops accepting
+/// requests. ``run(_:)`` hands the work to one of these threads and suspends the calling task
+/// until it is done, so the cooperative pool stays free.
+public final class BlockingExecutor: @unchecked Sendable {
+    /// The executor the core's async entry points use: as many threads as the machine has cores
+    /// (at least two), so that that many use cases run at once and more wait their turn.
+    public static let shared = BlockingExecutor(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
+
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var head = 0
+
+    /// Starts `threads` threads (at least one) that live as long as the process.
+    public init(threads: Int) {
+        for index in 0..<max(1, threads) {
+            let thread = Thread { [unowned self] in self.work() }
+            thread.name = "qamtu-blocking-\(index)"
+            thread.start()
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while head == jobs.count { condition.wait() }
+            let job = jobs[head]
+            head += 1
+            if head > 1024 && head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            condition.unlock()
+            job()
+        }
+    }
+
+    /// Queues `job` for one of the threads.
+    public func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Runs `body` on one of the executor's threads and returns its result; the calling task is
+    /// suspended (not blocked) meanwhile.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            submit {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+}

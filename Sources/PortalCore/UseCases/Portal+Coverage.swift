@@ -1,0 +1,76 @@
+import Coverage
+import Foundation
+import GeoModel
+import GeoStorage
+
+extension Portal {
+    /// The profile `name`: a built-in one, else a JSON profile file.
+    /// - Throws: `CoverageError.unknownProfile` or `.invalidProfile`.
+    public static func profile(named name: String) throws -> ClassificationProfile {
+        if let builtIn = ClassificationProfile.builtIn.first(where: { $0.name == name }) { return builtIn }
+        guard FileManager.default.fileExists(atPath: name) else {
+            throw CoverageError.unknownProfile(name, known: ClassificationProfile.builtIn.map(\.name))
+        }
+        guard let data = FileManager.default.contents(atPath: name) else {
+            throw CoverageError.invalidProfile(name, reason: "the file cannot be read")
+        }
+        return try ClassificationProfile(json: data, source: name)
+    }
+
+    /// Loads the coverage analysis from the store.
+    /// - Parameter settlementColumns: the settlement columns an output needs (nil: all).
+    public func loadAnalysis(_ propagation: PropagationSettings, settlementColumns: [String]? = nil) throws -> LoadedAnalysis {
+        try propagation.validate()
+        let source = store.coverageSource()
+        let analysis = try CoverageAnalysis(source: source, settings: propagation, settlementColumns: settlementColumns)
+        if source.skipped > 0 {
+            notify("note: \(source.skipped) features without a usable point or kind/status were left out")
+        }
+        return LoadedAnalysis(analysis: analysis, skipped: source.skipped)
+    }
+
+    /// Every settlement's coverage as of a year: class, best fixed and mobile technology,
+    /// covering sites and reason.
+    /// - Parameters:
+    ///   - district: only settlements of this district (name in any script, or id).
+    ///   - only: only settlements of this class.
+    ///   - properties: the properties an output will write (nil: all); only the settlement
+    ///     columns among them are read, and the engine skips work none of them needs.
+    /// - Throws: `CoverageError` for an unknown profile, district or property; store errors.
+    public func coverage(_ request: AnalysisRequest, district: String? = nil, only: CoverageClass? = nil,
+                         properties: [String]? = nil) throws -> CoverageListing {
+        _ = try CalendarYear.checked(request.asOfYear, name: "as-of")
+        if let properties { try CoverageWriter.validate(resultProperties: properties) }
+        let profile = try Self.profile(named: request.profileName)
+        let columns = LayerSchema.settlements.columns.map(\.name)
+        let loaded = try loadAnalysis(request.propagation, settlementColumns: properties.map { $0.filter(columns.contains) })
+        let districtID = try district.map { try loaded.analysis.resolveDistrict($0).id }
+        var result = loaded.analysis.run(asOf: request.asOfYear, scenario: request.scenario, profile: profile,
+                                         districtID: districtID, detail: CoverageWriter.detail(forProperties: properties))
+        if let only { result = result.filtered(to: only) }
+        return CoverageListing(result: result, profile: profile, loaded: loaded)
+    }
+
+    /// The settlements whose class changes between two years, and why.
+    /// - Throws: `CoverageError` for an unknown profile or district; ``PortalError`` for a year
+    ///   out of range; store errors.
+    public func coverageDiff(from fromYear: Int, to toYear: Int, _ request: AnalysisRequest,
+                             district: String? = nil) throws -> CoverageDiff {
+        _ = try CalendarYear.checked(fromYear, name: "year1")
+        _ = try CalendarYear.checked(toYear, name: "year2")
+        let profile = try Self.profile(named: request.profileName)
+        let loaded = try loadAnalysis(request.propagation)
+        let districtID = try district.map { try loaded.analysis.resolveDistrict($0).id }
+        return loaded.analysis.diff(from: fromYear, to: toYear, scenario: request.scenario, profile: profile,
+                                    districtID: districtID)
+    }
+
+    /// The coverage report: classes per district, shares, satellite schools, commitments'
+    /// progress and planned work per year.
+    public func report(_ request: AnalysisRequest) throws -> CoverageReport {
+        _ = try CalendarYear.checked(request.asOfYear, name: "as-of")
+        let profile = try Self.profile(named: request.profileName)
+        let loaded = try loadAnalysis(request.propagation)
+        return loaded.analysis.report(asOf: request.asOfYear, scenario: request.scenario, profile: profile)
+    }
+}

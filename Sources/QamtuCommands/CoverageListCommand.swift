@@ -1,0 +1,63 @@
+import ArgumentParser
+import Coverage
+import GeoModel
+import PortalCore
+
+/// `qamtu coverage list` (the default): every settlement's connectivity as GeoJSON, GeoJSONSeq or CSV.
+struct CoverageListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Settlements as GeoJSON Points with class, best_fixed, best_mobile, satellite, covering sites and reason.")
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: ArgumentHelp("Only settlements of this district (name in any script, or id).", valueName: "name"))
+    var district: String?
+
+    @Option(name: .customLong("class"), help: ArgumentHelp("Only settlements of this class.", valueName: "class"))
+    var coverageClass: CoverageClass?
+
+    @Option(help: "Output format.")
+    var format: ExportFormat = .geojson
+
+    @Option(help: ArgumentHelp("Decimals of coordinates (0–15).", valueName: "n"))
+    var precision = 6
+
+    @Option(help: ArgumentHelp("""
+        Only these properties, in this order: a,b,c (settlement columns and coverage fields; \
+        the GeoJSON feature id and the CSV lon,lat are always written). Without \
+        covering_sites, covering_operators and reason the engine only decides whether a site \
+        covers; without nearest_site_id, nearest_site_m and reason it skips the nearest-site \
+        search: large runs get faster.
+        """, valueName: "names"))
+    var properties: String?
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
+    var output = "-"
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (0...15).contains(precision) else { throw ValidationError("--precision must be between 0 and 15, got \(precision)") }
+        if let propertyList {
+            do { try CoverageWriter.validate(resultProperties: propertyList) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// `--properties` as a list.
+    var propertyList: [String]? { properties.map(parsePropertyList) }
+
+    func run() throws {
+        try ErrorReporting.run {
+            let listing = try database.portal().coverage(try analysis.request(), district: district, only: coverageClass,
+                                                         properties: propertyList)
+            let count = try CoverageWriter(format: format, precision: precision, properties: propertyList)
+                .write(listing.result, to: try FileSink(path: output))
+            ExitTimeRelease.keep(listing)
+            if output != "-" {
+                Terminal.note("wrote \(NumberFormat.grouped(count)) settlements to \(output) (as of \(listing.result.asOfYear), "
+                    + "\(listing.result.scenario.rawValue), profile \(listing.profile.name))")
+            }
+        }
+    }
+}
