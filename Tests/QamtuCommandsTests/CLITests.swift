@@ -25,6 +25,37 @@ func qamtu(_ arguments: [String], in folder: TemporaryFolder) throws -> ProcessR
 
 @Suite("Command-line parsing")
 struct ParsingTests {
+    /// Distances need a unit: a bare number is refused before anything runs (it once meant metres,
+    /// so `--within 5` found nothing).
+    @Test(arguments: [["road", "masts", "A-2", "--within", "5"], ["road", "plan", "A-2", "--range", "6"],
+                      ["road", "gaps", "A-2", "--planned-range", "8"]])
+    func distancesNeedAUnit(arguments: [String]) {
+        do {
+            _ = try Qamtu.parseAsRoot(arguments)
+            Issue.record("parsed \(arguments)")
+        } catch {
+            #expect(Qamtu.exitCode(for: error) == .validationFailure)
+            #expect(Qamtu.message(for: error).contains("is invalid"))
+        }
+        #expect(throws: Never.self) { try Qamtu.parseAsRoot(["road", "masts", "A-2", "--within", "5km"]) }
+    }
+
+    /// Help shows a layer default by its name, not a dump of the schema.
+    @Test func helpShowsTheDefaultLayerByName() {
+        let help = Qamtu.helpMessage(for: FindCommand.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("default: settlements)"))
+        #expect(!help.contains("LayerSchema("))
+    }
+
+    /// One mapping from error categories to exit statuses.
+    @Test func exitCodesByCategory() {
+        #expect(ErrorReporting.exitCode(.invalidInput) == .failure)
+        #expect(ErrorReporting.exitCode(.notFound) == .failure)
+        #expect(ErrorReporting.exitCode(.unavailable) == ExitCode(69))
+        #expect(ErrorReporting.exitCode(.internal) == ExitCode(70))
+        #expect(ErrorReporting.exitCode(.forbidden) == ExitCode(77))
+    }
+
     @Test func parsesExportOptions() throws {
         let command = try Qamtu.parseAsRoot(["export", "sites", "--bbox", "70,42,71,43", "--where", "operator=Kcell",
                                              "--format", "csv", "--precision", "5", "-o", "x.csv", "--db", "p.sqlite"])
@@ -47,6 +78,8 @@ struct ParsingTests {
          "--set colour=red: layer sites has no column 'colour' (columns: id, name, kind, operator, technologies, band_mhz, height_m, eirp_dbm, range_m, status, planned_year, commissioned, position, source)"),
         (["import", "sites", "-"], "reading standard input needs --format (the format cannot be detected from a stream)"),
         (["find", "x", "--limit", "0"], "--limit must be at least 1"),
+        (["export", "settlements", "--sort-by", "colour"], "layer settlements has no field 'colour' (fields: id, name, name_kk, name_ru, name_en, kind, population, district, fibre, fibre_year, osm_id)"),
+        (["export", "settlements", "--limit=-1"], "--limit must be 0 or more, got -1"),
     ])
     func rejectsBadArguments(arguments: [String], message: String) {
         do {

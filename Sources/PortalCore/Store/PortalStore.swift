@@ -28,7 +28,7 @@ public protocol PortalStore: AnyObject, Sendable {
     /// The sink is finished when this returns.
     func export(_ query: ExportQuery, options: ExportOptions, to sink: OutputSink) throws -> Int
 
-    /// The features of `layer` with these ids (in the layer's order; unknown ids are left out).
+    /// The features of `layer` with these ids, in the order of `ids` (unknown ids are left out).
     func features(_ layer: LayerSchema, ids: [String]) throws -> [FeatureRecord]
 
     /// Every feature's id and names, for name matching (find, roads and districts by name).

@@ -17,6 +17,8 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
     private let lock = NSLock()
     private var plainDatabase: PortalDatabase?
     private var spatialDatabase: PortalDatabase?
+    /// Imports committed through this store (SQLite's data version counts only other connections').
+    private var localWrites: Int64 = 0
 
     private init(path: String, readOnly: Bool) {
         self.path = path
@@ -111,7 +113,10 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
         let database = try database(spatial: true)
         let report = try database.importFeatures(from: source, into: layer, fileName: fileName, options: options,
                                                  progress: progress)
-        if !options.dryRun { try database.checkpoint() }
+        if !options.dryRun {
+            lock.withLock { localWrites += 1 }
+            try database.checkpoint()
+        }
         return report
     }
 
@@ -126,7 +131,10 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
                            sitePackCurrent: packCurrent)
     }
 
+    /// SQLite's data version (commits of other connections and processes) and this store's own
+    /// imports, in one number.
     public func changeToken() throws -> Int64 {
-        try database(spatial: false).dataVersion()
+        let version = try database(spatial: false).dataVersion()
+        return (version << 32) &+ lock.withLock { localWrites }
     }
 }

@@ -1,0 +1,215 @@
+import Coverage
+import Foundation
+import GeoModel
+import GeoStorage
+import Geodesy
+
+/// A ``PortalStore`` that keeps its layers in memory: for tests of the core and of front ends,
+/// which run the same test bodies against it and the SpatiaLite store.
+///
+/// It answers queries as the SpatiaLite store does (the same order, filters, pages, and
+/// exports byte for byte) with two simplifications: bounding boxes are tested exactly on every
+/// geometry in the plane of degrees (SpatiaLite tests points against its R*Tree, whose boxes are
+/// rounded outwards to single precision, so the two can differ for points within about 1e-5° of
+/// an edge), and imports keep features as validated, without the derived data (settlements'
+/// districts by point-in-polygon, commitments' points).
+public final class MemoryStore: PortalStore, @unchecked Sendable {
+    private let lock = NSLock()
+    private var layers: [String: [FeatureRecord]] = [:]
+    private var version: Int64 = 0
+
+    /// An empty store.
+    public init() {}
+
+    /// `memory`.
+    public var location: String { "memory" }
+
+    /// The features of `layer`, in insertion order.
+    private func records(_ layer: LayerSchema) -> [FeatureRecord] {
+        lock.withLock { layers[layer.name] ?? [] }
+    }
+
+    /// The features of a query, in its order, before its page.
+    private func matching(_ query: ExportQuery) -> [FeatureRecord] {
+        var selected = records(query.layer).filter { record in
+            if let ids = query.ids, !ids.contains(record.id) { return false }
+            for filter in query.filters {
+                guard let column = query.layer.columnIndex(filter.column) else { return false }
+                if filter.value.isNull {
+                    if !record.values[column].isNull { return false }
+                } else if record.values[column] != filter.value {
+                    return false
+                }
+            }
+            if let bbox = query.bbox, query.layer.geometryType != nil {
+                guard let geometry = record.geometry, geometry.intersects(bbox) else { return false }
+            }
+            return true
+        }
+        let keys = query.sortBy.compactMap { key in query.layer.columnIndex(key.column).map { ($0, key.descending) } }
+        if !keys.isEmpty {
+            // A stable sort: insertion order breaks ties, as the SpatiaLite store's fid does.
+            selected = selected.enumerated().sorted { a, b in
+                for (column, descending) in keys {
+                    let order = Self.compare(a.element.values[column], b.element.values[column])
+                    if order != 0 { return descending ? order > 0 : order < 0 }
+                }
+                return a.offset < b.offset
+            }.map(\.element)
+        }
+        return selected
+    }
+
+    /// SQLite's order of values: NULL, then numbers by value, then text by UTF-8 bytes.
+    static func compare(_ a: FieldValue, _ b: FieldValue) -> Int {
+        func rank(_ value: FieldValue) -> Int {
+            switch value {
+            case .null: 0
+            case .integer, .real: 1
+            case .text: 2
+            }
+        }
+        if rank(a) != rank(b) { return rank(a) < rank(b) ? -1 : 1 }
+        switch (a, b) {
+        case (.text(let x), .text(let y)):
+            if x == y { return 0 }
+            return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1
+        default:
+            let x = a.number ?? 0, y = b.number ?? 0
+            return x == y ? 0 : (x < y ? -1 : 1)
+        }
+    }
+
+    /// The page of a query.
+    private func page(_ records: [FeatureRecord], _ query: ExportQuery) -> ArraySlice<FeatureRecord> {
+        let start = Swift.min(Swift.max(0, query.offset), records.count)
+        let end = query.limit.map { Swift.min(records.count, start + Swift.max(0, $0)) } ?? records.count
+        return records[start..<end]
+    }
+
+    public func count(_ query: ExportQuery) throws -> Int { matching(query).count }
+
+    public func features(_ query: ExportQuery) throws -> [FeatureRecord] { Array(page(matching(query), query)) }
+
+    public func forEachFeature(_ query: ExportQuery, columns names: [String], _ body: (FeatureRecord) throws -> Void) throws {
+        var kept: Set<Int> = [0]
+        for name in names {
+            guard let index = query.layer.columnIndex(name) else {
+                throw GeoModelError.unknownField(layer: query.layer.name, field: name)
+            }
+            kept.insert(index)
+        }
+        for record in page(matching(query), query) {
+            var values = record.values
+            for i in values.indices where !kept.contains(i) { values[i] = .null }
+            try body(FeatureRecord(values: values, geometry: record.geometry))
+        }
+    }
+
+    public func export(_ query: ExportQuery, options: ExportOptions, to sink: OutputSink) throws -> Int {
+        var included: [Int] = []
+        for name in options.properties ?? query.layer.columns.map(\.name) {
+            guard let index = query.layer.columnIndex(name) else {
+                throw GeoModelError.unknownField(layer: query.layer.name, field: name)
+            }
+            included.append(index)
+        }
+        let formatter = RecordFormatter(layer: query.layer, included: included, options: options)
+        var out = JSONBuffer(capacity: 1 << 16)
+        formatter.header(into: &out)
+        var count = 0
+        for record in page(matching(query), query) {
+            formatter.feature(record, index: count, into: &out)
+            count += 1
+            if out.count >= 1 << 20 { try sink.drain(&out) }
+        }
+        formatter.footer(count: count, into: &out)
+        try sink.drain(&out)
+        try sink.finish()
+        return count
+    }
+
+    public func features(_ layer: LayerSchema, ids: [String]) throws -> [FeatureRecord] {
+        var byID: [String: FeatureRecord] = [:]
+        for record in records(layer) where byID[record.id] == nil { byID[record.id] = record }
+        return ids.compactMap { byID[$0] }
+    }
+
+    public func nameCandidates(_ layer: LayerSchema) throws -> [NameMatcher.Candidate] {
+        let columns = layer.nameColumns.compactMap(layer.columnIndex)
+        return records(layer).map { record in
+            NameMatcher.Candidate(id: record.id, names: columns.map { record.values[$0].text })
+        }
+    }
+
+    public func points(_ layer: LayerSchema) throws -> [PointFeature] {
+        let name = layer.columnIndex("name")
+        return records(layer).map { record in
+            var position = GeoPoint(longitude: .nan, latitude: .nan)
+            if case .point(let p)? = record.geometry { position = p }
+            return PointFeature(id: record.id, name: name.flatMap { record.values[$0].text }, position: position)
+        }
+    }
+
+    public func coverageSource() -> any StoreCoverageSource { MemoryCoverageSource(store: self) }
+
+    public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
+                               options: ImportOptions, progress: ((ImportProgress) -> Void)?) throws -> ImportReport {
+        var report = ImportReport(layer: layer.name)
+        report.dryRun = options.dryRun
+        var problems: [ImportProblem] = []
+        var total = 0
+        var added: [FeatureRecord] = []
+        let existing = options.replace ? [] : records(layer)
+        var ids = Set(existing.map(\.id))
+        var featureProblems: [ImportProblem] = []
+        while let feature = try source.next() {
+            report.read += 1
+            featureProblems.removeAll(keepingCapacity: true)
+            if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
+                if ids.insert(record.id).inserted {
+                    added.append(record)
+                } else {
+                    let whose = added.contains { $0.id == record.id } ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
+                    featureProblems.append(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+                }
+            }
+            for problem in featureProblems {
+                total += 1
+                if problems.count < options.maxListedProblems { problems.append(problem) }
+            }
+            if let progress, report.read % 10_000 == 0 {
+                progress(ImportProgress(features: report.read, bytesRead: source.progress.done, totalBytes: source.progress.total))
+            }
+        }
+        if total > 0 {
+            throw StorageError.importFailed(layer: layer.name, file: fileName, problems: problems, total: total)
+        }
+        report.imported = added.count
+        report.skipped = source.skipped
+        report.ignoredFields = source.ignoredFields.sorted()
+        guard !options.dryRun else { return report }
+        lock.withLock {
+            report.replaced = options.replace ? (layers[layer.name]?.count ?? 0) : 0
+            layers[layer.name] = existing + added
+            version += 1
+        }
+        return report
+    }
+
+    /// Replaces a layer's features (already valid records), for tests that build data in code.
+    public func put(_ records: [FeatureRecord], into layer: LayerSchema) {
+        lock.withLock {
+            layers[layer.name] = records
+            version += 1
+        }
+    }
+
+    public func status() throws -> StoreStatus {
+        StoreStatus(location: location, schema: nil,
+                    layerCounts: LayerSchema.all.map { .init(layer: $0.name, count: records($0).count) },
+                    sitePackCurrent: nil)
+    }
+
+    public func changeToken() throws -> Int64 { lock.withLock { version } }
+}
