@@ -206,9 +206,9 @@ public struct CoverageReport: Sendable {
         var rows: [[String]] = [header]
         func row(_ name: String, _ t: Tally) -> [String] {
             [name, "\(t.totalSettlements)", "\(t.settlements[.served] ?? 0)", "\(t.settlements[.underserved] ?? 0)",
-             "\(t.settlements[.unserved] ?? 0)", Self.grouped(t.totalPopulation), Self.grouped(t.population[.served] ?? 0),
-             Self.grouped(t.population[.underserved] ?? 0), Self.grouped(t.population[.unserved] ?? 0),
-             Self.percent(t.fibreShare), Self.percent(t.mobile4GShare), "\(t.satelliteSchools)"]
+             "\(t.settlements[.unserved] ?? 0)", NumberFormat.grouped(t.totalPopulation), NumberFormat.grouped(t.population[.served] ?? 0),
+             NumberFormat.grouped(t.population[.underserved] ?? 0), NumberFormat.grouped(t.population[.unserved] ?? 0),
+             NumberFormat.percent(t.fibreShare), NumberFormat.percent(t.mobile4GShare), "\(t.satelliteSchools)"]
         }
         for line in districts { rows.append(row(line.name, line.tally)) }
         rows.append(row("Total", total))
@@ -221,8 +221,8 @@ public struct CoverageReport: Sendable {
             }.joined(separator: "  "))
         }
         lines.append("")
-        lines.append("Shares: fibre \(Self.percent(total.fibreShare)) of settlements (\(Self.percent(total.fibrePopulationShare)) of people); "
-                     + "4G or better \(Self.percent(total.mobile4GShare)) of settlements (\(Self.percent(total.mobile4GPopulationShare)) of people); "
+        lines.append("Shares: fibre \(NumberFormat.percent(total.fibreShare)) of settlements (\(NumberFormat.percent(total.fibrePopulationShare)) of people); "
+                     + "4G or better \(NumberFormat.percent(total.mobile4GShare)) of settlements (\(NumberFormat.percent(total.mobile4GPopulationShare)) of people); "
                      + "\(total.satelliteSchools) schools on satellite")
         lines.append("")
         lines.append("Commitments (done by \(asOfYear)):")
@@ -326,10 +326,6 @@ public struct CoverageReport: Sendable {
         }
         return rows.joined(separator: "\n") + "\n"
     }
-
-    static func grouped(_ n: Int) -> String { NumberFormat.grouped(n) }
-
-    static func percent(_ share: Double) -> String { NumberFormat.percent(share) }
 
     static func fraction(_ share: Double) -> String { String(format: "%.4f", share) }
 }

@@ -13,32 +13,39 @@ public struct ExportQuery: Sendable, Equatable {
     public var ids: [String]?
     /// Order of the features: these keys first, then the order of insertion (a store's internal
     /// id), so that pages never overlap. Empty: insertion order.
-    public var sortBy: [SortKey]
+    public var sortBy: [SortKey] = []
     /// At most this many features (nil: all). A count ignores it.
-    public var limit: Int?
+    public var limit: Int? = nil
     /// Skip this many features first (≥ 0). A count ignores it.
-    public var offset: Int
+    public var offset = 0
 
-    /// A query of `layer`; every other part optional.
-    public init(layer: LayerSchema, bbox: BoundingBox? = nil, filters: [ExportFilter] = [], ids: [String]? = nil,
-                sortBy: [SortKey] = [], limit: Int? = nil, offset: Int = 0) {
+    /// A query of `layer`, optionally restricted to a box, filters and ids; in insertion order and
+    /// unpaged until ``sortBy``, ``limit`` or ``offset`` are set.
+    public init(layer: LayerSchema, bbox: BoundingBox? = nil, filters: [ExportFilter] = [], ids: [String]? = nil) {
         self.layer = layer
         self.bbox = bbox
         self.filters = filters
         self.ids = ids
-        self.sortBy = sortBy
-        self.limit = limit
-        self.offset = offset
+    }
+
+    /// The same query in the order of `keys` (then insertion order).
+    public func sorted(by keys: [SortKey]) -> ExportQuery {
+        var copy = self
+        copy.sortBy = keys
+        return copy
+    }
+
+    /// The same query restricted to the page of at most `limit` features after `offset`.
+    public func paged(limit: Int?, offset: Int = 0) -> ExportQuery {
+        var copy = self
+        copy.limit = limit
+        copy.offset = offset
+        return copy
     }
 
     /// True when the query asks for a page or an order other than insertion order.
     public var isPagedOrSorted: Bool { limit != nil || offset > 0 || !sortBy.isEmpty }
 
     /// The same query without its page (limit and offset): what `numberMatched` counts.
-    public var unpaged: ExportQuery {
-        var copy = self
-        copy.limit = nil
-        copy.offset = 0
-        return copy
-    }
+    public var unpaged: ExportQuery { paged(limit: nil) }
 }

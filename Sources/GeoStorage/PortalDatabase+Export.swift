@@ -313,24 +313,11 @@ struct FeatureFormatter: Sendable {
     }
 
     func header(into out: inout JSONBuffer) {
-        switch options.format {
-        case .geojson:
-            out.raw("{\"type\":\"FeatureCollection\",\"name\":")
-            out.string(layer.name)
-            out.raw(",\"features\":[\n")
-        case .geojsonseq: break
-        case .csv:
-            for (i, column) in included.enumerated() {
-                if i > 0 { out.raw(",") }
-                out.raw(layer.columns[column].name)
-            }
-            if layer.geometryType == .point { out.raw(",lon,lat") } else if layer.geometryType != nil { out.raw(",wkt") }
-            out.raw("\n")
-        }
+        out.exportHeader(layer: layer, included: included, format: options.format)
     }
 
     func footer(count: Int, into out: inout JSONBuffer) {
-        if options.format == .geojson { out.raw(count > 0 ? "\n]}\n" : "]}\n") }
+        out.exportFooter(count: count, format: options.format)
     }
 
     func feature(_ row: RawRow, into out: inout JSONBuffer) throws {
@@ -364,21 +351,8 @@ struct FeatureFormatter: Sendable {
                 if i > 0 { out.raw(",") }
                 row.appendCSVValue(position: i, to: &out)
             }
-            if layer.geometryType == .point {
-                if !row.isNull(row.geometryColumn), case .point(let p) = try row.geometry() {
-                    out.raw(",")
-                    out.fixed(p.longitude, decimals: options.precision)
-                    out.raw(",")
-                    out.fixed(p.latitude, decimals: options.precision)
-                } else {
-                    out.raw(",,")
-                }
-            } else if layer.geometryType != nil {
-                out.raw(",")
-                if !row.isNull(row.geometryColumn) {
-                    out.csvField(WKT.text(try row.geometry(), decimals: options.precision))
-                }
-            }
+            let geometry = layer.geometryType == nil || row.isNull(row.geometryColumn) ? nil : try row.geometry()
+            out.csvGeometry(geometry, layerType: layer.geometryType, precision: options.precision)
             out.raw("\n")
         }
     }

@@ -37,8 +37,7 @@ struct CoverageDiffCommand: ParsableCommand {
         """, valueName: "names"))
     var properties: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var propagation: PropagationOptions
     @OptionGroup var database: DatabaseOptions
@@ -58,8 +57,8 @@ struct CoverageDiffCommand: ParsableCommand {
             let request = AnalysisRequest(scenario: scenario, profileName: profile, propagation: try propagation.settings())
             let diff = try database.portal().coverageDiff(from: fromYear, to: toYear, request, district: district)
             let count = try CoverageWriter(format: format, properties: properties.map(parsePropertyList))
-                .write(diff, to: try FileSink(path: output))
-            if output != "-" { Terminal.note("wrote \(NumberFormat.count(count, "changed settlement")) to \(output)") }
+                .write(diff, to: try destination.sink())
+            destination.noteWritten(NumberFormat.count(count, "changed settlement"))
         }
     }
 }

@@ -46,8 +46,7 @@ struct CoverageFootprintsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decimals of coordinates (6–15); the union is snapped to this grid.", valueName: "n"))
     var precision = 6
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var propagation: PropagationOptions
     @OptionGroup var database: DatabaseOptions
@@ -67,10 +66,8 @@ struct CoverageFootprintsCommand: ParsableCommand {
             let footprints = try database.portal().footprints(request, operatorName: operatorName, technology: technology,
                                                               segments: segments, precision: precision)
             let count = try FootprintWriter(format: format, precision: precision)
-                .write(footprints, asOfYear: request.asOfYear, scenario: scenario, segments: segments, to: try FileSink(path: output))
-            if output != "-" {
-                Terminal.note("wrote \(NumberFormat.count(count, "footprint")) to \(output) (as of \(request.asOfYear), \(scenario.rawValue))")
-            }
+                .write(footprints, asOfYear: request.asOfYear, scenario: scenario, segments: segments, to: try destination.sink())
+            destination.noteWritten(NumberFormat.count(count, "footprint"), detail: "as of \(request.asOfYear), \(scenario.rawValue)")
             if count == 0 {
                 Terminal.note("note: no site counts as of \(request.asOfYear) in the \(scenario.rawValue) scenario for this selection")
             }

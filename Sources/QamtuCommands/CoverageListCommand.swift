@@ -32,8 +32,7 @@ struct CoverageListCommand: ParsableCommand {
         """, valueName: "names"))
     var properties: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var database: DatabaseOptions
 
@@ -52,12 +51,10 @@ struct CoverageListCommand: ParsableCommand {
             let listing = try database.portal().coverage(try analysis.request(), district: district, only: coverageClass,
                                                          properties: propertyList)
             let count = try CoverageWriter(format: format, precision: precision, properties: propertyList)
-                .write(listing.result, to: try FileSink(path: output))
+                .write(listing.result, to: try destination.sink())
             ExitTimeRelease.keep(listing)
-            if output != "-" {
-                Terminal.note("wrote \(NumberFormat.grouped(count)) settlements to \(output) (as of \(listing.result.asOfYear), "
-                    + "\(listing.result.scenario.rawValue), profile \(listing.profile.name))")
-            }
+            destination.noteWritten("\(NumberFormat.grouped(count)) settlements", detail: "as of \(listing.result.asOfYear), "
+                + "\(listing.result.scenario.rawValue), profile \(listing.profile.name)")
         }
     }
 }

@@ -52,8 +52,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "geojsonseq: start each record with the RFC 8142 record separator (0x1E).")
     var rs = false
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var database: DatabaseOptions
 
@@ -79,9 +78,9 @@ struct ExportCommand: ParsableCommand {
     func query() throws(GeoModelError) -> ExportQuery {
         var parsed: [ExportFilter] = []
         for filter in filters { parsed.append(try ExportFilter(parsing: filter, layer: layer)) }
-        return ExportQuery(layer: layer, bbox: try bbox.map { text throws(GeoModelError) in try BoundingBox(parsing: text) },
-                           filters: parsed, sortBy: try sortBy.map { text throws(GeoModelError) in try SortKey.list(parsing: text, layer: layer) } ?? [],
-                           limit: limit, offset: offset)
+        let box = try bbox.map { text throws(GeoModelError) in try BoundingBox(parsing: text) }
+        let keys = try sortBy.map { text throws(GeoModelError) in try SortKey.list(parsing: text, layer: layer) } ?? []
+        return ExportQuery(layer: layer, bbox: box, filters: parsed).sorted(by: keys).paged(limit: limit, offset: offset)
     }
 
     func run() throws {
@@ -89,8 +88,8 @@ struct ExportCommand: ParsableCommand {
             let query = try query()
             let portal = try database.portal(spatialSQL: true)
             let count = try portal.export(query, options: ExportOptions(format: format, precision: precision, recordSeparator: rs,
-                                                                        properties: propertyList), to: try FileSink(path: output))
-            if output != "-" { Terminal.note("wrote \(NumberFormat.grouped(count)) \(layer.name) to \(output) (\(format.rawValue))") }
+                                                                        properties: propertyList), to: try destination.sink())
+            destination.noteWritten("\(NumberFormat.grouped(count)) \(layer.name)", detail: format.rawValue)
         }
     }
 }

@@ -33,8 +33,7 @@ struct NearestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decimals of coordinates (0–15).", valueName: "n"))
     var precision = 6
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var database: DatabaseOptions
 
@@ -50,8 +49,8 @@ struct NearestCommand: ParsableCommand {
     func run() throws {
         try ErrorReporting.run {
             let result = try database.portal().nearest(layer, to: to, k: k)
-            let count = try result.write(with: NearestWriter(format: format, precision: precision), to: try FileSink(path: output))
-            if output != "-" { Terminal.note("wrote \(NumberFormat.count(count, "pair")) to \(output)") }
+            let count = try result.write(with: NearestWriter(format: format, precision: precision), to: try destination.sink())
+            destination.noteWritten(NumberFormat.count(count, "pair"))
         }
     }
 }

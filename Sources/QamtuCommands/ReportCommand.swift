@@ -19,16 +19,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: ReportFormat = .text
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         try ErrorReporting.run {
             let report = try database.portal().report(try analysis.request())
-            try format.write(report, to: try FileSink(path: output))
-            if output != "-" { Terminal.note("wrote the report as of \(analysis.asOf ?? CalendarYear.current) to \(output) (\(format.rawValue))") }
+            try format.write(report, to: try destination.sink())
+            destination.noteWritten("the report as of \(analysis.asOf ?? CalendarYear.current)", detail: format.rawValue)
         }
     }
 }

@@ -34,8 +34,7 @@ struct RoadGapsCommand: ParsableCommand {
             help: ArgumentHelp("Assume this range for planned and building sites (e.g. 8km) instead of their own.", valueName: "dist"))
     var plannedRange: Distance?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("GeoJSON output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     func run() throws {
         try ErrorReporting.run {
@@ -43,9 +42,9 @@ struct RoadGapsCommand: ParsableCommand {
                 selection.road, technology: coverage.technology, asOfYear: coverage.year, scenario: scenario,
                 plannedRange: plannedRange)
             let writer = RoadGapsWriter()
-            try writer.write(result, to: try FileSink(path: output))
+            try writer.write(result, to: try destination.sink())
             for line in writer.summary(result) { Terminal.note(line) }
-            if output != "-" { Terminal.note("wrote \(NumberFormat.count(result.coverage.gaps.count, "gap")) to \(output)") }
+            destination.noteWritten(NumberFormat.count(result.coverage.gaps.count, "gap"))
         }
     }
 }

@@ -34,17 +34,14 @@ struct RoadMastsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("geojson, csv or table.", valueName: "format"))
     var format: RoadMastsWriter.Format = .geojson
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     func run() throws {
         try ErrorReporting.run {
             let result = try selection.database.portal(spatialSQL: true)
                 .roadMasts(selection.road, within: within, status: status, operatorName: operatorName)
-            try RoadMastsWriter(format: format).write(result, to: try FileSink(path: output))
-            if output != "-" {
-                Terminal.note("wrote \(NumberFormat.count(result.masts.count, "site")) within \(within) of \(result.road.title) to \(output)")
-            }
+            try RoadMastsWriter(format: format).write(result, to: try destination.sink())
+            destination.noteWritten("\(NumberFormat.count(result.masts.count, "site")) within \(within) of \(result.road.title)")
         }
     }
 }

@@ -37,8 +37,7 @@ struct RoadPlanCommand: ParsableCommand {
             help: ArgumentHelp("Assume this range for planned and building sites (e.g. 8km) instead of their own.", valueName: "dist"))
     var plannedRange: Distance?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("GeoJSON output file, '-' for standard output.", valueName: "file"))
-    var output = "-"
+    @OptionGroup var destination: OutputOptions
 
     func validate() throws {
         if let range, range.meters <= 0.002 { throw ValidationError("--range must be more than 2 mm, got \(range)") }
@@ -50,12 +49,10 @@ struct RoadPlanCommand: ParsableCommand {
                 selection.road, technology: coverage.technology, asOfYear: coverage.year, scenario: scenario, range: range,
                 plannedRange: plannedRange)
             let writer = RoadPlanWriter()
-            try writer.write(result, to: try FileSink(path: output))
+            try writer.write(result, to: try destination.sink())
             for line in writer.summary(result) { Terminal.note(line) }
-            if output != "-" {
-                Terminal.note("wrote \(NumberFormat.count(result.plan.masts.count, "proposed mast")) and "
-                    + "\(NumberFormat.count(result.plan.gaps.count, "gap")) to \(output)")
-            }
+            destination.noteWritten("\(NumberFormat.count(result.plan.masts.count, "proposed mast")) and "
+                + NumberFormat.count(result.plan.gaps.count, "gap"))
         }
     }
 }

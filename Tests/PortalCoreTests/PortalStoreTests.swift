@@ -31,16 +31,16 @@ struct PortalStoreTests {
         let portal = try StoreFixture.store(kind, in: folder)
         let all = ExportQuery(layer: .settlements)
         #expect(try Self.ids(Self.export(portal, all)) == ["s1", "s2", "s3", "s4", "s5", "s6"])
-        let byPopulation = ExportQuery(layer: .settlements, sortBy: [SortKey(column: "population", descending: true)])
+        let byPopulation = ExportQuery(layer: .settlements).sorted(by: [SortKey(column: "population", descending: true)])
         #expect(try Self.ids(Self.export(portal, byPopulation)) == ["s4", "s1", "s3", "s2", "s5", "s6"])
         // Equal names keep insertion order; pages never overlap and count ignores the page.
         let byName = try SortKey.list(parsing: "name,-population", layer: .settlements)
-        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements, sortBy: byName))) == ["s1", "s6", "s2", "s3", "s4", "s5"])
-        let page = ExportQuery(layer: .settlements, sortBy: byName, limit: 2, offset: 1)
+        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements).sorted(by: byName))) == ["s1", "s6", "s2", "s3", "s4", "s5"])
+        let page = ExportQuery(layer: .settlements).sorted(by: byName).paged(limit: 2, offset: 1)
         #expect(try Self.ids(Self.export(portal, page)) == ["s6", "s2"])
         #expect(try portal.count(page) == 6)
-        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements, limit: 0))) == [])
-        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements, offset: 10))) == [])
+        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements).paged(limit: 0))) == [])
+        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements).paged(limit: nil, offset: 10))) == [])
         // Filters: equality on typed columns, empty matches missing values.
         let district = try ExportFilter(parsing: "district=d2", layer: .settlements)
         #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements, filters: [district]))) == ["s3", "s4", "s5"])
@@ -57,7 +57,7 @@ struct PortalStoreTests {
         #expect(try portal.count(ExportQuery(layer: .roads, bbox: try BoundingBox(parsing: "71.0,43.15,71.1,43.2"))) == 0)
         // Records through the scan keep only the id and the columns asked for.
         var seen: [FeatureRecord] = []
-        try portal.store.forEachFeature(ExportQuery(layer: .settlements, limit: 1), columns: ["population"]) { seen.append($0) }
+        try portal.store.forEachFeature(ExportQuery(layer: .settlements).paged(limit: 1), columns: ["population"]) { seen.append($0) }
         #expect(seen.map(\.values) == [[.text("s1"), .null, .null, .null, .null, .null, .integer(5000), .null, .null, .null, .null]])
         #expect(throws: (any Error).self) {
             try portal.store.forEachFeature(ExportQuery(layer: .settlements), columns: ["nosuch"]) { _ in }
@@ -207,7 +207,7 @@ struct PortalStoreTests {
         ]
         for layer in LayerSchema.all {
             for options in formats where options.properties?.allSatisfy({ layer.columnIndex($0) != nil }) ?? true {
-                let query = ExportQuery(layer: layer, sortBy: [SortKey(column: "id", descending: true)], limit: 5)
+                let query = ExportQuery(layer: layer).sorted(by: [SortKey(column: "id", descending: true)]).paged(limit: 5)
                 #expect(try Self.export(memory, query, options) == Self.export(file, query, options),
                         "\(layer.name) \(options.format)")
             }

@@ -64,7 +64,7 @@ struct ParsingTests {
         #expect(export.filters == ["operator=Kcell"])
         #expect(export.format == .csv)
         #expect(export.precision == 5)
-        #expect(export.output == "x.csv")
+        #expect(export.destination.output == "x.csv")
         #expect(export.database.path == "p.sqlite")
     }
 

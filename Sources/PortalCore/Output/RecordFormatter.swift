@@ -20,22 +20,12 @@ struct RecordFormatter {
 
     /// The collection's opening (GeoJSON) or the header line (CSV).
     func header(into out: inout JSONBuffer) {
-        switch options.format {
-        case .geojson:
-            out.raw("{\"type\":\"FeatureCollection\",\"name\":")
-            out.string(layer.name)
-            out.raw(",\"features\":[\n")
-        case .geojsonseq: break
-        case .csv:
-            out.raw(included.map { layer.columns[$0].name }.joined(separator: ","))
-            if layer.geometryType == .point { out.raw(",lon,lat") } else if layer.geometryType != nil { out.raw(",wkt") }
-            out.raw("\n")
-        }
+        out.exportHeader(layer: layer, included: included, format: options.format)
     }
 
     /// The collection's end after `count` features.
     func footer(count: Int, into out: inout JSONBuffer) {
-        if options.format == .geojson { out.raw(count > 0 ? "\n]}\n" : "]}\n") }
+        out.exportFooter(count: count, format: options.format)
     }
 
     /// One feature; `index` counts from 0 (the first GeoJSON feature has no separator).
@@ -71,19 +61,7 @@ struct RecordFormatter {
                 case .text(let text): out.csvField(text)
                 }
             }
-            if layer.geometryType == .point {
-                if case .point(let p)? = record.geometry {
-                    out.raw(",")
-                    out.fixed(p.longitude, decimals: options.precision)
-                    out.raw(",")
-                    out.fixed(p.latitude, decimals: options.precision)
-                } else {
-                    out.raw(",,")
-                }
-            } else if layer.geometryType != nil {
-                out.raw(",")
-                if let geometry = record.geometry { out.csvField(WKT.text(geometry, decimals: options.precision)) }
-            }
+            out.csvGeometry(record.geometry, layerType: layer.geometryType, precision: options.precision)
             out.raw("\n")
         }
     }

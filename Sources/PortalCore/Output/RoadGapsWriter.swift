@@ -12,14 +12,8 @@ public struct RoadGapsWriter: Sendable {
     public func write(_ result: RoadGaps, to sink: OutputSink) throws(GeoModelError) {
         var out = JSONBuffer(capacity: 1 << 16)
         let writer = GeoJSONWriter()
-        out.raw("{\"type\":\"FeatureCollection\",\"name\":\"road_gaps\",\"road\":")
-        writer.json(result.road.json, into: &out)
-        out.raw(",\"technology\":")
-        out.string(result.technology.label)
-        out.raw(",\"as_of\":")
-        out.integer(Int64(result.asOfYear))
-        out.raw(",\"scenario\":")
-        out.string(result.scenario.rawValue)
+        Self.header("road_gaps", road: result.road, technology: result.technology, asOfYear: result.asOfYear,
+                    scenario: result.scenario, writer: writer, into: &out)
         out.raw(",\"totals\":")
         writer.json(Self.totals(result.coverage, siteCount: result.activeSites.count), into: &out)
         out.raw(",\"features\":[\n")
@@ -27,6 +21,22 @@ public struct RoadGapsWriter: Sendable {
         out.raw("\n]}\n")
         try sink.drain(&out)
         try sink.finish()
+    }
+
+    /// The opening of a road output's FeatureCollection, with the road, technology, year and
+    /// scenario as foreign members (the caller goes on with `,"member":`).
+    static func header(_ name: String, road: LoadedRoad, technology: MobileTechnology, asOfYear: Int, scenario: Scenario,
+                       writer: GeoJSONWriter, into out: inout JSONBuffer) {
+        out.raw("{\"type\":\"FeatureCollection\",\"name\":")
+        out.string(name)
+        out.raw(",\"road\":")
+        writer.json(road.json, into: &out)
+        out.raw(",\"technology\":")
+        out.string(technology.label)
+        out.raw(",\"as_of\":")
+        out.integer(Int64(asOfYear))
+        out.raw(",\"scenario\":")
+        out.string(scenario.rawValue)
     }
 
     /// The lines for people: notes on left-out sites, then the coverage sentence.

@@ -14,14 +14,8 @@ public struct RoadPlanWriter: Sendable {
         let plan = result.plan
         let writer = GeoJSONWriter()
         var out = JSONBuffer(capacity: 1 << 16)
-        out.raw("{\"type\":\"FeatureCollection\",\"name\":\"road_plan\",\"road\":")
-        writer.json(result.road.json, into: &out)
-        out.raw(",\"technology\":")
-        out.string(result.technology.label)
-        out.raw(",\"as_of\":")
-        out.integer(Int64(result.asOfYear))
-        out.raw(",\"scenario\":")
-        out.string(result.scenario.rawValue)
+        RoadGapsWriter.header("road_plan", road: result.road, technology: result.technology, asOfYear: result.asOfYear,
+                              scenario: result.scenario, writer: writer, into: &out)
         out.raw(",\"range_m\":")
         out.number(result.newMastRangeMeters)
         out.raw(",\"summary\":")

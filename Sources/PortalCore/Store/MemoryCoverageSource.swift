@@ -25,15 +25,9 @@ final class MemoryCoverageSource: StoreCoverageSource, @unchecked Sendable {
         }
     }
 
-    func loadInstitutions() throws -> [CoverageInstitution] {
-        try store.features(ExportQuery(layer: .institutions)).map(CoverageInstitution.init(record:))
-    }
+    func loadInstitutions() throws -> [CoverageInstitution] { try CoverageRecords.institutions(store) }
 
-    func loadCommitments() throws -> [CoverageCommitment] {
-        try store.features(ExportQuery(layer: .commitments)).map(CoverageCommitment.init(record:))
-    }
+    func loadCommitments() throws -> [CoverageCommitment] { try CoverageRecords.commitments(store) }
 
-    func loadDistricts() throws -> [CoverageDistrict] {
-        try store.features(ExportQuery(layer: .districts)).map(CoverageDistrict.init(record:))
-    }
+    func loadDistricts() throws -> [CoverageDistrict] { try CoverageRecords.districts(store) }
 }

@@ -98,15 +98,9 @@ final class SpatiaLiteCoverageSource: StoreCoverageSource, Sendable {
         }
     }
 
-    func loadInstitutions() throws -> [CoverageInstitution] {
-        try portal.features(ExportQuery(layer: .institutions)).map(CoverageInstitution.init(record:))
-    }
+    func loadInstitutions() throws -> [CoverageInstitution] { try CoverageRecords.institutions(store) }
 
-    func loadCommitments() throws -> [CoverageCommitment] {
-        try portal.features(ExportQuery(layer: .commitments)).map(CoverageCommitment.init(record:))
-    }
+    func loadCommitments() throws -> [CoverageCommitment] { try CoverageRecords.commitments(store) }
 
-    func loadDistricts() throws -> [CoverageDistrict] {
-        try portal.features(ExportQuery(layer: .districts)).map(CoverageDistrict.init(record:))
-    }
+    func loadDistricts() throws -> [CoverageDistrict] { try CoverageRecords.districts(store) }
 }

@@ -9,25 +9,11 @@ public struct StoreStatus: Sendable, Equatable {
     /// Whether the derived site pack is current (nil: the store has none, or no sites).
     public var sitePackCurrent: Bool?
 
-    /// A status.
-    public init(location: String, schema: String?, layerCounts: [LayerCount], sitePackCurrent: Bool?) {
-        self.location = location
-        self.schema = schema
-        self.layerCounts = layerCounts
-        self.sitePackCurrent = sitePackCurrent
-    }
-
     /// One layer's feature count.
     public struct LayerCount: Sendable, Equatable {
         /// The layer's name.
         public var layer: String
         /// Its features.
         public var count: Int
-
-        /// A count.
-        public init(layer: String, count: Int) {
-            self.layer = layer
-            self.count = count
-        }
     }
 }

@@ -1,0 +1,19 @@
+import ArgumentParser
+import GeoModel
+
+/// `-o/--output FILE`, shared by every command that writes a result.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output file, '-' for standard output.", valueName: "file"))
+    var output = "-"
+
+    /// Where the result goes: the file (moved into place when complete) or standard output.
+    func sink() throws -> FileSink { try FileSink(path: output) }
+
+    /// Prints `wrote …` on standard error when the result went to a file (standard output stays
+    /// the result's alone).
+    /// - Parameter detail: what follows in parentheses (format, year), when anything does.
+    func noteWritten(_ what: String, detail: String? = nil) {
+        guard output != "-" else { return }
+        Terminal.note("wrote \(what) to \(output)" + (detail.map { " (\($0))" } ?? ""))
+    }
+}
