@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "QamtuCommands",
             dependencies: [
-                "GeoModel", "Geodesy", "PortalCore", "Coverage", "Corridor",
+                "GeoModel", "Geodesy", "PortalCore", "Coverage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

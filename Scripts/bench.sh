@@ -2,10 +2,12 @@
 # Benchmark suite: Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr on the workloads W1-W4 of
 # ../shared/bench/README.md, in one command, on the same data, runs interleaved.
 #
-# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4] [--runs N] [--out FILE] [--slow S] [--timeout S]
+# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
 #   defaults: --scale S,M  --runs 3  all workloads  --out bench-results.json (repository root)
 #   W1 runs at S, M, L; W2 at M, L; W3 at S, M; W4 at S, M, L (its goal: --scale L, the 1,000,000 sites).
 #   Example (the W4 measurement): Scripts/bench.sh --scale L --only W4
+#   --baseline OTHER_QAMTU runs every Qamtu row again with that executable, interleaved (speed of a refactor):
+#   Scripts/bench.sh --scale M,L --only W1,W2,W3,W4 --baseline /tmp/qamtu-before
 #
 # It installs missing Debian packages (PostgreSQL 15 + PostGIS 3, spatialite-bin, gdal-bin, python3;
 # through sudo when not root), builds qamtu in release mode (QAMTU_BIN=path skips the build and uses

@@ -977,21 +977,31 @@ def sha256_file(path):
 # Workloads
 
 
-def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features, data):
+def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features, data, baseline=None):
+    """The tools of a workload, in the order they run. With `baseline` (another qamtu executable),
+    every Qamtu row gets a twin `… (baseline)` run by that executable right after it, on the same
+    database: both builds interleaved in one run, for refactors that must keep the speed."""
     out_dir = os.path.join(WORK, "out")
     os.makedirs(out_dir, exist_ok=True)
     qdb, sdb, pdb = dbs[scale]["qamtu"], dbs[scale]["spatialite"], dbs[scale]["postgis"]
     o = lambda tool: os.path.join(out_dir, f"{workload}_{scale}_{tool}")
     tools = []
+    twins = []
 
-    def qamtu_tool(feature, out, args, parse, describe, name="Qamtu"):
+    def qamtu_tool(feature, out, args, parse, describe, name="Qamtu", binary=None):
         ok, reason = qamtu_features[feature]
         if qdb is None:
             ok, reason = False, "the Qamtu database did not load (see Loading)"
+        program = binary or qamtu
+        if binary is None and baseline:
+            stem, ext = os.path.splitext(out)
+            twins.append((name, (feature, stem + "_baseline" + ext, args, parse, describe + " (baseline build)",
+                                 name + " (baseline)", baseline)))
         return Tool(name, available=ok, reason=reason,
-                    command=lambda: {"cmd": [qamtu, *args, "-o", out, "--db", qdb], "stdin_path": None,
+                    command=lambda: {"cmd": [program, *args, "-o", out, "--db", qdb], "stdin_path": None,
                                      "stdout_path": os.path.join(WORK, "qamtu.out")},
-                    parse=parse, output=out, describe=describe, inputs=([qdb] if qdb else []) + PROGRAMS["qamtu"])
+                    parse=parse, output=out, describe=describe,
+                    inputs=([qdb] if qdb else []) + PROGRAMS["qamtu_baseline" if binary else "qamtu"])
 
     if workload == "W1":
         # The workload's answer (best technology per settlement), as the peers compute it; then
@@ -1044,6 +1054,9 @@ def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features, data):
             "stdin_path": None, "stdout_path": os.path.join(WORK, "ogr.out")},
             output=ogr_out, describe="SpatiaLite db -> GeoJSON, RFC7946=YES, COORDINATE_PRECISION=6",
             inputs=[sdb] + PROGRAMS["ogr2ogr"]))
+    for name, spec in twins:
+        at = next(i for i, t in enumerate(tools) if t.name == name)
+        tools.insert(at + 1, qamtu_tool(*spec))
     return tools
 
 
@@ -1204,6 +1217,8 @@ def main():
                     help="a tool whose run takes longer than this many seconds is not run again (default 60)")
     ap.add_argument("--timeout", type=float, default=1500.0,
                     help="a run taking longer than this many seconds is stopped and reported as failed (default 1500)")
+    ap.add_argument("--baseline", metavar="QAMTU",
+                    help="another qamtu executable whose rows run interleaved beside this build's (speed of a refactor)")
     ap.add_argument("--qamtu", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
     ap.add_argument("--check-args", action="store_true", help=argparse.SUPPRESS)
@@ -1217,6 +1232,8 @@ def main():
     not_defined = [(w, s) for w in only for s in scales if s not in WORKLOAD_SCALES[w]]
     if not plan:
         ap.error("no workload is defined at the selected scales (W2 needs M or L, W3 S or M)")
+    if args.baseline and not os.access(args.baseline, os.X_OK):
+        ap.error(f"--baseline {args.baseline}: not an executable")
     if args.check_args:
         return 0
     if not args.qamtu or not args.work:
@@ -1269,6 +1286,7 @@ def main():
         pglib = os.path.join(os.path.dirname(PGBIN), "lib")
         PROGRAMS.update({
             "qamtu": program_files(qamtu),
+            "qamtu_baseline": program_files(args.baseline) if args.baseline else [],
             "spatialite": program_files("spatialite"),
             "postgis": program_files(f"{PGBIN}/psql", f"{PGBIN}/postgres",
                                      *[os.path.join(pglib, f) for f in sorted(os.listdir(pglib)) if f.startswith("postgis")]
@@ -1282,7 +1300,7 @@ def main():
             "-c", "SELECT postgis_lib_version()"])["stdout"].strip()
         for workload, scale in plan:
             log(f"{workload} {WORKLOAD_NAMES[workload]}, scale {scale}:")
-            tools = tools_for(workload, scale, dbs, qamtu, pg, features, data)
+            tools = tools_for(workload, scale, dbs, qamtu, pg, features, data, baseline=args.baseline)
             for t in tools:
                 if not t.available:
                     log(f"  {t.name}: skipped - {t.reason}")

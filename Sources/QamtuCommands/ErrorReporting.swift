@@ -1,6 +1,5 @@
 import ArgumentParser
 import GeoModel
-import GeoStorage
 import PortalCore
 
 /// The one place where the CLI turns errors into messages and exit codes.
