@@ -1,5 +1,6 @@
 /// Where a point projects onto a ``GeodesicPolyline``: the nearest point of the line,
-/// how far away it is, and how far along the line it lies.
+/// how far away it is, and how far along the line it lies. (A road of several parts has
+/// Corridor's `RoadLocation`, which adds the part and counts chainage over all parts.)
 public struct PolylineLocation: Sendable, Hashable {
     /// The nearest point on the polyline (EPSG:4326 degrees, longitude in `[-180, 180)`).
     public var point: GeoPoint

@@ -48,7 +48,7 @@ struct BoundingBoxTests {
     @Test func isReasonablyTight() throws {
         var rng = SplitMix64(seed: 5)
         for _ in 0..<200 {
-            let center = point(rng.uniform(-80, 80), rng.uniform(-170, 170))
+            let center = lonLat(rng.uniform(-170, 170), rng.uniform(-80, 80))
             let radius = rng.logUniform(2, 5.7)
             let boxes = BoundingBox.around(center, radiusMeters: radius)
             try #require(boxes.count == 1)
@@ -73,33 +73,33 @@ struct BoundingBoxTests {
 
     /// Crossing the antimeridian gives two boxes meeting at ±180°.
     @Test func splitsAtTheAntimeridian() throws {
-        let boxes = BoundingBox.around(point(10, 179.99), radiusMeters: 5000)
+        let boxes = BoundingBox.around(lonLat(179.99, 10), radiusMeters: 5000)
         try #require(boxes.count == 2)
         #expect(boxes[0].maxLongitude == 180 && boxes[0].minLongitude > 179.9)
         #expect(boxes[1].minLongitude == -180 && boxes[1].maxLongitude < -179.9)
         #expect(boxes[0].minLatitude == boxes[1].minLatitude)
-        let west = BoundingBox.around(point(-10, -179.99), radiusMeters: 5000)
+        let west = BoundingBox.around(lonLat(-179.99, -10), radiusMeters: 5000)
         try #require(west.count == 2)
         #expect(west[0].maxLongitude == 180 && west[1].minLongitude == -180)
-        #expect(west[0].contains(point(-10, 179.999)) && west[1].contains(point(-10, -179.98)))
+        #expect(west[0].contains(lonLat(179.999, -10)) && west[1].contains(lonLat(-179.98, -10)))
     }
 
     /// A radius that reaches a pole gives one box over all longitudes up to the pole.
     @Test func expandsToAllLongitudesAtThePoles() {
         // 89.99° N is 1 116.9 m from the pole along the meridian.
-        let north = BoundingBox.around(point(89.99, 45), radiusMeters: 1200)
+        let north = BoundingBox.around(lonLat(45, 89.99), radiusMeters: 1200)
         #expect(north == [BoundingBox(
             minLongitude: -180, minLatitude: north[0].minLatitude, maxLongitude: 180, maxLatitude: 90)])
         #expect(north[0].minLatitude < 89.98 && north[0].minLatitude > 89.97)
-        let south = BoundingBox.around(point(-89.5, 0), radiusMeters: 60_000)
+        let south = BoundingBox.around(lonLat(0, -89.5), radiusMeters: 60_000)
         #expect(south.count == 1 && south[0].minLatitude == -90 && south[0].minLongitude == -180)
         // Short of the pole: bounded longitudes.
-        let near = BoundingBox.around(point(89.99, 45), radiusMeters: 1000)
+        let near = BoundingBox.around(lonLat(45, 89.99), radiusMeters: 1000)
         #expect(near.count == 1 && near[0].maxLatitude < 90 && near[0].maxLongitude - near[0].minLongitude < 180)
     }
 
     @Test func zeroRadiusIsThePoint() throws {
-        let p = point(12.5, -45.25)
+        let p = lonLat(-45.25, 12.5)
         let boxes = BoundingBox.around(p, radiusMeters: 0)
         try #require(boxes.count == 1)
         #expect(boxes[0].contains(p))
@@ -108,18 +108,18 @@ struct BoundingBoxTests {
     }
 
     @Test func invalidInputGivesNoBoxes() {
-        #expect(BoundingBox.around(point(0, 0), radiusMeters: -1).isEmpty)
-        #expect(BoundingBox.around(point(0, 0), radiusMeters: .nan).isEmpty)
-        #expect(BoundingBox.around(point(0, 0), radiusMeters: .infinity).isEmpty)
-        #expect(BoundingBox.around(point(95, 0), radiusMeters: 10).isEmpty)
-        #expect(BoundingBox.around(point(0, .nan), radiusMeters: 10).isEmpty)
+        #expect(BoundingBox.around(lonLat(0, 0), radiusMeters: -1).isEmpty)
+        #expect(BoundingBox.around(lonLat(0, 0), radiusMeters: .nan).isEmpty)
+        #expect(BoundingBox.around(lonLat(0, 0), radiusMeters: .infinity).isEmpty)
+        #expect(BoundingBox.around(lonLat(0, 95), radiusMeters: 10).isEmpty)
+        #expect(BoundingBox.around(lonLat(.nan, 0), radiusMeters: 10).isEmpty)
     }
 
     @Test func containsNormalisesLongitude() {
         let box = BoundingBox(minLongitude: -180, minLatitude: -1, maxLongitude: -179, maxLatitude: 1)
-        #expect(box.contains(point(0, 180)))
-        #expect(box.contains(point(0, 540.5 - 360 * 2 + 360)))  // 180.5 ≡ -179.5
-        #expect(!box.contains(point(0, 179.5)))
-        #expect(!box.contains(point(1.5, -179.5)))
+        #expect(box.contains(lonLat(180, 0)))
+        #expect(box.contains(lonLat(540.5 - 360 * 2 + 360, 0)))  // 180.5 ≡ -179.5
+        #expect(!box.contains(lonLat(179.5, 0)))
+        #expect(!box.contains(lonLat(-179.5, 1.5)))
     }
 }

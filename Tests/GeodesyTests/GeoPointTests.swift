@@ -5,23 +5,23 @@ import Testing
 @Suite("GeoPoint and Ellipsoid")
 struct GeoPointTests {
     @Test func validation() {
-        #expect(point(90, 180).isValid)
-        #expect(point(-90, -540).isValid)
-        #expect(!point(90.0000001, 0).isValid)
-        #expect(!point(.nan, 0).isValid)
-        #expect(!point(0, .infinity).isValid)
-        #expect(GeoPoint(validatingLongitude: 10, latitude: 20) == point(20, 10))
+        #expect(lonLat(180, 90).isValid)
+        #expect(lonLat(-540, -90).isValid)
+        #expect(!lonLat(0, 90.0000001).isValid)
+        #expect(!lonLat(0, .nan).isValid)
+        #expect(!lonLat(.infinity, 0).isValid)
+        #expect(GeoPoint(validatingLongitude: 10, latitude: 20) == lonLat(10, 20))
         #expect(GeoPoint(validatingLongitude: 10, latitude: -91) == nil)
         #expect(GeoPoint(validatingLongitude: .nan, latitude: 0) == nil)
     }
 
     @Test func normalization() {
-        #expect(point(1, 180).normalized.longitude == -180)
-        #expect(point(1, 190).normalized.longitude == -170)
-        #expect(point(1, -190).normalized.longitude == 170)
-        #expect(point(1, 720.25).normalized.longitude == 0.25)
-        #expect(point(1, -0.0).normalized == point(1, 0))
-        #expect(point(2, 3).description == "(3.0, 2.0)")
+        #expect(lonLat(180, 1).normalized.longitude == -180)
+        #expect(lonLat(190, 1).normalized.longitude == -170)
+        #expect(lonLat(-190, 1).normalized.longitude == 170)
+        #expect(lonLat(720.25, 1).normalized.longitude == 0.25)
+        #expect(lonLat(-0.0, 1).normalized == lonLat(0, 1))
+        #expect(lonLat(3, 2).description == "(3.0, 2.0)")
     }
 
     /// WGS84 defining constants and derived values (NIMA TR8350.2, table 3.1/3.3).
@@ -39,13 +39,13 @@ struct GeoPointTests {
 
     /// Cardinal directions and multiples of 90° are handled exactly.
     @Test func exactCardinalDirections() {
-        let p = Geodesic.destination(from: point(0, 170), azimuthDegrees: 90, distanceMeters: 0)
-        #expect(p == point(0, 170))
-        let north = GeodesicLine(start: point(10, 25), azimuthDegrees: 0)
+        let p = Geodesic.destination(from: lonLat(170, 0), azimuthDegrees: 90, distanceMeters: 0)
+        #expect(p == lonLat(170, 0))
+        let north = GeodesicLine(start: lonLat(25, 10), azimuthDegrees: 0)
             .positionAndAzimuth(atDistanceMeters: 100_000)
         #expect(north.point.longitude == 25)
         #expect(north.azimuthDegrees == 0)
-        let east = GeodesicLine(start: point(0, -10), azimuthDegrees: 90)
+        let east = GeodesicLine(start: lonLat(-10, 0), azimuthDegrees: 90)
             .positionAndAzimuth(atDistanceMeters: 1_000_000)
         #expect(east.point.latitude == 0)
         #expect(east.azimuthDegrees == 90)

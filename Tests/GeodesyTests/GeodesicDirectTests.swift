@@ -11,7 +11,7 @@ struct GeodesicDirectTests {
     /// φ2 = 41.79331020506°, λ12 = 137.84490004377°, α2 = 149.09016931807°.
     /// Tolerance: the printed digits.
     @Test func karneyDirectExample() {
-        let (p, azimuth) = GeodesicLine(start: point(40, 0), azimuthDegrees: 30)
+        let (p, azimuth) = GeodesicLine(start: lonLat(0, 40), azimuthDegrees: 30)
             .positionAndAzimuth(atDistanceMeters: 10_000_000)
         #expect(abs(p.latitude - 41.79331020506) <= 0.5e-11)
         #expect(abs(p.longitude - 137.84490004377) <= 0.5e-11)
@@ -22,10 +22,10 @@ struct GeodesicDirectTests {
     /// problems: position within 1e-8 m, azimuth within 1e-12°.
     @Test func geodTestLines() {
         for f in rows(GeodesicInverseTests.geodTest) {
-            let start = point(number(f[0]), number(f[1]))
+            let start = lonLat(number(f[1]), number(f[0]))
             let (p, azimuth) = GeodesicLine(start: start, azimuthDegrees: number(f[2]))
                 .positionAndAzimuth(atDistanceMeters: number(f[6]))
-            let expected = point(number(f[3]), number(f[4]))
+            let expected = lonLat(number(f[4]), number(f[3]))
             #expect(Geodesic.distanceMeters(p, expected) <= 1e-8, "\(f)")
             #expect(angularDifference(azimuth, number(f[5])) <= 1e-12, "\(f)")
         }
@@ -35,13 +35,13 @@ struct GeodesicDirectTests {
     /// their tolerances.
     @Test func geodSolveRegressionCases() {
         // GeodSolve1: JFK towards Paris.
-        var (p, azimuth) = GeodesicLine(start: point(40.63972222, -73.77888889), azimuthDegrees: 53.5)
+        var (p, azimuth) = GeodesicLine(start: lonLat(-73.77888889, 40.63972222), azimuthDegrees: 53.5)
             .positionAndAzimuth(atDistanceMeters: 5850e3)
         #expect(abs(p.latitude - 49.01467) <= 0.5e-5)
         #expect(abs(p.longitude - 2.56106) <= 0.5e-5)
         #expect(abs(azimuth - 111.62947) <= 0.5e-5)
         // GeodSolve5: due north to the pole.
-        (p, azimuth) = GeodesicLine(start: point(0.01777745589997, 30), azimuthDegrees: 0)
+        (p, azimuth) = GeodesicLine(start: lonLat(30, 0.01777745589997), azimuthDegrees: 0)
             .positionAndAzimuth(atDistanceMeters: 10e6)
         #expect(abs(p.latitude - 90) <= 0.5e-5)
         if p.longitude < 0 {
@@ -52,13 +52,13 @@ struct GeodesicDirectTests {
             #expect(abs(azimuth) <= 0.5e-5)
         }
         // GeodSolve17 (without longitude unrolling): 20 000 km.
-        (p, azimuth) = GeodesicLine(start: point(40, -75), azimuthDegrees: -10)
+        (p, azimuth) = GeodesicLine(start: lonLat(-75, 40), azimuthDegrees: -10)
             .positionAndAzimuth(atDistanceMeters: 2e7)
         #expect(abs(p.latitude + 39) <= 1)
         #expect(abs(p.longitude - 105) <= 1)
         #expect(abs(azimuth + 170) <= 1)
         // GeodSolve61: a tiny negative azimuth goes west over the pole.
-        (p, azimuth) = GeodesicLine(start: point(45, 0), azimuthDegrees: -0.000000000000000003)
+        (p, azimuth) = GeodesicLine(start: lonLat(0, 45), azimuthDegrees: -0.000000000000000003)
             .positionAndAzimuth(atDistanceMeters: 1e7)
         #expect(abs(p.latitude - 45.30632) <= 0.5e-5)
         #expect(abs(abs(p.longitude) - 180) <= 0.5e-5)
@@ -73,10 +73,10 @@ struct GeodesicDirectTests {
         let lines = rows(GeodesyReferenceData.direct)
         #expect(lines.count == 60)
         for f in lines {
-            let start = point(number(f[0]), number(f[1]))
+            let start = lonLat(number(f[1]), number(f[0]))
             let (p, azimuth) = GeodesicLine(start: start, azimuthDegrees: number(f[2]))
                 .positionAndAzimuth(atDistanceMeters: number(f[3]))
-            let expected = point(number(f[4]), number(f[5]))
+            let expected = lonLat(number(f[5]), number(f[4]))
             #expect(Geodesic.distanceMeters(p, expected) <= 1e-7, "\(f)")
             #expect(p.longitude >= -180 && p.longitude < 180)
             if abs(expected.latitude) < 89.9 {
@@ -110,7 +110,7 @@ struct GeodesicDirectTests {
     /// about 3 nm near longitude 180°).
     @Test func oneMetre() {
         for (lat, azimuth) in [(0.0, 0.0), (0.0, 90.0), (45.0, 33.0), (-89.9, 270.0), (60.0, 180.0)] {
-            let start = point(lat, 179.9999999)
+            let start = lonLat(179.9999999, lat)
             let end = Geodesic.destination(from: start, azimuthDegrees: azimuth, distanceMeters: 1)
             #expect(abs(Geodesic.distanceMeters(start, end) - 1) <= 1e-8)
         }
@@ -120,7 +120,7 @@ struct GeodesicDirectTests {
     /// add up (a 1 000 km line sampled every 10 km: successive samples 10 km apart within
     /// 1e-8 m).
     @Test func steppingAlongALine() {
-        let line = GeodesicLine(start: point(-33.9, 151.2), azimuthDegrees: 120)
+        let line = GeodesicLine(start: lonLat(151.2, -33.9), azimuthDegrees: 120)
         #expect(Geodesic.distanceMeters(line.position(atDistanceMeters: 0), line.start) <= 1e-9)
         let back = line.position(atDistanceMeters: -5000)
         #expect(abs(Geodesic.distanceMeters(back, line.start) - 5000) <= 1e-8)
@@ -135,8 +135,8 @@ struct GeodesicDirectTests {
     /// Invalid input gives NaN coordinates.
     @Test func invalidInputGivesNaN() {
         let cases: [(GeoPoint, Double, Double)] = [
-            (point(91, 0), 0, 1000), (point(.nan, 0), 10, 1000), (point(0, .infinity), 10, 1000),
-            (point(10, 10), .nan, 1000), (point(10, 10), 45, .nan), (point(10, 10), 45, .infinity),
+            (lonLat(0, 91), 0, 1000), (lonLat(0, .nan), 10, 1000), (lonLat(.infinity, 0), 10, 1000),
+            (lonLat(10, 10), .nan, 1000), (lonLat(10, 10), 45, .nan), (lonLat(10, 10), 45, .infinity),
         ]
         for (start, azimuth, distance) in cases {
             let p = Geodesic.destination(from: start, azimuthDegrees: azimuth, distanceMeters: distance)

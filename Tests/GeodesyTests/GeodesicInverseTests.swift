@@ -38,8 +38,8 @@ struct GeodesicInverseTests {
         let lines = rows(Self.geodTest)
         #expect(lines.count == 20)
         for f in lines {
-            let a = point(number(f[0]), number(f[1]))
-            let b = point(number(f[3]), number(f[4]))
+            let a = lonLat(number(f[1]), number(f[0]))
+            let b = lonLat(number(f[4]), number(f[3]))
             let r = Geodesic.inverse(a, b)
             #expect(abs(r.distanceMeters - number(f[6])) <= 2e-8, "\(f)")
             #expect(angularDifference(r.initialAzimuthDegrees, number(f[2])) <= 1e-12, "\(f)")
@@ -52,7 +52,7 @@ struct GeodesicInverseTests {
     /// section 5: φ1 = −30°, φ2 = 29.9°, λ12 = 179.8° gives s12 = 19 989 832.827610 m,
     /// α1 = 161.890524736°, α2 = 18.090737246°. Tolerance: the printed digits.
     @Test func karneyNearlyAntipodalExample() {
-        let r = Geodesic.inverse(point(-30, 0), point(29.9, 179.8))
+        let r = Geodesic.inverse(lonLat(0, -30), lonLat(179.8, 29.9))
         #expect(abs(r.distanceMeters - 19_989_832.827610) <= 0.5e-6)
         #expect(abs(r.initialAzimuthDegrees - 161.890524736) <= 0.5e-9)
         #expect(abs(r.finalAzimuthDegrees - 18.090737246) <= 0.5e-9)
@@ -62,12 +62,12 @@ struct GeodesicInverseTests {
     /// GeographicLib 2.1), with their published tolerances.
     @Test func geodSolveRegressionCases() {
         // GeodSolve0: JFK to Paris CDG.
-        var r = Geodesic.inverse(point(40.6, -73.8), point(49.01666667, 2.55))
+        var r = Geodesic.inverse(lonLat(-73.8, 40.6), lonLat(2.55, 49.01666667))
         #expect(abs(r.initialAzimuthDegrees - 53.47022) <= 0.5e-5)
         #expect(abs(r.finalAzimuthDegrees - 111.59367) <= 0.5e-5)
         #expect(abs(r.distanceMeters - 5_853_226) <= 0.5)
         // GeodSolve4: a 7 cm line (short-line bug of 2010).
-        r = Geodesic.inverse(point(36.493349428792, 0), point(36.49334942879201, 0.0000008))
+        r = Geodesic.inverse(lonLat(0, 36.493349428792), lonLat(0.0000008, 36.49334942879201))
         #expect(abs(r.distanceMeters - 0.072) <= 0.5e-3)
         // GeodSolve6, 9, 10, 11: nearly antipodal with β2 = −β1 (bugs of 2011).
         let antipodal: [(Double, Double, Double, Double)] = [
@@ -79,30 +79,30 @@ struct GeodesicInverseTests {
             (48.522876735459, -48.52287673545898293, 179.599720456223079643, 19_989_144.774),
         ]
         for (lat1, lat2, lon2, s12) in antipodal {
-            let d = Geodesic.distanceMeters(point(lat1, 0), point(lat2, lon2))
+            let d = Geodesic.distanceMeters(lonLat(0, lat1), lonLat(lon2, lat2))
             #expect(abs(d - s12) <= 0.5e-3, "\(lat1) \(lat2) \(lon2)")
         }
         // GeodSolve33: points on the equator, up to and beyond (1 − f)·180°.
-        r = Geodesic.inverse(point(0, 0), point(0, 179))
+        r = Geodesic.inverse(lonLat(0, 0), lonLat(179, 0))
         #expect(abs(r.initialAzimuthDegrees - 90) <= 0.5e-5)
         #expect(abs(r.finalAzimuthDegrees - 90) <= 0.5e-5)
         #expect(abs(r.distanceMeters - 19_926_189) <= 0.5)
-        r = Geodesic.inverse(point(0, 0), point(0, 179.5))
+        r = Geodesic.inverse(lonLat(0, 0), lonLat(179.5, 0))
         #expect(abs(r.initialAzimuthDegrees - 55.96650) <= 0.5e-5)
         #expect(abs(r.finalAzimuthDegrees - 124.03350) <= 0.5e-5)
         #expect(abs(r.distanceMeters - 19_980_862) <= 0.5)
-        r = Geodesic.inverse(point(0, 0), point(0, 180))
+        r = Geodesic.inverse(lonLat(0, 0), lonLat(180, 0))
         #expect(abs(r.initialAzimuthDegrees) <= 0.5e-5)
         #expect(abs(abs(r.finalAzimuthDegrees) - 180) <= 0.5e-5)
         #expect(abs(r.distanceMeters - 20_003_931) <= 0.5)
-        r = Geodesic.inverse(point(0, 0), point(1, 180))
+        r = Geodesic.inverse(lonLat(0, 0), lonLat(180, 1))
         #expect(abs(r.initialAzimuthDegrees) <= 0.5e-5)
         #expect(abs(abs(r.finalAzimuthDegrees) - 180) <= 0.5e-5)
         #expect(abs(r.distanceMeters - 19_893_357) <= 0.5)
         // GeodSolve29: longitudes outside [-180, 180] (539° ≡ 179°, 181° ≡ −179°).
-        #expect(abs(Geodesic.distanceMeters(point(0, 539), point(0, 181)) - 222_639) <= 0.5)
+        #expect(abs(Geodesic.distanceMeters(lonLat(539, 0), lonLat(181, 0)) - 222_639) <= 0.5)
         // GeodSolve59: longitudes 180° apart but for 1e-14°.
-        r = Geodesic.inverse(point(5, 0.00000000000001), point(10, 180))
+        r = Geodesic.inverse(lonLat(0.00000000000001, 5), lonLat(180, 10))
         #expect(abs(r.initialAzimuthDegrees - 0.000000000000035) <= 1.5e-14)
         #expect(abs(r.finalAzimuthDegrees - 179.99999999999996) <= 1.5e-14)
         #expect(abs(r.distanceMeters - 18_345_191.174332713) <= 5e-9)
@@ -122,8 +122,8 @@ struct GeodesicInverseTests {
         let lines = rows(GeodesyReferenceData.inverse).filter { $0[0] == category }
         #expect(lines.count >= 30)
         for f in lines {
-            let a = point(number(f[1]), number(f[2]))
-            let b = point(number(f[3]), number(f[4]))
+            let a = lonLat(number(f[2]), number(f[1]))
+            let b = lonLat(number(f[4]), number(f[3]))
             let expected = number(f[5])
             let r = Geodesic.inverse(a, b)
             #expect(abs(r.distanceMeters - expected) <= 1e-7, "\(f)")
@@ -138,30 +138,30 @@ struct GeodesicInverseTests {
     /// quarter meridian (10 001 965.729 m, a WGS84 constant); the equatorial distance is
     /// a·Δλ. Tolerance 1e-8 m.
     @Test func polesAndEquator() {
-        let poleToPole = Geodesic.inverse(point(-90, 0), point(90, 0))
+        let poleToPole = Geodesic.inverse(lonLat(0, -90), lonLat(0, 90))
         #expect(abs(poleToPole.distanceMeters - 20_003_931.458_625) <= 1e-6)
         #expect(poleToPole.initialAzimuthDegrees == 0)
         // Any longitudes: the poles are single points.
-        #expect(abs(Geodesic.distanceMeters(point(90, 33), point(-90, -77)) - poleToPole.distanceMeters) <= 1e-8)
-        #expect(Geodesic.distanceMeters(point(90, 0), point(90, 45)) == 0)
+        #expect(abs(Geodesic.distanceMeters(lonLat(33, 90), lonLat(-77, -90)) - poleToPole.distanceMeters) <= 1e-8)
+        #expect(Geodesic.distanceMeters(lonLat(0, 90), lonLat(45, 90)) == 0)
         // Along the equator: exactly a·Δλ, due east.
-        let equator = Geodesic.inverse(point(0, -10), point(0, 20))
+        let equator = Geodesic.inverse(lonLat(-10, 0), lonLat(20, 0))
         #expect(abs(equator.distanceMeters - 6_378_137 * 30 * .pi / 180) <= 1e-8)
         #expect(equator.initialAzimuthDegrees == 90)
         #expect(equator.finalAzimuthDegrees == 90)
         // Along a meridian over the pole.
-        let overPole = Geodesic.inverse(point(80, 0), point(80, 180))
+        let overPole = Geodesic.inverse(lonLat(0, 80), lonLat(180, 80))
         #expect(overPole.initialAzimuthDegrees == 0)
         #expect(abs(overPole.finalAzimuthDegrees) == 180)
     }
 
     /// Coincident points: distance exactly 0.
     @Test func coincidentPoints() {
-        for p in [point(0, 0), point(45.5, -120.25), point(-90, 10), point(89.999, 180)] {
+        for p in [lonLat(0, 0), lonLat(-120.25, 45.5), lonLat(10, -90), lonLat(180, 89.999)] {
             #expect(Geodesic.distanceMeters(p, p) == 0)
         }
         // The same place written with longitudes 360° apart.
-        #expect(Geodesic.distanceMeters(point(10, -180), point(10, 180)) == 0)
+        #expect(Geodesic.distanceMeters(lonLat(-180, 10), lonLat(180, 10)) == 0)
     }
 
     /// Swapping the ends gives the same distance (within 1e-9 m) and reversed
@@ -188,7 +188,7 @@ struct GeodesicInverseTests {
             let b = rng.point()
             let c = rng.uniform(0, 1) < 0.5
                 ? rng.point()
-                : point(-a.latitude + rng.uniform(-1, 1), a.longitude + 180 + rng.uniform(-1, 1))
+                : lonLat(a.longitude + 180 + rng.uniform(-1, 1), -a.latitude + rng.uniform(-1, 1))
             let ab = Geodesic.distanceMeters(a, b)
             let bc = Geodesic.distanceMeters(b, c)
             let ac = Geodesic.distanceMeters(a, c)
@@ -199,13 +199,13 @@ struct GeodesicInverseTests {
     /// Invalid input gives NaN rather than trapping (cf. GeodSolve14 and GeodSolve55).
     @Test func invalidInputGivesNaN() {
         let bad = [
-            point(.nan, 0), point(0, .nan), point(90.000001, 0), point(-91, 0),
-            point(0, .infinity), point(.infinity, 0),
+            lonLat(0, .nan), lonLat(.nan, 0), lonLat(0, 90.000001), lonLat(0, -91),
+            lonLat(.infinity, 0), lonLat(0, .infinity),
         ]
         for p in bad {
-            #expect(Geodesic.distanceMeters(p, point(10, 10)).isNaN)
-            #expect(Geodesic.distanceMeters(point(10, 10), p).isNaN)
-            let r = Geodesic.inverse(point(0, 90), p)
+            #expect(Geodesic.distanceMeters(p, lonLat(10, 10)).isNaN)
+            #expect(Geodesic.distanceMeters(lonLat(10, 10), p).isNaN)
+            let r = Geodesic.inverse(lonLat(90, 0), p)
             #expect(r.distanceMeters.isNaN)
             #expect(r.initialAzimuthDegrees.isNaN)
             #expect(r.finalAzimuthDegrees.isNaN)

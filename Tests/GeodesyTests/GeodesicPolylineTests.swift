@@ -6,7 +6,7 @@ import QamtuTestSupport
 @Suite("Geodesic polyline and line referencing")
 struct GeodesicPolylineTests {
     static func polyline(_ text: String) throws -> GeodesicPolyline {
-        try GeodesicPolyline(vertices: rows(text).map { point(number($0[0]), number($0[1])) })
+        try GeodesicPolyline(vertices: rows(text).map { lonLat(number($0[1]), number($0[0])) })
     }
 
     static func reference(_ name: String) throws -> GeodesicPolyline {
@@ -24,11 +24,11 @@ struct GeodesicPolylineTests {
         let queries = rows(GeodesyReferenceData.polylineQueries).filter { $0[0] == name }
         #expect(queries.count == 12)
         for f in queries {
-            let q = point(number(f[1]), number(f[2]))
+            let q = lonLat(number(f[2]), number(f[1]))
             let location = line.locate(q)
             #expect(abs(location.offsetMeters - number(f[3])) <= 1e-5, "\(f)")
             #expect(abs(location.chainageMeters - number(f[4])) <= 1e-4, "\(f)")
-            let expected = point(number(f[5]), number(f[6]))
+            let expected = lonLat(number(f[6]), number(f[5]))
             #expect(Geodesic.distanceMeters(location.point, expected) <= 1e-4, "\(f)")
             // The reported offset is the distance to the reported point.
             #expect(abs(Geodesic.distanceMeters(q, location.point) - location.offsetMeters) <= 1e-9)
@@ -42,7 +42,7 @@ struct GeodesicPolylineTests {
         // to another part of the line), it must be exactly that end vertex.
         var ends = 0
         for f in queries.suffix(2) {
-            let location = line.locate(point(number(f[1]), number(f[2])))
+            let location = line.locate(lonLat(number(f[2]), number(f[1])))
             if number(f[4]) == 0 {
                 #expect(location.chainageMeters == 0 && location.segmentIndex == 0)
                 #expect(location.point == line.vertices[0])
@@ -91,7 +91,7 @@ struct GeodesicPolylineTests {
         let vertices: [GeoPoint]
         if road == "antimeridian" {
             var rng = SplitMix64(seed: 42)
-            var v = [point(66.2, 178.6)]
+            var v = [lonLat(178.6, 66.2)]
             var azimuth = 80.0
             for _ in 0..<40 {
                 let last = v[v.count - 1]
@@ -103,8 +103,8 @@ struct GeodesicPolylineTests {
             vertices = v
         } else {
             vertices = [
-                point(89.70, 0), point(89.85, 20), point(89.95, 60), point(89.99, 170),
-                point(89.96, -100), point(89.88, -60), point(89.75, -40),
+                lonLat(0, 89.70), lonLat(20, 89.85), lonLat(60, 89.95), lonLat(170, 89.99),
+                lonLat(-100, 89.96), lonLat(-60, 89.88), lonLat(-40, 89.75),
             ]
         }
         let line = try GeodesicPolyline(vertices: vertices)
@@ -125,7 +125,7 @@ struct GeodesicPolylineTests {
     /// A right-angle corner: a point outside it, on the bisector, is nearest to the
     /// corner vertex itself, reported on the segment that starts there.
     @Test func nearestToAVertex() throws {
-        let a = point(-10, 20)
+        let a = lonLat(20, -10)
         let b = Geodesic.destination(from: a, azimuthDegrees: 0, distanceMeters: 3000)
         let turn = Geodesic.inverse(a, b).finalAzimuthDegrees + 90
         let c = Geodesic.destination(from: b, azimuthDegrees: turn, distanceMeters: 3000)
@@ -159,9 +159,9 @@ struct GeodesicPolylineTests {
 
     /// A segment across 180° along the equator: 1° of longitude is a·π/180 metres.
     @Test func acrossTheAntimeridian() throws {
-        let line = try GeodesicPolyline(vertices: [point(0, 179.5), point(0, -179.5)])
+        let line = try GeodesicPolyline(vertices: [lonLat(179.5, 0), lonLat(-179.5, 0)])
         #expect(abs(line.lengthMeters - 6_378_137 * .pi / 180) <= 1e-8)
-        let location = line.locate(point(0.01, 180))
+        let location = line.locate(lonLat(180, 0.01))
         #expect(abs(location.chainageMeters - line.lengthMeters / 2) <= 1e-6)
         #expect(abs(abs(location.point.longitude) - 180) <= 1e-11)
         #expect(abs(location.point.latitude) <= 1e-12)
@@ -191,34 +191,34 @@ struct GeodesicPolylineTests {
     }
 
     @Test func degeneratePolylines() throws {
-        let single = try GeodesicPolyline(vertices: [point(5, 5)])
+        let single = try GeodesicPolyline(vertices: [lonLat(5, 5)])
         #expect(single.lengthMeters == 0 && single.segmentCount == 0)
-        let location = single.locate(point(5, 6))
-        #expect(location.point == point(5, 5) && location.segmentIndex == 0 && location.chainageMeters == 0)
-        #expect(abs(location.offsetMeters - Geodesic.distanceMeters(point(5, 6), point(5, 5))) <= 1e-9)
-        #expect(single.point(atChainageMeters: 100) == point(5, 5))
-        #expect(single.subline(fromMeters: 0, toMeters: 10) == [point(5, 5), point(5, 5)])
+        let location = single.locate(lonLat(6, 5))
+        #expect(location.point == lonLat(5, 5) && location.segmentIndex == 0 && location.chainageMeters == 0)
+        #expect(abs(location.offsetMeters - Geodesic.distanceMeters(lonLat(6, 5), lonLat(5, 5))) <= 1e-9)
+        #expect(single.point(atChainageMeters: 100) == lonLat(5, 5))
+        #expect(single.subline(fromMeters: 0, toMeters: 10) == [lonLat(5, 5), lonLat(5, 5)])
         // Repeated vertices make zero-length segments and change nothing else.
-        let repeated = try GeodesicPolyline(vertices: [point(0, 0), point(0, 0), point(0, 1), point(0, 1)])
+        let repeated = try GeodesicPolyline(vertices: [lonLat(0, 0), lonLat(0, 0), lonLat(1, 0), lonLat(1, 0)])
         #expect(abs(repeated.lengthMeters - 6_378_137 * .pi / 180) <= 1e-8)
-        let r = repeated.locate(point(0.001, 0.5))
+        let r = repeated.locate(lonLat(0.5, 0.001))
         #expect(abs(r.chainageMeters - repeated.lengthMeters / 2) <= 1e-6)
         #expect(r.segmentIndex == 1)
     }
 
     @Test func invalidInput() throws {
         #expect(throws: GeodesyError.emptyPolyline) { try GeodesicPolyline(vertices: []) }
-        let bad = point(91, 0)
+        let bad = lonLat(0, 91)
         do {
-            _ = try GeodesicPolyline(vertices: [point(0, 0), point(1, 1), bad])
+            _ = try GeodesicPolyline(vertices: [lonLat(0, 0), lonLat(1, 1), bad])
             Issue.record("expected an error")
         } catch {
             #expect(error == .invalidCoordinate(index: 2, point: bad))
             #expect(error.index == 2)
             #expect(error.description.contains("vertex 2"))
         }
-        let line = try GeodesicPolyline(vertices: [point(0, 0), point(1, 1)])
-        let location = line.locate(point(.nan, 0))
+        let line = try GeodesicPolyline(vertices: [lonLat(0, 0), lonLat(1, 1)])
+        let location = line.locate(lonLat(0, .nan))
         #expect(location.offsetMeters.isNaN && location.chainageMeters.isNaN)
     }
 }

@@ -22,24 +22,24 @@ struct LowerBoundTests {
                     from: a, azimuthDegrees: rng.uniform(-180, 180), distanceMeters: rng.logUniform(-3, 5))
             case 2:
                 let pole = rng.uniform(0, 1) < 0.5 ? 1.0 : -1.0
-                let near = point(pole * (90 - rng.logUniform(-7, 0.5)), rng.uniform(-180, 180))
-                result.append((near, point(pole * (90 - rng.logUniform(-7, 1)), rng.uniform(-180, 180))))
+                let near = lonLat(rng.uniform(-180, 180), pole * (90 - rng.logUniform(-7, 0.5)))
+                result.append((near, lonLat(rng.uniform(-180, 180), pole * (90 - rng.logUniform(-7, 1)))))
                 continue
             case 3:
                 result.append((
-                    point(a.latitude, 180 - rng.logUniform(-8, 0)),
-                    point(a.latitude + rng.uniform(-0.5, 0.5), -180 + rng.logUniform(-8, 0))))
+                    lonLat(180 - rng.logUniform(-8, 0), a.latitude),
+                    lonLat(-180 + rng.logUniform(-8, 0), a.latitude + rng.uniform(-0.5, 0.5))))
                 continue
             case 4:
-                b = point(-a.latitude + rng.uniform(-1, 1), a.longitude + 180 + rng.uniform(-1, 1))
+                b = lonLat(a.longitude + 180 + rng.uniform(-1, 1), -a.latitude + rng.uniform(-1, 1))
             case 5:
-                b = point(0, rng.uniform(-180, 180))
-                result.append((point(0, a.longitude), b))
+                b = lonLat(rng.uniform(-180, 180), 0)
+                result.append((lonLat(a.longitude, 0), b))
                 continue
             default:
                 // Meridional near the equator, where the chord is tightest.
-                b = point(a.latitude * 1e-3 + rng.logUniform(-5, 0), a.longitude)
-                result.append((point(a.latitude * 1e-3, a.longitude), b))
+                b = lonLat(a.longitude, a.latitude * 1e-3 + rng.logUniform(-5, 0))
+                result.append((lonLat(a.longitude, a.latitude * 1e-3), b))
                 continue
             }
             result.append((a, b))
@@ -70,23 +70,23 @@ struct LowerBoundTests {
     }
 
     @Test func edgeCases() {
-        #expect(Geodesic.lowerBoundDistanceMeters(point(10, 10), point(10, 10)) == 0)
-        #expect(Geodesic.lowerBoundDistanceMeters(point(91, 0), point(0, 0)).isNaN)
-        #expect(Geodesic.lowerBoundDistanceMeters(point(0, .nan), point(0, 0)).isNaN)
+        #expect(Geodesic.lowerBoundDistanceMeters(lonLat(10, 10), lonLat(10, 10)) == 0)
+        #expect(Geodesic.lowerBoundDistanceMeters(lonLat(0, 91), lonLat(0, 0)).isNaN)
+        #expect(Geodesic.lowerBoundDistanceMeters(lonLat(.nan, 0), lonLat(0, 0)).isNaN)
         let nanPoint = EarthCenteredPoint(x: .nan, y: 0, z: 0)
-        #expect(Geodesic.lowerBoundDistanceMeters(nanPoint, EarthCenteredPoint(point(0, 0))).isNaN)
+        #expect(Geodesic.lowerBoundDistanceMeters(nanPoint, EarthCenteredPoint(lonLat(0, 0))).isNaN)
         // Antipodes: the bound is πb, below the true distance (πb < 20 003 931 m).
-        let antipodal = Geodesic.lowerBoundDistanceMeters(point(0, 0), point(0, 180))
+        let antipodal = Geodesic.lowerBoundDistanceMeters(lonLat(0, 0), lonLat(180, 0))
         #expect(abs(antipodal - Double.pi * 6_356_752.314_245) <= 1e-3)
     }
 
     /// Earth-centred coordinates of known points (exact to 1e-9 m).
     @Test func earthCenteredCoordinates() {
-        let origin = EarthCenteredPoint(point(0, 0))
+        let origin = EarthCenteredPoint(lonLat(0, 0))
         #expect(origin == EarthCenteredPoint(x: 6_378_137, y: 0, z: 0))
-        let east = EarthCenteredPoint(point(0, 90))
+        let east = EarthCenteredPoint(lonLat(90, 0))
         #expect(abs(east.y - 6_378_137) <= 1e-9 && east.x == 0)
-        let north = EarthCenteredPoint(point(90, 0))
+        let north = EarthCenteredPoint(lonLat(0, 90))
         #expect(abs(north.z - 6_356_752.314_245_18) <= 1e-6 && north.x == 0)
     }
 }

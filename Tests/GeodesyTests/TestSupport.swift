@@ -37,7 +37,8 @@ func number(_ field: Substring) -> Double {
     Double(field) ?? .nan
 }
 
-/// The point at `latitude`, `longitude` (degrees); argument order as in the reference data.
-func point(_ latitude: Double, _ longitude: Double) -> GeoPoint {
+/// The point at `longitude`, `latitude` (degrees): longitude first, as everywhere in Qamtu
+/// (GeoJSON order; the reference data lists latitude first, so its readers swap).
+func lonLat(_ longitude: Double, _ latitude: Double) -> GeoPoint {
     GeoPoint(longitude: longitude, latitude: latitude)
 }
