@@ -28,7 +28,7 @@ if command -v python3 >/dev/null 2>&1; then
   python3 Scripts/bench/bench.py --check-args "$@"
 fi
 
-Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 python3 time
+Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 libsqlite3-mod-spatialite python3 time
 if ! python3 -c 'import numpy' 2>/dev/null; then
   echo "Installing numpy for ../shared/bench/gen_data.py" >&2
   python3 -m pip install --quiet numpy
