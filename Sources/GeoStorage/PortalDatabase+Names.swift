@@ -8,7 +8,7 @@ extension PortalDatabase {
     /// all resolve it this way.
     public func nameCandidates(_ layer: LayerSchema) throws -> [NameMatcher.Candidate] {
         let columns = layer.nameColumns.map(SQL.identifier).joined(separator: ", ")
-        return try queue.read { db in
+        return try read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns) FROM \(SQL.identifier(layer.name)) ORDER BY fid")
             var out: [NameMatcher.Candidate] = []
             while let row = try rows.next() {

@@ -1,9 +1,24 @@
+import Foundation
 import GeoModel
 
 /// Errors of the storage layer, with the context a user needs to act (file, layer, problems, SQL).
 public enum StorageError: Error, Sendable, CustomStringConvertible {
     /// No database file at the path (and the command does not create one).
     case missingDatabase(path: String)
+    /// The folder that should hold the database does not exist (or is not a folder).
+    case missingFolder(path: String, folder: String)
+    /// Another connection holds a lock on the database for longer than the busy timeout
+    /// (``PortalDatabase/busyTimeout``) allowed this one to wait.
+    case locked(path: String, waitedSeconds: Double)
+    /// The database must be written (an import, a migration) but the file or its folder is read-only.
+    case readOnlyDatabase(path: String, reason: String)
+    /// An interrupted write left a hot rollback journal (`FILE-journal`) that only a connection
+    /// with write access to the file and its folder can roll back; the data itself is intact.
+    case unfinishedWrite(path: String)
+    /// SQLite cannot open the file (permissions, a folder in its place …).
+    case cannotOpen(path: String, reason: String)
+    /// A write was interrupted (``PortalDatabase/interrupt()``, e.g. Ctrl-C) and rolled back.
+    case interrupted(layer: String, file: String)
     /// The file exists but is not a Qamtu database.
     case notAQamtuDatabase(path: String, reason: String)
     /// The database was written by a newer Qamtu (its schema has migrations this build does not know).
@@ -31,6 +46,20 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .missingDatabase(let path):
             "no database at \(path) — create one with `qamtu init --db \(path)`"
+        case .missingFolder(let path, let folder):
+            "folder \(folder) does not exist (database \(path))"
+        case .locked(let path, let seconds):
+            "database \(path) is locked by another writer; waited \(Self.seconds(seconds)) s"
+        case .readOnlyDatabase(let path, let reason):
+            "cannot write to database \(path): \(reason)"
+        case .unfinishedWrite(let path):
+            "database \(path) has an unfinished write left by an interrupted program (\(path)-journal); the data is intact, "
+                + "but rolling the write back needs write access to the file and its folder: run any qamtu command on it once "
+                + "as a user who can write there"
+        case .cannotOpen(let path, let reason):
+            "cannot open database \(path): \(reason)"
+        case .interrupted(let layer, let file):
+            "import of \(layer) from \(file) interrupted: nothing was imported (rolled back)"
         case .notAQamtuDatabase(let path, let reason):
             "\(path) is not a Qamtu database (\(reason))"
         case .newerSchema(let path, let unknown):
@@ -57,5 +86,10 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         case .sqlite(let message, let sql):
             if let sql { "SQLite: \(message) (in: \(sql))" } else { "SQLite: \(message)" }
         }
+    }
+
+    /// Whole seconds without a fraction (`5`), else one decimal (`0.5`).
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

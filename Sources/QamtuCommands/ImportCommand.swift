@@ -89,6 +89,10 @@ struct ImportCommand: ParsableCommand {
                 fieldMap[parts[0]] = parts[1]
             }
             let portal = try database.open()
+            signal(SIGINT, SIG_IGN)  // Ctrl-C: the import rolls back and throws StorageError.interrupted (exit 130)
+            let ctrlC = DispatchSource.makeSignalSource(signal: SIGINT)
+            ctrlC.setEventHandler { portal.interrupt() }
+            ctrlC.resume()
             var constants: [String: String] = [:]
             for assignment in defaults {
                 let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
@@ -110,6 +114,7 @@ struct ImportCommand: ParsableCommand {
                 Terminal.endProgress()
             } catch {
                 Terminal.endProgress()
+                if case StorageError.interrupted = error { Terminal.error("\(error)"); throw ExitCode(130) }
                 throw error
             }
             if !dryRun { try portal.checkpoint() }
