@@ -34,6 +34,9 @@ public struct ImportReport: Sendable, Equatable {
     public var ignoredFields: [String] = []
     /// Settlements that got their district by point-in-polygon during this import.
     public var districtsAssigned = 0
+    /// Settlements whose district left the layer (`replace` of the districts) and that no
+    /// district polygon contains: their `district` was cleared.
+    public var districtsCleared = 0
     /// Commitments whose target is not in its layer (after this import).
     public var unresolvedCommitments = 0
     /// True when nothing was kept (dry run).
@@ -57,7 +60,9 @@ extension PortalDatabase {
     /// features are streamed, and duplicate ids are found through the table's unique index.
     ///
     /// After settlements or districts are imported, settlements without a (known) district get the
-    /// district whose polygon contains them (`ST_Intersects` after an R*Tree filter).
+    /// district whose polygon contains them (`ST_Intersects` after an R*Tree filter). When the
+    /// districts are replaced, settlements whose district is gone and that no new polygon
+    /// contains lose their district, in the same transaction (`districtsCleared`).
     ///
     /// ``interrupt()`` (e.g. on Ctrl-C) stops the import at its next feature or SQL statement; the
     /// transaction is rolled back and `StorageError.interrupted` thrown.
@@ -123,6 +128,7 @@ extension PortalDatabase {
                         report.districtsAssigned = try Self.assignDistricts(db, fromFid: firstNewFid)
                     } else if layer.name == LayerSchema.districts.name {
                         report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
+                        if options.replace { report.districtsCleared = try Self.clearUnknownDistricts(db) }
                     }
                     report.unresolvedCommitments = try Self.placeCommitments(db)
                     if isSites && !options.dryRun { try SitePack.rebuild(db) }
@@ -266,6 +272,15 @@ extension PortalDatabase {
                                   AND ymin <= ST_Y(settlements.geom) AND ymax >= ST_Y(settlements.geom))
                   AND ST_Intersects(d.geom, settlements.geom) = 1)
             """, arguments: [fromFid])
+        return db.changesCount
+    }
+
+    /// Clears the `district` of settlements that name a district not in the districts layer, after
+    /// the layer was replaced and ``assignDistricts(_:fromFid:)`` gave every settlement inside a
+    /// polygon its district: what is left lies outside every district.
+    /// - Returns: how many settlements lost their district.
+    static func clearUnknownDistricts(_ db: Database) throws -> Int {
+        try db.execute(sql: "UPDATE settlements SET district = NULL WHERE district IS NOT NULL AND district NOT IN (SELECT id FROM districts)")
         return db.changesCount
     }
 
