@@ -86,7 +86,7 @@ extension InputFormat {
         case .osmPlaces: return try GeoJSONSource(path: path, displayName: displayName, layer: layer, options: options, adapter: OSMPlaces.adapt)
         case .geoboundaries: return try GeoJSONSource(path: path, displayName: displayName, layer: layer, options: options, adapter: GeoBoundaries.adapt)
         case .csv: return try CSVSource(path: path, displayName: displayName, layer: layer, options: options)
-        case .opencellid: return try OpenCelliDSource(path: path, displayName: displayName)
+        case .opencellid: return try OpenCelliDSource(path: path, displayName: displayName, defaults: options.defaults)
         }
     }
 }
