@@ -27,15 +27,19 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// Guesses the format from the first bytes of a file (`-`: cannot peek, so GeoJSON or CSV by first byte).
     public static func detect(path: String, displayName: String? = nil) throws(GeoModelError) -> InputFormat {
         let reader = try ByteReader(path: path, displayName: displayName, chunkSize: 256 * 1024)
+        try reader.refusePackedContent()
         reader.skipByteOrderMark()
         let head = reader.peekPrefix(256 * 1024)
-        return detect(head: head)
+        return detect(head: head, name: displayName ?? path)
     }
 
-    /// Guesses the format from the first bytes of a file.
-    public static func detect(head: [UInt8]) -> InputFormat {
+    /// Guesses the format from the first bytes of a file. A file named `*.geojson` or `*.json` is
+    /// read as GeoJSON whatever it holds, so that a file that is not JSON is said to be so.
+    public static func detect(head: [UInt8], name: String? = nil) -> InputFormat {
         let text = String(decoding: head, as: UTF8.self)
         let firstNonSpace = text.first { !$0.isWhitespace }
+        let jsonName = name.map { $0.lowercased().hasSuffix(".geojson") || $0.lowercased().hasSuffix(".json") } ?? false
+        if firstNonSpace != "{" && jsonName { return .geojson }
         if firstNonSpace == "{" {
             if text.contains("\"shapeID\"") || text.contains("\"shapeName\"") { return .geoboundaries }
             if text.contains("\"place\"") && text.contains("\"osm_id\"") { return .osmPlaces }
@@ -206,6 +210,16 @@ final class CSVSource: FeatureSource {
         defaults = options.defaults
         guard let first = try reader.next() else {
             throw .unreadable(file: reader.displayName, line: 1, message: "the file is empty (no header line)")
+        }
+        // Column names are never numbers: a first line with numbers is a data row.
+        let values = first.fields.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { field in
+            options.fieldMap[field] == nil && field.contains(where: \.isNumber)
+                && Double(reader.separator == UInt8(ascii: ";") ? field.replacingOccurrences(of: ",", with: ".") : field) != nil
+        }
+        if !values.isEmpty {
+            throw .unreadable(file: reader.displayName, line: first.line,
+                              message: "no header line: the first line holds values (\(values.joined(separator: ", "))), not column names; "
+                                + "the first line must name the columns (e.g. id,name,lon,lat)")
         }
         for (i, field) in first.fields.enumerated() {
             guard let name = field?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
