@@ -88,7 +88,7 @@ extension InputFormat {
         switch self {
         case .geojson: return try GeoJSONSource(path: path, displayName: displayName, layer: layer, options: options, adapter: nil)
         case .osmPlaces: return try GeoJSONSource(path: path, displayName: displayName, layer: layer, options: options, adapter: OSMPlaces.adapt)
-        case .geoboundaries: return try GeoJSONSource(path: path, displayName: displayName, layer: layer, options: options, adapter: GeoBoundaries.adapt)
+        case .geoboundaries: return try GeoBoundariesSource(path: path, displayName: displayName, layer: layer, options: options)
         case .csv: return try CSVSource(path: path, displayName: displayName, layer: layer, options: options)
         case .opencellid: return try OpenCelliDSource(path: path, displayName: displayName, defaults: options.defaults)
         }

@@ -38,8 +38,13 @@ struct RealDataTests {
             let best = try #require(matcher.matches(for: query).first)
             #expect(best.id == "osm-node-240470924", "\(query)")
         }
-        let lugovskoy = try #require(try fixture.portal.features(.districts, ids: ["9891525B38388460911892"]).first)
+        let lugovskoy = try #require(try fixture.portal.features(.districts, ids: ["lugovskoy"]).first)
         #expect(lugovskoy.values[1] == .text("Lugovskoy"))
+        // The exclaves "Zhamb." and "Zhualy" are parts of Zhambylskiy and Zhualynskiy (issue 20, item 6).
+        #expect(try fixture.portal.features(ExportQuery(layer: .districts)).map(\.id).sorted() == [
+            "bayzakskiy", "kordayskiy", "lugovskoy", "merkenskiy", "moyynkumskiy", "sarysuskiy", "shuskiy", "talasskiy",
+            "zhambylskiy", "zhualynskiy",
+        ])
     }
 }
 
