@@ -1,4 +1,5 @@
 /// An attribute filter `FIELD=VALUE` (`FIELD=` matches an empty value), typed by the layer's column.
+/// Stores match text values ignoring case in any script, other values exactly.
 public struct ExportFilter: Sendable, Hashable {
     /// The column name (checked against the layer schema).
     public let column: String

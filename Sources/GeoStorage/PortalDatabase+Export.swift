@@ -19,7 +19,8 @@ public struct ExportQuery: Sendable {
     public var layer: LayerSchema
     /// Features whose geometry intersects this box (degrees; may cross the antimeridian).
     public var bbox: BoundingBox?
-    /// Attribute filters, all of which must match.
+    /// Attribute filters, all of which must match; text values match ignoring case in any script
+    /// (`operator=kcell` finds `Kcell`, `name=тараз` finds `Тараз`), numbers exactly.
     public var filters: [ExportFilter]
     /// Only features with these ids, when set.
     public var ids: [String]?
@@ -105,6 +106,10 @@ extension PortalDatabase {
         for filter in query.filters {
             if filter.value.isNull {
                 conditions.append("\(SQL.identifier(filter.column)) IS NULL")
+            } else if case .text = filter.value {
+                // Text matches ignoring case in any script (see CaseInsensitiveCollation).
+                conditions.append("\(SQL.identifier(filter.column)) = ? COLLATE \(CaseInsensitiveCollation.name)")
+                arguments.append(filter.value.databaseValue)
             } else {
                 conditions.append("\(SQL.identifier(filter.column)) = ?")
                 arguments.append(filter.value.databaseValue)

@@ -72,7 +72,11 @@ public final class PortalDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "qamtu"
         configuration.busyMode = .timeout(busyTimeout)
-        if spatialSQL { configuration.prepareDatabase { db in try SpatiaLiteSetup.prepare(db) } }
+        configuration.prepareDatabase { db in
+            guard let connection = db.sqliteConnection else { return }
+            try CaseInsensitiveCollation.register(on: connection)
+            if spatialSQL { try SpatiaLiteSetup.prepare(db) }
+        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

@@ -23,6 +23,7 @@ final class RawReadConnection: @unchecked Sendable {
         }
         sqlite3_busy_timeout(db, Int32(PortalDatabase.busyTimeout * 1000))
         do {
+            try CaseInsensitiveCollation.register(on: db)
             if spatiaLite { try SpatiaLiteSetup.prepare(connection: db) }
         } catch {
             sqlite3_close_v2(db)
