@@ -5,19 +5,44 @@ extension PortalDatabase {
     /// Every feature of `layer` as a name-matching candidate (its id and the layer's name columns).
     ///
     /// The matching itself (`NameMatcher`) is pure Swift; commands that take a place or road name
-    /// all resolve it this way.
+    /// all resolve it this way. Settlements carry a prominence that ranks equally good matches
+    /// (see ``settlementProminence(population:kind:inRegion:)``); other layers none.
     public func nameCandidates(_ layer: LayerSchema) throws -> [NameMatcher.Candidate] {
         let columns = layer.nameColumns.map(SQL.identifier).joined(separator: ", ")
+        let isSettlements = layer.name == LayerSchema.settlements.name
+        let extra = isSettlements
+            ? ", population, kind, district IS NOT NULL AND district IN (SELECT id FROM districts)"
+            : ""
         return try read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns) FROM \(SQL.identifier(layer.name)) ORDER BY fid")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns)\(extra) FROM \(SQL.identifier(layer.name)) ORDER BY fid")
             var out: [NameMatcher.Candidate] = []
+            let count = layer.nameColumns.count
             while let row = try rows.next() {
                 let id: String = row[0]
-                let names: [String?] = (1...layer.nameColumns.count).map { row[$0] }
-                out.append(NameMatcher.Candidate(id: id, names: names))
+                let names: [String?] = (1...count).map { row[$0] }
+                let prominence = isSettlements
+                    ? Self.settlementProminence(population: row[count + 1], kind: row[count + 2], inRegion: row[count + 3] ?? false)
+                    : 0
+                out.append(NameMatcher.Candidate(id: id, names: names, prominence: prominence))
             }
             return out
         }
+    }
+
+    /// Typical populations of settlement kinds, standing in for a missing population.
+    static let typicalPopulation: [String: Double] = [
+        "city": 100_000, "town": 10_000, "village": 1_000, "hamlet": 100, "isolated_dwelling": 10,
+    ]
+
+    /// How prominent a settlement is, for ranking equally good name matches: places in the
+    /// region's districts (a district of the districts layer) first, then by population (the
+    /// kind's typical population when it is missing), then by kind (city, town, village,
+    /// hamlet, isolated dwelling).
+    static func settlementProminence(population: Int64?, kind: String?, inRegion: Bool) -> Double {
+        let kinds = LayerSchema.settlementKinds
+        let kindRank = kind.flatMap { kinds.firstIndex(of: $0) }.map { kinds.count - $0 } ?? 0
+        let size = population.map(Double.init) ?? kind.flatMap { typicalPopulation[$0] } ?? 0
+        return (inRegion ? 1e12 : 0) + size + Double(kindRank) / 10
     }
 
     /// The features of `layer` with these ids, in the order of `ids` (unknown ids are left out).
