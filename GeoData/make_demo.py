@@ -809,7 +809,8 @@ def make_sites(rng, settlements, a2):
             techs = ["2G", "3G"] if rng.random() < 0.5 else ["2G"]
         F.near(s, op, techs)
 
-    # Seven planned masts on the A-2, greedily in the longest stretches without operational 4G.
+    # Seven planned masts on the A-2, greedily in the longest stretches without operational 4G;
+    # the source article plans them for its own year, 2024 (the year of the 30-settlement fibre plan).
     ops4g = [x["_pos"] for x in F.sites if operational_4g(x)]
     samples = [i * 0.5 for i in range(10, int((line.length - 5.0) / 0.5) + 1)]  # not at the very ends
     gap = {km: min(dist_km(line.at(km)[0], p) for p in ops4g) for km in samples}
@@ -823,7 +824,7 @@ def make_sites(rng, settlements, a2):
     for n, km in enumerate(sorted(masts)):
         p, brg = line.at(km)
         pos = move(p, rng.uniform(0.06, 0.25), brg + (90 if n % 2 else -90))
-        F.add(None, "antenna_mast", pos, ["4G"], status="planned", planned_year=2025, setting="road",
+        F.add(None, "antenna_mast", pos, ["4G"], status="planned", planned_year=2024, setting="road",
               name="A-2 mast %d (km %d)" % (n + 1, round(km)), sid="a2-mast-%d" % (n + 1), position="estimated")
     assert len(F.sites) == N_SITES
     return F.sites, rows, line
@@ -1026,7 +1027,7 @@ def make_commitments(rng, settlements, rows4g, fibre_targets):
             s["id"], planned, done)
 
     for n in range(1, 8):
-        add("ai-kt-mast-%d" % n, "Accessible Internet", "Kazakhtelecom", "4G", "sites", "a2-mast-%d" % n, 2025, None)
+        add("ai-kt-mast-%d" % n, "Accessible Internet", "Kazakhtelecom", "4G", "sites", "a2-mast-%d" % n, 2024, None)
     return out
 
 

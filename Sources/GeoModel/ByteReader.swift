@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -96,6 +97,28 @@ public final class ByteReader {
             position += 3
             bytesConsumed += 3
         }
+    }
+
+    /// Compressed files and archives by their first bytes ("magic numbers"): what the file is, and
+    /// the command that unpacks it (`{}` stands for the file name).
+    private static let packedFormats: [(magic: [UInt8], what: String, unpack: String, result: String)] = [
+        ([0x1F, 0x8B], "gzip-compressed", "decompress it first (gunzip -k {})", "the result"),
+        ([0x50, 0x4B, 0x03, 0x04], "a zip archive", "extract it first (unzip {})", "the file inside"),
+        ([0x42, 0x5A, 0x68], "bzip2-compressed", "decompress it first (bunzip2 -k {})", "the result"),
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed", "decompress it first (unxz -k {})", "the result"),
+        ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed", "decompress it first (unzstd {})", "the result"),
+    ]
+
+    /// Refuses a compressed file or an archive (gzip, zip, bzip2, xz, zstd) with what it is and
+    /// how to unpack it, before a text reader misreads its bytes. Consumes nothing.
+    /// - Throws: `GeoModelError.unreadable`, e.g. "cells.csv.gz: gzip-compressed: decompress it
+    ///   first (gunzip -k cells.csv.gz) and import the result".
+    public func refusePackedContent() throws(GeoModelError) {
+        let head = peekPrefix(6)
+        guard let packed = Self.packedFormats.first(where: { head.starts(with: $0.magic) }) else { return }
+        let name = displayName == "-" || displayName == "standard input" ? "FILE" : displayName
+        throw .unreadable(file: displayName, line: nil,
+                          message: "\(packed.what): \(packed.unpack.replacingOccurrences(of: "{}", with: name)) and import \(packed.result)")
     }
 
     /// Up to `n` bytes from the current position without consuming them (for format detection).

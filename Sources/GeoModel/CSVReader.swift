@@ -24,6 +24,7 @@ public final class CSVReader {
     /// `;` when it has more semicolons than commas outside quotes, else `,`.
     public init(path: String, displayName: String? = nil, separator: UInt8? = nil) throws(GeoModelError) {
         reader = try ByteReader(path: path, displayName: displayName)
+        try reader.refusePackedContent()
         reader.skipByteOrderMark()
         if let separator {
             self.separator = separator

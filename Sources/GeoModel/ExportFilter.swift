@@ -1,4 +1,5 @@
 /// An attribute filter `FIELD=VALUE` (`FIELD=` matches an empty value), typed by the layer's column.
+/// Stores match text values ignoring case in any script, other values exactly.
 public struct ExportFilter: Sendable, Hashable {
     /// The column name (checked against the layer schema).
     public let column: String
@@ -23,6 +24,19 @@ public struct ExportFilter: Sendable, Hashable {
         switch LayerSchema.convert(.string(valueText), to: column, decimalComma: false) {
         case .success(let value): self.init(column: name, value: value)
         case .failure(let failure): throw .invalidFilter(text, failure.message)
+        }
+    }
+}
+
+extension ExportFilter {
+    /// Whether a stored value matches: `FIELD=` matches a missing value; text matches text
+    /// ignoring case in any script (`kcell` = `Kcell`, `тараз` = `Тараз`, as the SpatiaLite
+    /// store's `qamtu_nocase` collation compares); other values match exactly.
+    public func matches(_ stored: FieldValue) -> Bool {
+        switch (value, stored) {
+        case (.null, _): stored.isNull
+        case (.text(let wanted), .text(let text)): wanted == text || wanted.lowercased() == text.lowercased()
+        default: value == stored
         }
     }
 }

@@ -7,7 +7,8 @@ public struct ExportQuery: Sendable, Equatable {
     public var layer: LayerSchema
     /// Features whose geometry intersects this box (EPSG:4326 degrees; may cross the antimeridian).
     public var bbox: BoundingBox?
-    /// Attribute filters, all of which must match.
+    /// Attribute filters, all of which must match; text values match ignoring case in any script
+    /// (`operator=kcell` finds `Kcell`, `name=тараз` finds `Тараз`), numbers exactly.
     public var filters: [ExportFilter]
     /// Only features with these ids, when set.
     public var ids: [String]?

@@ -25,6 +25,7 @@ public final class GeoJSONFeatureReader {
     /// Opens a GeoJSON file (`-` for standard input).
     public init(path: String, displayName: String? = nil) throws(GeoModelError) {
         reader = try ByteReader(path: path, displayName: displayName)
+        try reader.refusePackedContent()
     }
 
     private func fail(_ message: String, line: Int? = nil) -> GeoModelError {
@@ -44,7 +45,13 @@ public final class GeoJSONFeatureReader {
             case .start:
                 reader.skipByteOrderMark()
                 reader.skipWhitespace()
+                let head = reader.peekPrefix(4)
                 guard reader.next() == UInt8(ascii: "{") else {
+                    // JSON starts with an object, an array, a string, a number, true, false or null.
+                    if let first = head.first, !Array("[\"-0123456789tfn".utf8).contains(first) {
+                        let shown = String(decoding: head, as: UTF8.self).first.map { "'\($0)'" } ?? "byte \(first)"
+                        throw fail("not JSON: a GeoJSON file starts with '{', this one with \(shown)")
+                    }
                     throw fail("not a GeoJSON FeatureCollection (expected '{' at the start)")
                 }
                 if try readMembersUntilFeatures() { state = .inFeatures } else { state = .done; return nil }

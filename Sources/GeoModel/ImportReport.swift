@@ -14,6 +14,9 @@ public struct ImportReport: Sendable, Equatable {
     public var ignoredFields: [String] = []
     /// Settlements that got their district by point-in-polygon during this import.
     public var districtsAssigned = 0
+    /// Settlements whose district left the layer (`replace` of the districts) and that no
+    /// district polygon contains: their `district` was cleared.
+    public var districtsCleared = 0
     /// Commitments whose target is not in its layer (after this import).
     public var unresolvedCommitments = 0
     /// True when nothing was kept (dry run).

@@ -60,7 +60,8 @@ public struct NameMatch: Sendable, Hashable, Codable {
 /// (**prefix**), is one or more whole words of it (**word**), occurs inside it
 /// (**substring**, queries of 3+ letters) or is within a few edits of it or of one of its
 /// words (**fuzzy**). Each candidate id appears at most once, with its best-matching name.
-/// Results are ordered by kind, then score (descending), then id (ascending), so equal
+/// Results are ordered by kind, then score (descending), then the candidate's prominence
+/// (descending: a town before a hamlet of the same name), then id (ascending), so equal
 /// inputs always give equal output.
 ///
 /// Fold a layer once into ``Candidate`` values and search it repeatedly:
@@ -86,11 +87,16 @@ public struct NameMatcher: Sendable {
         public let names: [String]
         /// The distinct non-empty keys of ``names``; the first name wins a shared key.
         let keys: [IndexedKey]
+        /// How prominent the place is (e.g. its population): among matches of the same kind and
+        /// score, a larger value ranks first. `0` when unknown.
+        public let prominence: Double
 
         /// Folds `names` (nil and empty entries are skipped; names with equal keys share one
         /// key, reported as the first of them, with the word boundaries of all of them).
-        public init(id: String, names: [String?]) {
+        /// `prominence` orders equally good matches (larger first; see ``prominence``).
+        public init(id: String, names: [String?], prominence: Double = 0) {
             self.id = id
+            self.prominence = prominence
             var kept: [String] = []
             var folded: [(name: FoldedName, nameIndex: Int)] = []
             for case let name? in names where !name.isEmpty {
@@ -441,11 +447,15 @@ extension NameMatcher {
             hits.reserveCapacity(limit + 1)
         }
 
-        /// Whether `a` ranks before `b`: kind, then score, then id, then position.
+        /// Whether `a` ranks before `b`: kind, then score, then prominence (larger first), then
+        /// id, then position.
         static func ranks(_ a: Hit, before b: Hit, candidates: [Candidate]) -> Bool {
             if a.kind.rank != b.kind.rank { return a.kind.rank < b.kind.rank }
             if a.score != b.score { return a.score > b.score }
             if a.candidate == b.candidate { return a.nameIndex < b.nameIndex }
+            let prominenceA = candidates[a.candidate].prominence
+            let prominenceB = candidates[b.candidate].prominence
+            if prominenceA != prominenceB { return prominenceA > prominenceB }
             let idA = candidates[a.candidate].id
             let idB = candidates[b.candidate].id
             if idA != idB { return idA < idB }

@@ -26,10 +26,13 @@ public struct MobileOperator: Sendable, Hashable {
 
 /// OpenCelliD cell CSV → sites. Every position is flagged `estimated` (OpenCelliD positions are
 /// averaged from crowd-sourced measurements); rows of other countries (MCC ≠ 401) are skipped and counted.
+/// A `range` of 0 (OpenCelliD's "unknown") leaves `range_m` empty.
 final class OpenCelliDSource: FeatureSource {
     private let reader: CSVReader
     private var columns: [String: Int] = [:]
     private var headerCount = 0
+    /// Values for columns a cell leaves empty (`--set FIELD=VALUE`).
+    private let defaults: [String: String]
     private(set) var skipped: [String: Int] = [:]
     let ignoredFields: Set<String> = []
     var decimalComma: Bool { false }
@@ -39,7 +42,8 @@ final class OpenCelliDSource: FeatureSource {
     /// OpenCelliD `radio` values → technology.
     static let technologies = ["GSM": "2G", "CDMA": "2G", "UMTS": "3G", "LTE": "4G", "NR": "5G"]
 
-    init(path: String, displayName: String?) throws(GeoModelError) {
+    init(path: String, displayName: String?, defaults: [String: String] = [:]) throws(GeoModelError) {
+        self.defaults = defaults
         reader = try CSVReader(path: path, displayName: displayName, separator: UInt8(ascii: ","))
         guard let first = try reader.next() else {
             throw .unreadable(file: reader.displayName, line: 1, message: "the file is empty (no header line)")
@@ -96,7 +100,9 @@ final class OpenCelliDSource: FeatureSource {
             p["kind"] = .string("base_station")
             p["operator"] = .string(MobileOperator.byCode(mcc: mcc, mnc: mnc)?.brand ?? "MCC \(mcc) MNC \(mnc)")
             p["technologies"] = .string(technology)
-            if let range = field("range"), !range.isEmpty { p["range_m"] = .string(range) }
+            // OpenCelliD writes 0 when it does not know the range: no explicit range then (the
+            // propagation model or the default table applies, and `--set range_m=…` can fill it).
+            if let range = field("range"), !range.isEmpty, Double(range) != 0 { p["range_m"] = .string(range) }
             p["status"] = .string("operational")
             p["position"] = .string("estimated")
             p["source"] = .string("OpenCelliD")
@@ -104,6 +110,7 @@ final class OpenCelliDSource: FeatureSource {
                 p["commissioned"] = .string(Self.isoDate(unixSeconds: seconds))
             }
             feature.properties = p
+            feature.applyDefaults(defaults)
             let lonText = field("lon") ?? "", latText = field("lat") ?? ""
             if let lon = Double(lonText), let lat = Double(latText) {
                 feature.geometry = .point(GeoPoint(longitude: lon, latitude: lat))

@@ -134,7 +134,7 @@ extension PortalDatabase {
     @discardableResult
     public func refreshSitePack() throws -> Int? {
         guard try !sitePackIsUsable() else { return nil }
-        return try queue.writeWithoutTransaction { db -> Int? in
+        return try writeWithoutTransaction { db -> Int? in
             var packed: Int?
             try db.inTransaction(.immediate) {
                 let sites = try Int.fetchOne(db, sql: "SELECT count(*) FROM sites") ?? 0
@@ -302,12 +302,7 @@ extension PortalDatabase {
 
     /// Steps through the rows of a constant statement with SQLite's C API.
     private func stepRows(_ sql: String, _ body: (OpaquePointer) throws -> Void) throws {
-        try Self.stepRows(on: queue, sql, arguments: [], body)
-    }
-
-    private static func stepRows(on queue: DatabaseQueue, _ sql: String, arguments: StatementArguments,
-                                 _ body: (OpaquePointer) throws -> Void) throws {
-        try queue.read { db in try stepRows(in: db, sql, arguments: arguments, body) }
+        try read { db in try Self.stepRows(in: db, sql, body) }
     }
 
     /// Steps through the rows of `sql` on `db` (in the caller's transaction) with SQLite's C API.

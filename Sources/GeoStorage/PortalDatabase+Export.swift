@@ -65,6 +65,10 @@ extension PortalDatabase {
         for filter in query.filters {
             if filter.value.isNull {
                 conditions.append("\(SQL.identifier(filter.column)) IS NULL")
+            } else if case .text = filter.value {
+                // Text matches ignoring case in any script (see CaseInsensitiveCollation).
+                conditions.append("\(SQL.identifier(filter.column)) = ? COLLATE \(CaseInsensitiveCollation.name)")
+                arguments.append(filter.value.databaseValue)
             } else {
                 conditions.append("\(SQL.identifier(filter.column)) = ?")
                 arguments.append(filter.value.databaseValue)
@@ -85,7 +89,7 @@ extension PortalDatabase {
     /// search goes through the spatial index.
     public func queryPlan(_ query: ExportQuery) throws -> [String] {
         let (sql, arguments) = Self.selectSQL(query)
-        return try queue.read { db in
+        return try read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).map { $0["detail"] as String? ?? "" }
         }
     }
@@ -97,7 +101,7 @@ extension PortalDatabase {
         let (conditions, arguments) = Self.conditions(query, fidRange: nil)
         var sql = "SELECT count(*) FROM \(SQL.identifier(query.layer.name))"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        return try queue.read { db in
+        return try read { db in
             try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
         }
     }
@@ -184,7 +188,7 @@ extension PortalDatabase {
 
     /// Splits the layer's fid range (restricted to the query) into ranges of about `rowsPerChunk` ids.
     func fidChunks(for query: ExportQuery, rowsPerChunk: Int64) throws -> [ClosedRange<Int64>] {
-        let bounds = try queue.read { db in
+        let bounds = try read { db in
             try Row.fetchOne(db, sql: Self.fidBoundsSQL(query.layer.name))
         }
         guard let bounds, let low = bounds[0] as Int64?, let high = bounds[1] as Int64? else { return [] }
@@ -255,7 +259,7 @@ extension PortalDatabase {
     func scan(_ query: ExportQuery, columns: [Int]? = nil, _ body: (RawRow) throws -> Void) throws {
         let selected = columns ?? Array(query.layer.columns.indices)
         let (sql, arguments) = Self.selectSQL(query, columns: selected)
-        try queue.read { db in
+        try read { db in
             try Self.step(sql: sql, arguments: arguments, db: db, layer: query.layer, columns: selected, body)
         }
     }

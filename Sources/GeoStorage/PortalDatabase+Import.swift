@@ -13,7 +13,12 @@ extension PortalDatabase {
     /// features are streamed, and duplicate ids are found through the table's unique index.
     ///
     /// After settlements or districts are imported, settlements without a (known) district get the
-    /// district whose polygon contains them (`ST_Intersects` after an R*Tree filter).
+    /// district whose polygon contains them (`ST_Intersects` after an R*Tree filter). When the
+    /// districts are replaced, settlements whose district is gone and that no new polygon
+    /// contains lose their district, in the same transaction (`districtsCleared`).
+    ///
+    /// ``interrupt()`` (e.g. on Ctrl-C) stops the import at its next feature or SQL statement; the
+    /// transaction is rolled back and `StorageError.interrupted` thrown.
     public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
                                options: ImportOptions = ImportOptions(),
                                progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
@@ -31,49 +36,63 @@ extension PortalDatabase {
             if problems.count < options.maxListedProblems { problems.append(problem) }
         }
 
-        try queue.writeWithoutTransaction { db in
-            try db.inTransaction(.immediate) {
-                let isSites = layer.name == LayerSchema.sites.name
-                // Emptied first, so that the pack's triggers have nothing to do per inserted row.
-                if isSites { try SitePack.clear(db) }
-                if options.replace {
-                    try db.execute(sql: "DELETE FROM \(table)")
-                    report.replaced = db.changesCount
-                }
-                let firstNewFid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(table)") ?? 0
-                let insert = try RowInserter(db, sql: insertSQL)
-                let bulk = try BulkSpatialIndex(db, layer: layer)
-                var featureProblems: [ImportProblem] = []
-                while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
-                    report.read += 1
-                    featureProblems.removeAll(keepingCapacity: true)
-                    if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
-                        let blob = record.geometry.map(SpatiaLiteBlob.encode)
-                        if try insert.insert(record.values, geometry: blob) {
-                            if let geometry = record.geometry { try bulk?.add(fid: db.lastInsertedRowID, geometry: geometry) }
-                            report.imported += 1
-                        } else {
-                            let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
-                            let whose = earlier > firstNewFid ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
-                            note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+        func stopIfInterrupted() throws {
+            if isInterrupted { throw StorageError.interrupted(layer: layer.name, file: fileName) }
+        }
+
+        do {
+            try writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let isSites = layer.name == LayerSchema.sites.name
+                    // Emptied first, so that the pack's triggers have nothing to do per inserted row.
+                    if isSites { try SitePack.clear(db) }
+                    if options.replace {
+                        try db.execute(sql: "DELETE FROM \(table)")
+                        report.replaced = db.changesCount
+                    }
+                    let firstNewFid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(table)") ?? 0
+                    let insert = try RowInserter(db, sql: insertSQL)
+                    let bulk = try BulkSpatialIndex(db, layer: layer)
+                    var featureProblems: [ImportProblem] = []
+                    while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
+                        try stopIfInterrupted()
+                        report.read += 1
+                        featureProblems.removeAll(keepingCapacity: true)
+                        if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
+                            let blob = record.geometry.map(SpatiaLiteBlob.encode)
+                            if try insert.insert(record.values, geometry: blob) {
+                                if let geometry = record.geometry { try bulk?.add(fid: db.lastInsertedRowID, geometry: geometry) }
+                                report.imported += 1
+                            } else {
+                                let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
+                                let whose = earlier > firstNewFid ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
+                                note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+                            }
+                        }
+                        featureProblems.forEach(note)
+                        if let progress, report.read % 10_000 == 0 {
+                            progress(ImportProgress(features: report.read, bytesRead: source.progress.done, totalBytes: source.progress.total))
                         }
                     }
-                    featureProblems.forEach(note)
-                    if let progress, report.read % 10_000 == 0 {
-                        progress(ImportProgress(features: report.read, bytesRead: source.progress.done, totalBytes: source.progress.total))
+                    if total > 0 { return .rollback }
+                    try stopIfInterrupted()
+                    try bulk?.finish()
+                    if layer.name == LayerSchema.settlements.name {
+                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: firstNewFid)
+                    } else if layer.name == LayerSchema.districts.name {
+                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
+                        if options.replace { report.districtsCleared = try Self.clearUnknownDistricts(db) }
                     }
+                    report.unresolvedCommitments = try Self.placeCommitments(db)
+                    if isSites && !options.dryRun { try SitePack.rebuild(db) }
+                    try stopIfInterrupted()
+                    return options.dryRun ? .rollback : .commit
                 }
-                if total > 0 { return .rollback }
-                try bulk?.finish()
-                if layer.name == LayerSchema.settlements.name {
-                    report.districtsAssigned = try Self.assignDistricts(db, fromFid: firstNewFid)
-                } else if layer.name == LayerSchema.districts.name {
-                    report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
-                }
-                report.unresolvedCommitments = try Self.placeCommitments(db)
-                if isSites && !options.dryRun { try SitePack.rebuild(db) }
-                return options.dryRun ? .rollback : .commit
             }
+        } catch where isInterrupted {
+            // Whatever failed after an interrupt (SQLite's SQLITE_INTERRUPT in a statement, the
+            // check between rows), the transaction was rolled back.
+            throw StorageError.interrupted(layer: layer.name, file: fileName)
         }
         report.skipped = source.skipped
         report.ignoredFields = source.ignoredFields.sorted()
@@ -206,6 +225,15 @@ extension PortalDatabase {
                                   AND ymin <= ST_Y(settlements.geom) AND ymax >= ST_Y(settlements.geom))
                   AND ST_Intersects(d.geom, settlements.geom) = 1)
             """, arguments: [fromFid])
+        return db.changesCount
+    }
+
+    /// Clears the `district` of settlements that name a district not in the districts layer, after
+    /// the layer was replaced and ``assignDistricts(_:fromFid:)`` gave every settlement inside a
+    /// polygon its district: what is left lies outside every district.
+    /// - Returns: how many settlements lost their district.
+    static func clearUnknownDistricts(_ db: Database) throws -> Int {
+        try db.execute(sql: "UPDATE settlements SET district = NULL WHERE district IS NOT NULL AND district NOT IN (SELECT id FROM districts)")
         return db.changesCount
     }
 

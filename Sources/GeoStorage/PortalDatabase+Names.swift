@@ -5,16 +5,25 @@ extension PortalDatabase {
     /// Every feature of `layer` as a name-matching candidate (its id and the layer's name columns).
     ///
     /// The matching itself (`NameMatcher`) is pure Swift; commands that take a place or road name
-    /// all resolve it this way.
+    /// all resolve it this way. Settlements carry a prominence that ranks equally good matches
+    /// (see `NameMatcher.settlementProminence(population:kind:inRegion:)`); other layers none.
     public func nameCandidates(_ layer: LayerSchema) throws -> [NameMatcher.Candidate] {
         let columns = layer.nameColumns.map(SQL.identifier).joined(separator: ", ")
-        return try queue.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns) FROM \(SQL.identifier(layer.name)) ORDER BY fid")
+        let isSettlements = layer.name == LayerSchema.settlements.name
+        let extra = isSettlements
+            ? ", population, kind, district IS NOT NULL AND district IN (SELECT id FROM districts)"
+            : ""
+        return try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns)\(extra) FROM \(SQL.identifier(layer.name)) ORDER BY fid")
             var out: [NameMatcher.Candidate] = []
+            let count = layer.nameColumns.count
             while let row = try rows.next() {
                 let id: String = row[0]
-                let names: [String?] = (1...layer.nameColumns.count).map { row[$0] }
-                out.append(NameMatcher.Candidate(id: id, names: names))
+                let names: [String?] = (1...count).map { row[$0] }
+                let prominence = isSettlements
+                    ? NameMatcher.settlementProminence(population: row[count + 1], kind: row[count + 2], inRegion: row[count + 3] ?? false)
+                    : 0
+                out.append(NameMatcher.Candidate(id: id, names: names, prominence: prominence))
             }
             return out
         }

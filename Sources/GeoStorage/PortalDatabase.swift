@@ -19,6 +19,7 @@ public final class PortalDatabase: Sendable {
     /// The path of the database file.
     public let path: String
     let queue: DatabaseQueue
+    private let interruption = InterruptFlag()
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
@@ -42,36 +43,121 @@ public final class PortalDatabase: Sendable {
     ///     out, to start faster: the coverage and nearest loaders, which decode geometry blobs
     ///     themselves. Without it, queries that call SpatiaLite functions (a bounding-box export,
     ///     imports, `ST_*` in SQL) fail with "no such function".
-    /// - Throws: `StorageError.missingDatabase`, `.notAQamtuDatabase`, `.newerSchema`;
+    ///
+    /// A read-only open first rolls back a write that an interrupted program left unfinished (see
+    /// ``rollBackUnfinishedWrite(path:)``). Every connection waits up to ``busyTimeout`` for a lock.
+    /// - Throws: `StorageError.missingDatabase`, `.missingFolder`, `.notAQamtuDatabase`,
+    ///   `.newerSchema`; `.locked` when another writer holds the database longer than
+    ///   ``busyTimeout``; `.readOnlyDatabase` when a read-write open meets a read-only file;
+    ///   `.unfinishedWrite` when a read-only open meets a hot journal it has no right to roll back;
     ///   `.spatialite` when SpatiaLite is asked for and cannot be loaded.
     public static func open(at path: String, readOnly: Bool = false, spatialSQL: Bool = true) throws -> PortalDatabase {
         try open(path: path, create: false, readOnly: readOnly, spatialSQL: spatialSQL || !readOnly)
     }
 
+    /// How long any connection waits for another connection's lock before giving up with
+    /// `StorageError.locked`, seconds. The same for every command and every connection
+    /// (GRDB's queue, the raw read connections, the journal recovery).
+    public static let busyTimeout: Double = 5
+
     private static func open(path: String, create: Bool, readOnly: Bool, spatialSQL: Bool = true) throws -> PortalDatabase {
+        try checkFolder(of: path)
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw StorageError.missingDatabase(path: path) }
         if exists { try checkHeader(path: path) }
+        if !readOnly { try checkWritable(path: path) }
+        if exists && readOnly { try rollBackUnfinishedWrite(path: path) }
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.foreignKeysEnabled = true
         configuration.label = "qamtu"
-        if spatialSQL { configuration.prepareDatabase { db in try SpatiaLiteSetup.prepare(db) } }
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            guard let connection = db.sqliteConnection else { return }
+            try CaseInsensitiveCollation.register(on: connection)
+            if spatialSQL { try SpatiaLiteSetup.prepare(db) }
+        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch let error as DatabaseError {
-            throw StorageError.notAQamtuDatabase(path: path, reason: error.message ?? "SQLite cannot open it")
+            throw StorageError(error, path: path)
         }
         let portal = PortalDatabase(path: path, queue: queue)
-        try portal.checkAndMigrate(allowEmpty: create, readOnly: readOnly)
+        do {
+            try portal.checkAndMigrate(allowEmpty: create, readOnly: readOnly)
+        } catch let error as DatabaseError {
+            throw StorageError(error, path: path)
+        }
         return portal
+    }
+
+    /// Refuses a path whose folder is missing, with the folder's name (SQLite would only say
+    /// "unable to open database file").
+    private static func checkFolder(of path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            throw StorageError.missingFolder(path: path, folder: folder)
+        }
+        if !isFolder.boolValue {
+            throw StorageError.cannotOpen(path: path, reason: "\(folder) is a file, not a folder")
+        }
+    }
+
+    /// Refuses a read-write open of a file that this user cannot write, or in a folder where
+    /// SQLite cannot create its journal, before any write fails with SQLite's bare "attempt to
+    /// write a readonly database".
+    private static func checkWritable(path: String) throws {
+        if FileManager.default.fileExists(atPath: path) && !FileManager.default.isWritableFile(atPath: path) {
+            throw StorageError.readOnlyDatabase(path: path, reason: "the file is read-only")
+        }
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        if !FileManager.default.isWritableFile(atPath: folder) {
+            let why = FileManager.default.fileExists(atPath: path) ? "SQLite writes \(path)-journal there" : "the file cannot be created"
+            throw StorageError.readOnlyDatabase(path: path, reason: "its folder \(folder) is read-only (\(why))")
+        }
+    }
+
+    /// Rolls back a write that an interrupted program left unfinished, before a read-only open.
+    ///
+    /// A write in SQLite's rollback-journal mode keeps the original pages in `FILE-journal` until
+    /// it commits. When the writing process dies (SIGKILL, a crash, a power cut), the journal stays
+    /// "hot", and the next connection that reads must first copy the original pages back, which a
+    /// read-only connection cannot do: it fails with `SQLITE_READONLY_ROLLBACK`. So when a journal
+    /// is present, a short-lived read-write connection reads the schema first: SQLite rolls a hot
+    /// journal back (and leaves the journal of a live writer alone, waiting at most
+    /// ``busyTimeout`` for its lock). Without write access, SQLite opens that connection
+    /// read-only, which reads a journal that is not hot and fails only on a hot one.
+    /// See <https://www.sqlite.org/lockingv3.html#hot_journals>.
+    /// - Throws: `StorageError.unfinishedWrite` when the journal is hot and the file or its folder
+    ///   is not writable, `.locked` when a live writer holds the database past the timeout.
+    private static func rollBackUnfinishedWrite(path: String) throws {
+        let journal = path + "-journal"
+        let size = (try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        var configuration = Configuration()
+        configuration.label = "qamtu-recovery"
+        configuration.busyMode = .timeout(busyTimeout)
+        do {
+            let recovery = try DatabaseQueue(path: path, configuration: configuration)
+            _ = try recovery.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            try recovery.close()
+        } catch let error as DatabaseError where error.extendedResultCode != .SQLITE_READONLY_ROLLBACK
+                    && [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode.primaryResultCode) {
+            // No write access, and the journal is not hot (a live writer's, or one whose header was
+            // never synced): the read-only open reads the file as it is.
+            return
+        } catch let error as DatabaseError {
+            throw StorageError(error, path: path)
+        }
     }
 
     /// Refuses files that are not SQLite at all, before SQLite touches them.
     private static func checkHeader(path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw StorageError.notAQamtuDatabase(path: path, reason: "cannot read the file")
+            throw StorageError.cannotOpen(path: path, reason: "this user cannot read the file")
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 16)) ?? Data()
@@ -156,14 +242,36 @@ public final class PortalDatabase: Sendable {
     /// Writes the WAL into the main file, so that the `.sqlite` file alone is complete
     /// (before handing it to QGIS, GDAL or a copy).
     public func checkpoint() throws {
-        try queue.writeWithoutTransaction { db in
+        try writeWithoutTransaction { db in
             _ = try db.checkpoint(.truncate)
         }
     }
 
+    /// Interrupts the portal's writes: a running import stops at its next row or SQL statement,
+    /// rolls back and throws `StorageError.interrupted`, and so does any later import on this
+    /// portal. Safe to call from any thread (e.g. a Ctrl-C handler); reads are not affected.
+    public func interrupt() {
+        interruption.raise()
+        queue.interrupt()
+    }
+
+    /// Whether ``interrupt()`` was called.
+    var isInterrupted: Bool { interruption.isRaised }
+
+    /// Runs `body` in a read transaction; SQLite errors become `StorageError`s naming this file.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.read(body) } catch let error as DatabaseError { throw StorageError(error, path: path) }
+    }
+
+    /// Runs `body` outside of any transaction, with write access; SQLite errors become
+    /// `StorageError`s naming this file.
+    func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.writeWithoutTransaction(body) } catch let error as DatabaseError { throw StorageError(error, path: path) }
+    }
+
     /// Feature counts per layer, in `LayerSchema.all` order.
     public func layerCounts() throws -> [(layer: String, count: Int)] {
-        try queue.read { db in
+        try read { db in
             try LayerSchema.all.map { layer in
                 (layer.name, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(SQL.identifier(layer.name))") ?? 0)
             }
@@ -172,7 +280,7 @@ public final class PortalDatabase: Sendable {
 
     /// The names of applied schema migrations, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try queue.read { db in try Self.migrator.appliedMigrations(db) }
+        try read { db in try Self.migrator.appliedMigrations(db) }
     }
 }
 

@@ -7,35 +7,46 @@ import GRDB
 /// own one; the portal's GRDB queue serves everything else.
 final class RawReadConnection: @unchecked Sendable {
     fileprivate let handle: OpaquePointer
+    /// The database file (for error messages).
+    fileprivate let path: String
 
     /// Opens `path` read-only; `spatiaLite: false` skips SpatiaLite (plain column reads need none).
-    /// - Throws: `StorageError.sqlite` when SQLite cannot open it, `.spatialite` when SpatiaLite fails.
+    /// Waits up to ``PortalDatabase/busyTimeout`` for another connection's lock, like the portal's queue.
+    /// - Throws: `StorageError.cannotOpen` when SQLite cannot open it, `.spatialite` when SpatiaLite fails.
     init(path: String, spatiaLite: Bool = true) throws {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite code \(rc)"
             if let db { sqlite3_close_v2(db) }
-            throw StorageError.sqlite(message: "cannot open \(path) for reading: \(message)", sql: nil)
+            throw StorageError.cannotOpen(path: path, reason: message)
         }
+        sqlite3_busy_timeout(db, Int32(PortalDatabase.busyTimeout * 1000))
         do {
+            try CaseInsensitiveCollation.register(on: db)
             if spatiaLite { try SpatiaLiteSetup.prepare(connection: db) }
         } catch {
             sqlite3_close_v2(db)
             throw error
         }
         handle = db
+        self.path = path
+    }
+
+    /// The storage error for the connection's last failure (see `StorageError.init(code:message:path:sql:)`).
+    fileprivate func lastError(sql: String?) -> StorageError {
+        StorageError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), path: path, sql: sql)
     }
 
     deinit { sqlite3_close_v2(handle) }
 
     /// Prepares `sql` and binds `arguments` (1-based, in order); step through the rows with
     /// ``Rows/next()``.
-    /// - Throws: `StorageError.sqlite` with the statement for any SQLite error.
+    /// - Throws: `StorageError.sqlite` with the statement for an SQLite error, `.locked` past the busy timeout.
     func rows(sql: String, arguments: [DatabaseValue]) throws -> Rows {
         var prepared: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &prepared, nil) == SQLITE_OK, let statement = prepared else {
-            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+            throw lastError(sql: sql)
         }
         let rows = Rows(connection: self, statement: statement, sql: sql)
         for (i, value) in arguments.enumerated() {
@@ -95,12 +106,12 @@ final class RawReadConnection: @unchecked Sendable {
         deinit { sqlite3_finalize(statement) }
 
         /// Steps to the next row: true at a row, false after the last.
-        /// - Throws: `StorageError.sqlite` with the statement.
+        /// - Throws: `StorageError.sqlite` with the statement, `.locked` past the busy timeout.
         func next() throws -> Bool {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_ROW { return true }
             if rc == SQLITE_DONE { return false }
-            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(connection.handle)), sql: sql)
+            throw connection.lastError(sql: sql)
         }
     }
 

@@ -1,11 +1,14 @@
 import GeoModel
 
 extension StorageError: CategorizedError {
-    /// The category of each storage failure: a missing database is not found, a bad file or a
-    /// failed import is input, a corrupt store is internal, SpatiaLite missing is unavailable.
+    /// The category of each storage failure: a missing database or folder is not found; a bad
+    /// file or a failed import is input; a locked, read-only or half-written database, an
+    /// interrupted import and SpatiaLite that cannot be loaded are unavailable; a corrupt store
+    /// is internal.
     public var category: ErrorCategory {
         switch self {
-        case .missingDatabase: .notFound
+        case .missingDatabase, .missingFolder: .notFound
+        case .locked, .readOnlyDatabase, .unfinishedWrite, .cannotOpen, .interrupted: .unavailable
         case .notAQamtuDatabase, .newerSchema, .olderSchema, .importFailed, .formatDoesNotFitLayer: .invalidInput
         case .spatialite: .unavailable
         case .corruptGeometry, .corruptSitePack: .internal

@@ -1,9 +1,24 @@
+import Foundation
 import GeoModel
 
 /// Errors of the storage layer, with the context a user needs to act (file, layer, problems, SQL).
 public enum StorageError: Error, Sendable, CustomStringConvertible {
     /// No database file at the path (and the command does not create one).
     case missingDatabase(path: String)
+    /// The folder that should hold the database does not exist (or is not a folder).
+    case missingFolder(path: String, folder: String)
+    /// Another connection holds a lock on the database for longer than the busy timeout
+    /// (``PortalDatabase/busyTimeout``) allowed this one to wait.
+    case locked(path: String, waitedSeconds: Double)
+    /// The database must be written (an import, a migration) but the file or its folder is read-only.
+    case readOnlyDatabase(path: String, reason: String)
+    /// An interrupted write left a hot rollback journal (`FILE-journal`) that only a connection
+    /// with write access to the file and its folder can roll back; the data itself is intact.
+    case unfinishedWrite(path: String)
+    /// SQLite cannot open the file (permissions, a folder in its place …).
+    case cannotOpen(path: String, reason: String)
+    /// A write was interrupted (``PortalDatabase/interrupt()``, e.g. Ctrl-C) and rolled back.
+    case interrupted(layer: String, file: String)
     /// The file exists but is not a Qamtu database.
     case notAQamtuDatabase(path: String, reason: String)
     /// The database was written by a newer Qamtu (its schema has migrations this build does not know).
@@ -30,13 +45,26 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingDatabase(let path):
-            "no database at \(path) — create one with `qamtu init --db \(path)`"
+            "no database at \(path)"
+        case .missingFolder(let path, let folder):
+            "folder \(folder) does not exist (database \(path))"
+        case .locked(let path, let seconds):
+            "database \(path) is locked by another writer; waited \(Self.seconds(seconds)) s"
+        case .readOnlyDatabase(let path, let reason):
+            "cannot write to database \(path): \(reason)"
+        case .unfinishedWrite(let path):
+            "database \(path) has an unfinished write left by an interrupted program (\(path)-journal); the data is intact, "
+                + "but rolling the write back needs write access to the file and its folder"
+        case .cannotOpen(let path, let reason):
+            "cannot open database \(path): \(reason)"
+        case .interrupted(let layer, let file):
+            "import of \(layer) from \(file) interrupted: nothing was imported (rolled back)"
         case .notAQamtuDatabase(let path, let reason):
             "\(path) is not a Qamtu database (\(reason))"
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer version of Qamtu (unknown schema migrations: \(unknown.joined(separator: ", "))); upgrade qamtu to open it"
         case .olderSchema(let path, let missing):
-            "\(path) has an older Qamtu schema (without \(missing.joined(separator: ", "))); `qamtu init --db \(path)` upgrades it"
+            "\(path) has an older Qamtu schema (without \(missing.joined(separator: ", ")))"
         case .spatialite(let message):
             "SpatiaLite: \(message)"
         case .importFailed(let layer, let file, let problems, let total):
@@ -48,8 +76,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         case .corruptGeometry(let layer, let fid, let reason):
             "layer \(layer), fid \(fid): stored geometry cannot be read (\(reason))"
         case .corruptSitePack(let chunk, let reason):
-            "chunk \(chunk) of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: \(reason); "
-                + "`DELETE FROM qamtu_site_pack` makes Qamtu read the sites table, and `qamtu init` then rebuilds the pack"
+            "chunk \(chunk) of the site pack (table qamtu_site_pack, an index derived from the sites) cannot be read: \(reason)"
         case .changedWhileReading(let layer):
             "layer \(layer) changed while it was being read; run the command again"
         case .model(let error):
@@ -57,5 +84,10 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         case .sqlite(let message, let sql):
             if let sql { "SQLite: \(message) (in: \(sql))" } else { "SQLite: \(message)" }
         }
+    }
+
+    /// Whole seconds without a fraction (`5`), else one decimal (`0.5`).
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

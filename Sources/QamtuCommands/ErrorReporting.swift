@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoModel
+import GeoStorage
 import PortalCore
 
 /// The one place where the CLI turns errors into messages and exit codes.
@@ -16,10 +17,26 @@ enum ErrorReporting {
         }
     }
 
-    /// Advice for a command-line user: which command fixes or explains the failure.
+    /// The exit status of `error`: 130 for an import stopped with Ctrl-C (as shells report
+    /// SIGINT), else its category's.
+    static func exitCode(for error: any CategorizedError) -> ExitCode {
+        if case StorageError.interrupted? = error as? StorageError { return ExitCode(130) }
+        return exitCode(error.category)
+    }
+
+    /// Advice for a command-line user: which command fixes or explains the failure (the
+    /// libraries' messages say what is wrong, never which command to run).
     static func hint(_ error: any CategorizedError) -> String? {
         if let error = error as? PortalError { return error.commandLineHint }
-        return nil
+        guard let error = error as? StorageError else { return nil }
+        switch error {
+        case .missingDatabase(let path): return "create one with `qamtu init --db \(path)`"
+        case .olderSchema(let path, _): return "`qamtu init --db \(path)` upgrades it"
+        case .unfinishedWrite: return "run any qamtu command on it once as a user who can write there"
+        case .corruptSitePack:
+            return "`DELETE FROM qamtu_site_pack` makes Qamtu read the sites table, and `qamtu init` then rebuilds the pack"
+        default: return nil
+        }
     }
 
     /// Runs a command body; a categorised error is printed as `error: …` (with advice on a
@@ -30,7 +47,7 @@ enum ErrorReporting {
         } catch let error as any CategorizedError {
             Terminal.error(error.description)
             if let hint = hint(error) { Terminal.note("hint: \(hint)") }
-            throw exitCode(error.category)
+            throw exitCode(for: error)
         }
     }
 }

@@ -94,6 +94,12 @@ struct ImportCommand: ParsableCommand {
                 source: SourceOptions(fieldMap: Self.assignments(mappings), defaults: Self.assignments(defaults)),
                 options: ImportOptions(replace: replace, dryRun: dryRun))
             let portal = try database.portal(readOnly: false)
+            // Ctrl-C: the import stops at its next feature and rolls back (exit 130, nothing written).
+            signal(SIGINT, SIG_IGN)
+            let ctrlC = DispatchSource.makeSignalSource(signal: SIGINT)
+            ctrlC.setEventHandler { portal.store.interrupt() }
+            ctrlC.resume()
+            defer { ctrlC.cancel() }
             let (report, format): (ImportReport, InputFormat)
             do {
                 (report, format) = try portal.importFeatures(request) { progress in
@@ -114,6 +120,10 @@ struct ImportCommand: ParsableCommand {
             if report.replaced > 0 { print("  replaced \(NumberFormat.count(report.replaced, "existing feature"))") }
             if report.districtsAssigned > 0 {
                 print("  \(NumberFormat.count(report.districtsAssigned, "settlement")) got \(report.districtsAssigned == 1 ? "its" : "their") district by point-in-polygon")
+            }
+            if report.districtsCleared > 0 {
+                print("  \(NumberFormat.count(report.districtsCleared, "settlement")) lost \(report.districtsCleared == 1 ? "its" : "their") district: "
+                    + "it left the layer and no new district contains \(report.districtsCleared == 1 ? "it" : "them")")
             }
             if report.unresolvedCommitments > 0 {
                 print("  note: \(NumberFormat.count(report.unresolvedCommitments, "commitment")) \(report.unresolvedCommitments == 1 ? "refers" : "refer") to features not (yet) in their target layer")

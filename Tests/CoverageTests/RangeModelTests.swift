@@ -1,5 +1,7 @@
 import Coverage
+import GeoModel
 import Geodesy
+import QamtuTestSupport
 import Testing
 
 @Suite("Okumura–Hata and COST-231 Hata path loss")
@@ -142,5 +144,29 @@ struct RangeModelTests {
                                                      reason: String(message.drop { $0 != ":" }.dropFirst(2)))) {
             try settings.validate()
         }
+    }
+}
+
+/// An OpenCelliD cell whose `range` is 0 ("unknown" in that format) gets its range from the
+/// model or the default table, not 0 m (issue 20, item 3).
+@Suite("OpenCelliD cells without a known range")
+struct OpenCelliDRangeTests {
+    @Test func aZeroRangeFallsBackToTheDefaultTable() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("cells.csv", """
+            radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal
+            LTE,401,77,1,1,0,71.39,42.89,0,12,1,0,0,0
+
+            """)
+        let source = try InputFormat.opencellid.openSource(path: path, layer: .sites)
+        let feature = try #require(try source.next())
+        var problems: [ImportProblem] = []
+        let record = try #require(LayerSchema.sites.validate(feature, problems: &problems))
+        #expect(problems.isEmpty)
+        let site = try CoverageSite(record: record)
+        #expect(site.explicitRangeMeters == nil)
+        let range = RangeModel().range(of: site, for: .g4)
+        #expect(range.rule == .defaultTable)
+        #expect(range.meters == 6000)
     }
 }

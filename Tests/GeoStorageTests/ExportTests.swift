@@ -163,6 +163,34 @@ struct ExportTests {
         }
     }
 
+    /// `--where` matches text ignoring case in any script, as `road masts --operator` does, on
+    /// every read path: counts and records (GRDB's queue) and exports (the raw read connections,
+    /// one chunk and many) (issue 20, item 10).
+    @Test func textFiltersIgnoreCaseInAnyScript() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "s.geojson", settlementsGeoJSON)
+        var csv = "id,kind,status,operator,lon,lat\n"
+        for i in 0..<300 { csv += "s\(i),base_station,operational,\(["Kcell", "Tele2", "Beeline"][i % 3]),\(70 + Double(i) * 0.001),42\n" }
+        try fixture.importText(.sites, "sites.csv", csv)
+        let cases: [(LayerSchema, String, Int)] = [
+            (.sites, "operator=kcell", 100), (.sites, "operator=KCELL", 100), (.sites, "operator=Kcell", 100),
+            (.sites, "operator=tele2", 100), (.sites, "operator=kcel", 0),
+            (.settlements, "name=тараз", 1), (.settlements, "name_ru=ШАКПАК АТА", 1), (.settlements, "name_en=SHAKPAK-ATA", 1),
+            (.settlements, "name=Тараз", 1),
+        ]
+        for (layer, text, count) in cases {
+            let query = ExportQuery(layer: layer, filters: [try ExportFilter(parsing: text, layer: layer)])
+            #expect(try fixture.portal.count(query) == count, "\(text)")
+            #expect(try fixture.portal.features(query).count == count, "\(text)")
+            for rows: Int64 in [1_000_000, 16] {
+                var options = ExportOptions(format: .csv)
+                options.rowsPerChunk = rows
+                let lines = try fixture.exportText(query, options: options).split(separator: "\n").count
+                #expect(lines == count + 1, "\(text), \(rows) rows per chunk")
+            }
+        }
+    }
+
     @Test func chunkedParallelExportEqualsTheSequentialOne() throws {
         let fixture = try Fixture()
         var csv = "id,name,kind,status,operator,height_m,lon,lat\n"

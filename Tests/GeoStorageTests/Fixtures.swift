@@ -26,7 +26,7 @@ struct Fixture {
     func importFile(_ layer: LayerSchema, path: String, name: String? = nil, format: InputFormat? = nil,
                     options: ImportOptions = ImportOptions(), fieldMap: [String: String] = [:]) throws -> ImportReport {
         let display = name ?? URL(fileURLWithPath: path).lastPathComponent
-        let format = try format ?? InputFormat.detect(path: path)
+        let format = try format ?? InputFormat.detect(path: path, displayName: display)
         let source = try format.openSource(path: path, displayName: display, layer: layer, options: SourceOptions(fieldMap: fieldMap))
         return try portal.importFeatures(from: source, into: layer, fileName: display, options: options)
     }

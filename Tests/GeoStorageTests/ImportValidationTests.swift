@@ -138,6 +138,61 @@ struct ImportValidationTests {
         }
     }
 
+    /// A file whose content is not what its name or the chosen format says.
+    struct MisleadingFile: Sendable, CustomTestStringConvertible {
+        var name: String
+        var bytes: [UInt8]
+        var format: InputFormat?
+        var message: String
+        var testDescription: String { "\(name) as \(format?.rawValue ?? "detected")" }
+
+        init(_ name: String, _ text: String, _ format: InputFormat?, _ message: String) {
+            self.init(name, Array(text.utf8), format, message)
+        }
+
+        init(_ name: String, _ bytes: [UInt8], _ format: InputFormat?, _ message: String) {
+            self.name = name
+            self.bytes = bytes
+            self.format = format
+            self.message = message
+        }
+    }
+
+    static let gzip: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0x4B, 0x4C]
+    static let noHeader = "the first line must name the columns (e.g. id,name,lon,lat)"
+    static let misleadingFiles: [MisleadingFile] = [
+        MisleadingFile("villages.geojson", "hello, this is a note\nnot a map\n", nil,
+                       "villages.geojson:1: not JSON: a GeoJSON file starts with '{', this one with 'h'"),
+        MisleadingFile("villages.txt", "hello\n", .geojson, "villages.txt:1: not JSON: a GeoJSON file starts with '{', this one with 'h'"),
+        MisleadingFile("list.geojson", "[1,2]", nil, "list.geojson:1: not a GeoJSON FeatureCollection (expected '{' at the start)"),
+        MisleadingFile("cells.csv.gz", gzip, nil,
+                       "cells.csv.gz: gzip-compressed: decompress it first (gunzip -k cells.csv.gz) and import the result"),
+        MisleadingFile("cells.csv.gz", gzip, .csv,
+                       "cells.csv.gz: gzip-compressed: decompress it first (gunzip -k cells.csv.gz) and import the result"),
+        MisleadingFile("villages.geojson.gz", gzip, .geojson,
+                       "villages.geojson.gz: gzip-compressed: decompress it first (gunzip -k villages.geojson.gz) and import the result"),
+        MisleadingFile("villages.zip", "PK\u{03}\u{04}rest", nil,
+                       "villages.zip: a zip archive: extract it first (unzip villages.zip) and import the file inside"),
+        MisleadingFile("villages.csv", "k1,Кордай,town,30000,74.7183,43.0417\nk2,Сортобе,village,9000,75.43,43.01\n", nil,
+                       "villages.csv:1: no header line: the first line holds values (30000, 74.7183, 43.0417), not column names; " + noHeader),
+        MisleadingFile("numbers.csv", "1,2,1\n3,4,3\n", .csv,
+                       "numbers.csv:1: no header line: the first line holds values (1, 2, 1), not column names; " + noHeader),
+    ]
+
+    /// Files that are not what their name or the chosen format says are diagnosed as what they
+    /// are (issue 20, item 9), whether the format is detected or given.
+    @Test(arguments: misleadingFiles)
+    func misleadingFilesAreDiagnosedAsWhatTheyAre(file: MisleadingFile) throws {
+        let fixture = try Fixture()
+        let path = try fixture.folder.write(file.name, bytes: file.bytes)
+        do {
+            try fixture.importFile(.settlements, path: path, format: file.format)
+            Issue.record("imported \(file.name)")
+        } catch {
+            #expect("\(error)" == file.message)
+        }
+    }
+
     /// A failure on the very last row of a large file leaves the database exactly as it was.
     @Test func aFailureOnTheLastRowOfALargeFileChangesNothing() throws {
         let fixture = try Fixture()

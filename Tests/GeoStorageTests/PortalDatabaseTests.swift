@@ -29,7 +29,7 @@ struct PortalDatabaseTests {
         let path = folder.path("none.sqlite")
         #expect(throws: StorageError.self) { try PortalDatabase.open(at: path) }
         do { _ = try PortalDatabase.open(at: path) } catch {
-            #expect("\(error)" == "no database at \(path) — create one with `qamtu init --db \(path)`")
+            #expect("\(error)" == "no database at \(path)")
         }
         #expect(!FileManager.default.fileExists(atPath: path))
     }

@@ -38,8 +38,13 @@ struct RealDataTests {
             let best = try #require(matcher.matches(for: query).first)
             #expect(best.id == "osm-node-240470924", "\(query)")
         }
-        let lugovskoy = try #require(try fixture.portal.features(.districts, ids: ["9891525B38388460911892"]).first)
+        let lugovskoy = try #require(try fixture.portal.features(.districts, ids: ["lugovskoy"]).first)
         #expect(lugovskoy.values[1] == .text("Lugovskoy"))
+        // The exclaves "Zhamb." and "Zhualy" are parts of Zhambylskiy and Zhualynskiy (issue 20, item 6).
+        #expect(try fixture.portal.features(ExportQuery(layer: .districts)).map(\.id).sorted() == [
+            "bayzakskiy", "kordayskiy", "lugovskoy", "merkenskiy", "moyynkumskiy", "sarysuskiy", "shuskiy", "talasskiy",
+            "zhambylskiy", "zhualynskiy",
+        ])
     }
 }
 
@@ -69,6 +74,28 @@ struct OpenCelliDTests {
         #expect(value(sites[2], "range_m") == .null)
         #expect(value(sites[0], "commissioned") == .text("2019-01-01"))
         #expect(MobileOperator.byCode(mcc: 401, mnc: 77)?.company == "Mobile Telecom-Service")
+    }
+
+    /// OpenCelliD writes `range` 0 when it does not know a cell's range: that is no explicit range
+    /// (the propagation model or the default table then applies), and `--set range_m=…` fills it
+    /// (issue 20, item 3).
+    @Test func aZeroRangeIsUnknownNotZeroMetres() throws {
+        let fixture = try Fixture()
+        let cells = """
+            radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal
+            LTE,401,77,1,1,0,71.39,42.89,0,12,1,0,0,0
+            LTE,401,77,1,2,0,71.40,42.89,0.0,12,1,0,0,0
+            LTE,401,77,1,3,0,71.41,42.89,1500,12,1,0,0,0
+
+            """
+        try fixture.importText(.sites, "cells.csv", cells)
+        let column = try #require(LayerSchema.sites.columnIndex("range_m"))
+        #expect(try fixture.portal.features(ExportQuery(layer: .sites)).map { $0.values[column] } == [.null, .null, .real(1500)])
+        let path = try fixture.folder.write("more.csv", cells.replacingOccurrences(of: ",77,1,", with: ",77,2,"))
+        let source = try InputFormat.opencellid.openSource(path: path, layer: .sites, options: SourceOptions(defaults: ["range_m": "2500"]))
+        _ = try fixture.portal.importFeatures(from: source, into: .sites, fileName: "more.csv")
+        let filled = try fixture.portal.features(ExportQuery(layer: .sites)).suffix(3).map { $0.values[column] }
+        #expect(filled == [.real(2500), .real(2500), .real(1500)])
     }
 
     @Test func reportsBadCellRows() throws {

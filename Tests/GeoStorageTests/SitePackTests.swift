@@ -323,7 +323,7 @@ struct SitePackTests {
                 _ = try Self.scan(fixture.portal)
                 Issue.record("a pack whose data is \(value) was read")
             } catch {
-                #expect("\(error)".contains("cannot be read: no data;"), "\(value): \(error)")
+                #expect("\(error)".hasSuffix("cannot be read: no data"), "\(value): \(error)")
             }
         }
     }
@@ -342,7 +342,7 @@ struct SitePackTests {
             _ = try PortalDatabase.open(at: path, readOnly: true)
             Issue.record("an older schema opened read-only")
         } catch {
-            #expect("\(error)" == "\(path) has an older Qamtu schema (without v2-site-pack); `qamtu init --db \(path)` upgrades it")
+            #expect("\(error)" == "\(path) has an older Qamtu schema (without v2-site-pack)")
         }
         let upgraded = try PortalDatabase.open(at: path)
         #expect(try upgraded.appliedMigrations() == ["v1-layers", "v2-site-pack"])

@@ -194,7 +194,7 @@ struct EndToEndTests {
         let folder = try TemporaryFolder()
         let missing = try qamtu(["export", "sites", "--db", "nope.sqlite"], in: folder)
         #expect(missing.status == 1)
-        #expect(missing.stderr == "error: no database at nope.sqlite — create one with `qamtu init --db nope.sqlite`\n")
+        #expect(missing.stderr == "error: no database at nope.sqlite\nhint: create one with `qamtu init --db nope.sqlite`\n")
         #expect(!FileManager.default.fileExists(atPath: folder.path("nope.sqlite")))
         try folder.write("notes.txt", "hello")
         let foreign = try qamtu(["init", "--db", "notes.txt"], in: folder)

@@ -22,6 +22,9 @@ struct RoadCLITests {
         let offset = try #require(header.firstIndex(of: "offset_m")), chainage = try #require(header.firstIndex(of: "chainage_km"))
         let masts = rows.dropFirst().filter { $0[0].hasPrefix("a2-mast-") }
         #expect(masts.map { $0[0] } == (1...7).map { "a2-mast-\($0)" })
+        // Planned, as in the source article, for its own year 2024 (issue 20, item 16).
+        let plannedYear = try #require(header.firstIndex(of: "planned_year")), status = try #require(header.firstIndex(of: "status"))
+        #expect(masts.map { "\($0[status]) \($0[plannedYear])" } == [String](repeating: "planned 2024", count: 7))
         // The demo masts stand 76–229 m from the road (GeoData/README.md).
         for mast in masts { #expect((50...300).contains(Double(mast[offset]) ?? -1), "\(mast)") }
         // Sorted by chainage.

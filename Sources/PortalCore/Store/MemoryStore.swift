@@ -17,6 +17,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
     private let lock = NSLock()
     private var layers: [String: [FeatureRecord]] = [:]
     private var version: Int64 = 0
+    private var interrupted = false
 
     /// An empty store.
     public init() {}
@@ -34,10 +35,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         var selected = records(query.layer).filter { record in
             if let ids = query.ids, !ids.contains(record.id) { return false }
             for filter in query.filters {
-                guard let column = query.layer.columnIndex(filter.column) else { return false }
-                if filter.value.isNull {
-                    if !record.values[column].isNull { return false }
-                } else if record.values[column] != filter.value {
+                guard let column = query.layer.columnIndex(filter.column), filter.matches(record.values[column]) else {
                     return false
                 }
             }
@@ -137,8 +135,18 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
 
     public func nameCandidates(_ layer: LayerSchema) throws -> [NameMatcher.Candidate] {
         let columns = layer.nameColumns.compactMap(layer.columnIndex)
+        let isSettlements = layer.name == LayerSchema.settlements.name
+        let districts = Set(records(.districts).map(\.id))
+        let schema = LayerSchema.settlements
         return records(layer).map { record in
-            NameMatcher.Candidate(id: record.id, names: columns.map { record.values[$0].text })
+            var prominence = 0.0
+            if isSettlements {
+                func value(_ name: String) -> FieldValue { schema.columnIndex(name).map { record.values[$0] } ?? .null }
+                let population: Int64? = if case .integer(let n) = value("population") { n } else { nil }
+                prominence = NameMatcher.settlementProminence(population: population, kind: value("kind").text,
+                                                              inRegion: value("district").text.map(districts.contains) ?? false)
+            }
+            return NameMatcher.Candidate(id: record.id, names: columns.map { record.values[$0].text }, prominence: prominence)
         }
     }
 
@@ -163,7 +171,9 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         let existing = options.replace ? [] : records(layer)
         var ids = Set(existing.map(\.id))
         var featureProblems: [ImportProblem] = []
+        lock.withLock { interrupted = false }
         while let feature = try source.next() {
+            if lock.withLock({ interrupted }) { throw StorageError.interrupted(layer: layer.name, file: fileName) }
             report.read += 1
             featureProblems.removeAll(keepingCapacity: true)
             if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
@@ -203,6 +213,11 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
             layers[layer.name] = records
             version += 1
         }
+    }
+
+    /// Stops a running import before its next feature (nothing is kept).
+    public func interrupt() {
+        lock.withLock { interrupted = true }
     }
 
     public func status() throws -> StoreStatus {

@@ -45,6 +45,10 @@ public protocol PortalStore: AnyObject, Sendable {
     func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
                         options: ImportOptions, progress: ((ImportProgress) -> Void)?) throws -> ImportReport
 
+    /// Stops a running import at its next feature or statement, from any thread (Ctrl-C, a
+    /// server shutting down): it rolls back and throws `StorageError.interrupted`.
+    func interrupt()
+
     /// What the store holds: schema, layer counts, notes.
     func status() throws -> StoreStatus
 

@@ -120,6 +120,10 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
         return report
     }
 
+    public func interrupt() {
+        for database in lock.withLock({ [plainDatabase, spatialDatabase] }) { database?.interrupt() }
+    }
+
     public func status() throws -> StoreStatus {
         let database = try database(spatial: false)
         let counts = try database.layerCounts().map { StoreStatus.LayerCount(layer: $0.layer, count: $0.count) }
