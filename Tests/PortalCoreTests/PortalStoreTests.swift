@@ -44,6 +44,13 @@ struct PortalStoreTests {
         // Filters: equality on typed columns, empty matches missing values.
         let district = try ExportFilter(parsing: "district=d2", layer: .settlements)
         #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements, filters: [district]))) == ["s3", "s4", "s5"])
+        // Text ignoring case in any script, numbers exactly.
+        let kcell = try ExportFilter(parsing: "operator=kcell", layer: .sites)
+        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .sites, filters: [kcell]))) == ["t1", "t4", "t7"])
+        let taraz = try ExportFilter(parsing: "name_kk=ТАРАЗ", layer: .settlements)
+        #expect(try portal.count(ExportQuery(layer: .settlements, filters: [taraz])) == 1)
+        let population = try ExportFilter(parsing: "population=800", layer: .settlements)
+        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .settlements, filters: [population]))) == ["s2"])
         let noFibre = try ExportFilter(parsing: "fibre=", layer: .settlements)
         #expect(try portal.count(ExportQuery(layer: .settlements, filters: [noFibre])) == 2)
         // A box around Taraz and Berik (lon/lat degrees), and one across the antimeridian that holds nothing.
@@ -189,6 +196,23 @@ struct PortalStoreTests {
         #expect(throws: PortalError.self) { try portal.importFeatures(ImportRequest(layer: .sites, path: "-")) }
     }
 
+    /// An import interrupted from another thread (Ctrl-C) keeps nothing.
+    @Test(arguments: StoreKind.allCases) func interruptedImportsKeepNothing(kind: StoreKind) throws {
+        let folder = try TemporaryFolder()
+        let portal = try StoreFixture.store(kind, in: folder)
+        let rows = (0..<50).map { "x\($0),base_station,operational,71,43" }.joined(separator: "\n")
+        let path = try folder.write("more.csv", "id,kind,status,lon,lat\n" + rows + "\n")
+        let source = InterruptingSource(try InputFormat.csv.openSource(path: path, layer: .sites), after: 3) {
+            portal.store.interrupt()
+        }
+        #expect {
+            try portal.store.importFeatures(from: source, into: .sites, fileName: "more.csv", options: ImportOptions(), progress: nil)
+        } throws: { error in
+            "\(error)" == "import of sites from more.csv interrupted: nothing was imported (rolled back)"
+        }
+        #expect(try portal.count(ExportQuery(layer: .sites)) == 8)
+    }
+
     @Test(arguments: StoreKind.allCases) func statusCountsEveryLayer(kind: StoreKind) throws {
         let folder = try TemporaryFolder()
         let status = try StoreFixture.store(kind, in: folder).status()
@@ -213,4 +237,30 @@ struct PortalStoreTests {
             }
         }
     }
+}
+
+/// A feature source that calls `action` after handing out `count` features (an interrupt
+/// arriving in the middle of an import).
+final class InterruptingSource: FeatureSource {
+    private let base: any FeatureSource
+    private let count: Int
+    private let action: () -> Void
+    private var handed = 0
+
+    init(_ base: any FeatureSource, after count: Int, _ action: @escaping () -> Void) {
+        self.base = base
+        self.count = count
+        self.action = action
+    }
+
+    func next() throws(GeoModelError) -> SourceFeature? {
+        handed += 1
+        if handed == count + 1 { action() }
+        return try base.next()
+    }
+
+    var progress: (done: Int, total: Int?) { base.progress }
+    var skipped: [String: Int] { base.skipped }
+    var ignoredFields: Set<String> { base.ignoredFields }
+    var decimalComma: Bool { base.decimalComma }
 }
