@@ -140,7 +140,7 @@ extension PortalDatabase {
         // is identical to a sequential export; memory holds one chunk per worker.
         let chunks = try fidChunks(for: query, rowsPerChunk: options.rowsPerChunk)
         let workers = min(2, chunks.count)
-        let connections = try (0..<workers).map { _ in try readConnection() }
+        let connections = try (0..<workers).map { _ in try readConnection(spatiaLite: Self.intersectsExactly(query)) }
         let blocks = OrderedBlockWriter(sink: sink, blockCount: chunks.count)
         let written = RowCount()
         let separatorLength = formatter.separatorLength
@@ -201,9 +201,10 @@ extension PortalDatabase {
         }
     }
 
-    /// A further read-only connection to the same file, with SpatiaLite, for one export worker.
-    func readConnection() throws -> RawReadConnection {
-        try RawReadConnection(path: path)
+    /// A further read-only connection to the same file for one export worker, with SpatiaLite when
+    /// the query calls its functions (an exact box test of lines and polygons).
+    func readConnection(spatiaLite: Bool) throws -> RawReadConnection {
+        try RawReadConnection(path: path, spatiaLite: spatiaLite)
     }
 
     /// Formats the rows of one fid range of `query` into `buffer`; returns the number of rows.

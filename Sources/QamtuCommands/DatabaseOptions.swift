@@ -14,12 +14,11 @@ struct DatabaseOptions: ParsableArguments {
         return "qamtu.sqlite"
     }
 
-    /// The application core over the database; notes go to standard error.
-    /// - Parameters:
-    ///   - readOnly: open read-only (every command but `import`).
-    ///   - spatialSQL: open the first connection with SpatiaLite (commands that will need it).
-    func portal(readOnly: Bool = true, spatialSQL: Bool = false) throws -> Portal {
-        let store = try SpatiaLiteStore.open(at: path, readOnly: readOnly, spatialSQL: spatialSQL)
+    /// The application core over the database; notes go to standard error. SpatiaLite is loaded
+    /// only when a query calls its functions (see ``SpatiaLiteStore``).
+    /// - Parameter readOnly: open read-only (every command but `import`).
+    func portal(readOnly: Bool = true) throws -> Portal {
+        let store = try SpatiaLiteStore.open(at: path, readOnly: readOnly)
         return Portal(store: store, notify: { Terminal.note($0) })
     }
 }

@@ -86,7 +86,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         try ErrorReporting.run {
             let query = try query()
-            let portal = try database.portal(spatialSQL: true)
+            let portal = try database.portal()
             let count = try portal.export(query, options: ExportOptions(format: format, precision: precision, recordSeparator: rs,
                                                                         properties: propertyList), to: try destination.sink())
             destination.noteWritten("\(NumberFormat.grouped(count)) \(layer.name)", detail: format.rawValue)

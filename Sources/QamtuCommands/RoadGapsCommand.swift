@@ -38,7 +38,7 @@ struct RoadGapsCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let result = try selection.database.portal(spatialSQL: true).roadGaps(
+            let result = try selection.database.portal().roadGaps(
                 selection.road, technology: coverage.technology, asOfYear: coverage.year, scenario: scenario,
                 plannedRange: plannedRange)
             let writer = RoadGapsWriter()

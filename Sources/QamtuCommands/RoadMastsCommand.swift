@@ -38,7 +38,7 @@ struct RoadMastsCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let result = try selection.database.portal(spatialSQL: true)
+            let result = try selection.database.portal()
                 .roadMasts(selection.road, within: within, status: status, operatorName: operatorName)
             try RoadMastsWriter(format: format).write(result, to: try destination.sink())
             destination.noteWritten("\(NumberFormat.count(result.masts.count, "site")) within \(within) of \(result.road.title)")

@@ -45,7 +45,7 @@ struct RoadPlanCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let result = try selection.database.portal(spatialSQL: true).roadPlan(
+            let result = try selection.database.portal().roadPlan(
                 selection.road, technology: coverage.technology, asOfYear: coverage.year, scenario: scenario, range: range,
                 plannedRange: plannedRange)
             let writer = RoadPlanWriter()
