@@ -1096,8 +1096,8 @@ def run_workload(workload, scale, tools, runs, slow, data, timeout):
                 if workload == "W4":
                     if ref_sites is None:
                         ref_sites = read_sites_reference(os.path.join(data, f"sites_{scale}.csv"))
-                    props = QAMTU_PROPERTIES if t.name == "Qamtu" else PEER_PROPERTIES
-                    alias = {"fibre-node": "fibre"} if t.name == "Qamtu" else {}
+                    props = QAMTU_PROPERTIES if t.name.startswith("Qamtu") else PEER_PROPERTIES
+                    alias = {"fibre-node": "fibre"} if t.name.startswith("Qamtu") else {}
                     v = validate_w4(t.output, ref_sites, props, alias)
                     v["bytes"] = os.path.getsize(t.output)
                     v["sha256"] = sha256_file(t.output)
