@@ -205,6 +205,63 @@ public struct CoverageResult: Sendable {
         return seen
     }
 
+    /// Every operator covering the settlement, each once with the best technology it covers it
+    /// with, as `Operator:TECH`: the best technology's operators first (nearest site first), then
+    /// those covering only with a lower technology (`Kcell:5G`, `Tele2:4G`). The entry is
+    /// completed first when the result lacks covering sites.
+    public func coveringOperatorTechnologies(_ entry: SettlementCoverage) -> [String] {
+        operatorTechnologies(ofCoveringSites: detail.contains(.coveringSites) ? entry : complete(entry))
+    }
+
+    /// ``coveringOperatorTechnologies(_:)`` of an entry that holds its covering sites; `index` as
+    /// for ``operators(ofCoveringSites:index:)``.
+    func operatorTechnologies(ofCoveringSites entry: SettlementCoverage,
+                              index: (ordinals: [Int32], names: [String])? = nil) -> [String] {
+        guard let best = entry.bestMobile else { return [] }
+        var seen: [Int32] = []
+        var names: [String] = []
+        var out: [String] = []
+        func add(_ site: Int, _ technology: MobileTechnology) {
+            if let index {
+                let ordinal = index.ordinals[site]
+                guard ordinal >= 0, !seen.contains(ordinal) else { return }
+                seen.append(ordinal)
+                out.append(index.names[Int(ordinal)] + ":" + technology.label)
+            } else {
+                guard let name = engine.sites[site].operatorName,
+                      !names.contains(where: { $0.utf8.elementsEqual(name.utf8) }) else { return }
+                names.append(name)
+                out.append(name + ":" + technology.label)
+            }
+        }
+        for site in entry.coveringSites { add(site, best) }
+        for lower in entry.lowerTechnologySites { add(lower.site, lower.technology) }
+        return out
+    }
+
+    /// Every covering site as `id:TECH`, joined by `;` (UTF-8): the best technology's sites first,
+    /// nearest first, then the sites that cover only with a lower technology.
+    /// - Parameter ids: the engine's site ids as one buffer (``SiteIDTable``, made once per output).
+    func coveringSiteTechnologies(_ entry: SettlementCoverage, ids table: SiteIDTable) -> [UInt8] {
+        guard let best = entry.bestMobile else { return [] }
+        var out: [UInt8] = []
+        out.reserveCapacity((entry.coveringSites.count + entry.lowerTechnologySites.count) * 12)
+        let labels = Self.technologySuffixes
+        func add(_ site: Int, _ technology: MobileTechnology) {
+            if !out.isEmpty { out.append(UInt8(ascii: ";")) }
+            table.append(site, to: &out)
+            out.append(contentsOf: labels[technology.rawValue])
+        }
+        for site in entry.coveringSites { add(site, best) }
+        for lower in entry.lowerTechnologySites { add(lower.site, lower.technology) }
+        return out
+    }
+
+    /// `:2G` … `:5G` as UTF-8, by ``MobileTechnology/rawValue``.
+    private static let technologySuffixes: [[UInt8]] = (0...(MobileTechnology.allCases.map(\.rawValue).max() ?? 0)).map { raw in
+        MobileTechnology(rawValue: raw).map { Array((":" + $0.label).utf8) } ?? []
+    }
+
     /// The rule that gave the entry's class, in words (`served = fibre or 4G/5G`).
     public func ruleSummary(_ entry: SettlementCoverage) -> String {
         if let i = entry.ruleIndex, i < ruleSummaries.count { return ruleSummaries[i] }
@@ -231,7 +288,48 @@ public struct CoverageResult: Sendable {
 
     /// Appends ``reason(_:)``'s text (UTF-8, unescaped) to `out`; the writers escape it. `entry` must
     /// hold every detail (``complete(_:)``).
-    func reason(_ entry: SettlementCoverage, operators: [String], into out: inout JSONBuffer) {
+    /// Appends `; also 4G from 17 sites (Tele2, Altel)` for each technology below the best one
+    /// with sites that cover the settlement (operators in order of the nearest site).
+    /// - Parameter index: the engine's operator index, for callers that write many entries.
+    private func lowerTechnologies(_ entry: SettlementCoverage, index: (ordinals: [Int32], names: [String])?,
+                                   into out: inout JSONBuffer) {
+        var k = 0
+        let lower = entry.lowerTechnologySites
+        while k < lower.count {
+            let technology = lower[k].technology
+            var end = k
+            var names: [String] = []
+            var seen: [Int32] = []
+            while end < lower.count && lower[end].technology == technology {
+                let site = lower[end].site
+                if let index {
+                    let ordinal = index.ordinals[site]
+                    if ordinal >= 0 && !seen.contains(ordinal) {
+                        seen.append(ordinal)
+                        names.append(index.names[Int(ordinal)])
+                    }
+                } else if let name = engine.sites[site].operatorName,
+                          !names.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+                    names.append(name)
+                }
+                end += 1
+            }
+            out.raw(k == 0 ? "; also " : ", ")
+            out.raw(technology.label)
+            out.raw(" from ")
+            out.integer(Int64(end - k))
+            out.raw(end - k == 1 ? " site" : " sites")
+            if !names.isEmpty {
+                out.raw(" (")
+                out.raw(names.joined(separator: ", "))
+                out.raw(")")
+            }
+            k = end
+        }
+    }
+
+    func reason(_ entry: SettlementCoverage, operators: [String], operatorIndex: (ordinals: [Int32], names: [String])? = nil,
+                into out: inout JSONBuffer) {
         out.raw(entry.coverageClass.rawValue)
         out.raw(" by profile ")
         out.raw(profile.name)
@@ -285,6 +383,7 @@ public struct CoverageResult: Sendable {
             out.raw(" within ")
             engine.range(site: first, technology: best).describe(into: &out)
             activitySuffix(first, into: &out)
+            lowerTechnologies(entry, index: operatorIndex, into: &out)
         } else {
             out.raw("no mobile coverage")
         }

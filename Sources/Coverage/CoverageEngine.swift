@@ -45,6 +45,10 @@ public struct SettlementCoverage: Sendable, Hashable {
     public var coveringSites: [Int]
     /// Exact geodesic distance to the first covering site, metres.
     public var closestCoveringMeters: Double?
+    /// The sites that cover the settlement only with technologies below ``bestMobile``: by
+    /// technology (best first), then nearest first; each site once, at its best technology.
+    /// Found with ``EvaluationDetail/coveringSites``, like ``coveringSites``.
+    public var lowerTechnologySites: [LowerTechnologySite] = []
     /// Institutions of the settlement on a satellite link.
     public var satelliteInstitutions: Int
     /// The nearest radio site counted in the scenario, by exact geodesic distance, or nil when none counts.
@@ -530,17 +534,30 @@ public final class CoverageEngine: @unchecked Sendable {
         if fixed != nil { fibreNote = nil }
         var bestMobile: MobileTechnology?
         var covering: [(site: Int32, chordSquared: Double)] = []
+        var lower: [LowerTechnologySite] = []
         let listCovering = detail.contains(.coveringSites)
         for k in 0..<mobileViews.count {
             let (technology, tree) = mobileViews[k]
             if listCovering {
+                // Every technology's covering sites: the best technology's first, then the sites
+                // that reach the settlement only with a lower one (each site once).
+                var found: [(site: Int32, chordSquared: Double)] = []
                 tree.forEachPossiblyReaching(query) { p, d2 in
-                    if tree.reaches(p, d2, position, positions) { covering.append((tree.item(p), d2)) }
+                    if tree.reaches(p, d2, position, positions) { found.append((tree.item(p), d2)) }
                     return false
                 }
-                if !covering.isEmpty {
-                    bestMobile = technology
-                    break
+                if bestMobile == nil {
+                    if !found.isEmpty {
+                        bestMobile = technology
+                        covering = found
+                    }
+                } else if !found.isEmpty {
+                    var listed = Set(covering.map(\.site))
+                    for site in lower { listed.insert(Int32(site.site)) }
+                    found.sort { $0.chordSquared < $1.chordSquared || ($0.chordSquared == $1.chordSquared && $0.site < $1.site) }
+                    for hit in found where listed.insert(hit.site).inserted {
+                        lower.append(LowerTechnologySite(site: Int(hit.site), technology: technology))
+                    }
                 }
             } else {
                 // Whether any site covers: the sites that covered the last settlements first,
@@ -581,7 +598,7 @@ public final class CoverageEngine: @unchecked Sendable {
         }
         return SettlementCoverage(
             settlement: index, coverageClass: .unserved, ruleIndex: nil, fixed: fixed, fibreNote: fibreNote,
-            bestMobile: bestMobile, coveringSites: coveringSites, closestCoveringMeters: closest,
+            bestMobile: bestMobile, coveringSites: coveringSites, closestCoveringMeters: closest, lowerTechnologySites: lower,
             satelliteInstitutions: satelliteInstitutions, nearestSite: nearest.map { Int($0.item) },
             nearestSiteMeters: nearest?.distanceMeters)
     }

@@ -2,12 +2,14 @@ import Dispatch
 import GeoModel
 import Geodesy
 
-/// Output formats of coverage results.
 /// Writes coverage results and diffs as GeoJSON Points, GeoJSON text sequences or CSV.
 ///
 /// Each feature is a settlement: every column of the settlements layer, then
-/// `class`, `best_fixed`, `best_mobile`, `satellite` (boolean), `covering_sites` and
-/// `covering_operators` (`;`-separated, nearest first), `nearest_site_id`, `nearest_site_m`
+/// `class`, `best_fixed`, `best_mobile`, `satellite` (boolean), `covering_sites` (every covering
+/// site as `id:TECH`, `;`-separated: the best technology's sites nearest first, then the sites
+/// that cover only with a lower technology, by technology), `covering_operators` (every covering
+/// operator once as `Operator:TECH` with its best technology, in the same order),
+/// `nearest_site_id`, `nearest_site_m`
 /// (metres, 0.1 m) and `reason`. Coordinates are WGS84 lon/lat with `precision` decimals,
 /// correctly rounded. A diff writes `year_from`, `year_to`, `class_from`, `class_to`,
 /// `best_fixed_from`, `best_fixed_to`, `best_mobile_from`, `best_mobile_to` and `reason` instead.
@@ -101,8 +103,6 @@ public struct CoverageWriter: Sendable {
         case integer(Int?)
         case meters(Double?)
         case bool(Bool)
-        /// The ids of these sites joined by `;` (null when empty), written without building a String.
-        case siteIDs([Int], of: [CoverageSite])
         /// Text already as UTF-8 bytes.
         case utf8([UInt8])
     }
@@ -140,17 +140,18 @@ public struct CoverageWriter: Sendable {
         let written = Self.coverageFields.indices.map { fields.contains(.extra($0)) }
         // The operators of the covering sites, by ordinal (one pass over the sites).
         let operatorIndex = written[Self.operatorsField] || written[Self.reasonField] ? result.engine.operatorIndex() : nil
+        let ids = written[Self.sitesField] ? SiteIDTable(result.engine.sites) : nil
         return try write(count: result.entries.count, settlements: result.settlements, extraFields: Self.coverageFields,
                          fields: fields, name: "coverage", metadata: .object(members), to: sink) { i, values in
             if completing {
                 let entry = result.complete(result.entries[i])
-                Self.values(entry, result: result, written: written, operatorIndex: operatorIndex, into: &values)
+                Self.values(entry, result: result, written: written, operatorIndex: operatorIndex, ids: ids, into: &values)
                 return entry.settlement
             }
             // Read in place: a copy of the entry would retain its arrays and strings.
             return result.entries.withUnsafeBufferPointer { entries in
                 let entry = entries.baseAddress.unsafelyUnwrapped + i
-                Self.values(entry.pointee, result: result, written: written, operatorIndex: operatorIndex, into: &values)
+                Self.values(entry.pointee, result: result, written: written, operatorIndex: operatorIndex, ids: ids, into: &values)
                 return entry.pointee.settlement
             }
         }
@@ -179,7 +180,8 @@ public struct CoverageWriter: Sendable {
         }
     }
 
-    /// The indices of `covering_operators` and `reason` in ``coverageFields``.
+    /// The indices of `covering_sites`, `covering_operators` and `reason` in ``coverageFields``.
+    private static let sitesField = coverageFields.firstIndex(of: "covering_sites") ?? -1
     private static let operatorsField = coverageFields.firstIndex(of: "covering_operators") ?? -1
     private static let reasonField = coverageFields.firstIndex(of: "reason") ?? -1
 
@@ -188,10 +190,10 @@ public struct CoverageWriter: Sendable {
     /// null. `entry` holds the detail that the fields written use; `operatorIndex` is the engine's
     /// (``CoverageEngine/operatorIndex()``), when the operators are written.
     static func values(_ entry: borrowing SettlementCoverage, result: CoverageResult, written: [Bool],
-                       operatorIndex: (ordinals: [Int32], names: [String])?, into values: inout [Value]) {
+                       operatorIndex: (ordinals: [Int32], names: [String])?, ids: SiteIDTable?, into values: inout [Value]) {
         values.removeAll(keepingCapacity: true)
-        let needsOperators = written[operatorsField], needsReason = written[reasonField]
-        let operators = needsOperators || needsReason ? result.operators(ofCoveringSites: entry, index: operatorIndex) : []
+        let needsReason = written[reasonField]
+        let operators = needsReason ? result.operators(ofCoveringSites: entry, index: operatorIndex) : []
         for (k, isWritten) in written.enumerated() {
             guard isWritten else {
                 values.append(.text(nil))
@@ -202,13 +204,18 @@ public struct CoverageWriter: Sendable {
             case 1: values.append(.text(entry.fixed?.technology))
             case 2: values.append(.text(entry.bestMobile?.label))
             case 3: values.append(.bool(entry.satelliteInstitutions > 0))
-            case 4: values.append(.siteIDs(entry.coveringSites, of: result.engine.sites))
-            case 5: values.append(.list(operators))
+            case 4:
+                if let ids, entry.bestMobile != nil {
+                    values.append(.utf8(result.coveringSiteTechnologies(entry, ids: ids)))
+                } else {
+                    values.append(.text(nil))
+                }
+            case 5: values.append(.list(result.operatorTechnologies(ofCoveringSites: entry, index: operatorIndex)))
             case 6: values.append(.text(entry.nearestSite.map { result.engine.sites[$0].id }))
             case 7: values.append(.meters(entry.nearestSiteMeters))
             default:
                 var text = JSONBuffer(capacity: 512)
-                result.reason(entry, operators: operators, into: &text)
+                result.reason(entry, operators: operators, operatorIndex: operatorIndex, into: &text)
                 values.append(.utf8(text.bytes))
             }
         }
@@ -342,31 +349,9 @@ public struct CoverageWriter: Sendable {
         case .integer(let i?): out.integer(Int64(i))
         case .meters(let m?) where m.isFinite: out.fixed(m, decimals: 1)
         case .bool(let b): out.raw(b ? "true" : "false")
-        case .siteIDs(let indices, let sites) where !indices.isEmpty:
-            out.raw("\"")
-            sites.withUnsafeBufferPointer { sites in
-                for (k, index) in indices.enumerated() {
-                    if k > 0 { out.raw(";") }
-                    var id = sites[index].id
-                    id.withUTF8 { out.stringContents(utf8: $0) }
-                }
-            }
-            out.raw("\"")
         case .utf8(let bytes): bytes.withUnsafeBufferPointer { out.string(utf8: $0) }
         default: out.raw("null")
         }
-    }
-
-    /// The ids of `indices` joined by `;`, as UTF-8.
-    private static func joinedIDs(_ indices: [Int], _ sites: [CoverageSite]) -> [UInt8] {
-        var joined: [UInt8] = []
-        joined.reserveCapacity(indices.count * 12)
-        for (k, index) in indices.enumerated() {
-            if k > 0 { joined.append(UInt8(ascii: ";")) }
-            var id = sites[index].id
-            id.withUTF8 { joined.append(contentsOf: $0) }
-        }
-        return joined
     }
 
     private static func csv(_ value: Value, into out: inout JSONBuffer) {
@@ -378,25 +363,6 @@ public struct CoverageWriter: Sendable {
         case .integer(let i?): out.integer(Int64(i))
         case .meters(let m?) where m.isFinite: out.fixed(m, decimals: 1)
         case .bool(let b): out.raw(b ? "true" : "false")
-        case .siteIDs(let indices, let sites) where !indices.isEmpty:
-            // Written as they are unless an id needs quoting (then the joined text is quoted).
-            let plain = sites.withUnsafeBufferPointer { sites in
-                indices.allSatisfy { index in
-                    var id = sites[index].id
-                    return id.withUTF8 { utf8 in !utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D } }
-                } && sites[indices[0]].id.utf8.first != 0x20 && sites[indices[indices.count - 1]].id.utf8.last != 0x20
-            }
-            if plain {
-                sites.withUnsafeBufferPointer { sites in
-                    for (k, index) in indices.enumerated() {
-                        if k > 0 { out.raw(";") }
-                        var id = sites[index].id
-                        id.withUTF8 { out.append(contentsOf: $0) }
-                    }
-                }
-            } else {
-                joinedIDs(indices, sites).withUnsafeBufferPointer { out.csvField(utf8: $0) }
-            }
         case .utf8(let bytes): bytes.withUnsafeBufferPointer { out.csvField(utf8: $0) }
         default: break
         }

@@ -21,11 +21,20 @@ struct CoverageEngineTests {
             let results = engine.evaluate(settlements, satelliteCounts: [:], profile: .standard)
             #expect(results.count == settlements.count)
             var coveredCount = 0
+            var lowerCount = 0
             for (i, result) in results.enumerated() {
                 let expected = BruteForce(settlement: settlements[i].position, engine: engine)
                 #expect(result.settlement == i)
                 #expect(result.bestMobile == expected.bestMobile, "\(region) \(scenario) settlement \(i): \(expected)")
                 #expect(Set(result.coveringSites) == expected.covering, "\(region) \(scenario) settlement \(i)")
+                // The sites of lower technologies, each once at its best technology, by technology.
+                var lower: [Int: MobileTechnology] = [:]
+                for entry in result.lowerTechnologySites { lower[entry.site] = entry.technology }
+                #expect(lower.count == result.lowerTechnologySites.count, "a site listed twice")
+                #expect(lower == expected.siteTechnologies.filter { !expected.covering.contains($0.key) },
+                        "\(region) \(scenario) settlement \(i)")
+                #expect(result.lowerTechnologySites.map(\.technology) == result.lowerTechnologySites.map(\.technology).sorted(by: >))
+                if !result.lowerTechnologySites.isEmpty { lowerCount += 1 }
                 if case .fibreNode(let site, _)? = result.fixed {
                     #expect(site == expected.fibreNode)
                 } else {
@@ -37,6 +46,7 @@ struct CoverageEngineTests {
             }
             // The data must exercise both outcomes.
             #expect(coveredCount > 0 && coveredCount < settlements.count, "\(region) \(scenario): \(coveredCount) covered")
+            #expect(lowerCount > 0, "\(region) \(scenario): no settlement covered by a lower technology too")
 
             // Less detail: the same classes and technologies; what was left out stays empty.
             for detail: EvaluationDetail in [[], [.coveringSites], [.nearestSite], [.fixedNode]] {

@@ -40,12 +40,16 @@ struct CoverageWriterTests {
         #expect(properties["best_fixed"] as? String == "fibre")
         #expect(properties["best_mobile"] as? String == "4G")
         #expect(properties["satellite"] as? Bool == false)
-        #expect(properties["covering_sites"] as? String == "bl-2")
-        #expect(properties["covering_operators"] as? String == "Beeline")
+        // bl-2 covers with 4G (4 km of 8 km); bl-1, nearer, with 2G only (3 km of 10 km): both are
+        // listed with their technology, the best first; Beeline once, with its best technology.
+        #expect(properties["covering_sites"] as? String == "bl-2:4G;bl-1:2G")
+        #expect(properties["covering_operators"] as? String == "Beeline:4G")
         #expect(properties["nearest_site_id"] as? String == "bl-1")
         #expect(properties["nearest_site_m"] as? Double == 3000.0)
         let reason = try #require(properties["reason"] as? String)
         #expect(reason.hasPrefix("served by profile default (served = fibre or 4G/5G): fibre planned 2025"))
+        #expect(reason.contains("4G from 1 site (Beeline), nearest bl-2 at 4000 m") && reason.contains("; also 2G from 1 site (Beeline)"),
+                "\(reason)")
         let eps = try #require(features.first { $0["id"] as? String == "eps" }?["properties"] as? [String: Any])
         #expect(eps["best_mobile"] is NSNull)
         #expect(eps["covering_sites"] is NSNull)
@@ -58,7 +62,7 @@ struct CoverageWriterTests {
         #expect(lines.first == Substring((LayerSchema.settlements.columns.map(\.name) + CoverageWriter.coverageFields + ["lon", "lat"])
             .joined(separator: ",")))
         #expect(lines.count == 5)  // header, 3 rows, final empty
-        #expect(lines[1].hasPrefix("alpha,Альфа,,,,,1000,bayzak,connected,2015,,served,fibre,3G,false,kc-1,Kcell,kc-1,2000.0,"))
+        #expect(lines[1].hasPrefix("alpha,Альфа,,,,,1000,bayzak,connected,2015,,served,fibre,3G,false,kc-1:3G,Kcell:3G,kc-1,2000.0,"))
         #expect(lines[1].hasSuffix(",71.5,43.0"))
         let sequence = try written { try CoverageWriter(format: .geojsonseq).write(result, to: $0) }
         let records = sequence.split(separator: "\n")

@@ -107,6 +107,11 @@ struct DemoDataTests {
         let saudakent = try #require(byID["saudakent"])
         #expect(saudakent.bestMobile == .g4)
         #expect(result.coveringOperators(saudakent).contains("Kcell"))
+        // Every operator that covers Taraz, with its best technology: not only the 5G ones (issue 20, item 4).
+        let taraz = try #require(byID["taraz"])
+        #expect(result.coveringOperatorTechnologies(taraz) == ["Kcell:5G", "Beeline:5G", "Tele2:4G", "Altel:4G"])
+        #expect(taraz.lowerTechnologySites.filter { $0.technology == .g4 }.count == 17)
+        #expect(result.reason(taraz).contains("; also 4G from 17 sites (Tele2, Kcell, Altel, Beeline)"))
         // The planned scenario adds the 2025 sites and fibre: fewer settlements lack broadband.
         let planned = analysis.run(asOf: 2026, scenario: .planned, profile: .standard)
         #expect((planned.counts[.served] ?? 0) > (result.counts[.served] ?? 0))

@@ -51,6 +51,8 @@ func randomSites(_ count: Int, in region: Region, rng: inout SplitMix64, rangeSc
 struct BruteForce: Equatable, CustomStringConvertible {
     var bestMobile: MobileTechnology?
     var covering: Set<Int>
+    /// Every covering site with the best technology it covers with.
+    var siteTechnologies: [Int: MobileTechnology] = [:]
     var fibreNode: Int?
     var nearest: Int?
     var nearestMeters: Double?
@@ -71,6 +73,7 @@ struct BruteForce: Equatable, CustomStringConvertible {
             if site.isFibreNode, let reach = site.explicitRangeMeters, d <= reach, node == nil || d < node!.1 { node = (i, d) }
             for technology in site.technologies.mobile {
                 guard let range = engine.rangeMeters(site: i, technology: technology), d <= range else { continue }
+                if siteTechnologies[i].map({ technology > $0 }) ?? true { siteTechnologies[i] = technology }
                 if best == nil || technology > best! {
                     best = technology
                     covering = [i]

@@ -233,10 +233,12 @@ struct CoverageCommandTests {
             var checked = 0
             for feature in coverage["features"] as? [[String: Any]] ?? [] {
                 let properties = try #require(feature["properties"] as? [String: Any])
-                guard let technology = properties["best_mobile"] as? String,
-                      let operators = properties["covering_operators"] as? String else { continue }
+                guard let operators = properties["covering_operators"] as? String else { continue }
                 let point = try #require((feature["geometry"] as? [String: Any])?["coordinates"] as? [Double])
-                for name in operators.split(separator: ";") {
+                // Every covering operator with its best technology (`Kcell:5G`), not only the best technology's.
+                for entry in operators.split(separator: ";") {
+                    let parts = entry.split(separator: ":")
+                    let name = parts.dropLast().joined(separator: ":"), technology = parts.last.map(String.init) ?? ""
                     let shape = try #require(shapes["\(name) \(technology)"], "no footprint \(name) \(technology)")
                     #expect(Self.multiPolygon(shape, contains: point), "\(feature["id"] ?? "") outside \(name) \(technology)")
                     checked += 1
