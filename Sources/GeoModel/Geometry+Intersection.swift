@@ -20,6 +20,21 @@ extension Geometry {
         }
     }
 
+    /// Whether `point` lies inside the geometry's polygons (outer ring in, holes out; even-odd
+    /// rule in the plane of degrees, as SpatiaLite's `ST_Contains` on EPSG:4326). False for points
+    /// and lines.
+    public func containsPlanar(_ point: GeoPoint) -> Bool {
+        func inside(_ rings: [[GeoPoint]]) -> Bool {
+            guard let outer = rings.first, Self.ring(outer, contains: point) else { return false }
+            return !rings.dropFirst().contains { Self.ring($0, contains: point) }
+        }
+        switch self {
+        case .polygon(let rings): return inside(rings)
+        case .multiPolygon(let polygons): return polygons.contains(where: inside)
+        default: return false
+        }
+    }
+
     private static func contains(_ box: BoundingBox, _ p: GeoPoint) -> Bool {
         p.longitude >= box.minLongitude && p.longitude <= box.maxLongitude
             && p.latitude >= box.minLatitude && p.latitude <= box.maxLatitude

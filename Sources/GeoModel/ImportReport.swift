@@ -4,8 +4,10 @@ public struct ImportReport: Sendable, Equatable {
     public var layer: String
     /// Features read from the file (skipped rows not included).
     public var read = 0
-    /// Features written (or that would be written, in a dry run).
+    /// Features inserted (or that would be, in a dry run).
     public var imported = 0
+    /// Features already in the layer whose values and geometry were replaced (`upsert`).
+    public var updated = 0
     /// Features removed first (`replace`).
     public var replaced = 0
     /// Rows deliberately skipped, by reason.

@@ -30,6 +30,9 @@ extension PortalDatabase {
         var names = layer.columns.map { SQL.identifier($0.name) }
         if layer.geometryType != nil && !layer.geometryIsDerived { names.append("geom") }
         let insertSQL = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+        // Upserts replace every column and the geometry of the row with the id (SpatiaLite's update
+        // triggers keep the spatial index); the id, bound last, selects the row.
+        let updateSQL = "UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
         func note(_ problem: ImportProblem) {
             total += 1
@@ -52,6 +55,8 @@ extension PortalDatabase {
                     }
                     let firstNewFid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(table)") ?? 0
                     let insert = try RowInserter(db, sql: insertSQL)
+                    let update = try RowInserter(db, sql: updateSQL)
+                    var updatedIDs = Set<String>()
                     let bulk = try BulkSpatialIndex(db, layer: layer)
                     var featureProblems: [ImportProblem] = []
                     while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
@@ -65,8 +70,15 @@ extension PortalDatabase {
                                 report.imported += 1
                             } else {
                                 let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
-                                let whose = earlier > firstNewFid ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
-                                note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+                                if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(record.id) {
+                                    try update.update(record.values, geometry: blob, id: record.id)
+                                    updatedIDs.insert(record.id)
+                                    report.updated += 1
+                                } else {
+                                    let whose = earlier > firstNewFid || updatedIDs.contains(record.id)
+                                        ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
+                                    note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+                                }
                             }
                         }
                         featureProblems.forEach(note)
@@ -78,7 +90,8 @@ extension PortalDatabase {
                     try stopIfInterrupted()
                     try bulk?.finish()
                     if layer.name == LayerSchema.settlements.name {
-                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: firstNewFid)
+                        // Updated settlements may have moved: all of them, then.
+                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: report.updated > 0 ? 0 : firstNewFid)
                     } else if layer.name == LayerSchema.districts.name {
                         report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
                         if options.replace { report.districtsCleared = try Self.clearUnknownDistricts(db) }
@@ -115,9 +128,28 @@ extension PortalDatabase {
             statement = try db.makeStatement(sql: sql)
         }
 
+        /// Runs the UPDATE of an upsert: the values and geometry bound as for an insert, then `id`.
+        /// - Throws: `StorageError.sqlite` when the statement fails.
+        func update(_ values: [FieldValue], geometry: [UInt8]?, id: String) throws {
+            guard try insert(values, geometry: geometry, hasGeometry: geometryBound(values), trailing: id) else {
+                throw StorageError.sqlite(message: "an update broke a constraint", sql: sql)
+            }
+        }
+
+        /// Whether the statement takes a geometry after the values (it has one parameter more).
+        private func geometryBound(_ values: [FieldValue]) -> Bool {
+            Int(sqlite3_bind_parameter_count(statement.sqliteStatement)) > values.count + 1
+        }
+
         /// Inserts one row; returns false when the row breaks a UNIQUE constraint (a duplicate id).
         /// - Throws: `StorageError.sqlite` for any other failure.
         func insert(_ values: [FieldValue], geometry: [UInt8]?) throws -> Bool {
+            try insert(values, geometry: geometry, hasGeometry: true, trailing: nil)
+        }
+
+        /// Binds `values`, then the geometry (when the statement has a parameter for it: a NULL
+        /// geometry is bound as NULL), then `trailing`, and steps.
+        private func insert(_ values: [FieldValue], geometry: [UInt8]?, hasGeometry: Bool, trailing: String?) throws -> Bool {
             let handle = statement.sqliteStatement
             defer {
                 sqlite3_reset(handle)
@@ -141,6 +173,15 @@ extension PortalDatabase {
             if let geometry {
                 geometry.withUnsafeBytes { bytes in
                     _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+                }
+            }
+            if let trailing {
+                // The geometry's parameter (bound above, or left NULL by clear_bindings) comes first.
+                if hasGeometry { index += 1 }
+                var text = trailing
+                text.withUTF8 { utf8 in
+                    _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                          Int32(utf8.count), sqliteTransient)
                 }
             }
             let rc = sqlite3_step(handle)

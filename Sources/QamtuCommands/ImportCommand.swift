@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoModel
+import Geodesy
 import PortalCore
 
 /// `qamtu import LAYER FILE`: validate and load a file into a layer, all or nothing.
@@ -25,6 +26,8 @@ struct ImportCommand: ParsableCommand {
               qamtu import settlements villages.csv --map lng=lon --map nazvanie=name_ru
               qamtu import districts geoBoundaries-KAZ-ADM2.geojson
               qamtu import sites cells.csv --set status=operational --dry-run
+              qamtu import sites cell_towers.csv --upsert --within-district Жуалы
+              qamtu import settlements kazakhstan-places.geojson --bbox 69,42.3,76,46.5
             """)
 
     @Argument(help: ArgumentHelp("The layer to fill.", valueName: "layer"))
@@ -46,6 +49,18 @@ struct ImportCommand: ParsableCommand {
 
     @Flag(help: "Replace the layer's features instead of adding to them.")
     var replace = false
+
+    @Flag(help: "Update the features whose id is already in the layer, add the others (refreshing a cell list).")
+    var upsert = false
+
+    @Option(help: ArgumentHelp("Only features intersecting minLon,minLat,maxLon,maxLat (degrees); the others are skipped.",
+                               valueName: "box"))
+    var bbox: String?
+
+    @Option(name: .customLong("within-district"),
+            help: ArgumentHelp("Only features in this district of the database (name in any script, or id); the others are skipped.",
+                               valueName: "name"))
+    var withinDistrict: String?
 
     @Flag(help: "Validate only; write nothing.")
     var dryRun = false
@@ -71,6 +86,11 @@ struct ImportCommand: ParsableCommand {
                 throw ValidationError("--set \(assignment): layer \(layer.name) has no column '\(parts[0])' (columns: \(layer.columns.map(\.name).joined(separator: ", ")))")
             }
         }
+        if replace && upsert { throw ValidationError("--replace and --upsert exclude each other: --replace empties the layer first") }
+        if bbox != nil && withinDistrict != nil { throw ValidationError("give --bbox or --within-district, not both") }
+        if let bbox {
+            do { _ = try BoundingBox(parsing: bbox) } catch { throw ValidationError(error.description) }
+        }
         if file == "-" && format == nil {
             throw ValidationError("reading standard input needs --format (the format cannot be detected from a stream)")
         }
@@ -92,7 +112,8 @@ struct ImportCommand: ParsableCommand {
             let request = ImportRequest(
                 layer: layer, path: file, format: format,
                 source: SourceOptions(fieldMap: Self.assignments(mappings), defaults: Self.assignments(defaults)),
-                options: ImportOptions(replace: replace, dryRun: dryRun))
+                options: ImportOptions(replace: replace, dryRun: dryRun, upsert: upsert),
+                region: try bbox.map { .bbox(try BoundingBox(parsing: $0)) } ?? withinDistrict.map { .district($0) })
             let portal = try database.portal(readOnly: false)
             // Ctrl-C: the import stops at its next feature and rolls back (exit 130, nothing written).
             signal(SIGINT, SIG_IGN)
@@ -118,6 +139,7 @@ struct ImportCommand: ParsableCommand {
             let verb = dryRun ? "valid: would import" : "imported"
             print("\(verb) \(NumberFormat.grouped(report.imported)) \(layer.name) from \(file) (\(format.rawValue)) in \(String(format: "%.2f", seconds)) s")
             if report.replaced > 0 { print("  replaced \(NumberFormat.count(report.replaced, "existing feature"))") }
+            if report.updated > 0 { print("  updated \(NumberFormat.count(report.updated, "existing feature")) by id") }
             if report.districtsAssigned > 0 {
                 print("  \(NumberFormat.count(report.districtsAssigned, "settlement")) got \(report.districtsAssigned == 1 ? "its" : "their") district by point-in-polygon")
             }

@@ -196,6 +196,67 @@ struct PortalStoreTests {
         #expect(throws: PortalError.self) { try portal.importFeatures(ImportRequest(layer: .sites, path: "-")) }
     }
 
+    /// `upsert` updates the features already in the layer by id and adds the others; an id twice in
+    /// the file is still an error, and nothing is kept then (issue 20, item 15).
+    @Test(arguments: StoreKind.allCases) func upsertUpdatesByIDAndAddsTheRest(kind: StoreKind) throws {
+        let folder = try TemporaryFolder()
+        let portal = try StoreFixture.store(kind, in: folder)
+        let header = "id,name,kind,operator,technologies,range_m,status,lon,lat\n"
+        let refresh = try folder.write("refresh.csv", header
+            + "t1,Aqsu mast,base_station,Tele2,4G;5G,9000,operational,71.02,43.0\n"
+            + "t9,New mast,base_station,Kcell,4G,6000,operational,71.3,43.3\n")
+        let (report, _) = try portal.importFeatures(ImportRequest(layer: .sites, path: refresh, options: ImportOptions(upsert: true)))
+        #expect(report.updated == 1 && report.imported == 1)
+        #expect(try portal.count(ExportQuery(layer: .sites)) == 9)
+        let t1 = try #require(try portal.store.features(.sites, ids: ["t1"]).first)
+        let schema = LayerSchema.sites
+        #expect(t1.values[schema.columnIndex("operator") ?? 0] == .text("Tele2"))
+        #expect(t1.values[schema.columnIndex("range_m") ?? 0] == .real(9000))
+        #expect(t1.geometry == .point(GeoPoint(longitude: 71.02, latitude: 43.0)))
+        // The moved site is found where it is now (the spatial index follows the update).
+        let near = try BoundingBox(parsing: "71.015,42.99,71.025,43.01")
+        #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .sites, bbox: near))) == ["t1"])
+        let twice = try folder.write("twice.csv", header
+            + "t2,x,base_station,Beeline,4G,4000,planned,71.5,43.21\nt2,y,base_station,Beeline,4G,4000,planned,71.5,43.21\n")
+        #expect(throws: StorageError.self) {
+            try portal.importFeatures(ImportRequest(layer: .sites, path: twice, options: ImportOptions(upsert: true)))
+        }
+        #expect(try portal.store.features(.sites, ids: ["t2"]).first?.values[1] == .text("Kokterek mast"))
+        #expect(throws: PortalError.self) {
+            try portal.importFeatures(ImportRequest(layer: .sites, path: refresh, options: ImportOptions(replace: true, upsert: true)))
+        }
+    }
+
+    /// An import limited to a box or to a district keeps the features inside and counts the
+    /// others as skipped (issue 20, item 14).
+    @Test(arguments: StoreKind.allCases) func importsKeepOnlyTheRegionAskedFor(kind: StoreKind) throws {
+        let folder = try TemporaryFolder()
+        let portal = try StoreFixture.store(kind, in: folder)
+        let rows = "id,kind,status,lon,lat\nin1,base_station,operational,70.5,42.5\nout1,base_station,operational,75.5,45.5\n"
+            + "in2,base_station,operational,70.9,42.9\n"
+        let path = try folder.write("country.csv", rows)
+        let box = try BoundingBox(parsing: "70,42,71,43")
+        let (report, _) = try portal.importFeatures(ImportRequest(layer: .sites, path: path, region: .bbox(box)))
+        #expect(report.imported == 2)
+        #expect(report.skipped == ["outside the box 70.0,42.0,71.0,43.0": 1])
+        #expect(try portal.store.features(.sites, ids: ["in1", "out1", "in2"]).map(\.id) == ["in1", "in2"])
+        // A district polygon (a square with a hole; the hole is not the district).
+        let district = """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"zh","name":"Жуалы"},"geometry":
+            {"type":"Polygon","coordinates":[[[75,45],[76,45],[76,46],[75,46],[75,45]],[[75.4,45.4],[75.6,45.4],[75.6,45.6],[75.4,45.6],[75.4,45.4]]]}}]}
+            """
+        _ = try portal.importFeatures(ImportRequest(layer: .districts, path: try folder.write("d.geojson", district)))
+        let more = try folder.write("more.csv", "id,kind,status,lon,lat\nd1,base_station,operational,75.2,45.2\n"
+            + "hole,base_station,operational,75.5,45.5\nfar,base_station,operational,70.2,42.2\n")
+        let (inDistrict, _) = try portal.importFeatures(ImportRequest(layer: .sites, path: more, region: .district("Жуалы")))
+        #expect(inDistrict.imported == 1)
+        #expect(inDistrict.skipped == ["outside district Жуалы": 2])
+        #expect(try portal.store.features(.sites, ids: ["d1", "hole", "far"]).map(\.id) == ["d1"])
+        #expect(throws: PortalError.self) {
+            try portal.importFeatures(ImportRequest(layer: .sites, path: more, region: .district("Nowhere")))
+        }
+    }
+
     /// An import interrupted from another thread (Ctrl-C) keeps nothing.
     @Test(arguments: StoreKind.allCases) func interruptedImportsKeepNothing(kind: StoreKind) throws {
         let folder = try TemporaryFolder()

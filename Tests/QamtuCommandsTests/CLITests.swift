@@ -80,6 +80,9 @@ struct ParsingTests {
         (["find", "x", "--limit", "0"], "--limit must be at least 1"),
         (["export", "settlements", "--sort-by", "colour"], "layer settlements has no field 'colour' (fields: id, name, name_kk, name_ru, name_en, kind, population, district, fibre, fibre_year, osm_id)"),
         (["export", "settlements", "--limit=-1"], "--limit must be 0 or more, got -1"),
+        (["import", "sites", "x.csv", "--replace", "--upsert"], "--replace and --upsert exclude each other: --replace empties the layer first"),
+        (["import", "sites", "x.csv", "--bbox", "70,42,71,43", "--within-district", "Жуалы"], "give --bbox or --within-district, not both"),
+        (["import", "sites", "x.csv", "--bbox", "70,42,71"], "invalid bbox '70,42,71': expected 4 numbers minLon,minLat,maxLon,maxLat, got 3"),
     ])
     func rejectsBadArguments(arguments: [String], message: String) {
         do {

@@ -168,8 +168,10 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         var problems: [ImportProblem] = []
         var total = 0
         var added: [FeatureRecord] = []
-        let existing = options.replace ? [] : records(layer)
+        var existing = options.replace ? [] : records(layer)
         var ids = Set(existing.map(\.id))
+        let existingIDs = ids
+        var updated = Set<String>()
         var featureProblems: [ImportProblem] = []
         lock.withLock { interrupted = false }
         while let feature = try source.next() {
@@ -179,6 +181,9 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
             if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
                 if ids.insert(record.id).inserted {
                     added.append(record)
+                } else if options.upsert && existingIDs.contains(record.id) && updated.insert(record.id).inserted,
+                          let index = existing.firstIndex(where: { $0.id == record.id }) {
+                    existing[index] = record
                 } else {
                     let whose = added.contains { $0.id == record.id } ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
                     featureProblems.append(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
@@ -196,6 +201,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
             throw StorageError.importFailed(layer: layer.name, file: fileName, problems: problems, total: total)
         }
         report.imported = added.count
+        report.updated = updated.count
         report.skipped = source.skipped
         report.ignoredFields = source.ignoredFields.sorted()
         guard !options.dryRun else { return report }

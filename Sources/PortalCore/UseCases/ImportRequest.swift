@@ -1,4 +1,5 @@
 import GeoModel
+import Geodesy
 
 /// A file to import into a layer, and how.
 public struct ImportRequest: Sendable {
@@ -10,12 +11,23 @@ public struct ImportRequest: Sendable {
     public var format: InputFormat?
     /// Renames of input fields (source → column) and values for empty columns.
     public var source: SourceOptions
-    /// Replace the layer's features, or validate only.
+    /// Replace the layer's features, update them by id, or validate only.
     public var options: ImportOptions
+    /// Only the features in this part of the map, when set.
+    public var region: Region?
+
+    /// The part of the map an import keeps.
+    public enum Region: Sendable, Equatable {
+        /// Features intersecting a box (EPSG:4326 degrees).
+        case bbox(BoundingBox)
+        /// Features in a district of the store (name in any script, or id).
+        case district(String)
+    }
 
     /// A request; the format is detected unless given.
     public init(layer: LayerSchema, path: String, format: InputFormat? = nil, source: SourceOptions = SourceOptions(),
-                options: ImportOptions = ImportOptions()) {
+                options: ImportOptions = ImportOptions(), region: Region? = nil) {
+        self.region = region
         self.layer = layer
         self.path = path
         self.format = format

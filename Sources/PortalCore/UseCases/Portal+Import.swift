@@ -15,9 +15,46 @@ extension Portal {
         if let expected = format.fixedLayer, expected != request.layer.name {
             throw PortalError(.invalidInput, "format \(format.rawValue) fills layer \(expected), not \(request.layer.name)")
         }
-        let source = try format.openSource(path: request.path, layer: request.layer, options: request.source)
+        if request.options.upsert && request.options.replace {
+            throw PortalError(.invalidInput, "replace and upsert exclude each other: replace empties the layer first")
+        }
+        var source = try format.openSource(path: request.path, layer: request.layer, options: request.source)
+        if let region = try request.region.map(importRegion) {
+            guard request.layer.geometryType != nil, !request.layer.geometryIsDerived else {
+                throw PortalError(.invalidInput, "\(request.layer.name) have no geometry of their own to limit to a region")
+            }
+            source = RegionFilteredSource(source, region: region)
+        }
         let report = try store.importFeatures(from: source, into: request.layer, fileName: request.path,
                                               options: request.options, progress: progress)
         return (report, format)
+    }
+
+    /// The region of a request: a box as it is, a district's polygon from the store.
+    /// - Throws: ``PortalError`` — not found for an unknown district, invalid input for an
+    ///   ambiguous name or a district without a polygon.
+    func importRegion(_ region: ImportRequest.Region) throws -> ImportRegion {
+        switch region {
+        case .bbox(let box):
+            return .box(box)
+        case .district(let query):
+            var record = try store.features(.districts, ids: [query]).first
+            if record == nil {
+                switch NameMatcher(candidates: try store.nameCandidates(.districts)).resolve(query, limit: 5) {
+                case .unique(let match): record = try store.features(.districts, ids: [match.id]).first
+                case .ambiguous(let matches):
+                    throw PortalError(.invalidInput, "'\(query)' matches several districts: \(matches.map(\.id).joined(separator: ", ")); give one of the ids")
+                case .notFound(let closest):
+                    throw PortalError(.notFound, "no district matches '\(query)'"
+                        + (closest.isEmpty ? "" : "; closest: \(closest.map(\.id).joined(separator: ", "))"),
+                        commandLineHint: "import the districts first, or list them with `qamtu export districts --format csv`")
+                }
+            }
+            guard let record, let geometry = record.geometry else {
+                throw PortalError(.invalidInput, "district '\(query)' has no polygon")
+            }
+            let name = LayerSchema.districts.columnIndex("name").flatMap { record.values[$0].text } ?? record.id
+            return .area(name: "district \(name)", geometry: geometry)
+        }
     }
 }
