@@ -43,6 +43,8 @@ extension PortalDatabase {
             if isInterrupted { throw StorageError.interrupted(layer: layer.name, file: fileName) }
         }
 
+        // The interrupt this import honours (or that came before it) ends with it.
+        defer { interruption.lower() }
         do {
             try writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {

@@ -19,7 +19,7 @@ public final class PortalDatabase: Sendable {
     /// The path of the database file.
     public let path: String
     let queue: DatabaseQueue
-    private let interruption = InterruptFlag()
+    let interruption = InterruptFlag()
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
@@ -247,9 +247,11 @@ public final class PortalDatabase: Sendable {
         }
     }
 
-    /// Interrupts the portal's writes: a running import stops at its next row or SQL statement,
-    /// rolls back and throws `StorageError.interrupted`, and so does any later import on this
-    /// portal. Safe to call from any thread (e.g. a Ctrl-C handler); reads are not affected.
+    /// Interrupts the portal's import: the running one stops at its next row or SQL statement,
+    /// rolls back and throws `StorageError.interrupted`; without a running one, the next import
+    /// does so at once (a Ctrl-C that came first). The import that honours it clears it. A read
+    /// running on the portal's own connection at that moment fails too (SQLite interrupts the
+    /// connection). Safe to call from any thread (e.g. a Ctrl-C handler).
     public func interrupt() {
         interruption.raise()
         queue.interrupt()

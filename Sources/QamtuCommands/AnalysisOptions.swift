@@ -7,6 +7,11 @@ import PortalCore
 let profileHelp = ArgumentHelp("Rule profile: default, satellite-as-broadband, fibre-first, or a JSON profile file.",
                                valueName: "name")
 
+/// `--profile NAME`: a built-in profile's name, else (on the command line only) a JSON file.
+func profileFile(_ name: String) -> String? {
+    ClassificationProfile.builtIn.contains { $0.name == name } ? nil : name
+}
+
 /// Checks a year option against the years the column contract accepts.
 func validateYear(_ year: Int?, option: String) throws {
     guard let year else { return }
@@ -33,6 +38,6 @@ struct AnalysisOptions: ParsableArguments {
     /// The analysis request of the options.
     func request() throws -> AnalysisRequest {
         AnalysisRequest(asOfYear: asOf ?? CalendarYear.current, scenario: scenario, profileName: profile,
-                        propagation: try propagation.settings())
+                        propagation: try propagation.settings(), profileFile: profileFile(profile))
     }
 }

@@ -54,7 +54,8 @@ struct CoverageDiffCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let request = AnalysisRequest(scenario: scenario, profileName: profile, propagation: try propagation.settings())
+            let request = AnalysisRequest(scenario: scenario, profileName: profile, propagation: try propagation.settings(),
+                                          profileFile: profileFile(profile))
             let diff = try database.portal().coverageDiff(from: fromYear, to: toYear, request, district: district)
             let count = try CoverageWriter(format: format, properties: properties.map(parsePropertyList))
                 .write(diff, to: try destination.sink())

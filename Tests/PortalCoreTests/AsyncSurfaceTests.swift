@@ -79,18 +79,33 @@ struct AsyncSurfaceTests {
         let (ticks, longestGap) = await timer.value
         let elapsed = clock.now - start
         #expect(counts == Array(repeating: 20_000, count: 8))
-        // The runs take seconds in all; the timer never waits more than a quarter of that, nor a second.
+        // The runs take seconds in all; the timer never waits more than a quarter of that (run on
+        // the cooperative pool instead, the timer waited 4.25 s of 4.26: all but the last run).
+        // Other tests running beside this one load the machine too, so the bound is relative.
         #expect(elapsed > .milliseconds(400), "the work must be heavy enough for the check to mean something")
         #expect(longestGap < elapsed / 4)
-        #expect(longestGap < .seconds(1))
         #expect(ticks >= 10)
     }
 
+    /// The store of `kind` with ``largeStore(count:)``'s sites (the SpatiaLite file through an
+    /// import of them as CSV, which its chunked parallel export then reads).
+    static func largeStore(_ kind: StoreKind, count: Int, in folder: TemporaryFolder) throws -> Portal {
+        let memory = largeStore(count: count)
+        guard kind == .spatiaLite else { return Portal(store: memory) }
+        let sink = MemorySink()
+        _ = try memory.export(ExportQuery(layer: .sites), options: ExportOptions(format: .csv, precision: 9), to: sink)
+        let path = try folder.write("sites.csv", sink.text)
+        let portal = Portal(store: try SpatiaLiteStore.initialise(at: folder.path("large.sqlite")).store)
+        _ = try portal.importFeatures(ImportRequest(layer: .sites, path: path))
+        return portal
+    }
+
     /// An export streamed through a chunked sink to a slow reader: the same bytes as a file
-    /// export, and never more than the sink's budget waiting in memory.
-    @Test func streamedExportHasBackpressure() async throws {
-        let store = Self.largeStore(count: 20_000)
-        let portal = Portal(store: store)
+    /// export, and never more than the sink's budget waiting in memory; on both stores (the
+    /// SpatiaLite file's export formats chunks on two threads, written in order into the sink).
+    @Test(arguments: StoreKind.allCases) func streamedExportHasBackpressure(kind: StoreKind) async throws {
+        let folder = try TemporaryFolder()
+        let portal = try Self.largeStore(kind, count: 20_000, in: folder)
         let query = ExportQuery(layer: .sites)
         let whole = MemorySink()
         let total = try await portal.export(query, to: whole)
@@ -115,10 +130,14 @@ struct AsyncSurfaceTests {
         let first = try await sink.next()
         #expect(first?.count == 4_096)
         sink.cancel()
-        // The writer's error (the reader went away) ends the stream.
-        await #expect(throws: GeoModelError.self) {
+        // The reader gets an error (its own cancellation, or the writer's), never the rest.
+        await #expect(throws: (any Error).self) {
             while try await sink.next() != nil {}
         }
+        // The writer stops at its next write: it finishes (with its error) well before the end.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !sink.isFinished && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(sink.isFinished)
         #expect(sink.bytesWritten < 1_000_000)
     }
 

@@ -45,6 +45,13 @@ enum StoreFixture {
         t8,Road east,base_station,Beeline,4G,6000,planned,2026,71.6,43.08
         """
 
+    static let districts = """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[70.5,42.8],[71.2,42.8],[71.2,43.5],[70.5,43.5],[70.5,42.8]]]},"properties":{"id":"d1","name":"West"}},
+        {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[71.2,42.8],[73,42.8],[73,44],[71.2,44],[71.2,42.8]]]},"properties":{"id":"d2","name":"East"}}
+        ]}
+        """
+
     static let roads = """
         {"type":"FeatureCollection","features":[
         {"type":"Feature","geometry":{"type":"LineString","coordinates":[[70.8,43.1],[71.2,43.1],[71.6,43.1],[71.8,43.1]]},"properties":{"id":"r1","ref":"T-1","name":"Test highway","category":"regional"}}
@@ -66,7 +73,7 @@ enum StoreFixture {
         }
         let portal = Portal(store: store)
         let files: [(LayerSchema, String, String)] = [
-            (.settlements, "settlements.geojson", settlements), (.sites, "sites.csv", sites),
+            (.settlements, "settlements.geojson", settlements), (.districts, "districts.geojson", districts), (.sites, "sites.csv", sites),
             (.roads, "roads.geojson", roads), (.institutions, "institutions.csv", institutions),
         ]
         for (layer, name, text) in files {

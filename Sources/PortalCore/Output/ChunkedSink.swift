@@ -43,6 +43,9 @@ public final class ChunkedSink: OutputSink, AsyncSequence, @unchecked Sendable {
     /// Bytes written so far.
     public var bytesWritten: Int { condition.withLock { written } }
 
+    /// Whether the writer has finished (with or without an error).
+    public var isFinished: Bool { condition.withLock { finished } }
+
     /// The most bytes that ever waited for the reader (queued chunks and the chunk being filled).
     public var peakQueuedBytes: Int { condition.withLock { peak } }
 
@@ -86,28 +89,42 @@ public final class ChunkedSink: OutputSink, AsyncSequence, @unchecked Sendable {
     /// Called by a reader that stops reading: queued chunks are dropped and the writer's next
     /// `write` throws.
     public func cancel() {
-        condition.withLock {
+        let waiting: CheckedContinuation<[UInt8]?, any Error>? = condition.withLock {
             cancelled = true
             queue.removeAll()
             queueHead = 0
             queuedBytes = 0
             condition.broadcast()
+            defer { waiter = nil }
+            return waiter
         }
+        waiting?.resume(throwing: CancellationError())
     }
 
-    /// The next chunk, nil after the last one.
-    /// - Throws: the writer's error (see ``finish(throwing:)``), after the chunks before it.
+    /// The next chunk, nil after the last one. One reader at a time; a reader whose task is
+    /// cancelled cancels the sink (the writer stops) and gets `CancellationError`.
+    /// - Throws: the writer's error (see ``finish(throwing:)``), after the chunks before it;
+    ///   `CancellationError`; `GeoModelError.unreadable` when another `next()` is already waiting.
     public func next() async throws -> [UInt8]? {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8]?, any Error>) in
-            condition.lock()
-            defer { condition.unlock() }
-            if let chunk = dequeue() {
-                continuation.resume(returning: chunk)
-            } else if finished {
-                if let failure { continuation.resume(throwing: failure) } else { continuation.resume(returning: nil) }
-            } else {
-                waiter = continuation
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8]?, any Error>) in
+                condition.lock()
+                defer { condition.unlock() }
+                if let chunk = dequeue() {
+                    continuation.resume(returning: chunk)
+                } else if finished {
+                    if let failure { continuation.resume(throwing: failure) } else { continuation.resume(returning: nil) }
+                } else if cancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else if waiter != nil {
+                    continuation.resume(throwing: GeoModelError.unreadable(file: displayName, line: nil,
+                                                                           message: "another reader is already waiting"))
+                } else {
+                    waiter = continuation
+                }
             }
+        } onCancel: {
+            cancel()
         }
     }
 

@@ -81,7 +81,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
     /// The page of a query.
     private func page(_ records: [FeatureRecord], _ query: ExportQuery) -> ArraySlice<FeatureRecord> {
         let start = Swift.min(Swift.max(0, query.offset), records.count)
-        let end = query.limit.map { Swift.min(records.count, start + Swift.max(0, $0)) } ?? records.count
+        let end = query.limit.map { start + Swift.min(records.count - start, Swift.max(0, $0)) } ?? records.count
         return records[start..<end]
     }
 
@@ -173,7 +173,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         let existingIDs = ids
         var updated = Set<String>()
         var featureProblems: [ImportProblem] = []
-        lock.withLock { interrupted = false }
+        defer { lock.withLock { interrupted = false } }
         while let feature = try source.next() {
             if lock.withLock({ interrupted }) { throw StorageError.interrupted(layer: layer.name, file: fileName) }
             report.read += 1
@@ -185,7 +185,8 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
                           let index = existing.firstIndex(where: { $0.id == record.id }) {
                     existing[index] = record
                 } else {
-                    let whose = added.contains { $0.id == record.id } ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
+                    let whose = existingIDs.contains(record.id) && !updated.contains(record.id)
+                        ? "a feature already in layer \(layer.name)" : "an earlier feature of this file"
                     featureProblems.append(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
                 }
             }
@@ -202,11 +203,11 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         }
         report.imported = added.count
         report.updated = updated.count
+        if options.replace { report.replaced = records(layer).count }
         report.skipped = source.skipped
         report.ignoredFields = source.ignoredFields.sorted()
         guard !options.dryRun else { return report }
         lock.withLock {
-            report.replaced = options.replace ? (layers[layer.name]?.count ?? 0) : 0
             layers[layer.name] = existing + added
             version += 1
         }
@@ -221,7 +222,8 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         }
     }
 
-    /// Stops a running import before its next feature (nothing is kept).
+    /// Stops the running import before its next feature (nothing is kept), or the next import
+    /// when none runs; the import that honours it clears it.
     public func interrupt() {
         lock.withLock { interrupted = true }
     }

@@ -45,8 +45,9 @@ public protocol PortalStore: AnyObject, Sendable {
     func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
                         options: ImportOptions, progress: ((ImportProgress) -> Void)?) throws -> ImportReport
 
-    /// Stops a running import at its next feature or statement, from any thread (Ctrl-C, a
-    /// server shutting down): it rolls back and throws `StorageError.interrupted`.
+    /// Stops the running import at its next feature or statement, from any thread (Ctrl-C, a
+    /// server shutting down): it rolls back and throws `StorageError.interrupted`. Without a
+    /// running import, the next one stops at once. The import that honours it clears it.
     func interrupt()
 
     /// What the store holds: schema, layer counts, notes.
@@ -57,8 +58,3 @@ public protocol PortalStore: AnyObject, Sendable {
     func changeToken() throws -> Int64
 }
 
-/// The coverage input of a store, with the count of features it had to leave out.
-public protocol StoreCoverageSource: CoverageDataSource {
-    /// Settlements and sites left out (no usable point, unknown kind or status), after loading.
-    var skipped: Int { get }
-}

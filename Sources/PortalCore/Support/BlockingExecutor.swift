@@ -16,10 +16,11 @@ public final class BlockingExecutor: @unchecked Sendable {
     private var jobs: [() -> Void] = []
     private var head = 0
 
-    /// Starts `threads` threads (at least one) that live as long as the process.
+    /// Starts `threads` threads (at least one) that live as long as the process (they keep the
+    /// executor alive).
     public init(threads: Int) {
         for index in 0..<max(1, threads) {
-            let thread = Thread { [unowned self] in self.work() }
+            let thread = Thread { self.work() }
             thread.name = "qamtu-blocking-\(index)"
             thread.start()
         }
@@ -46,6 +47,15 @@ public final class BlockingExecutor: @unchecked Sendable {
         jobs.append(job)
         condition.signal()
         condition.unlock()
+    }
+
+    /// Runs `job` on a thread of its own, outside the executor: for work that may wait for a
+    /// slow reader (a streamed export blocked on backpressure), which must not hold one of the
+    /// executor's threads while other use cases queue behind it.
+    public static func detach(_ job: @escaping @Sendable () -> Void) {
+        let thread = Thread { job() }
+        thread.name = "qamtu-stream"
+        thread.start()
     }
 
     /// Runs `body` on one of the executor's threads and returns its result; the calling task is

@@ -4,17 +4,22 @@ import GeoModel
 import GeoStorage
 
 extension Portal {
-    /// The profile `name`: a built-in one, else a JSON profile file.
-    /// - Throws: `CoverageError.unknownProfile` or `.invalidProfile`.
-    public static func profile(named name: String) throws -> ClassificationProfile {
-        if let builtIn = ClassificationProfile.builtIn.first(where: { $0.name == name }) { return builtIn }
-        guard FileManager.default.fileExists(atPath: name) else {
-            throw CoverageError.unknownProfile(name, known: ClassificationProfile.builtIn.map(\.name))
+    /// The profile of a request: its JSON file when it names one, else the built-in profile of
+    /// its name.
+    /// - Throws: `CoverageError.unknownProfile` (listing the built-in names) or `.invalidProfile`.
+    public static func profile(for request: AnalysisRequest) throws -> ClassificationProfile {
+        let known = ClassificationProfile.builtIn.map(\.name)
+        if let file = request.profileFile {
+            guard FileManager.default.fileExists(atPath: file) else { throw CoverageError.unknownProfile(file, known: known) }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CoverageError.invalidProfile(file, reason: "the file cannot be read")
+            }
+            return try ClassificationProfile(json: data, source: file)
         }
-        guard let data = FileManager.default.contents(atPath: name) else {
-            throw CoverageError.invalidProfile(name, reason: "the file cannot be read")
+        guard let builtIn = ClassificationProfile.builtIn.first(where: { $0.name == request.profileName }) else {
+            throw CoverageError.unknownProfile(request.profileName, known: known)
         }
-        return try ClassificationProfile(json: data, source: name)
+        return builtIn
     }
 
     /// Loads the coverage analysis from the store.
@@ -41,7 +46,7 @@ extension Portal {
                          properties: [String]? = nil) throws -> CoverageListing {
         _ = try CalendarYear.checked(request.asOfYear, name: "as-of")
         if let properties { try CoverageWriter.validate(resultProperties: properties) }
-        let profile = try Self.profile(named: request.profileName)
+        let profile = try Self.profile(for: request)
         let columns = LayerSchema.settlements.columns.map(\.name)
         let loaded = try loadAnalysis(request.propagation, settlementColumns: properties.map { $0.filter(columns.contains) })
         let districtID = try district.map { try loaded.analysis.resolveDistrict($0).id }
@@ -58,7 +63,7 @@ extension Portal {
                              district: String? = nil) throws -> CoverageDiff {
         _ = try CalendarYear.checked(fromYear, name: "year1")
         _ = try CalendarYear.checked(toYear, name: "year2")
-        let profile = try Self.profile(named: request.profileName)
+        let profile = try Self.profile(for: request)
         let loaded = try loadAnalysis(request.propagation)
         let districtID = try district.map { try loaded.analysis.resolveDistrict($0).id }
         return loaded.analysis.diff(from: fromYear, to: toYear, scenario: request.scenario, profile: profile,
@@ -69,7 +74,7 @@ extension Portal {
     /// progress and planned work per year.
     public func report(_ request: AnalysisRequest) throws -> CoverageReport {
         _ = try CalendarYear.checked(request.asOfYear, name: "as-of")
-        let profile = try Self.profile(named: request.profileName)
+        let profile = try Self.profile(for: request)
         let loaded = try loadAnalysis(request.propagation)
         return loaded.analysis.report(asOf: request.asOfYear, scenario: request.scenario, profile: profile)
     }
