@@ -2,6 +2,7 @@ import Coverage
 import Foundation
 import GeoModel
 import Geodesy
+import QamtuTestSupport
 import Testing
 
 /// The demo data set of GeoData/ (see its README), read with the GeoModel readers into memory.
@@ -11,8 +12,6 @@ enum DemoData {
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.appendingPathComponent("GeoData")
     }()
-
-    static var available: Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent("sites.geojson").path) }
 
     static func records(_ layer: LayerSchema, _ file: String) throws -> [FeatureRecord] {
         let path = folder.appendingPathComponent(file).path
@@ -55,7 +54,7 @@ enum DemoData {
     }
 }
 
-@Suite("Demo data: the article's figures", .enabled(if: DemoData.available, "GeoData/ is absent"))
+@Suite("Demo data: the article's figures", .requires(.demoData))
 struct DemoDataTests {
     @Test func reportReproducesTheSourceFigures() throws {
         let analysis = try CoverageAnalysis(source: DemoData.load())

@@ -204,11 +204,11 @@ struct EndToEndTests {
     }
 
     /// GDAL opens the database with its six layers, and reads every file `qamtu export` writes.
-    @Test(.enabled(if: which("ogrinfo") != nil, "GDAL (gdal-bin) is not installed"))
+    @Test(.requires(.demoData, .ogrinfo, .ogr2ogr))
     func gdalReadsTheDatabaseAndEveryExport() throws {
         let folder = try TemporaryFolder()
         try Self.demoDatabase(in: folder)
-        let ogrinfo = try #require(which("ogrinfo"))
+        let ogrinfo = try Prerequisite.ogrinfo.require(), ogr2ogr = try Prerequisite.ogr2ogr.require()
         let listing = try run(ogrinfo, ["-ro", "-q", folder.path("demo.sqlite")])
         #expect(listing.status == 0, "\(listing.stderr)")
         for line in ["1: districts (Multi Polygon)", "2: settlements (Point)", "3: roads (Multi Line String)",
@@ -234,14 +234,12 @@ struct EndToEndTests {
                 #expect(read.stdout.contains("Feature Count: \(count)"), "\(file): \(read.stdout)")
                 #expect(!read.stderr.contains("ERROR"), "\(file): \(read.stderr)")
                 // ogr2ogr converts it (to a GeoPackage) without complaint.
-                if let ogr2ogr = which("ogr2ogr") {
-                    var convert = ["-f", "GPKG", folder.path("\(layer)-\(format).gpkg")]
-                    if format == "csv" { convert += arguments.dropFirst(3) }
-                    let converted = try run(ogr2ogr, convert + [folder.path(file)])
-                    #expect(converted.status == 0 && !converted.stderr.contains("ERROR"), "\(file): \(converted.stderr)")
-                    let check = try run(ogrinfo, ["-ro", "-so", "-al", folder.path("\(layer)-\(format).gpkg")])
-                    #expect(check.stdout.contains("Feature Count: \(count)"), "\(file) via ogr2ogr: \(check.stdout)")
-                }
+                var convert = ["-f", "GPKG", folder.path("\(layer)-\(format).gpkg")]
+                if format == "csv" { convert += arguments.dropFirst(3) }
+                let converted = try run(ogr2ogr, convert + [folder.path(file)])
+                #expect(converted.status == 0 && !converted.stderr.contains("ERROR"), "\(file): \(converted.stderr)")
+                let check = try run(ogrinfo, ["-ro", "-so", "-al", folder.path("\(layer)-\(format).gpkg")])
+                #expect(check.stdout.contains("Feature Count: \(count)"), "\(file) via ogr2ogr: \(check.stdout)")
             }
         }
     }

@@ -115,7 +115,7 @@ struct InterruptedImportTests {
     /// An import killed before it wrote into the file leaves a journal that is not hot, which such
     /// a reader reads past. Root ignores file permissions, so as root
     /// the reader runs as `nobody` through `setpriv`.
-    @Test(.enabled(if: getuid() != 0 || which("setpriv") != nil, "running as root without setpriv"))
+    @Test(.requires(getuid() == 0 ? [.setpriv] : []))
     func aReaderWithoutWriteAccessIsToldWhatIsWrong() throws {
         let folder = try TemporaryFolder()
         try EndToEndTests.demoDatabase(in: folder)
@@ -148,7 +148,7 @@ struct InterruptedImportTests {
     /// when running as root (root ignores permissions), else this user with the folder made read-only.
     func run(_ executable: String, _ arguments: [String], asNobody: Bool) throws -> ProcessResult {
         if getuid() == 0 {
-            let setpriv = try #require(which("setpriv"))
+            let setpriv = try Prerequisite.setpriv.require()
             return try QamtuTestSupport.run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", executable] + arguments)
         }
         let folder = try #require(arguments.last.map { ($0 as NSString).deletingLastPathComponent })
