@@ -6,18 +6,23 @@ import QamtuTestSupport
 import Testing
 @testable import QamtuCommands
 
-/// The built `qamtu` executable (next to the test bundle, or in .build/debug).
-let qamtuExecutable: String? = {
-    let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qamtu").path,
-        SharedData.repository.appendingPathComponent(".build/debug/qamtu").path,
-    ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
+/// The built `qamtu` executable (next to the test bundle, or in .build/debug), checked to be
+/// linked after the last compilation of every target in Sources/.
+let qamtuExecutableLookup = Result {
+    try BuiltExecutable.locate(
+        candidates: [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qamtu").path,
+            SharedData.repository.appendingPathComponent(".build/debug/qamtu").path,
+        ],
+        targets: BuiltExecutable.targets(ofPackageAt: SharedData.repository))
+}
+
+/// The built `qamtu` executable; throws (failing the test) when it is missing or stale.
+func qamtuExecutable() throws -> String { try qamtuExecutableLookup.get() }
 
 /// Runs `qamtu` with the arguments in `folder`.
 func qamtu(_ arguments: [String], in folder: TemporaryFolder) throws -> ProcessResult {
-    let executable = try #require(qamtuExecutable, "build the qamtu executable first (swift build)")
+    let executable = try qamtuExecutable()
     var environment = ProcessInfo.processInfo.environment
     environment["QAMTU_DB"] = nil
     return try run(executable, arguments, in: folder.url.path, environment: environment)

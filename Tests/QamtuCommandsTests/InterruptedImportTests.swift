@@ -47,7 +47,7 @@ struct InterruptedImportTests {
     /// file (SQLite then has synced a hot journal), then `delay` seconds more, and sends `signal`.
     static func interruptedImport(_ file: String, signal: Int32, afterSpill: Bool = false, delay: Double,
                                   in folder: TemporaryFolder) throws -> Interrupted {
-        let executable = try #require(qamtuExecutable, "build the qamtu executable first (swift build)")
+        let executable = try qamtuExecutable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["import", "settlements", file, "--db", "demo.sqlite"]
@@ -122,7 +122,7 @@ struct InterruptedImportTests {
         let file = try Self.bigSettlements(count: 200_000, in: folder)
         let result = try Self.interruptedImport(file, signal: SIGKILL, afterSpill: true, delay: 0, in: folder)
         #expect(result.reason == .uncaughtSignal)
-        let executable = try #require(qamtuExecutable)
+        let executable = try qamtuExecutable()
         let path = folder.path("demo.sqlite")
         let unprivileged = try run(executable, ["info", "--db", path], asNobody: true)
         #expect(unprivileged.status == 69)
