@@ -71,6 +71,24 @@ struct PortalStoreTests {
         }
     }
 
+    /// Points, roads and districts across 180°: a box with minLon > maxLon finds the same
+    /// features on every store, on both sides of the antimeridian and on it (issue 20, item 17).
+    @Test(arguments: StoreKind.allCases) func bboxAcrossTheAntimeridian(kind: StoreKind) throws {
+        let folder = try TemporaryFolder()
+        let store: any PortalStore = kind == .memory
+            ? MemoryStore() : try SpatiaLiteStore.initialise(at: folder.path("across.sqlite")).store
+        let portal = Portal(store: store)
+        let layers: [(LayerSchema, String)] = [(.settlements, AntimeridianData.settlements), (.roads, AntimeridianData.roads),
+                                               (.districts, AntimeridianData.districts)]
+        let box = try BoundingBox(parsing: AntimeridianData.box)
+        for (layer, text) in layers {
+            _ = try portal.importFeatures(ImportRequest(layer: layer, path: try folder.write("\(layer.name).geojson", text)))
+            let expected = try #require(AntimeridianData.inside[layer.name])
+            #expect(try Self.ids(Self.export(portal, ExportQuery(layer: layer, bbox: box))) == expected, "\(layer.name)")
+            #expect(try portal.count(ExportQuery(layer: layer, bbox: box)) == expected.count, "\(layer.name)")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases) func findsNamesInAnyScript(kind: StoreKind) throws {
         let folder = try TemporaryFolder()
         let portal = try StoreFixture.store(kind, in: folder)
