@@ -61,7 +61,7 @@ struct OpenCelliDTests {
 
             """)
         #expect(report.imported == 4)
-        #expect(report.skipped == ["rows of other countries (MCC ≠ 401)": 1])
+        #expect(report.skipped == ["outside Kazakhstan (MCC ≠ 401)": 1])
         let sites = try fixture.portal.features(ExportQuery(layer: .sites))
         let schema = LayerSchema.sites
         func value(_ record: FeatureRecord, _ column: String) -> FieldValue { record.values[schema.columnIndex(column) ?? 0] }
