@@ -116,6 +116,59 @@ struct ParsingTests {
         let help = Qamtu.helpMessage()
         for name in ["init", "import", "export", "find", "info"] { #expect(help.contains(name)) }
     }
+
+    /// Every command below `qamtu` that runs (no subcommands of its own).
+    static func leafCommands(of command: any ParsableCommand.Type = Qamtu.self) -> [any ParsableCommand.Type] {
+        let children = command.configuration.subcommands
+        return children.isEmpty ? [command] : children.flatMap { leafCommands(of: $0) }
+    }
+
+    /// `help NAME` for a name that is no command is a usage error naming it, not the top-level
+    /// help with exit 0 (issue 20, item 13).
+    @Test func helpForAnUnknownCommandIsAUsageError() throws {
+        let unknown = try #require(Qamtu.helpTopicError(["help", "nosuch"]))
+        #expect(unknown.message == "unknown command 'qamtu nosuch'; the commands of qamtu are init, import, export, find, info, "
+            + "coverage, report, nearest, road")
+        #expect(Qamtu.exitCode(for: unknown) == .validationFailure)
+        #expect(Qamtu.helpTopicError(["help", "coverage", "nosuch"])?.message
+            == "unknown command 'qamtu coverage nosuch'; the commands of qamtu coverage are list, diff, footprints")
+        #expect(Qamtu.helpTopicError(["help", "init", "more"])?.message == "unknown command 'qamtu init more'; qamtu init has no subcommands")
+        for fine in [["help"], ["help", "help"], ["help", "road", "plan"], ["help", "coverage"], ["init", "nosuch"], []] {
+            #expect(Qamtu.helpTopicError(fine) == nil, "\(fine)")
+        }
+        let folder = try TemporaryFolder()
+        let result = try qamtu(["help", "nosuch"], in: folder)
+        #expect(result.status == 64)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("Error: unknown command 'qamtu nosuch'; the commands of qamtu are init, import, "), "\(result.stderr)")
+        let known = try qamtu(["help", "road", "plan"], in: folder)
+        #expect(known.status == 0)
+        #expect(known.stdout.contains("USAGE: qamtu road plan <road>"))
+    }
+
+    /// Every command's usage line lists its options (never a bare `<options>`), and the help of
+    /// `init` reads as its output does (issue 20, item 13).
+    @Test func usageListsEveryOption() throws {
+        let commands = Self.leafCommands()
+        #expect(commands.count == 13)
+        for command in commands {
+            let help = Qamtu.helpMessage(for: command, columns: 2_000)
+            let usage = try #require(help.components(separatedBy: "USAGE: ").dropFirst().first?.components(separatedBy: "\n\n").first)
+            let optionsSection = try #require(help.components(separatedBy: "OPTIONS:").last)
+            let options = optionsSection.split(separator: "\n").compactMap { line in
+                line.split(separator: " ").first { $0.hasPrefix("--") }.map { String($0.trimmingCharacters(in: [","])) }
+            }
+            #expect(!usage.contains("<options>"), "\(command._commandName): \(usage)")
+            for option in options where option != "--help" && option != "--version" {
+                #expect(usage.contains("[\(option) ") || usage.contains("[\(option)]") || usage.contains(" \(option) "),
+                        "\(command._commandName): \(option) missing from \(usage)")
+            }
+        }
+        let initHelp = Qamtu.helpMessage(for: InitCommand.self, columns: 2_000)
+        let prose = try #require(initHelp.components(separatedBy: "USAGE:").first)
+        #expect(!prose.contains("  "), "\(prose)")
+        #expect(prose.contains("commitments (Point, derived from their targets)"))
+    }
 }
 
 @Suite("qamtu end to end (the built executable)")
