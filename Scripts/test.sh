@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole Qamtu test suite on a fresh Debian machine with the Swift toolchain:
 # installs missing system packages, builds, runs every test (Swift Testing).
-# Tests that need ../shared/geodata skip themselves when it is absent.
+# Tests that need ../shared/geodata or a tool skip themselves when it is absent, and fail when CI=true.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,7 +7,8 @@ public protocol FeatureSource: AnyObject {
     func next() throws(GeoModelError) -> SourceFeature?
     /// Bytes read so far and the total when known.
     var progress: (done: Int, total: Int?) { get }
-    /// Rows deliberately skipped, by reason (e.g. OpenCelliD rows of other countries).
+    /// Rows deliberately skipped, by reason: a phrase that reads after "skipped 3 rows" (e.g.
+    /// OpenCelliD's `outside Kazakhstan (MCC ≠ 401)`).
     var skipped: [String: Int] { get }
     /// Input names that are not columns of the layer and were ignored.
     var ignoredFields: Set<String> { get }

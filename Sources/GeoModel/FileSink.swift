@@ -19,6 +19,13 @@ public final class FileSink: OutputSink {
     /// Bytes written so far.
     public private(set) var bytesWritten = 0
 
+    /// The temporary file a sink for `path` writes before moving it into place (`PATH.partial`),
+    /// or nil when it writes in place (`-` for standard output, a device or pipe). A front end
+    /// that stops the process on a signal removes this file first.
+    public static func partialPath(for path: String) -> String? {
+        path == "-" || isSpecialFile(path) ? nil : path + ".partial"
+    }
+
     /// Opens `path` for writing; `-` is standard output.
     /// - Throws: `GeoModelError.unreadable` when the file cannot be created.
     public init(path: String) throws(GeoModelError) {
@@ -44,7 +51,7 @@ public final class FileSink: OutputSink {
             displayName = path
             closesOnFinish = true
         } else {
-            let temporary = path + ".partial"
+            let temporary = Self.partialPath(for: path) ?? path + ".partial"
             guard let f = fopen(temporary, "wb") else {
                 let reason = String(cString: strerror(errno))
                 throw .unreadable(file: path, line: nil, message: "cannot create: \(reason)")

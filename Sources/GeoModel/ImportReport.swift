@@ -10,7 +10,7 @@ public struct ImportReport: Sendable, Equatable {
     public var updated = 0
     /// Features removed first (`replace`).
     public var replaced = 0
-    /// Rows deliberately skipped, by reason.
+    /// Rows deliberately skipped, by reason: a phrase that reads after "skipped 3 rows".
     public var skipped: [String: Int] = [:]
     /// Input fields that are not columns of the layer.
     public var ignoredFields: [String] = []

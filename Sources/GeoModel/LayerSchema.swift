@@ -57,6 +57,12 @@ public struct LayerSchema: Sendable, Equatable {
     /// position of their target so that map viewers can show them.
     public var geometryIsDerived = false
 
+    /// `n` features of the layer in words, grouped and singular for one: `1 road`, `9,899 settlements`
+    /// (every layer name is a regular English plural).
+    public func count(_ n: Int) -> String {
+        NumberFormat.count(n, name.hasSuffix("s") ? String(name.dropLast()) : name, name)
+    }
+
     /// The index of a column by name.
     public func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
 

@@ -77,7 +77,7 @@ final class OpenCelliDSource: FeatureSource {
                 return feature
             }
             if mcc != 401 {
-                skipped["rows of other countries (MCC ≠ 401)", default: 0] += 1
+                skipped["outside Kazakhstan (MCC ≠ 401)", default: 0] += 1
                 continue
             }
             let net = field("net") ?? ""

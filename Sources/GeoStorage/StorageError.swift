@@ -68,7 +68,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         case .spatialite(let message):
             "SpatiaLite: \(message)"
         case .importFailed(let layer, let file, let problems, let total):
-            (["import of \(layer) from \(file) failed: \(total) problem\(total == 1 ? "" : "s"), nothing was written"
+            (["import of \(layer) from \(file) failed: \(NumberFormat.count(total, "problem")), nothing was written"
               + (total > problems.count ? " (the first \(problems.count) follow)" : "")]
              + problems.map { "  " + $0.description }).joined(separator: "\n")
         case .formatDoesNotFitLayer(let format, let layer, let expected):

@@ -7,7 +7,13 @@ import PortalCore
 struct CoverageListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "Settlements as GeoJSON Points with class, best_fixed, best_mobile, satellite, covering sites and reason.")
+        abstract: "Settlements as GeoJSON Points with class, best_fixed, best_mobile, satellite, covering sites and reason.",
+        // Written out: with more than 12 options the generated usage is only `<options>`.
+        usage: """
+            qamtu coverage list [--as-of <year>] [--scenario <scenario>] [--profile <name>] [--threshold <tech=dbm> ...] \
+            [--default-range <tech=m> ...] [--receiver-height <m>] [--district <name>] [--class <class>] [--format <format>] \
+            [--precision <n>] [--properties <names>] [--output <file>] [--db <file>]
+            """)
 
     @OptionGroup var analysis: AnalysisOptions
 

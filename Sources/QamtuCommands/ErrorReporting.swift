@@ -24,6 +24,10 @@ enum ErrorReporting {
         return exitCode(error.category)
     }
 
+    /// The exit status of a command stopped by `signal` (SIGINT, SIGTERM) that it caught to clean
+    /// up: 128 + the signal's number, as shells report it (130 for Ctrl-C).
+    static func exitCode(stoppedBy signal: Int32) -> Int32 { 128 + signal }
+
     /// Advice for a command-line user: which command fixes or explains the failure (the
     /// libraries' messages say what is wrong, never which command to run).
     static func hint(_ error: any CategorizedError) -> String? {

@@ -89,7 +89,7 @@ struct ExportCommand: ParsableCommand {
             let portal = try database.portal()
             let count = try portal.export(query, options: ExportOptions(format: format, precision: precision, recordSeparator: rs,
                                                                         properties: propertyList), to: try destination.sink())
-            destination.noteWritten("\(NumberFormat.grouped(count)) \(layer.name)", detail: format.rawValue)
+            destination.noteWritten(layer.count(count), detail: format.rawValue)
         }
     }
 }

@@ -137,7 +137,7 @@ struct ImportCommand: ParsableCommand {
             }
             let seconds = Date().timeIntervalSince(started)
             let verb = dryRun ? "valid: would import" : "imported"
-            print("\(verb) \(NumberFormat.grouped(report.imported)) \(layer.name) from \(file) (\(format.rawValue)) in \(String(format: "%.2f", seconds)) s")
+            print("\(verb) \(layer.count(report.imported)) from \(file) (\(format.rawValue)) in \(String(format: "%.2f", seconds)) s")
             if report.replaced > 0 { print("  replaced \(NumberFormat.count(report.replaced, "existing feature"))") }
             if report.updated > 0 { print("  updated \(NumberFormat.count(report.updated, "existing feature")) by id") }
             if report.districtsAssigned > 0 {
@@ -151,7 +151,7 @@ struct ImportCommand: ParsableCommand {
                 print("  note: \(NumberFormat.count(report.unresolvedCommitments, "commitment")) \(report.unresolvedCommitments == 1 ? "refers" : "refer") to features not (yet) in their target layer")
             }
             for (reason, count) in report.skipped.sorted(by: { $0.key < $1.key }) {
-                print("  skipped \(NumberFormat.grouped(count)) \(reason)")
+                print("  skipped \(NumberFormat.count(count, "row")) \(reason)")
             }
             if !report.ignoredFields.isEmpty {
                 print("  ignored fields (not in the \(layer.name) column contract): \(report.ignoredFields.joined(separator: ", "))")

@@ -115,7 +115,10 @@ struct ExportTests {
             csv += "s\(i),base_station,operational,\(p.longitude),\(p.latitude)\n"
         }
         try fixture.importText(.sites, "sites.csv", csv)
-        for text in ["-10,-20,30,40", "170,-50,-170,50", "71,42,71.5,42.5"] {
+        // Exact counts, so that no box compares [] == [] (issue 20, item 17); the third crosses
+        // 180° and holds a point on -180 itself and one on its latitude edge (-80).
+        let boxes = ["-10,-20,30,40": 84, "170,-50,-170,50": 71, "179,-80,-179,80": 11, "60,30,80,50": 12]
+        for (text, count) in boxes.sorted(by: { $0.key < $1.key }) {
             let box = try BoundingBox(parsing: text)
             let query = ExportQuery(layer: .sites, bbox: box)
             let plan = try fixture.portal.queryPlan(query).joined(separator: "\n")
@@ -128,9 +131,33 @@ struct ExportTests {
                     : p.longitude >= box.minLongitude && p.longitude <= box.maxLongitude
                 return inLat && inLon
             }.map(\.0)
+            #expect(expected.count == count, "\(text)")
+            if text == "179,-80,-179,80" {
+                #expect(expected == [0, 50, 100, 641, 691, 741, 791, 1_382, 1_432, 1_482, 1_532].map { "s\($0)" })
+            }
             #expect(try fixture.portal.features(query).map(\.id) == expected, "\(text)")
             // Also on a connection of its own without SpatiaLite (the R*Tree is SQLite's).
             #expect(try fixture.portal.features(query, columns: ["status"]).map(\.id) == expected, "\(text)")
+        }
+    }
+
+    /// Points, roads and districts across 180°: a box with minLon > maxLon finds the features on
+    /// both sides of the antimeridian and on it, and none just outside (issue 20, item 17).
+    @Test func bboxAcrossTheAntimeridianFindsEveryLayer() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "settlements.geojson", AntimeridianData.settlements)
+        try fixture.importText(.roads, "roads.geojson", AntimeridianData.roads)
+        try fixture.importText(.districts, "districts.geojson", AntimeridianData.districts)
+        let box = try BoundingBox(parsing: AntimeridianData.box)
+        #expect(box.crossesAntimeridian)
+        for layer in [LayerSchema.settlements, .roads, .districts] {
+            let query = ExportQuery(layer: layer, bbox: box)
+            let expected = try #require(AntimeridianData.inside[layer.name])
+            #expect(try fixture.portal.features(query).map(\.id) == expected, "\(layer.name)")
+            #expect(try fixture.portal.features(query, columns: ["name"]).map(\.id) == expected, "\(layer.name), some columns")
+            #expect(try fixture.portal.count(query) == expected.count, "\(layer.name)")
+            let plan = try fixture.portal.queryPlan(query).joined(separator: "\n")
+            #expect(plan.contains("idx_\(layer.name)_geom"), "\(plan)")
         }
     }
 

@@ -110,6 +110,16 @@ struct ImportValidationTests {
         #expect(lines.last == "  many.csv:21: field 'population': expected a whole number, got 'lots'")
     }
 
+    /// Counts of problems are grouped in thousands, as every count for people is (issue 20, item 11).
+    @Test func countsThousandsOfProblemsInGroups() throws {
+        let fixture = try Fixture()
+        var text = Self.header
+        for i in 0..<1_234 { text += "s\(i),S,village,lots,none,,71,42\n" }
+        let described = try #require(try fixture.importProblems(.settlements, "many.csv", text))
+        #expect(described.split(separator: "\n").first
+            == "import of settlements from many.csv failed: 1,234 problems, nothing was written (the first 20 follow)")
+    }
+
     @Test func reportsEveryProblemOfOneFeature() throws {
         let fixture = try Fixture()
         let text = Self.header + "a,A,castle,x,maybe,,200,42\n"

@@ -77,6 +77,68 @@ struct PortalStoreTests {
         }
     }
 
+    /// Points, roads and districts across 180°: a box with minLon > maxLon finds the same
+    /// features on every store, on both sides of the antimeridian and on it (issue 20, item 17).
+    @Test(arguments: StoreKind.allCases) func bboxAcrossTheAntimeridian(kind: StoreKind) throws {
+        let folder = try TemporaryFolder()
+        let store: any PortalStore = kind == .memory
+            ? MemoryStore() : try SpatiaLiteStore.initialise(at: folder.path("across.sqlite")).store
+        let portal = Portal(store: store)
+        let layers: [(LayerSchema, String)] = [(.settlements, AntimeridianData.settlements), (.roads, AntimeridianData.roads),
+                                               (.districts, AntimeridianData.districts)]
+        let box = try BoundingBox(parsing: AntimeridianData.box)
+        for (layer, text) in layers {
+            _ = try portal.importFeatures(ImportRequest(layer: layer, path: try folder.write("\(layer.name).geojson", text)))
+            let expected = try #require(AntimeridianData.inside[layer.name])
+            #expect(try Self.ids(Self.export(portal, ExportQuery(layer: layer, bbox: box))) == expected, "\(layer.name)")
+            #expect(try portal.count(ExportQuery(layer: layer, bbox: box)) == expected.count, "\(layer.name)")
+        }
+    }
+
+    /// A district query that matches several districts fails naming them; one that matches a
+    /// district without settlements says so (issue 20, item 6: `--district Жуалы` once matched an
+    /// empty exclave and answered 0 settlements without a word).
+    @Test(arguments: StoreKind.allCases) func districtQueriesSayWhenTheyAreAmbiguousOrEmpty(kind: StoreKind) throws {
+        let folder = try TemporaryFolder()
+        let notes = NoteLog()
+        let store: any PortalStore = kind == .memory
+            ? MemoryStore() : try SpatiaLiteStore.initialise(at: folder.path("districts.sqlite")).store
+        let portal = Portal(store: store, notify: { notes.append($0) })
+        func box(_ id: String, _ name: String, _ west: Double, _ south: Double, _ east: Double, _ north: Double) -> String {
+            #"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[\#(west),\#(south)],[\#(east),\#(south)],"#
+                + #"[\#(east),\#(north)],[\#(west),\#(north)],[\#(west),\#(south)]]]},"properties":{"id":"\#(id)","name":"\#(name)"}}"#
+        }
+        let districts = #"{"type":"FeatureCollection","features":["# + [
+            box("d1", "Aqsu District", 70.9, 42.95, 71.2, 43.5), box("d2", "Taraz District", 71.3, 42.8, 72.6, 43.9),
+            box("zhualy", "Жуалы", 73.0, 44.0, 73.5, 44.5),
+            box("kordai-west", "Kordai", 74.0, 44.0, 74.5, 44.5), box("kordai-east", "Kordai", 75.0, 44.0, 75.5, 44.5),
+        ].joined(separator: ",") + "]}"
+        _ = try portal.importFeatures(ImportRequest(layer: .settlements, path: try folder.write("s.geojson", StoreFixture.settlements)))
+        _ = try portal.importFeatures(ImportRequest(layer: .districts, path: try folder.write("d.geojson", districts)))
+        let request = AnalysisRequest(asOfYear: 2026)
+
+        // The fixture's settlements name their districts d1 and d2 (the memory store derives none).
+        let taraz = try portal.coverage(request, district: "Taraz District")
+        #expect(taraz.result.entries.map { taraz.result.settlements[$0.settlement].id }.sorted() == ["s3", "s4", "s5"])
+        #expect(notes.lines == [])
+
+        let empty = try portal.coverage(request, district: "Zhualy")
+        #expect(empty.result.entries.isEmpty)
+        #expect(notes.lines == ["note: district Жуалы (zhualy) has no settlements"])
+        _ = try portal.coverageDiff(from: 2025, to: 2026, request, district: "жуалы")
+        #expect(notes.lines.count == 2)
+
+        do {
+            _ = try portal.coverage(request, district: "Kordai")
+            Issue.record("an ambiguous district was accepted")
+        } catch let error as CoverageError {
+            #expect(error.description == "district name 'Kordai' is ambiguous; candidates: Kordai (kordai-west), Kordai (kordai-east)"
+                || error.description == "district name 'Kordai' is ambiguous; candidates: Kordai (kordai-east), Kordai (kordai-west)")
+            #expect(error.category == .invalidInput)
+        }
+        #expect(throws: CoverageError.self) { try portal.coverage(request, district: "Nowhere") }
+    }
+
     @Test(arguments: StoreKind.allCases) func findsNamesInAnyScript(kind: StoreKind) throws {
         let folder = try TemporaryFolder()
         let portal = try StoreFixture.store(kind, in: folder)
@@ -352,4 +414,22 @@ final class InterruptingSource: FeatureSource {
     var skipped: [String: Int] { base.skipped }
     var ignoredFields: Set<String> { base.ignoredFields }
     var decimalComma: Bool { base.decimalComma }
+}
+
+/// Notes a portal sent, collected across threads.
+final class NoteLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+
+    func append(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        collected.append(line)
+    }
+
+    var lines: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return collected
+    }
 }

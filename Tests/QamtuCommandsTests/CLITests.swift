@@ -6,18 +6,23 @@ import QamtuTestSupport
 import Testing
 @testable import QamtuCommands
 
-/// The built `qamtu` executable (next to the test bundle, or in .build/debug).
-let qamtuExecutable: String? = {
-    let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qamtu").path,
-        SharedData.repository.appendingPathComponent(".build/debug/qamtu").path,
-    ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
+/// The built `qamtu` executable (next to the test bundle, or in .build/debug), checked to be
+/// linked after the last compilation of every target in Sources/.
+let qamtuExecutableLookup = Result {
+    try BuiltExecutable.locate(
+        candidates: [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qamtu").path,
+            SharedData.repository.appendingPathComponent(".build/debug/qamtu").path,
+        ],
+        targets: BuiltExecutable.targets(ofPackageAt: SharedData.repository))
+}
+
+/// The built `qamtu` executable; throws (failing the test) when it is missing or stale.
+func qamtuExecutable() throws -> String { try qamtuExecutableLookup.get() }
 
 /// Runs `qamtu` with the arguments in `folder`.
 func qamtu(_ arguments: [String], in folder: TemporaryFolder) throws -> ProcessResult {
-    let executable = try #require(qamtuExecutable, "build the qamtu executable first (swift build)")
+    let executable = try qamtuExecutable()
     var environment = ProcessInfo.processInfo.environment
     environment["QAMTU_DB"] = nil
     return try run(executable, arguments, in: folder.url.path, environment: environment)
@@ -114,6 +119,59 @@ struct ParsingTests {
         let help = Qamtu.helpMessage()
         for name in ["init", "import", "export", "find", "info"] { #expect(help.contains(name)) }
     }
+
+    /// Every command below `qamtu` that runs (no subcommands of its own).
+    static func leafCommands(of command: any ParsableCommand.Type = Qamtu.self) -> [any ParsableCommand.Type] {
+        let children = command.configuration.subcommands
+        return children.isEmpty ? [command] : children.flatMap { leafCommands(of: $0) }
+    }
+
+    /// `help NAME` for a name that is no command is a usage error naming it, not the top-level
+    /// help with exit 0 (issue 20, item 13).
+    @Test func helpForAnUnknownCommandIsAUsageError() throws {
+        let unknown = try #require(Qamtu.helpTopicError(["help", "nosuch"]))
+        #expect(unknown.message == "unknown command 'qamtu nosuch'; the commands of qamtu are init, import, export, find, info, "
+            + "coverage, report, nearest, road")
+        #expect(Qamtu.exitCode(for: unknown) == .validationFailure)
+        #expect(Qamtu.helpTopicError(["help", "coverage", "nosuch"])?.message
+            == "unknown command 'qamtu coverage nosuch'; the commands of qamtu coverage are list, diff, footprints")
+        #expect(Qamtu.helpTopicError(["help", "init", "more"])?.message == "unknown command 'qamtu init more'; qamtu init has no subcommands")
+        for fine in [["help"], ["help", "help"], ["help", "road", "plan"], ["help", "coverage"], ["init", "nosuch"], []] {
+            #expect(Qamtu.helpTopicError(fine) == nil, "\(fine)")
+        }
+        let folder = try TemporaryFolder()
+        let result = try qamtu(["help", "nosuch"], in: folder)
+        #expect(result.status == 64)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("Error: unknown command 'qamtu nosuch'; the commands of qamtu are init, import, "), "\(result.stderr)")
+        let known = try qamtu(["help", "road", "plan"], in: folder)
+        #expect(known.status == 0)
+        #expect(known.stdout.contains("USAGE: qamtu road plan <road>"))
+    }
+
+    /// Every command's usage line lists its options (never a bare `<options>`), and the help of
+    /// `init` reads as its output does (issue 20, item 13).
+    @Test func usageListsEveryOption() throws {
+        let commands = Self.leafCommands()
+        #expect(commands.count == 13)
+        for command in commands {
+            let help = Qamtu.helpMessage(for: command, columns: 2_000)
+            let usage = try #require(help.components(separatedBy: "USAGE: ").dropFirst().first?.components(separatedBy: "\n\n").first)
+            let optionsSection = try #require(help.components(separatedBy: "OPTIONS:").last)
+            let options = optionsSection.split(separator: "\n").compactMap { line in
+                line.split(separator: " ").first { $0.hasPrefix("--") }.map { String($0.trimmingCharacters(in: [","])) }
+            }
+            #expect(!usage.contains("<options>"), "\(command._commandName): \(usage)")
+            for option in options where option != "--help" && option != "--version" {
+                #expect(usage.contains("[\(option) ") || usage.contains("[\(option)]") || usage.contains(" \(option) "),
+                        "\(command._commandName): \(option) missing from \(usage)")
+            }
+        }
+        let initHelp = Qamtu.helpMessage(for: InitCommand.self, columns: 2_000)
+        let prose = try #require(initHelp.components(separatedBy: "USAGE:").first)
+        #expect(!prose.contains("  "), "\(prose)")
+        #expect(prose.contains("commitments (Point, derived from their targets)"))
+    }
 }
 
 @Suite("qamtu end to end (the built executable)")
@@ -207,11 +265,11 @@ struct EndToEndTests {
     }
 
     /// GDAL opens the database with its six layers, and reads every file `qamtu export` writes.
-    @Test(.enabled(if: which("ogrinfo") != nil, "GDAL (gdal-bin) is not installed"))
+    @Test(.requires(.demoData, .ogrinfo, .ogr2ogr))
     func gdalReadsTheDatabaseAndEveryExport() throws {
         let folder = try TemporaryFolder()
         try Self.demoDatabase(in: folder)
-        let ogrinfo = try #require(which("ogrinfo"))
+        let ogrinfo = try Prerequisite.ogrinfo.require(), ogr2ogr = try Prerequisite.ogr2ogr.require()
         let listing = try run(ogrinfo, ["-ro", "-q", folder.path("demo.sqlite")])
         #expect(listing.status == 0, "\(listing.stderr)")
         for line in ["1: districts (Multi Polygon)", "2: settlements (Point)", "3: roads (Multi Line String)",
@@ -237,14 +295,12 @@ struct EndToEndTests {
                 #expect(read.stdout.contains("Feature Count: \(count)"), "\(file): \(read.stdout)")
                 #expect(!read.stderr.contains("ERROR"), "\(file): \(read.stderr)")
                 // ogr2ogr converts it (to a GeoPackage) without complaint.
-                if let ogr2ogr = which("ogr2ogr") {
-                    var convert = ["-f", "GPKG", folder.path("\(layer)-\(format).gpkg")]
-                    if format == "csv" { convert += arguments.dropFirst(3) }
-                    let converted = try run(ogr2ogr, convert + [folder.path(file)])
-                    #expect(converted.status == 0 && !converted.stderr.contains("ERROR"), "\(file): \(converted.stderr)")
-                    let check = try run(ogrinfo, ["-ro", "-so", "-al", folder.path("\(layer)-\(format).gpkg")])
-                    #expect(check.stdout.contains("Feature Count: \(count)"), "\(file) via ogr2ogr: \(check.stdout)")
-                }
+                var convert = ["-f", "GPKG", folder.path("\(layer)-\(format).gpkg")]
+                if format == "csv" { convert += arguments.dropFirst(3) }
+                let converted = try run(ogr2ogr, convert + [folder.path(file)])
+                #expect(converted.status == 0 && !converted.stderr.contains("ERROR"), "\(file): \(converted.stderr)")
+                let check = try run(ogrinfo, ["-ro", "-so", "-al", folder.path("\(layer)-\(format).gpkg")])
+                #expect(check.stdout.contains("Feature Count: \(count)"), "\(file) via ogr2ogr: \(check.stdout)")
             }
         }
     }

@@ -29,15 +29,12 @@ struct CoverageCommandTests {
         return path
     }
 
-    static let demoAvailable = FileManager.default.fileExists(
-        atPath: SharedData.repository.appendingPathComponent("GeoData/sites.geojson").path)
-
     func run(_ arguments: [String]) throws {
         var command = try Qamtu.parseAsRoot(arguments)
         try command.run()
     }
 
-    @Test(.enabled(if: demoAvailable)) func reportFromTheDatabaseReproducesTheArticleFigures() throws {
+    @Test(.requires(.demoData)) func reportFromTheDatabaseReproducesTheArticleFigures() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
         try run(["report", "--as-of", "2026", "--format", "json", "-o", folder.path("report.json"), "--db", db])
@@ -53,7 +50,7 @@ struct CoverageCommandTests {
 
     /// The command reads sites through GeoStorage's parallel column scan; the library reads the same
     /// layers as records. Both must give byte-identical output.
-    @Test(.enabled(if: demoAvailable)) func storageAdapterEqualsTheRecordPath() throws {
+    @Test(.requires(.demoData)) func storageAdapterEqualsTheRecordPath() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
         try run(["coverage", "--as-of", "2025", "--scenario", "planned", "--format", "csv", "-o", folder.path("cli.csv"), "--db", db])
@@ -72,7 +69,7 @@ struct CoverageCommandTests {
 
     /// The sites come from the site pack, straight into place partition by partition, or from the
     /// table: the same output either way, also when unusable sites leave gaps in both partitions.
-    @Test(.enabled(if: demoAvailable)) func sitePackAndTableGiveTheSameCoverage() throws {
+    @Test(.requires(.demoData)) func sitePackAndTableGiveTheSameCoverage() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
         let portal = try PortalDatabase.open(at: db)
@@ -99,7 +96,7 @@ struct CoverageCommandTests {
         #expect(Set(analysis.sites.map(\.id)).isDisjoint(with: unusable))
     }
 
-    @Test(.enabled(if: demoAvailable)) func districtFilterAndClassFilter() throws {
+    @Test(.requires(.demoData)) func districtFilterAndClassFilter() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
         try run(["coverage", "--district", "Мойынқұм ауданы", "--class", "unserved", "-o", folder.path("u.geojson"), "--db", db])
@@ -121,7 +118,7 @@ struct CoverageCommandTests {
     /// and scenario (the engine skips covering-site lists and nearest sites then), also when
     /// settlement columns are chosen out of order (the settlements' records then end after the
     /// last one).
-    @Test(.enabled(if: demoAvailable)) func selectedPropertiesEqualTheFullOutput() throws {
+    @Test(.requires(.demoData)) func selectedPropertiesEqualTheFullOutput() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
         let selections = ["best_mobile,id,class,best_fixed", "population,id,name_en,class,kind,fibre_year", "osm_id,best_mobile"]
@@ -145,7 +142,7 @@ struct CoverageCommandTests {
         }
     }
 
-    @Test(.enabled(if: demoAvailable)) func nearestCommandEqualsTheLibrary() throws {
+    @Test(.requires(.demoData)) func nearestCommandEqualsTheLibrary() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
         try run(["nearest", "settlements", "--to", "sites", "--k", "3", "--format", "csv", "-o", folder.path("n.csv"), "--db", db])
@@ -209,7 +206,7 @@ struct CoverageCommandTests {
     /// `coverage footprints` on the demo data: one valid MultiPolygon per operator and technology
     /// (GDAL's SQLite dialect checks ST_IsValid), containing every settlement that `coverage`
     /// reports covered by that operator and technology.
-    @Test(.enabled(if: demoAvailable)) func footprintsAreValidAndContainCoveredSettlements() throws {
+    @Test(.requires(.demoData)) func footprintsAreValidAndContainCoveredSettlements() throws {
         let folder = try TemporaryFolder()
         let db = try Self.demoPortal(in: folder)
         for scenario in ["actual", "planned"] {
@@ -245,7 +242,7 @@ struct CoverageCommandTests {
                 }
             }
             #expect(checked > 500, "\(scenario): \(checked) covered settlement-operator pairs")
-            if let ogrinfo = which("ogrinfo") {
+            if let ogrinfo = try Prerequisite.ogrinfo.ifPresent() {
                 let check = try QamtuTestSupport.run(ogrinfo, ["-ro", "-q", "-dialect", "SQLite", "-sql",
                     "SELECT count(*) AS features, sum(ST_IsValid(geometry)) AS valid FROM footprints", folder.path("fp.geojson")])
                 #expect(check.status == 0, "\(check.stderr)")

@@ -47,7 +47,7 @@ struct InterruptedImportTests {
     /// file (SQLite then has synced a hot journal), then `delay` seconds more, and sends `signal`.
     static func interruptedImport(_ file: String, signal: Int32, afterSpill: Bool = false, delay: Double,
                                   in folder: TemporaryFolder) throws -> Interrupted {
-        let executable = try #require(qamtuExecutable, "build the qamtu executable first (swift build)")
+        let executable = try qamtuExecutable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["import", "settlements", file, "--db", "demo.sqlite"]
@@ -115,14 +115,14 @@ struct InterruptedImportTests {
     /// An import killed before it wrote into the file leaves a journal that is not hot, which such
     /// a reader reads past. Root ignores file permissions, so as root
     /// the reader runs as `nobody` through `setpriv`.
-    @Test(.enabled(if: getuid() != 0 || which("setpriv") != nil, "running as root without setpriv"))
+    @Test(.requires(getuid() == 0 ? [.setpriv] : []))
     func aReaderWithoutWriteAccessIsToldWhatIsWrong() throws {
         let folder = try TemporaryFolder()
         try EndToEndTests.demoDatabase(in: folder)
         let file = try Self.bigSettlements(count: 200_000, in: folder)
         let result = try Self.interruptedImport(file, signal: SIGKILL, afterSpill: true, delay: 0, in: folder)
         #expect(result.reason == .uncaughtSignal)
-        let executable = try #require(qamtuExecutable)
+        let executable = try qamtuExecutable()
         let path = folder.path("demo.sqlite")
         let unprivileged = try run(executable, ["info", "--db", path], asNobody: true)
         #expect(unprivileged.status == 69)
@@ -148,7 +148,7 @@ struct InterruptedImportTests {
     /// when running as root (root ignores permissions), else this user with the folder made read-only.
     func run(_ executable: String, _ arguments: [String], asNobody: Bool) throws -> ProcessResult {
         if getuid() == 0 {
-            let setpriv = try #require(which("setpriv"))
+            let setpriv = try Prerequisite.setpriv.require()
             return try QamtuTestSupport.run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", executable] + arguments)
         }
         let folder = try #require(arguments.last.map { ($0 as NSString).deletingLastPathComponent })

@@ -36,7 +36,8 @@ public final class TemporaryFolder: @unchecked Sendable {
     }
 }
 
-/// Paths of the shared real data (`../shared/geodata`), which tests use when it is present.
+/// Paths of the shared real data (`../shared/geodata`) and of the repository. Tests reach the files
+/// through ``Prerequisite`` (skipped when absent, failed in CI).
 public enum SharedData {
     /// `../shared/geodata` next to the repository, found from this source file's location.
     public static let geodata: URL = {
@@ -44,12 +45,6 @@ public enum SharedData {
         for _ in 0..<4 { url.deleteLastPathComponent() }  // Tests/QamtuTestSupport/this file → the repository's parent
         return url.appendingPathComponent("shared/geodata")
     }()
-
-    /// The path of a shared data file, or nil when it is absent (tests then skip).
-    public static func file(_ name: String) -> String? {
-        let path = geodata.appendingPathComponent(name).path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }
 
     /// The repository root (for GeoData/ and the built executable).
     public static let repository: URL = {

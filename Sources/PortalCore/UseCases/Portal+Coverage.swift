@@ -49,7 +49,7 @@ extension Portal {
         let profile = try Self.profile(for: request)
         let columns = LayerSchema.settlements.columns.map(\.name)
         let loaded = try loadAnalysis(request.propagation, settlementColumns: properties.map { $0.filter(columns.contains) })
-        let districtID = try district.map { try loaded.analysis.resolveDistrict($0).id }
+        let districtID = try district.map { try resolveDistrict($0, in: loaded) }
         var result = loaded.analysis.run(asOf: request.asOfYear, scenario: request.scenario, profile: profile,
                                          districtID: districtID, detail: CoverageWriter.detail(forProperties: properties))
         if let only { result = result.filtered(to: only) }
@@ -65,9 +65,23 @@ extension Portal {
         _ = try CalendarYear.checked(toYear, name: "year2")
         let profile = try Self.profile(for: request)
         let loaded = try loadAnalysis(request.propagation)
-        let districtID = try district.map { try loaded.analysis.resolveDistrict($0).id }
+        let districtID = try district.map { try resolveDistrict($0, in: loaded) }
         return loaded.analysis.diff(from: fromYear, to: toYear, scenario: request.scenario, profile: profile,
                                     districtID: districtID)
+    }
+
+    /// The id of the one district `query` names (in any script, or its id). A district without
+    /// settlements is a note (`district NAME has no settlements`), so that an empty answer is not
+    /// taken for an unserved district or a misspelt name.
+    /// - Throws: `CoverageError.ambiguousDistrict` (naming the candidates) when the query matches
+    ///   several districts equally well, `.unknownDistrict` when it matches none.
+    func resolveDistrict(_ query: String, in loaded: LoadedAnalysis) throws -> String {
+        let district = try loaded.analysis.resolveDistrict(query)
+        if !loaded.analysis.settlements.contains(where: { $0.district == district.id }) {
+            let label = district.name == district.id ? district.name : "\(district.name) (\(district.id))"
+            notify("note: district \(label) has no settlements")
+        }
+        return district.id
     }
 
     /// The coverage report: classes per district, shares, satellite schools, commitments'
