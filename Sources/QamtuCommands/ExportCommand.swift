@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The layer to export.", valueName: "layer"))
     var layer: LayerSchema
 
-    @Option(help: ArgumentHelp("Only features intersecting minLon,minLat,maxLon,maxLat (degrees).", valueName: "box"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only features intersecting minLon,minLat,maxLon,maxLat (degrees).", valueName: "box"))
     var bbox: String?
 
     @Option(name: .customLong("where"), parsing: .singleValue,

@@ -53,7 +53,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Update the features whose id is already in the layer, add the others (refreshing a cell list).")
     var upsert = false
 
-    @Option(help: ArgumentHelp("Only features intersecting minLon,minLat,maxLon,maxLat (degrees); the others are skipped.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only features intersecting minLon,minLat,maxLon,maxLat (degrees); the others are skipped.",
                                valueName: "box"))
     var bbox: String?
 

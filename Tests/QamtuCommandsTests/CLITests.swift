@@ -45,6 +45,14 @@ struct ParsingTests {
         #expect(throws: Never.self) { try Qamtu.parseAsRoot(["road", "masts", "A-2", "--within", "5km"]) }
     }
 
+    /// A box west of Greenwich starts with a minus sign and is still the option's value.
+    @Test func negativeBoxesAreValues() throws {
+        let export = try #require(try Qamtu.parseAsRoot(["export", "sites", "--bbox", "-179.5,-17.5,-170,-16"]) as? ExportCommand)
+        #expect(export.bbox == "-179.5,-17.5,-170,-16")
+        let importing = try #require(try Qamtu.parseAsRoot(["import", "sites", "x.csv", "--bbox", "-10,40,-5,45"]) as? ImportCommand)
+        #expect(importing.bbox == "-10,40,-5,45")
+    }
+
     /// Help shows a layer default by its name, not a dump of the schema.
     @Test func helpShowsTheDefaultLayerByName() {
         let help = Qamtu.helpMessage(for: FindCommand.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
