@@ -112,6 +112,15 @@ extension LayerSchema {
         }
     }
 
+    /// Why `text` is not a valid value of the column `name`, as an import would read it (nil when
+    /// it is valid, also for an empty text); for checking values given on a command line
+    /// (`--set FIELD=VALUE`) before anything is read.
+    public func problem(withValue text: String, ofColumn name: String) -> String? {
+        guard let index = columnIndex(name) else { return "layer \(self.name) has no column '\(name)'" }
+        if case .failure(let failure) = Self.convert(.string(text), to: columns[index], decimalComma: false) { return failure.message }
+        return nil
+    }
+
     /// Converts a raw value to a column's type; `.failure` carries the message.
     static func convert(_ raw: RawValue, to column: Column, decimalComma: Bool) -> Result<FieldValue, ConversionFailure> {
         if case .string(let s) = raw, s.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(.null) }

@@ -182,7 +182,7 @@ public final class PortalDatabase: Sendable {
             if state.tables > 0 || state.appID != 0 {
                 throw StorageError.notAQamtuDatabase(path: path, reason: "it has tables but no Qamtu application id")
             }
-            if !allowEmpty { throw StorageError.missingDatabase(path: path) }
+            if !allowEmpty { throw StorageError.emptyDatabase(path: path) }
         }
         if state.superseded {
             let known = Set(migrator.migrations)

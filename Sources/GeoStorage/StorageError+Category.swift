@@ -7,7 +7,8 @@ extension StorageError: CategorizedError {
     /// is internal.
     public var category: ErrorCategory {
         switch self {
-        case .missingDatabase, .missingFolder: .notFound
+        case .missingDatabase, .missingFolder, .emptyDatabase: .notFound
+        case .damaged: .internal
         case .locked, .readOnlyDatabase, .unfinishedWrite, .cannotOpen, .interrupted: .unavailable
         case .notAQamtuDatabase, .newerSchema, .olderSchema, .importFailed, .formatDoesNotFitLayer: .invalidInput
         case .spatialite: .unavailable

@@ -18,8 +18,10 @@ extension StorageError {
             self = .readOnlyDatabase(path: path, reason: "the file or its folder is read-only (\(message))")
         case .SQLITE_CANTOPEN:
             self = .cannotOpen(path: path, reason: message)
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+        case .SQLITE_NOTADB:
             self = .notAQamtuDatabase(path: path, reason: message)
+        case .SQLITE_CORRUPT:
+            self = .damaged(path: path, reason: message)
         default:
             self = .sqlite(message: message, sql: error.sql)
         }

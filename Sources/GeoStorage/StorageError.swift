@@ -5,6 +5,10 @@ import GeoModel
 public enum StorageError: Error, Sendable, CustomStringConvertible {
     /// No database file at the path (and the command does not create one).
     case missingDatabase(path: String)
+    /// The file exists but holds no database yet (zero bytes, or an SQLite file without tables).
+    case emptyDatabase(path: String)
+    /// The file is an SQLite database whose pages are damaged (truncated or overwritten).
+    case damaged(path: String, reason: String)
     /// The folder that should hold the database does not exist (or is not a folder).
     case missingFolder(path: String, folder: String)
     /// Another connection holds a lock on the database for longer than the busy timeout
@@ -46,6 +50,10 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .missingDatabase(let path):
             "no database at \(path)"
+        case .emptyDatabase(let path):
+            "\(path) holds no Qamtu database yet (the file is empty)"
+        case .damaged(let path, let reason):
+            "database \(path) is damaged (\(reason)): part of the file was cut off or overwritten"
         case .missingFolder(let path, let folder):
             "folder \(folder) does not exist (database \(path))"
         case .locked(let path, let seconds):

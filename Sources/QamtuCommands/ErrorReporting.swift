@@ -35,6 +35,8 @@ enum ErrorReporting {
         guard let error = error as? StorageError else { return nil }
         switch error {
         case .missingDatabase(let path): return "create one with `qamtu init --db \(path)`"
+        case .emptyDatabase(let path): return "`qamtu init --db \(path)` creates one in it"
+        case .damaged(let path, _): return "restore it from a backup; `sqlite3 \(path) .recover` may save what is left"
         case .olderSchema(let path, _): return "`qamtu init --db \(path)` upgrades it"
         case .unfinishedWrite: return "run any qamtu command on it once as a user who can write there"
         case .corruptSitePack:

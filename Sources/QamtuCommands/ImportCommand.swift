@@ -85,6 +85,9 @@ struct ImportCommand: ParsableCommand {
             guard layer.columnIndex(String(parts[0])) != nil else {
                 throw ValidationError("--set \(assignment): layer \(layer.name) has no column '\(parts[0])' (columns: \(layer.columns.map(\.name).joined(separator: ", ")))")
             }
+            if parts.count == 2, let problem = layer.problem(withValue: String(parts[1]), ofColumn: String(parts[0])) {
+                throw ValidationError("--set \(assignment): \(problem)")
+            }
         }
         if replace && upsert { throw ValidationError("--replace and --upsert exclude each other: --replace empties the layer first") }
         if bbox != nil && withinDistrict != nil { throw ValidationError("give --bbox or --within-district, not both") }
