@@ -26,7 +26,14 @@ public final class BlockingExecutor: @unchecked Sendable {
         }
     }
 
+    /// Whether the calling code runs on a thread of an executor (or a detached stream thread),
+    /// not on Swift's cooperative pool.
+    public static var isOnOwnThread: Bool { Thread.current.threadDictionary[ownThreadKey] as? Bool == true }
+
+    private static let ownThreadKey = "qamtu.blocking-executor"
+
     private func work() {
+        Thread.current.threadDictionary[Self.ownThreadKey] = true
         while true {
             condition.lock()
             while head == jobs.count { condition.wait() }
@@ -53,7 +60,10 @@ public final class BlockingExecutor: @unchecked Sendable {
     /// slow reader (a streamed export blocked on backpressure), which must not hold one of the
     /// executor's threads while other use cases queue behind it.
     public static func detach(_ job: @escaping @Sendable () -> Void) {
-        let thread = Thread { job() }
+        let thread = Thread {
+            Thread.current.threadDictionary[ownThreadKey] = true
+            job()
+        }
         thread.name = "qamtu-stream"
         thread.start()
     }
