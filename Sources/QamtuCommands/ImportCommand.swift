@@ -115,8 +115,8 @@ struct ImportCommand: ParsableCommand {
             let request = ImportRequest(
                 layer: layer, path: file, format: format,
                 source: SourceOptions(fieldMap: Self.assignments(mappings), defaults: Self.assignments(defaults)),
-                options: ImportOptions(replace: replace, dryRun: dryRun, upsert: upsert),
-                region: try bbox.map { .bbox(try BoundingBox(parsing: $0)) } ?? withinDistrict.map { .district($0) })
+                options: ImportOptions(replace: replace, dryRun: dryRun, upsert: upsert)
+            ).limited(to: try bbox.map { .bbox(try BoundingBox(parsing: $0)) } ?? withinDistrict.map { .district($0) })
             let portal = try database.portal(readOnly: false)
             // Ctrl-C: the import stops at its next feature and rolls back (exit 130, nothing written).
             signal(SIGINT, SIG_IGN)

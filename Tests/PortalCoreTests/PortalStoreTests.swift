@@ -304,7 +304,7 @@ struct PortalStoreTests {
             + "in2,base_station,operational,70.9,42.9\n"
         let path = try folder.write("country.csv", rows)
         let box = try BoundingBox(parsing: "70,42,71,43")
-        let (report, _) = try portal.importFeatures(ImportRequest(layer: .sites, path: path, region: .bbox(box)))
+        let (report, _) = try portal.importFeatures(ImportRequest(layer: .sites, path: path).limited(to: .bbox(box)))
         #expect(report.imported == 2)
         #expect(report.skipped == ["outside the box 70.0,42.0,71.0,43.0": 1])
         #expect(try portal.store.features(.sites, ids: ["in1", "out1", "in2"]).map(\.id) == ["in1", "in2"])
@@ -316,12 +316,12 @@ struct PortalStoreTests {
         _ = try portal.importFeatures(ImportRequest(layer: .districts, path: try folder.write("d.geojson", district)))
         let more = try folder.write("more.csv", "id,kind,status,lon,lat\nd1,base_station,operational,75.2,45.2\n"
             + "hole,base_station,operational,75.5,45.5\nfar,base_station,operational,70.2,42.2\n")
-        let (inDistrict, _) = try portal.importFeatures(ImportRequest(layer: .sites, path: more, region: .district("Жуалы")))
+        let (inDistrict, _) = try portal.importFeatures(ImportRequest(layer: .sites, path: more).limited(to: .district("Жуалы")))
         #expect(inDistrict.imported == 1)
         #expect(inDistrict.skipped == ["outside district Жуалы": 2])
         #expect(try portal.store.features(.sites, ids: ["d1", "hole", "far"]).map(\.id) == ["d1"])
         #expect(throws: PortalError.self) {
-            try portal.importFeatures(ImportRequest(layer: .sites, path: more, region: .district("Nowhere")))
+            try portal.importFeatures(ImportRequest(layer: .sites, path: more).limited(to: .district("Nowhere")))
         }
         // Lines: kept when a vertex lies in the district, not when they only pass through it.
         let roads = try folder.write("roads.geojson", """
@@ -329,7 +329,7 @@ struct PortalStoreTests {
             {"type":"Feature","properties":{"id":"into"},"geometry":{"type":"LineString","coordinates":[[74,45.2],[75.2,45.2]]}},
             {"type":"Feature","properties":{"id":"through"},"geometry":{"type":"LineString","coordinates":[[74,45.2],[77,45.2]]}}]}
             """)
-        let (lines, _) = try portal.importFeatures(ImportRequest(layer: .roads, path: roads, region: .district("zh")))
+        let (lines, _) = try portal.importFeatures(ImportRequest(layer: .roads, path: roads).limited(to: .district("zh")))
         #expect(lines.imported == 1 && lines.skipped == ["outside district Жуалы": 1])
         #expect(try portal.store.features(.roads, ids: ["into", "through"]).map(\.id) == ["into"])
     }

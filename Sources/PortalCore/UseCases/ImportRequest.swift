@@ -13,8 +13,8 @@ public struct ImportRequest: Sendable {
     public var source: SourceOptions
     /// Replace the layer's features, update them by id, or validate only.
     public var options: ImportOptions
-    /// Only the features in this part of the map, when set.
-    public var region: Region?
+    /// Only the features in this part of the map, when set (see ``limited(to:)``).
+    public var region: Region? = nil
 
     /// The part of the map an import keeps.
     public enum Region: Sendable, Equatable {
@@ -26,12 +26,18 @@ public struct ImportRequest: Sendable {
 
     /// A request; the format is detected unless given.
     public init(layer: LayerSchema, path: String, format: InputFormat? = nil, source: SourceOptions = SourceOptions(),
-                options: ImportOptions = ImportOptions(), region: Region? = nil) {
-        self.region = region
+                options: ImportOptions = ImportOptions()) {
         self.layer = layer
         self.path = path
         self.format = format
         self.source = source
         self.options = options
+    }
+
+    /// The same request keeping only the features in `region` (nil: all).
+    public func limited(to region: Region?) -> ImportRequest {
+        var copy = self
+        copy.region = region
+        return copy
     }
 }
