@@ -43,18 +43,13 @@ struct AsyncSurfaceTests {
         return store
     }
 
-    /// Whether the timing test runs: alone, through `Scripts/test.sh` (which sets
-    /// `QAMTU_TIMING_TESTS=1` for a second `swift test` run of it only). Beside the other tests it
-    /// would measure them: synchronous test functions occupy the same cooperative pool.
-    static let timingTestsRun = ProcessInfo.processInfo.environment["QAMTU_TIMING_TESTS"] == "1"
-
     /// Eight concurrent coverage runs through the async surface while a timer task ticks every
     /// 10 ms on the cooperative pool: the timer is never held up for long. Were the runs made on
     /// the cooperative pool (2 threads on this machine), the timer would wait until all but one
     /// of them had finished, most of the whole run. The blocking work runs on the executor's
     /// threads, whatever else runs.
-    @Test(.enabled(if: timingTestsRun, "runs alone: Scripts/test.sh runs it after the others with QAMTU_TIMING_TESTS=1"))
-    func heavyCallsDoNotStarveTheCooperativePool() async throws {
+    /// It runs in the timing pass only (see `TimingPass`).
+    @Test(.timingPassOnly) func heavyCallsDoNotStarveTheCooperativePool() async throws {
         let portal = Portal(store: Self.largeStore(count: 20_000))
         let clock = ContinuousClock()
         let start = clock.now
