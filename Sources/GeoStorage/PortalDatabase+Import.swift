@@ -8,7 +8,7 @@ extension PortalDatabase {
     ///
     /// Each feature is validated against the layer's column contract (`LayerSchema.validate`); ids
     /// must be unique in the file and in the layer. The whole import is one transaction: when any
-    /// problem is found, it is rolled back and `StorageError.importFailed` lists the first
+    /// problem is found, it is rolled back and `ImportError.failed` lists the first
     /// `maxListedProblems` problems and counts all of them. Memory does not grow with the file:
     /// features are streamed, and duplicate ids are found through the table's unique index.
     ///
@@ -18,7 +18,7 @@ extension PortalDatabase {
     /// contains lose their district, in the same transaction (`districtsCleared`).
     ///
     /// ``interrupt()`` (e.g. on Ctrl-C) stops the import at its next feature or SQL statement; the
-    /// transaction is rolled back and `StorageError.interrupted` thrown.
+    /// transaction is rolled back and `ImportError.interrupted` thrown.
     public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
                                options: ImportOptions = ImportOptions(),
                                progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
@@ -40,7 +40,7 @@ extension PortalDatabase {
         }
 
         func stopIfInterrupted() throws {
-            if isInterrupted { throw StorageError.interrupted(layer: layer.name, file: fileName) }
+            if isInterrupted { throw ImportError.interrupted(layer: layer.name, file: fileName) }
         }
 
         // The interrupt this import honours (or that came before it) ends with it.
@@ -107,12 +107,12 @@ extension PortalDatabase {
         } catch where isInterrupted {
             // Whatever failed after an interrupt (SQLite's SQLITE_INTERRUPT in a statement, the
             // check between rows), the transaction was rolled back.
-            throw StorageError.interrupted(layer: layer.name, file: fileName)
+            throw ImportError.interrupted(layer: layer.name, file: fileName)
         }
         report.skipped = source.skipped
         report.ignoredFields = source.ignoredFields.sorted()
         if total > 0 {
-            throw StorageError.importFailed(layer: layer.name, file: fileName, problems: problems, total: total)
+            throw ImportError.failed(layer: layer.name, file: fileName, problems: problems, total: total)
         }
         return report
     }

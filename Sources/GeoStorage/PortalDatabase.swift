@@ -248,7 +248,7 @@ public final class PortalDatabase: Sendable {
     }
 
     /// Interrupts the portal's import: the running one stops at its next row or SQL statement,
-    /// rolls back and throws `StorageError.interrupted`; without a running one, the next import
+    /// rolls back and throws `ImportError.interrupted`; without a running one, the next import
     /// does so at once (a Ctrl-C that came first). The import that honours it clears it. A read
     /// running on the portal's own connection at that moment fails too (SQLite interrupts the
     /// connection). Safe to call from any thread (e.g. a Ctrl-C handler).

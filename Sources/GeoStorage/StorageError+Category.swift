@@ -9,8 +9,8 @@ extension StorageError: CategorizedError {
         switch self {
         case .missingDatabase, .missingFolder, .emptyDatabase: .notFound
         case .damaged: .internal
-        case .locked, .readOnlyDatabase, .unfinishedWrite, .cannotOpen, .interrupted: .unavailable
-        case .notAQamtuDatabase, .newerSchema, .olderSchema, .importFailed, .formatDoesNotFitLayer: .invalidInput
+        case .locked, .readOnlyDatabase, .unfinishedWrite, .cannotOpen: .unavailable
+        case .notAQamtuDatabase, .newerSchema, .olderSchema, .formatDoesNotFitLayer: .invalidInput
         case .spatialite: .unavailable
         case .corruptGeometry, .corruptSitePack: .internal
         case .changedWhileReading: .conflict

@@ -21,8 +21,6 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case unfinishedWrite(path: String)
     /// SQLite cannot open the file (permissions, a folder in its place …).
     case cannotOpen(path: String, reason: String)
-    /// A write was interrupted (``PortalDatabase/interrupt()``, e.g. Ctrl-C) and rolled back.
-    case interrupted(layer: String, file: String)
     /// The file exists but is not a Qamtu database.
     case notAQamtuDatabase(path: String, reason: String)
     /// The database was written by a newer Qamtu (its schema has migrations this build does not know).
@@ -31,8 +29,6 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case olderSchema(path: String, missingMigrations: [String])
     /// SpatiaLite could not be initialised or a spatial call failed.
     case spatialite(String)
-    /// An import found problems; nothing was written. `problems` holds the first ones, `total` counts all.
-    case importFailed(layer: String, file: String, problems: [ImportProblem], total: Int)
     /// The format cannot fill this layer (e.g. OpenCelliD into districts).
     case formatDoesNotFitLayer(format: String, layer: String, expected: String)
     /// A stored geometry could not be decoded (fid and why).
@@ -65,8 +61,6 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
                 + "but rolling the write back needs write access to the file and its folder"
         case .cannotOpen(let path, let reason):
             "cannot open database \(path): \(reason)"
-        case .interrupted(let layer, let file):
-            "import of \(layer) from \(file) interrupted: nothing was imported (rolled back)"
         case .notAQamtuDatabase(let path, let reason):
             "\(path) is not a Qamtu database (\(reason))"
         case .newerSchema(let path, let unknown):
@@ -75,10 +69,6 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
             "\(path) has an older Qamtu schema (without \(missing.joined(separator: ", ")))"
         case .spatialite(let message):
             "SpatiaLite: \(message)"
-        case .importFailed(let layer, let file, let problems, let total):
-            (["import of \(layer) from \(file) failed: \(NumberFormat.count(total, "problem")), nothing was written"
-              + (total > problems.count ? " (the first \(problems.count) follow)" : "")]
-             + problems.map { "  " + $0.description }).joined(separator: "\n")
         case .formatDoesNotFitLayer(let format, let layer, let expected):
             "format \(format) fills layer \(expected), not \(layer)"
         case .corruptGeometry(let layer, let fid, let reason):

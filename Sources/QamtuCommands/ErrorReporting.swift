@@ -20,7 +20,7 @@ enum ErrorReporting {
     /// The exit status of `error`: 130 for an import stopped with Ctrl-C (as shells report
     /// SIGINT), else its category's.
     static func exitCode(for error: any CategorizedError) -> ExitCode {
-        if case StorageError.interrupted? = error as? StorageError { return ExitCode(130) }
+        if case ImportError.interrupted? = error as? ImportError { return ExitCode(130) }
         return exitCode(error.category)
     }
 

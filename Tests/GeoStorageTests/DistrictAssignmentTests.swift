@@ -56,7 +56,7 @@ struct DistrictAssignmentTests {
         try fixture.importText(.districts, "old.csv", Self.districts(west: "west", east: "old-east"))
         try fixture.importText(.settlements, "s.csv", Self.settlements)
         let bad = Self.districts(west: "west", east: "new-east") + "broken,Broken,\"MULTIPOLYGON(((70 42,71 42)))\"\n"
-        #expect(throws: StorageError.self) {
+        #expect(throws: ImportError.self) {
             try fixture.importText(.districts, "bad.csv", bad, options: ImportOptions(replace: true))
         }
         #expect(try Self.districtColumn(fixture) == ["west", "old-east", "old-east"])

@@ -39,11 +39,13 @@ struct Fixture {
         return try folder.read(name)
     }
 
-    /// The problem lines of a failed import (`StorageError.importFailed`), or nil when it succeeded.
+    /// The problem lines of a failed import (`ImportError.failed`), or nil when it succeeded.
     func importProblems(_ layer: LayerSchema, _ name: String, _ text: String, format: InputFormat? = nil) throws -> String? {
         do {
             try importText(layer, name, text, format: format)
             return nil
+        } catch let error as ImportError {
+            return error.description
         } catch let error as StorageError {
             return error.description
         } catch let error as GeoModelError {

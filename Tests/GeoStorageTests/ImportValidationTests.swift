@@ -238,7 +238,7 @@ struct ImportValidationTests {
         #expect(report.replaced == 3)
         #expect(try fixture.portal.features(ExportQuery(layer: .settlements)).map(\.id) == ["n"])
         // A failing replace keeps the old features.
-        #expect(throws: StorageError.self) {
+        #expect(throws: ImportError.self) {
             try fixture.importText(.settlements, "bad.csv", Self.header + "m,M,town,5,none,,999,42\n", options: ImportOptions(replace: true))
         }
         #expect(try fixture.portal.features(ExportQuery(layer: .settlements)).map(\.id) == ["n"])

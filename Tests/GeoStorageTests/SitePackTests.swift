@@ -270,7 +270,7 @@ struct SitePackTests {
         try fixture.importText(.sites, "a.csv", Self.sitesCSV(count: 20, seed: 1))
         let before = try fixture.portal.queue.read { db in try Data.fetchAll(db, sql: "SELECT data FROM qamtu_site_pack ORDER BY chunk") }
         // A failing import (a duplicate id) and a dry run change nothing, the pack included.
-        #expect(throws: StorageError.self) { try fixture.importText(.sites, "b.csv", Self.sitesCSV(count: 3, seed: 1)) }
+        #expect(throws: ImportError.self) { try fixture.importText(.sites, "b.csv", Self.sitesCSV(count: 3, seed: 1)) }
         try fixture.importText(.sites, "c.csv", "id,kind,status,lon,lat\nz,antenna_mast,planned,70,43\n",
                                options: ImportOptions(dryRun: true))
         let after = try fixture.portal.queue.read { db in try Data.fetchAll(db, sql: "SELECT data FROM qamtu_site_pack ORDER BY chunk") }

@@ -248,7 +248,7 @@ struct PortalStoreTests {
         let portal = try StoreFixture.store(kind, in: folder)
         let before = try portal.store.changeToken()
         let bad = try folder.write("bad.csv", "id,name,kind,status,lon,lat\nt9,ok,base_station,operational,71,43\nt1,dup,base_station,operational,71,43\nt10,x,tower,operational,71,43\n")
-        #expect(throws: StorageError.self) { try portal.importFeatures(ImportRequest(layer: .sites, path: bad)) }
+        #expect(throws: ImportError.self) { try portal.importFeatures(ImportRequest(layer: .sites, path: bad)) }
         #expect(try portal.count(ExportQuery(layer: .sites)) == 8)
         #expect(try portal.store.changeToken() == before)
         let good = try folder.write("good.csv", "id,name,kind,status,lon,lat\nt9,ok,base_station,operational,71,43\n")
@@ -286,7 +286,7 @@ struct PortalStoreTests {
         #expect(try Self.ids(Self.export(portal, ExportQuery(layer: .sites, bbox: near))) == ["t1"])
         let twice = try folder.write("twice.csv", header
             + "t2,x,base_station,Beeline,4G,4000,planned,71.5,43.21\nt2,y,base_station,Beeline,4G,4000,planned,71.5,43.21\n")
-        #expect(throws: StorageError.self) {
+        #expect(throws: ImportError.self) {
             try portal.importFeatures(ImportRequest(layer: .sites, path: twice, options: ImportOptions(upsert: true)))
         }
         #expect(try portal.store.features(.sites, ids: ["t2"]).first?.values[1] == .text("Kokterek mast"))

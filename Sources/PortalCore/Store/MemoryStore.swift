@@ -175,7 +175,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         var featureProblems: [ImportProblem] = []
         defer { lock.withLock { interrupted = false } }
         while let feature = try source.next() {
-            if lock.withLock({ interrupted }) { throw StorageError.interrupted(layer: layer.name, file: fileName) }
+            if lock.withLock({ interrupted }) { throw ImportError.interrupted(layer: layer.name, file: fileName) }
             report.read += 1
             featureProblems.removeAll(keepingCapacity: true)
             if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
@@ -199,7 +199,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
             }
         }
         if total > 0 {
-            throw StorageError.importFailed(layer: layer.name, file: fileName, problems: problems, total: total)
+            throw ImportError.failed(layer: layer.name, file: fileName, problems: problems, total: total)
         }
         report.imported = added.count
         report.updated = updated.count

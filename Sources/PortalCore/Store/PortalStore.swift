@@ -46,7 +46,7 @@ public protocol PortalStore: AnyObject, Sendable {
                         options: ImportOptions, progress: ((ImportProgress) -> Void)?) throws -> ImportReport
 
     /// Stops the running import at its next feature or statement, from any thread (Ctrl-C, a
-    /// server shutting down): it rolls back and throws `StorageError.interrupted`. Without a
+    /// server shutting down): it rolls back and throws `ImportError.interrupted`. Without a
     /// running import, the next one stops at once. The import that honours it clears it.
     func interrupt()
 

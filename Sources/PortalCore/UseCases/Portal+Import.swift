@@ -5,7 +5,7 @@ extension Portal {
     /// or nothing.
     /// - Returns: the report and the format read.
     /// - Throws: ``PortalError`` (invalid input) for standard input without a format; the
-    ///   format's and the store's errors (`StorageError.importFailed` lists the problems).
+    ///   format's and the store's errors (`ImportError.failed` lists the problems).
     public func importFeatures(_ request: ImportRequest,
                                progress: ((ImportProgress) -> Void)? = nil) throws -> (report: ImportReport, format: InputFormat) {
         if request.path == "-" && request.format == nil {
