@@ -1,7 +1,6 @@
 import Coverage
 import Foundation
 import GeoModel
-import GeoStorage
 import Geodesy
 
 /// A ``PortalStore`` that keeps its layers in memory: for tests of the core and of front ends,

@@ -1,7 +1,6 @@
 import Coverage
 import Foundation
 import GeoModel
-import GeoStorage
 
 extension Portal {
     /// The profile of a request: its JSON file when it names one, else the built-in profile of
