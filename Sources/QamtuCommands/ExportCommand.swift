@@ -31,7 +31,8 @@ struct ExportCommand: ParsableCommand {
             help: ArgumentHelp("Only features whose FIELD equals VALUE (repeatable).", valueName: "field=value"))
     var filters: [String] = []
 
-    @Option(name: .customLong("sort-by"), help: ArgumentHelp("Order by these columns: a,-b (- for descending).", valueName: "columns"))
+    @Option(name: .customLong("sort-by"), parsing: .unconditional,
+            help: ArgumentHelp("Order by these columns: a,-b (- for descending).", valueName: "columns"))
     var sortBy: String?
 
     @Option(help: ArgumentHelp("At most this many features.", valueName: "n"))

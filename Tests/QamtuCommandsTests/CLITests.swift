@@ -51,6 +51,10 @@ struct ParsingTests {
         #expect(export.bbox == "-179.5,-17.5,-170,-16")
         let importing = try #require(try Qamtu.parseAsRoot(["import", "sites", "x.csv", "--bbox", "-10,40,-5,45"]) as? ImportCommand)
         #expect(importing.bbox == "-10,40,-5,45")
+        // A descending sort key starts with a minus sign too (the help's own example).
+        let sorted = try #require(try Qamtu.parseAsRoot(["export", "settlements", "--sort-by", "-population", "--limit", "10"]) as? ExportCommand)
+        #expect(sorted.sortBy == "-population")
+        #expect(try sorted.query().sortBy == [SortKey(column: "population", descending: true)])
     }
 
     /// Help shows a layer default by its name, not a dump of the schema.
