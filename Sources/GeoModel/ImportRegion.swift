@@ -10,15 +10,22 @@ public enum ImportRegion: Sendable, Equatable {
     case area(name: String, geometry: Geometry)
 
     /// Whether a feature's geometry lies in the region.
-    public func contains(_ geometry: Geometry) -> Bool {
+    public func contains(_ geometry: Geometry) -> Bool { membershipTest()(geometry) }
+
+    /// ``contains(_:)`` as a function that does the work common to every feature once (an
+    /// area's bounding box): for filtering a whole input.
+    public func membershipTest() -> @Sendable (Geometry) -> Bool {
         switch self {
         case .box(let box):
-            return geometry.intersects(box)
+            return { $0.intersects(box) }
         case .area(_, let area):
-            if let box = area.boundingBox, !geometry.intersects(box) { return false }
-            var inside = false
-            geometry.forEachPosition { p in if !inside && area.containsPlanar(p) { inside = true } }
-            return inside
+            let box = area.boundingBox
+            return { geometry in
+                if let box, !geometry.intersects(box) { return false }
+                var inside = false
+                geometry.forEachPosition { p in if !inside && area.containsPlanar(p) { inside = true } }
+                return inside
+            }
         }
     }
 

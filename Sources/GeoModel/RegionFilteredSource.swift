@@ -4,18 +4,20 @@
 public final class RegionFilteredSource: FeatureSource {
     private let base: any FeatureSource
     private let region: ImportRegion
+    private let isInside: @Sendable (Geometry) -> Bool
     private var outside = 0
 
     /// The features of `base` that lie in `region`.
     public init(_ base: any FeatureSource, region: ImportRegion) {
         self.base = base
         self.region = region
+        isInside = region.membershipTest()
     }
 
     public func next() throws(GeoModelError) -> SourceFeature? {
         while let feature = try base.next() {
             guard let geometry = feature.geometry, !feature.isUnreadable else { return feature }
-            if region.contains(geometry) { return feature }
+            if isInside(geometry) { return feature }
             outside += 1
         }
         return nil

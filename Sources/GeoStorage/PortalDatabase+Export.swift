@@ -35,8 +35,9 @@ extension PortalDatabase {
     }
 
     /// Whether the conditions of `query` test its bounding box exactly with SpatiaLite's
-    /// `ST_Intersects` (lines and polygons; points need only the R*Tree, which is SQLite's).
-    static func intersectsExactly(_ query: ExportQuery) -> Bool {
+    /// `ST_Intersects` (lines and polygons; points need only the R*Tree, which is SQLite's): the
+    /// queries that need a connection with SpatiaLite loaded.
+    public static func intersectsExactly(_ query: ExportQuery) -> Bool {
         query.bbox != nil && query.layer.geometryType != nil && query.layer.geometryType != .point
     }
 

@@ -10,7 +10,7 @@ extension StorageError: CategorizedError {
         case .missingDatabase, .missingFolder, .emptyDatabase: .notFound
         case .damaged: .internal
         case .locked, .readOnlyDatabase, .unfinishedWrite, .cannotOpen: .unavailable
-        case .notAQamtuDatabase, .newerSchema, .olderSchema, .formatDoesNotFitLayer: .invalidInput
+        case .notAQamtuDatabase, .newerSchema, .olderSchema: .invalidInput
         case .spatialite: .unavailable
         case .corruptGeometry, .corruptSitePack: .internal
         case .changedWhileReading: .conflict

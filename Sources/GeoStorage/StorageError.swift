@@ -29,8 +29,6 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case olderSchema(path: String, missingMigrations: [String])
     /// SpatiaLite could not be initialised or a spatial call failed.
     case spatialite(String)
-    /// The format cannot fill this layer (e.g. OpenCelliD into districts).
-    case formatDoesNotFitLayer(format: String, layer: String, expected: String)
     /// A stored geometry could not be decoded (fid and why).
     case corruptGeometry(layer: String, fid: Int64, reason: String)
     /// A chunk of the site pack (`qamtu_site_pack`, a derived index of the sites) cannot be decoded.
@@ -69,8 +67,6 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
             "\(path) has an older Qamtu schema (without \(missing.joined(separator: ", ")))"
         case .spatialite(let message):
             "SpatiaLite: \(message)"
-        case .formatDoesNotFitLayer(let format, let layer, let expected):
-            "format \(format) fills layer \(expected), not \(layer)"
         case .corruptGeometry(let layer, let fid, let reason):
             "layer \(layer), fid \(fid): stored geometry cannot be read (\(reason))"
         case .corruptSitePack(let chunk, let reason):

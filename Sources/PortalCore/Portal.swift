@@ -10,19 +10,23 @@ import GeoModel
 public struct Portal: Sendable {
     /// The store the use cases read.
     public let store: any PortalStore
-    /// Where async calls run their blocking work.
-    public let executor: BlockingExecutor
+    /// Where async calls run their blocking work; nil: ``BlockingExecutor/shared``, started on
+    /// first use (a CLI command that never awaits starts no threads).
+    private let chosenExecutor: BlockingExecutor?
     /// Receives notes for people while a use case runs (features left out, progress of long
     /// steps): the CLI prints them on standard error, the server logs them.
     public let notify: @Sendable (String) -> Void
 
     /// The core over `store`; async calls run on `executor`; notes go to `notify`.
-    public init(store: any PortalStore, executor: BlockingExecutor = .shared,
+    public init(store: any PortalStore, executor: BlockingExecutor? = nil,
                 notify: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
-        self.executor = executor
+        chosenExecutor = executor
         self.notify = notify
     }
+
+    /// Where async calls run their blocking work.
+    public var executor: BlockingExecutor { chosenExecutor ?? .shared }
 
     /// Runs `body` with this portal on a thread of the executor, never on Swift's cooperative
     /// pool, and returns its result.

@@ -113,7 +113,7 @@ struct OpenCelliDTests {
     }
 
     @Test func refusesAFormatThatDoesNotFitTheLayer() throws {
-        #expect(StorageError.formatDoesNotFitLayer(format: "opencellid", layer: "districts", expected: "sites").description
+        #expect(ImportError.formatDoesNotFitLayer(format: "opencellid", layer: "districts", expected: "sites").description
                 == "format opencellid fills layer sites, not districts")
     }
 }

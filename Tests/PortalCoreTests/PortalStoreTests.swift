@@ -262,6 +262,9 @@ struct PortalStoreTests {
         #expect(dry.report.imported == 1)
         #expect(try portal.count(ExportQuery(layer: .sites)) == 9)
         #expect(throws: PortalError.self) { try portal.importFeatures(ImportRequest(layer: .sites, path: "-")) }
+        #expect(throws: ImportError.formatDoesNotFitLayer(format: "opencellid", layer: "districts", expected: "sites")) {
+            try portal.importFeatures(ImportRequest(layer: .districts, path: good, format: .opencellid))
+        }
     }
 
     /// `upsert` updates the features already in the layer by id and adds the others; an id twice in

@@ -63,20 +63,15 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
         }
     }
 
-    /// Whether a query runs SpatiaLite functions (exact intersection of lines and polygons).
-    private static func needsSpatialSQL(_ query: ExportQuery) -> Bool {
-        query.bbox != nil && query.layer.geometryType != nil && query.layer.geometryType != .point
-    }
-
     /// The path.
     public var location: String { path }
 
     public func count(_ query: ExportQuery) throws -> Int {
-        try database(spatial: Self.needsSpatialSQL(query)).count(query)
+        try database(spatial: PortalDatabase.intersectsExactly(query)).count(query)
     }
 
     public func features(_ query: ExportQuery) throws -> [FeatureRecord] {
-        try database(spatial: Self.needsSpatialSQL(query)).features(query)
+        try database(spatial: PortalDatabase.intersectsExactly(query)).features(query)
     }
 
     public func forEachFeature(_ query: ExportQuery, columns names: [String], _ body: (FeatureRecord) throws -> Void) throws {
@@ -84,7 +79,7 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
     }
 
     public func export(_ query: ExportQuery, options: ExportOptions, to sink: OutputSink) throws -> Int {
-        try database(spatial: Self.needsSpatialSQL(query)).export(query, options: options, to: sink)
+        try database(spatial: PortalDatabase.intersectsExactly(query)).export(query, options: options, to: sink)
     }
 
     public func features(_ layer: LayerSchema, ids: [String]) throws -> [FeatureRecord] {

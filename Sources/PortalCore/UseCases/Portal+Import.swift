@@ -13,7 +13,7 @@ extension Portal {
         }
         let format = try request.format ?? InputFormat.detect(path: request.path)
         if let expected = format.fixedLayer, expected != request.layer.name {
-            throw PortalError(.invalidInput, "format \(format.rawValue) fills layer \(expected), not \(request.layer.name)")
+            throw ImportError.formatDoesNotFitLayer(format: format.rawValue, layer: request.layer.name, expected: expected)
         }
         if request.options.upsert && request.options.replace {
             throw PortalError(.invalidInput, "replace and upsert exclude each other: replace empties the layer first")
@@ -38,19 +38,18 @@ extension Portal {
         case .bbox(let box):
             return .box(box)
         case .district(let query):
-            var record = try store.features(.districts, ids: [query]).first
-            if record == nil {
-                switch NameMatcher(candidates: try store.nameCandidates(.districts)).resolve(query, limit: 5) {
-                case .unique(let match): record = try store.features(.districts, ids: [match.id]).first
-                case .ambiguous(let matches):
-                    throw PortalError(.invalidInput, "'\(query)' matches several districts: \(matches.map(\.id).joined(separator: ", ")); give one of the ids")
-                case .notFound(let closest):
-                    throw PortalError(.notFound, "no district matches '\(query)'"
-                        + (closest.isEmpty ? "" : "; closest: \(closest.map(\.id).joined(separator: ", "))"),
-                        commandLineHint: "import the districts first, or list them with `qamtu export districts --format csv`")
-                }
+            let record: FeatureRecord
+            switch try lookUp(query, in: .districts) {
+            case .found(let found):
+                record = found
+            case .ambiguous(let ids):
+                throw PortalError(.invalidInput, "'\(query)' matches several districts: \(ids.joined(separator: ", ")); give one of the ids")
+            case .notFound(let closest):
+                throw PortalError(.notFound, "no district matches '\(query)'"
+                    + (closest.isEmpty ? "" : "; closest: \(closest.joined(separator: ", "))"),
+                    commandLineHint: "import the districts first, or list them with `qamtu export districts --format csv`")
             }
-            guard let record, let geometry = record.geometry else {
+            guard let geometry = record.geometry else {
                 throw PortalError(.invalidInput, "district '\(query)' has no polygon")
             }
             let name = LayerSchema.districts.columnIndex("name").flatMap { record.values[$0].text } ?? record.id

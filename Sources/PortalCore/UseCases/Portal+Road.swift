@@ -9,24 +9,20 @@ extension Portal {
     ///   ambiguous name (listing the candidates) or a road without geometry; `CorridorError` for
     ///   an unusable geometry.
     public func road(named query: String) throws -> LoadedRoad {
-        var record = try store.features(.roads, ids: [query]).first
-        if record == nil {
-            let matcher = NameMatcher(candidates: try store.nameCandidates(.roads))
-            switch matcher.resolve(query, limit: 5) {
-            case .unique(let match):
-                record = try store.features(.roads, ids: [match.id]).first
-            case .ambiguous(let matches):
-                throw PortalError(.invalidInput,
-                    "'\(query)' matches several roads: \(try describeRoads(matches.map(\.id))); give one of the ids")
-            case .notFound(let closest):
-                if closest.isEmpty {
-                    throw PortalError(.notFound, "no road matches '\(query)'; no road has a similar id, ref or name",
-                                      commandLineHint: "list them with `qamtu export roads --format csv`")
-                }
-                throw PortalError(.notFound, "no road matches '\(query)'; closest: \(try describeRoads(closest.map(\.id)))")
+        let record: FeatureRecord
+        switch try lookUp(query, in: .roads) {
+        case .found(let found):
+            record = found
+        case .ambiguous(let ids):
+            throw PortalError(.invalidInput, "'\(query)' matches several roads: \(try describeRoads(ids)); give one of the ids")
+        case .notFound(let closest):
+            if closest.isEmpty {
+                throw PortalError(.notFound, "no road matches '\(query)'; no road has a similar id, ref or name",
+                                  commandLineHint: "list them with `qamtu export roads --format csv`")
             }
+            throw PortalError(.notFound, "no road matches '\(query)'; closest: \(try describeRoads(closest))")
         }
-        guard let record, let geometry = record.geometry else {
+        guard let geometry = record.geometry else {
             throw PortalError(.invalidInput, "road '\(query)' has no geometry")
         }
         return LoadedRoad(record: record, road: try CorridorRoad(geometry: geometry))
