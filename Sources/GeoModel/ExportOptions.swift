@@ -9,6 +9,10 @@ public struct ExportOptions: Sendable {
     /// The columns to write, in this order (nil: all of the layer's columns). The feature `id` of
     /// GeoJSON is always written.
     public var properties: [String]?
+    /// Further members of a GeoJSON FeatureCollection, written after its `name` (a server's
+    /// `numberMatched`, `numberReturned`, `timeStamp` and `links`): JSON object members without
+    /// the braces, e.g. `"numberMatched":3,"links":[]`, or empty. Other formats ignore them.
+    public var collectionMembers = ""
     /// Rows per chunk of a parallel export (a store's internal ids; tests make it small).
     public var rowsPerChunk: Int64 = 32_768
 

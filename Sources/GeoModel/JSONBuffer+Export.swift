@@ -23,12 +23,17 @@ extension JSONBuffer {
 extension JSONBuffer {
     /// Appends the opening of a layer export: the FeatureCollection's start (GeoJSON), nothing
     /// (GeoJSON text sequence), or the header line of the columns `included` (indices into the
-    /// layer's columns) and the geometry columns (CSV).
-    public mutating func exportHeader(layer: LayerSchema, included: [Int], format: ExportFormat) {
+    /// layer's columns) and the geometry columns (CSV). `members` (JSON object members without
+    /// braces, see ``ExportOptions/collectionMembers``) follow the GeoJSON collection's name.
+    public mutating func exportHeader(layer: LayerSchema, included: [Int], format: ExportFormat, members: String = "") {
         switch format {
         case .geojson:
             raw("{\"type\":\"FeatureCollection\",\"name\":")
             string(layer.name)
+            if !members.isEmpty {
+                raw(",")
+                raw(members)
+            }
             raw(",\"features\":[\n")
         case .geojsonseq: break
         case .csv:

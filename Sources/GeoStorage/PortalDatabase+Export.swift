@@ -319,7 +319,7 @@ struct FeatureFormatter: Sendable {
     }
 
     func header(into out: inout JSONBuffer) {
-        out.exportHeader(layer: layer, included: included, format: options.format)
+        out.exportHeader(layer: layer, included: included, format: options.format, members: options.collectionMembers)
     }
 
     func footer(count: Int, into out: inout JSONBuffer) {

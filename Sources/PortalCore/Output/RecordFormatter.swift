@@ -20,7 +20,7 @@ struct RecordFormatter {
 
     /// The collection's opening (GeoJSON) or the header line (CSV).
     func header(into out: inout JSONBuffer) {
-        out.exportHeader(layer: layer, included: included, format: options.format)
+        out.exportHeader(layer: layer, included: included, format: options.format, members: options.collectionMembers)
     }
 
     /// The collection's end after `count` features.
