@@ -11,10 +11,17 @@ let package = Package(
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "GeoStorage", targets: ["GeoStorage"]),
         .library(name: "PortalCore", targets: ["PortalCore"]),
+        .library(name: "QamtuServer", targets: ["QamtuServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         // The SQLite C API (GRDB links the same libsqlite3). SpatiaLite is not linked: GeoStorage
@@ -48,12 +55,28 @@ let package = Package(
         // memory), the writers of their outputs to sinks, and async entry points that run the
         // blocking work on threads of their own. The CLI and the server are front ends over it.
         .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor"]),
+        // The HTTP server (Hummingbird 2): OGC API – Features over the core, no SQL. Handlers parse a
+        // request into the core's typed request, make one core call and stream its result.
+        .target(
+            name: "QamtuServer",
+            dependencies: [
+                "GeoModel", "Geodesy", "PortalCore", "Coverage", "Corridor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The CLI commands (thin: parse, one core call, write); a library so tests can drive them.
         .target(
             name: "QamtuCommands",
             dependencies: [
-                "GeoModel", "Geodesy", "PortalCore", "Coverage",
+                "GeoModel", "Geodesy", "PortalCore", "Coverage", "QamtuServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "qamtu", dependencies: ["QamtuCommands"]),
@@ -65,6 +88,14 @@ let package = Package(
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy", "QamtuTestSupport"], exclude: ["make_reference.py"]),
         .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
+        .testTarget(
+            name: "QamtuServerTests",
+            dependencies: [
+                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "QamtuTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
         .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "PortalCore", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QamtuServer
+
+/// `qamtu serve`: the OGC API – Features server over the portal database, read-only.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the portal database over HTTP as OGC API – Features (read-only).",
+        discussion: """
+            Map viewers and GIS clients (QGIS, GDAL's OAPIF driver, OWSLib, Leaflet, MapLibre) read the \
+            layers at http://HOST:PORT/collections. Stop with Ctrl-C or SIGTERM: requests in flight finish.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The address to listen on.", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The TCP port to listen on (1–65535).", valueName: "port"))
+    var port = 8080
+
+    @Option(name: .customLong("base-url"),
+            help: ArgumentHelp("The URL clients reach the server at, used in every link (default: http://HOST:PORT).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Read-only database connections (default: one per core).", valueName: "n"))
+    var connections: Int?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (access lines), notice, warning or error.", valueName: "level"))
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, got \(port)") }
+        if let connections, !(1...256).contains(connections) { throw ValidationError("--connections must be 1–256, got \(connections)") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        }
+        if let baseURL, URL(string: baseURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ValidationError("--base-url must be an http:// or https:// URL, got '\(baseURL)'")
+        }
+    }
+
+    func run() throws {
+        var settings = ServerConfiguration(databasePath: database.path, host: host, port: port, baseURL: baseURL)
+        if let connections { settings.poolSize = connections }
+        let configuration = settings
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "qamtu.serve")
+        try ErrorReporting.run {
+            try AsyncBridge.wait {
+                let application = try await QamtuServerApplication.build(configuration, logger: logger)
+                logger.notice("serving \(configuration.databasePath) at \(configuration.linkBase) (\(configuration.poolSize) connections)")
+                try await application.runService()
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+
+/// One access line per request (method, path, status, milliseconds; never the query, which may
+/// carry names or places a person looked up) and the Prometheus metrics of `/metrics`: requests by
+/// route and status, their durations, and the requests in flight.
+struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
+    let registry: PrometheusCollectorRegistry
+    let logger: Logger
+    let inFlight: Gauge
+
+    init(registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.registry = registry
+        self.logger = logger
+        inFlight = registry.makeGauge(name: "qamtu_http_requests_in_flight", help: "Requests being answered")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        inFlight.increment()
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // The error middleware answers every error; this is a last resort.
+            response = OGCError.from(error).error.response()
+        }
+        let status = response.status.code
+        let route = context.endpointPath ?? "unmatched"
+        let method = request.method.rawValue
+        let path = request.uri.path
+        let registry = self.registry
+        let logger = self.logger
+        let inFlight = self.inFlight
+        let original = response.body
+        let record: @Sendable () -> Void = {
+            let elapsed = ContinuousClock.now - start
+            inFlight.decrement()
+            registry.makeCounter(name: "qamtu_http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+            registry.makeDurationHistogram(name: "qamtu_http_request_duration_seconds", labels: [("route", route)],
+                                           buckets: accessDurationBuckets).record(elapsed)
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            logger.info("\(method) \(path) \(status) \(String(format: "%.1f", milliseconds)) ms")
+        }
+        // Recorded once the body is written (or the client went away), so durations include streaming.
+        response.body = ResponseBody(contentLength: original.contentLength) { writer in
+            defer { record() }
+            let target = writer
+            try await original.write(target)
+        }
+        return response
+    }
+}
+
+/// Upper bounds of the request duration histogram.
+private let accessDurationBuckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                                      .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                                      .milliseconds(500), .seconds(1), .seconds(5)]

@@ -1,0 +1,137 @@
+import GeoModel
+import Hummingbird
+import PortalCore
+
+extension FeaturesAPI {
+    /// `/collections/{id}/items`: one page of features as GeoJSON (streamed) or HTML, with the
+    /// exact `numberMatched`, `numberReturned` and `next` / `prev` links that keep every parameter.
+    func items(_ request: Request, id: String) async throws -> Response {
+        let parameters = try QueryParameters(raw: request.uri.query)
+        let format = try ResponseFormat.negotiate(f: parameters["f"], accept: request.headers[.accept])
+        let entry = try catalog.entry(id)
+        let items = try ItemsRequest(parameters: parameters, layer: entry.layer, format: format)
+        let query = items.query
+        let matched = try await portal.perform { try $0.count(query) }
+        let returned = max(0, min(items.limit, matched - items.offset))
+        let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
+        if format == .html {
+            let records = try await portal.perform { try $0.store.features(query) }
+            return itemsPage(entry: entry, records: records, properties: items.properties, matched: matched, links: links)
+        }
+        var members = JSONBuffer(capacity: 1024)
+        members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
+        JSONDocument.array(links.map(\.document)).encode(into: &members)
+        var options = ExportOptions(format: .geojson, properties: items.properties)
+        options.collectionMembers = String(decoding: members.bytes, as: UTF8.self)
+        let sink = portal.exportStream(query, options: options)
+        var headers = HTTPFields()
+        headers[.contentType] = Link.geoJSON
+        return Response(status: .ok, headers: headers, body: Self.body(streaming: sink))
+    }
+
+    /// A body that drains `sink` as the export thread fills it; a client that goes away cancels
+    /// the export.
+    static func body(streaming sink: ChunkedSink) -> ResponseBody {
+        ResponseBody { writer in
+            do {
+                for try await chunk in sink { try await writer.write(ByteBuffer(bytes: chunk)) }
+            } catch {
+                sink.cancel()
+                throw error
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    /// self / alternate / next / prev / collection links of a page; every parameter but `offset`
+    /// (and `f`, which each link sets) is kept as given.
+    func pageLinks(entry: CollectionCatalog.Entry, parameters: QueryParameters, items: ItemsRequest, matched: Int,
+                   format: ResponseFormat) -> [Link] {
+        let path = "/collections/\(URLBuilder.segment(entry.id))/items"
+        let kept = parameters.pairs.filter { $0.name != "offset" && $0.name != "f" }.map { ($0.name, $0.value) }
+        func page(_ offset: Int, _ f: String) -> [(String, String)] {
+            var list = kept
+            if offset > 0 { list.append(("offset", String(offset))) }
+            list.append(("f", f))
+            return list
+        }
+        var links = [
+            Link(href: urls.url(path, page(items.offset, "json")), rel: format == .json ? "self" : "alternate", type: Link.geoJSON,
+                 title: "This page as GeoJSON"),
+            Link(href: urls.url(path, page(items.offset, "html")), rel: format == .html ? "self" : "alternate", type: Link.html,
+                 title: "This page as HTML"),
+        ]
+        let f = format == .html ? "html" : "json"
+        let type = format == .html ? Link.html : Link.geoJSON
+        if items.offset + items.limit < matched {
+            links.append(Link(href: urls.url(path, page(items.offset + items.limit, f)), rel: "next", type: type, title: "Next page"))
+        }
+        if items.offset > 0 {
+            links.append(Link(href: urls.url(path, page(max(0, items.offset - items.limit), f)), rel: "prev", type: type, title: "Previous page"))
+        }
+        links.append(Link(href: urls.url("/collections/\(URLBuilder.segment(entry.id))"), rel: "collection", type: Link.json,
+                          title: entry.title))
+        return links
+    }
+
+    /// An HTML table of a page of features.
+    func itemsPage(entry: CollectionCatalog.Entry, records: [FeatureRecord], properties: [String]?, matched: Int,
+                   links: [Link]) -> Response {
+        var page = HTMLPage(title: entry.title)
+        page.heading(entry.title)
+        page.paragraph("\(matched) features match; \(records.count) shown.")
+        let columns = properties ?? entry.layer.columns.map(\.name)
+        let itemPath = "/collections/\(URLBuilder.segment(entry.id))/items/"
+        page.table(header: columns, rows: records.map { record in
+            columns.map { name in
+                let text = record.value(of: name, in: entry.layer).displayText
+                return name == "id" ? (text, urls.url(itemPath + URLBuilder.segment(record.id), [("f", "html")])) : (text, nil)
+            }
+        })
+        page.links(links.filter { ["next", "prev", "alternate", "collection"].contains($0.rel) }.map { ($0.href, $0.title ?? $0.rel) })
+        return page.response()
+    }
+
+    /// `/collections/{id}/items/{featureId}`: one feature as GeoJSON (exactly as `qamtu export`
+    /// writes it, with links added) or HTML.
+    func item(_ request: Request, id: String, featureId: String) async throws -> Response {
+        let (_, format) = try Self.parameters(request, allowed: ["f"])
+        let entry = try catalog.entry(id)
+        let query = ExportQuery(layer: entry.layer, ids: [featureId])
+        let path = "/collections/\(URLBuilder.segment(entry.id))/items/\(URLBuilder.segment(featureId))"
+        if format == .html {
+            let records = try await portal.perform { try $0.store.features(query) }
+            guard let record = records.first else { throw Self.missingFeature(featureId, entry) }
+            var page = HTMLPage(title: "\(entry.title): \(record.id)")
+            page.heading("\(entry.title): \(record.id)")
+            page.table(header: ["property", "value"], rows: entry.layer.columns.map { column in
+                [(column.name, nil), (record.value(of: column.name, in: entry.layer).displayText, nil)]
+            })
+            page.links([(urls.url(path, [("f", "json")]), "This feature as GeoJSON"),
+                        (urls.url("/collections/\(URLBuilder.segment(entry.id))/items", [("f", "html")]), "All items")])
+            return page.response()
+        }
+        let sink = MemorySink()
+        let written = try await portal.export(query, options: ExportOptions(format: .geojsonseq), to: sink)
+        guard written > 0 else { throw Self.missingFeature(featureId, entry) }
+        var bytes = sink.bytes
+        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { bytes.removeLast() }
+        guard bytes.last == UInt8(ascii: "}") else { throw OGCError(status: .internalServerError, code: "ServerError", description: "malformed feature") }
+        bytes.removeLast()
+        let links = selfLinks(path, format: format, jsonType: Link.geoJSON, title: "This feature") + [
+            Link(href: urls.url("/collections/\(URLBuilder.segment(entry.id))"), rel: "collection", type: Link.json, title: entry.title),
+        ]
+        var out = JSONBuffer(capacity: bytes.count + 512)
+        bytes.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+        out.raw(",\"links\":")
+        JSONDocument.array(links.map(\.document)).encode(into: &out)
+        out.raw("}\n")
+        var headers = HTTPFields()
+        headers[.contentType] = Link.geoJSON
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: out.bytes)))
+    }
+
+    static func missingFeature(_ featureId: String, _ entry: CollectionCatalog.Entry) -> OGCError {
+        .notFound("no feature '\(QueryParameters.printable(featureId))' in collection \(entry.id)")
+    }
+}

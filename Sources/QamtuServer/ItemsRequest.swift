@@ -1,0 +1,120 @@
+import GeoModel
+import Geodesy
+
+/// The parameters of `/collections/{id}/items` parsed into the core's typed query: nothing is
+/// read before every parameter is checked, and no parameter reaches SQL other than as a bound
+/// value (the stores build their SQL from the typed query).
+struct ItemsRequest: Sendable {
+    /// The features asked for, with their page.
+    var query: ExportQuery
+    /// The columns to write (nil: all).
+    var properties: [String]?
+    /// The page size actually served (the asked one, at most ``maximumLimit``).
+    var limit: Int
+    /// Features skipped before the page.
+    var offset: Int
+    /// JSON or HTML.
+    var format: ResponseFormat
+
+    /// The page size without `limit`.
+    static let defaultLimit = 100
+    /// The largest page served; a larger `limit` is served as this (OGC API – Features 7.15.3).
+    static let maximumLimit = 10_000
+
+    /// Parameters every items request may carry, besides the layer's queryables.
+    static let commonParameters = ["f", "bbox", "bbox-crs", "limit", "offset", "properties", "sortby", "datetime",
+                                   "filter", "filter-lang", "filter-crs"]
+
+    /// The only CRS accepted for `bbox` and `filter` (lon/lat degrees, WGS84).
+    static let crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+    /// Parses `parameters` for `layer`; `extra` names further parameters the caller handles itself.
+    /// - Throws: ``OGCError`` 400 naming the parameter for anything wrong, unknown parameters included.
+    init(parameters: QueryParameters, layer: LayerSchema, format: ResponseFormat, extra: Set<String> = []) throws(OGCError) {
+        let queryables = Set(layer.columns.map(\.name))
+        for name in parameters.names where !Self.commonParameters.contains(name) && !queryables.contains(name) && !extra.contains(name) {
+            throw .invalidParameter(QueryParameters.printable(name),
+                                    "unknown parameter; this collection takes \((Self.commonParameters + layer.columns.map(\.name)).joined(separator: ", "))")
+        }
+        var bbox: BoundingBox?
+        if let text = parameters["bbox"] {
+            if let crs = parameters["bbox-crs"], crs != Self.crs84 {
+                throw .invalidParameter("bbox-crs", "only \(Self.crs84) is supported")
+            }
+            do {
+                bbox = try BoundingBox(parsing: text)
+            } catch {
+                throw .invalidParameter("bbox", error.description)
+            }
+        } else if parameters["bbox-crs"] != nil {
+            throw .invalidParameter("bbox-crs", "given without bbox")
+        }
+        if let datetime = parameters["datetime"] {
+            // The layers have no temporal extent: every feature matches any valid instant or
+            // interval (OGC API – Features 7.15.4); the syntax is still checked.
+            try Self.checkDateTime(datetime)
+        }
+        var filters: [ExportFilter] = []
+        for (name, value) in parameters.pairs where queryables.contains(name) {
+            do {
+                filters.append(try ExportFilter(parsing: "\(name)=\(value)", layer: layer))
+            } catch {
+                throw .invalidParameter(name, error.description)
+            }
+        }
+        var query = ExportQuery(layer: layer, bbox: bbox, filters: filters)
+        if let sortby = parameters["sortby"] {
+            do {
+                query = query.sorted(by: try SortKey.list(parsing: sortby, layer: layer))
+            } catch {
+                throw .invalidParameter("sortby", error.description)
+            }
+        }
+        if let filterCRS = parameters["filter-crs"], filterCRS != Self.crs84 {
+            throw .invalidParameter("filter-crs", "only \(Self.crs84) is supported")
+        }
+        if let language = parameters["filter-lang"], !["cql2-text", "cql-text"].contains(language) {
+            throw .invalidParameter("filter-lang", "only cql2-text (and cql-text) are supported")
+        }
+        if parameters["filter"] != nil {
+            throw .invalidParameter("filter", "PENDING-CQL2")
+        }
+        limit = try Self.integer(parameters["limit"], name: "limit", minimum: 1).map { min($0, Self.maximumLimit) } ?? Self.defaultLimit
+        offset = try Self.integer(parameters["offset"], name: "offset", minimum: 0) ?? 0
+        if let list = parameters["properties"] {
+            var names: [String] = []
+            for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmedOfSpaces }) {
+                guard layer.columnIndex(name) != nil else {
+                    throw .invalidParameter("properties", "'\(QueryParameters.printable(name))' is not a property of \(layer.name); properties are \(layer.columns.map(\.name).joined(separator: ", "))")
+                }
+                if !names.contains(name) { names.append(name) }
+            }
+            properties = names
+        }
+        self.query = query.paged(limit: limit, offset: offset)
+        self.format = format
+    }
+
+
+    /// A whole number ≥ `minimum`, or nil when absent.
+    static func integer(_ text: String?, name: String, minimum: Int) throws(OGCError) -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text) else {
+            throw .invalidParameter(name, "'\(QueryParameters.printable(text))' is not a whole number")
+        }
+        guard value >= minimum else { throw .invalidParameter(name, "must be \(minimum) or more, got \(value)") }
+        return value
+    }
+
+    /// Checks an RFC 3339 instant or interval (`..` and empty ends open), as `datetime` takes.
+    static func checkDateTime(_ text: String) throws(OGCError) {
+        let ends = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard ends.count <= 2 else { throw .invalidParameter("datetime", "expected an instant or an interval START/END") }
+        for end in ends where !(ends.count == 2 && (end.isEmpty || end == "..")) {
+            let pattern = #/^\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$/#
+            guard (try? pattern.wholeMatch(in: String(end))) != nil else {
+                throw .invalidParameter("datetime", "'\(QueryParameters.printable(String(end)))' is not an RFC 3339 date or date-time")
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import GeoModel
+import Hummingbird
+
+/// An error answered as an OGC API exception: an HTTP status and a JSON body
+/// `{"code": …, "description": …}` (OGC API – Features, "exception" schema).
+///
+/// This file is the one place where errors become HTTP statuses: a ``CategorizedError`` of any
+/// module maps by its category, Hummingbird's own errors (an unknown route, a body too large)
+/// keep their status, and anything else is a 500 whose description says nothing of the cause
+/// (the cause is logged).
+public struct OGCError: Error, Sendable, CustomStringConvertible {
+    /// The HTTP status.
+    public let status: HTTPResponse.Status
+    /// The OGC exception code, e.g. `InvalidParameterValue`, `NotFound`.
+    public let code: String
+    /// A description for people; never personal data or SQL.
+    public let description: String
+
+    /// An exception with an explicit status and code.
+    public init(status: HTTPResponse.Status, code: String, description: String) {
+        self.status = status
+        self.code = code
+        self.description = description
+    }
+
+    /// 400 `InvalidParameterValue` naming the parameter.
+    public static func invalidParameter(_ name: String, _ why: String) -> OGCError {
+        OGCError(status: .badRequest, code: "InvalidParameterValue", description: "parameter '\(name)': \(why)")
+    }
+
+    /// 404 `NotFound`.
+    public static func notFound(_ what: String) -> OGCError {
+        OGCError(status: .notFound, code: "NotFound", description: what)
+    }
+
+    /// 406 `NotAcceptable`.
+    public static func notAcceptable(_ why: String) -> OGCError {
+        OGCError(status: .notAcceptable, code: "NotAcceptable", description: why)
+    }
+
+    /// The exception for any error thrown while answering a request.
+    /// - Returns: the exception and whether it is a server fault (to be logged as an error).
+    static func from(_ error: any Error) -> (error: OGCError, serverFault: Bool) {
+        if let ogc = error as? OGCError { return (ogc, ogc.status.code >= 500) }
+        if let categorized = error as? any CategorizedError {
+            let mapped = from(category: categorized.category, message: categorized.description)
+            return (mapped, categorized.category == .internal)
+        }
+        if let http = error as? HTTPError {
+            let code = http.status == .notFound ? "NotFound" : "HTTPError"
+            let text = http.body ?? http.status.reasonPhrase
+            return (OGCError(status: http.status, code: code, description: text), http.status.code >= 500)
+        }
+        if let response = error as? any HTTPResponseError, response.status.code < 500 {
+            return (OGCError(status: response.status, code: "HTTPError", description: response.status.reasonPhrase), false)
+        }
+        return (OGCError(status: .internalServerError, code: "ServerError",
+                         description: "the server failed to answer; the failure is logged"), true)
+    }
+
+    /// The status and code of each ``ErrorCategory``.
+    static func from(category: ErrorCategory, message: String) -> OGCError {
+        switch category {
+        case .invalidInput: OGCError(status: .badRequest, code: "InvalidParameterValue", description: message)
+        case .notFound: OGCError(status: .notFound, code: "NotFound", description: message)
+        case .conflict: OGCError(status: .conflict, code: "Conflict", description: message)
+        case .unauthorised: OGCError(status: .unauthorized, code: "Unauthorized", description: message)
+        case .forbidden: OGCError(status: .forbidden, code: "Forbidden", description: message)
+        case .unavailable: OGCError(status: .serviceUnavailable, code: "ServiceUnavailable", description: message)
+        case .internal: OGCError(status: .internalServerError, code: "ServerError",
+                                 description: "the server failed to answer; the failure is logged")
+        }
+    }
+
+    /// The exception as a JSON response (`application/json`), never cached.
+    func response() -> Response {
+        var body = JSONBuffer(capacity: 128 + description.utf8.count)
+        body.raw("{\"code\":")
+        body.string(code)
+        body.raw(",\"description\":")
+        body.string(description)
+        body.raw("}\n")
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.bytes)))
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GeoModel
+
+/// The OpenAPI 3.0 definition of the server (`/api`), built from the catalog: every collection's
+/// items path lists its queryable properties as query parameters (GDAL pushes attribute filters
+/// only for parameters declared there), with their types and allowed values.
+enum OpenAPIDocument {
+    static func build(catalog: CollectionCatalog, urls: URLBuilder) -> JSONDocument {
+        var paths: [(String, JSONDocument)] = [
+            ("/", operation("Landing page: links to the API definition, conformance and the collections", id: "getLandingPage",
+                            parameters: [ref("f")], schema: ref(schema: "LandingPage"), types: ["application/json", "text/html"])),
+            ("/conformance", operation("Conformance classes implemented by this server", id: "getConformance",
+                                       parameters: [ref("f")], schema: ref(schema: "Conformance"), types: ["application/json", "text/html"])),
+            ("/api", operation("This API definition (OpenAPI 3.0)", id: "getAPI", parameters: [ref("f")],
+                               schema: .members(["type": "object"]), types: [Link.openAPI, "text/html"])),
+            ("/api.html", operation("The API documentation as HTML", id: "getAPIPage", parameters: [ref("f")], schema: nil, types: ["text/html"])),
+            ("/collections", operation("The collections (layers) served", id: "getCollections", parameters: [ref("f")],
+                                       schema: ref(schema: "Collections"), types: ["application/json", "text/html"])),
+            ("/collections/{collectionId}", operation("One collection", id: "describeCollection",
+                                                      parameters: [ref("collectionId"), ref("f")], schema: ref(schema: "Collection"),
+                                                      types: ["application/json", "text/html"])),
+            ("/collections/{collectionId}/queryables", operation("Queryable properties of a collection (JSON Schema)", id: "getQueryables",
+                                                                 parameters: [ref("collectionId"), ref("f")],
+                                                                 schema: .members(["type": "object"]), types: [Link.schema, "text/html"])),
+            ("/collections/{collectionId}/items", operation("Features of a collection, one page at a time", id: "getFeatures",
+                                                            parameters: [ref("collectionId")] + itemParameters.map { ref($0) },
+                                                            schema: ref(schema: "FeatureCollection"), types: [Link.geoJSON, "text/html"])),
+            ("/collections/{collectionId}/items/{featureId}", operation("One feature", id: "getFeature",
+                                                                        parameters: [ref("collectionId"), ref("featureId"), ref("f")],
+                                                                        schema: ref(schema: "Feature"), types: [Link.geoJSON, "text/html"])),
+        ]
+        for entry in catalog.entries {
+            let queryables = entry.layer.columns.map { column in
+                JSONDocument.members([
+                    "name": .string(column.name), "in": "query", "required": false, "style": "form", "explode": false,
+                    "description": .string("Features whose \(column.name) equals this value (text ignoring case)"),
+                    "schema": schema(of: column.type),
+                ])
+            }
+            paths.append(("/collections/\(entry.id)/items",
+                          operation("Features of \(entry.title), one page at a time", id: "getFeatures_\(entry.id)",
+                                    parameters: itemParameters.map { ref($0) } + queryables,
+                                    schema: ref(schema: "FeatureCollection"), types: [Link.geoJSON, "text/html"])))
+        }
+        return .members([
+            "openapi": "3.0.3",
+            "info": .members(["title": "Qamtu", "version": "1.0",
+                              "description": "OGC API – Features for connectivity planning (settlements, districts, roads, telecom sites, institutions, commitments)"]),
+            "servers": [.members(["url": .string(urls.base)])],
+            "paths": .object(paths),
+            "components": .members(["parameters": .object(parameters), "schemas": .object(schemas)]),
+        ])
+    }
+
+    /// The query parameters every items path takes (besides the queryables).
+    static let itemParameters = ["bbox", "bbox-crs", "limit", "offset", "properties", "sortby", "datetime", "filter", "filter-lang", "filter-crs", "f"]
+
+    static func ref(_ parameter: String) -> JSONDocument { .members(["$ref": .string("#/components/parameters/\(parameter)")]) }
+    static func ref(schema: String) -> JSONDocument { .members(["$ref": .string("#/components/schemas/\(schema)")]) }
+
+    /// A `$ref` parameter resolved against the document (others returned as they are).
+    static func resolve(_ parameter: JSONDocument, in document: JSONDocument) -> JSONDocument {
+        guard case .string(let target)? = parameter["$ref"], target.hasPrefix("#/components/parameters/") else { return parameter }
+        return document["components"]?["parameters"]?[String(target.dropFirst("#/components/parameters/".count))] ?? parameter
+    }
+
+    static func operation(_ summary: String, id: String, parameters: [JSONDocument], schema: JSONDocument?, types: [String]) -> JSONDocument {
+        let content = JSONDocument.object(types.map { type in
+            (type, type == "text/html" || schema == nil ? .members(["schema": .members(["type": "string"])]) : .members(["schema": schema ?? .null]))
+        })
+        let exception = JSONDocument.members(["description": "An error: an OGC API exception",
+                                              "content": .members(["application/json": .members(["schema": ref(schema: "Exception")])])])
+        return .members(["get": .members([
+            "summary": .string(summary), "operationId": .string(id), "parameters": .array(parameters),
+            "responses": .members([
+                "200": .members(["description": "The resource", "content": content]),
+                "304": .members(["description": "Not modified (If-None-Match names the current ETag)"]),
+                "400": exception, "404": exception, "406": exception, "414": exception, "default": exception,
+            ]),
+        ])])
+    }
+
+    /// JSON Schema of a column's values.
+    static func schema(of type: ColumnType) -> JSONDocument {
+        switch type {
+        case .text, .set: .members(["type": "string"])
+        case .enumeration(let values): .members(["type": "string", "enum": .array(values.map { .string($0) })])
+        case .integer(let range): .members(["type": "integer", "minimum": .integer(Int(range.lowerBound)), "maximum": .integer(Int(range.upperBound))])
+        case .real(let range): .members(["type": "number", "minimum": .number(range.lowerBound), "maximum": .number(range.upperBound)])
+        }
+    }
+
+    /// The queryables of a collection (OGC API – Features Part 3): a JSON Schema whose properties
+    /// are the layer's columns and its geometry.
+    static func queryables(_ entry: CollectionCatalog.Entry, urls: URLBuilder) -> JSONDocument {
+        var properties: [(String, JSONDocument)] = []
+        if let geometry = entry.layer.geometryType {
+            let format = "geometry-" + geometry.rawValue.lowercased()
+            properties.append(("geom", .members(["title": "geometry", "format": .string(format), "x-ogc-role": "primary-geometry"])))
+        }
+        for column in entry.layer.columns {
+            var members: [(String, JSONDocument)] = [("title", .string(column.name))]
+            if case .object(let typeMembers) = schema(of: column.type) { members += typeMembers }
+            properties.append((column.name, .object(members)))
+        }
+        return .members([
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": .string(urls.url("/collections/\(URLBuilder.segment(entry.id))/queryables")),
+            "type": "object", "title": .string(entry.title), "properties": .object(properties), "additionalProperties": false,
+        ])
+    }
+
+    static let parameters: [(String, JSONDocument)] = [
+        ("collectionId", .members(["name": "collectionId", "in": "path", "required": true, "description": "The collection (layer) id",
+                                   "schema": .members(["type": "string"])])),
+        ("featureId", .members(["name": "featureId", "in": "path", "required": true, "description": "The feature id",
+                                "schema": .members(["type": "string"])])),
+        ("f", .members(["name": "f", "in": "query", "required": false, "description": "The format: json or html (else the Accept header decides)",
+                        "schema": .members(["type": "string", "enum": ["json", "html"]])])),
+        ("bbox", .members(["name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
+                           "description": "minLon,minLat,maxLon,maxLat in CRS84 degrees; minLon > maxLon crosses the antimeridian",
+                           "schema": .members(["type": "array", "minItems": 4, "maxItems": 4,
+                                               "items": .members(["type": "number", "minimum": -180, "maximum": 180])])])),
+        ("bbox-crs", .members(["name": "bbox-crs", "in": "query", "required": false, "description": "The CRS of bbox (only CRS84)",
+                               "schema": .members(["type": "string", "enum": [.string(ItemsRequest.crs84)]])])),
+        ("limit", .members(["name": "limit", "in": "query", "required": false,
+                            "description": "Features per page (default 100; larger values than 10000 are served as 10000)",
+                            "schema": .members(["type": "integer", "minimum": 1, "maximum": 10000, "default": 100])])),
+        ("offset", .members(["name": "offset", "in": "query", "required": false, "description": "Features to skip",
+                             "schema": .members(["type": "integer", "minimum": 0, "default": 0])])),
+        ("properties", .members(["name": "properties", "in": "query", "required": false, "style": "form", "explode": false,
+                                 "description": "Comma-separated properties to return",
+                                 "schema": .members(["type": "array", "items": .members(["type": "string"])])])),
+        ("sortby", .members(["name": "sortby", "in": "query", "required": false, "style": "form", "explode": false,
+                             "description": "Comma-separated properties, +name ascending, -name descending",
+                             "schema": .members(["type": "array", "items": .members(["type": "string"])])])),
+        ("datetime", .members(["name": "datetime", "in": "query", "required": false,
+                               "description": "An RFC 3339 instant or interval; the layers have no time, so every feature matches",
+                               "schema": .members(["type": "string"])])),
+        ("filter", .members(["name": "filter", "in": "query", "required": false,
+                             "description": "A CQL2 text filter: comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, S_INTERSECTS",
+                             "schema": .members(["type": "string"])])),
+        ("filter-lang", .members(["name": "filter-lang", "in": "query", "required": false, "description": "The filter language",
+                                  "schema": .members(["type": "string", "enum": ["cql2-text", "cql-text"], "default": "cql2-text"])])),
+        ("filter-crs", .members(["name": "filter-crs", "in": "query", "required": false, "description": "The CRS of filter geometries (only CRS84)",
+                                 "schema": .members(["type": "string", "enum": [.string(ItemsRequest.crs84)]])])),
+    ]
+
+    static let link: JSONDocument = .members([
+        "type": "object", "required": ["href", "rel"],
+        "properties": .members(["href": .members(["type": "string"]), "rel": .members(["type": "string"]),
+                                "type": .members(["type": "string"]), "title": .members(["type": "string"])]),
+    ])
+
+    static let schemas: [(String, JSONDocument)] = [
+        ("Link", link),
+        ("Exception", .members(["type": "object", "required": ["code"],
+                                "properties": .members(["code": .members(["type": "string"]), "description": .members(["type": "string"])])])),
+        ("LandingPage", .members(["type": "object", "required": ["links"],
+                                  "properties": .members(["title": .members(["type": "string"]), "description": .members(["type": "string"]),
+                                                          "links": .members(["type": "array", "items": ref(schema: "Link")])])])),
+        ("Conformance", .members(["type": "object", "required": ["conformsTo"],
+                                  "properties": .members(["conformsTo": .members(["type": "array", "items": .members(["type": "string"])])])])),
+        ("Collection", .members(["type": "object", "required": ["id", "links"],
+                                 "properties": .members(["id": .members(["type": "string"]), "title": .members(["type": "string"]),
+                                                         "description": .members(["type": "string"]),
+                                                         "links": .members(["type": "array", "items": ref(schema: "Link")]),
+                                                         "itemType": .members(["type": "string"]),
+                                                         "crs": .members(["type": "array", "items": .members(["type": "string"])])])])),
+        ("Collections", .members(["type": "object", "required": ["links", "collections"],
+                                  "properties": .members(["links": .members(["type": "array", "items": ref(schema: "Link")]),
+                                                          "collections": .members(["type": "array", "items": ref(schema: "Collection")])])])),
+        ("Geometry", .members(["type": "object", "nullable": true, "required": ["type"],
+                               "properties": .members(["type": .members(["type": "string", "enum": ["Point", "MultiPoint", "LineString",
+                                                                                                 "MultiLineString", "Polygon", "MultiPolygon"]])])])),
+        ("Feature", .members(["type": "object", "required": ["type", "geometry", "properties"],
+                              "properties": .members(["type": .members(["type": "string", "enum": ["Feature"]]),
+                                                      "id": .members(["oneOf": [.members(["type": "string"]), .members(["type": "integer"])]]),
+                                                      "geometry": ref(schema: "Geometry"),
+                                                      "properties": .members(["type": "object", "nullable": true]),
+                                                      "links": .members(["type": "array", "items": ref(schema: "Link")])])])),
+        ("FeatureCollection", .members(["type": "object", "required": ["type", "features"],
+                                        "properties": .members(["type": .members(["type": "string", "enum": ["FeatureCollection"]]),
+                                                                "features": .members(["type": "array", "items": ref(schema: "Feature")]),
+                                                                "numberMatched": .members(["type": "integer", "minimum": 0]),
+                                                                "numberReturned": .members(["type": "integer", "minimum": 0]),
+                                                                "links": .members(["type": "array", "items": ref(schema: "Link")])])])),
+    ]
+}

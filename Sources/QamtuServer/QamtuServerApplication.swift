@@ -1,0 +1,62 @@
+import Foundation
+import GeoModel
+import Hummingbird
+import HummingbirdCore
+import Logging
+import PortalCore
+import Prometheus
+
+/// The server's composition root: opens the store, builds the router with its middleware and
+/// routes, and returns the application that `qamtu serve` runs and tests drive.
+public enum QamtuServerApplication {
+    /// The application for `configuration`: the database opened read-only through a pool of
+    /// ``ServerConfiguration/poolSize`` connections, OGC API – Features routes, `/health` and
+    /// `/metrics`, graceful shutdown on SIGINT and SIGTERM (in-flight requests finish).
+    /// - Throws: the store's errors when the database cannot be opened (missing, not a Qamtu file).
+    public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+        let path = configuration.databasePath
+        let size = configuration.poolSize
+        let store = try await BlockingExecutor.shared.run { try PooledStore.openSpatiaLite(at: path, size: size) }
+        let portal = Portal(store: store, notify: { note in logger.info("\(note)") })
+        let changes = try await portal.perform { try ChangeWatcher(portal: $0, logger: logger) }
+        let router = buildRouter(portal: portal, configuration: configuration, changes: changes, logger: logger)
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes,
+            maxHeaderFieldCount: 100)
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(60), httpDecoderConfiguration: decoder)),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Qamtu"),
+            services: [changes],
+            logger: logger)
+    }
+
+    /// The router with every route and middleware (outermost first): access log and metrics,
+    /// CORS, OGC exceptions for every error, the request guard (limits, malformed paths), gzip,
+    /// and ETag / 304.
+    static func buildRouter(portal: Portal, configuration: ServerConfiguration, changes: ChangeWatcher,
+                            logger: Logger) -> Router<BasicRequestContext> {
+        let registry = PrometheusCollectorRegistry()
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: AccessMiddleware(registry: registry, logger: logger))
+        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .acceptEncoding, .ifNoneMatch, .contentType],
+                                              allowMethods: [.get, .head, .options], exposedHeaders: ["ETag", "Content-Encoding"],
+                                              maxAge: .seconds(3600)))
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: RequestGuardMiddleware(maximumTargetLength: configuration.maximumTargetLength))
+        router.add(middleware: GzipMiddleware())
+        router.add(middleware: ConditionalMiddleware(changes: changes))
+        let urls = URLBuilder(base: configuration.linkBase)
+        FeaturesAPI(portal: portal, catalog: .portal, urls: urls).register(on: router)
+        router.get("/health") { _, _ in
+            let token = try await portal.perform { try $0.store.changeToken() }
+            return FeaturesAPI.json(.members(["status": "ok", "changeToken": .string(String(UInt64(bitPattern: token), radix: 16))]))
+        }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        return router
+    }
+}

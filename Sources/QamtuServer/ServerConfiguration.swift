@@ -1,0 +1,41 @@
+import Foundation
+
+/// How `qamtu serve` runs: the database, the address, the public base URL and the limits.
+public struct ServerConfiguration: Sendable {
+    /// The portal's SpatiaLite file, opened read-only.
+    public var databasePath: String
+    /// The address to listen on.
+    public var host: String
+    /// The TCP port to listen on.
+    public var port: Int
+    /// The URL clients reach the server at, without a trailing slash (links in every response are
+    /// built on it); nil: `http://HOST:PORT`.
+    public var baseURL: String?
+    /// Read-only connections in the pool: one per core by default.
+    public var poolSize: Int
+    /// The longest request target (path and query) accepted, in bytes; longer ones answer 414.
+    public var maximumTargetLength = 8192
+    /// The most header bytes accepted in one request (all fields together).
+    public var maximumHeaderBytes = 16 * 1024
+
+    /// A configuration for `databasePath` on `host:port`.
+    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, baseURL: String? = nil,
+                poolSize: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.databasePath = databasePath
+        self.host = host
+        self.port = port
+        self.baseURL = baseURL
+        self.poolSize = max(1, poolSize)
+    }
+
+    /// The base of every link: ``baseURL`` without a trailing slash, or `http://HOST:PORT`.
+    public var linkBase: String {
+        if let baseURL {
+            var base = baseURL
+            while base.hasSuffix("/") { base.removeLast() }
+            return base
+        }
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "http://\(shownHost):\(port)"
+    }
+}
