@@ -20,7 +20,7 @@ extension FeaturesAPI {
         }
         var members = JSONBuffer(capacity: 1024)
         members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
-        JSONDocument.array(links.map(\.document)).encode(into: &members)
+        JSONValue.array(links.map(\.document)).write(into: &members)
         var options = ExportOptions(format: .geojson, properties: items.properties)
         options.collectionMembers = String(decoding: members.bytes, as: UTF8.self)
         let sink = portal.exportStream(query, options: options)
@@ -124,7 +124,7 @@ extension FeaturesAPI {
         var out = JSONBuffer(capacity: bytes.count + 512)
         bytes.withUnsafeBufferPointer { out.append(contentsOf: $0) }
         out.raw(",\"links\":")
-        JSONDocument.array(links.map(\.document)).encode(into: &out)
+        JSONValue.array(links.map(\.document)).write(into: &out)
         out.raw("}\n")
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
