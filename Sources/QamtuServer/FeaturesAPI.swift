@@ -11,11 +11,16 @@ struct FeaturesAPI: Sendable {
     let urls: URLBuilder
     /// The OpenAPI document, built once.
     let openAPI: JSONValue
+    /// The database's change token.
+    let changes: ChangeWatcher
+    /// `numberMatched` of recent questions, for this change token.
+    let counts = CountCache()
 
-    init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder) {
+    init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder, changes: ChangeWatcher) {
         self.portal = portal
         self.catalog = catalog
         self.urls = urls
+        self.changes = changes
         openAPI = OpenAPIDocument.build(catalog: catalog, urls: urls)
     }
 
