@@ -21,8 +21,13 @@ extension FeaturesAPI {
             return count
         }
         if let proximity = items.proximity {
+            if format == .json, let cached = responses.answer(for: request.uri.string, token: token) {
+                var headers = HTTPFields()
+                headers[.contentType] = Link.geoJSON
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: cached))
+            }
             return try await nearby(NearbyRequest(query: query, center: proximity.center, radius: proximity.radius),
-                                    entry: entry, parameters: parameters, items: items)
+                                    entry: entry, parameters: parameters, items: items, cacheKey: request.uri.string, token: token)
         }
         if format == .html {
             let (matched, records) = try await portal.perform { (try matched($0), try $0.store.features(query)) }
@@ -33,6 +38,10 @@ extension FeaturesAPI {
         }
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
+        let cacheKey = request.uri.string
+        if let cached = responses.answer(for: cacheKey, token: token) {
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: cached))
+        }
         let api = self
         @Sendable func options(matched: Int) -> ExportOptions {
             api.pageOptions(entry: entry, parameters: parameters, items: items, matched: matched)
@@ -44,6 +53,7 @@ extension FeaturesAPI {
                 try portal.export(query, options: options(matched: try matched(portal)), to: sink)
                 return sink.buffer
             }
+            responses.keep(buffer, for: cacheKey, token: token)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
         }
         let count = try await portal.perform { try matched($0) }
@@ -54,7 +64,7 @@ extension FeaturesAPI {
     /// Features near a point, nearest first with `distance_m` (GeoJSON; HTML shows the same table
     /// as other pages, in distance order).
     func nearby(_ request: NearbyRequest, entry: CollectionCatalog.Entry, parameters: QueryParameters,
-                items: ItemsRequest) async throws -> Response {
+                items: ItemsRequest, cacheKey: String, token: Int64) async throws -> Response {
         let api = self
         if items.format == .html {
             let (matched, bytes) = try await portal.perform { portal in
@@ -75,6 +85,7 @@ extension FeaturesAPI {
                               to: sink)
             return sink.buffer
         }
+        responses.keep(buffer, for: cacheKey, token: token)
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
@@ -206,6 +217,12 @@ extension FeaturesAPI {
                         (urls.url("/collections/\(URLBuilder.segment(entry.id))/items", [("f", "html")]), "All items")])
             return page.response()
         }
+        let token = changes.current
+        var headers = HTTPFields()
+        headers[.contentType] = Link.geoJSON
+        if let cached = responses.answer(for: request.uri.string, token: token) {
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: cached))
+        }
         let sink = MemorySink()
         let written = try await portal.export(query, options: ExportOptions(format: .geojsonseq), to: sink)
         guard written > 0 else { throw Self.missingFeature(featureId, entry) }
@@ -221,9 +238,9 @@ extension FeaturesAPI {
         out.raw(",\"links\":")
         JSONValue.array(links.map(\.document)).write(into: &out)
         out.raw("}\n")
-        var headers = HTTPFields()
-        headers[.contentType] = Link.geoJSON
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: out.bytes)))
+        let buffer = ByteBuffer(bytes: out.bytes)
+        responses.keep(buffer, for: request.uri.string, token: token)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
 
     static func missingFeature(_ featureId: String, _ entry: CollectionCatalog.Entry) -> OGCError {

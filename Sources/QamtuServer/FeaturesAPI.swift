@@ -15,8 +15,11 @@ struct FeaturesAPI: Sendable {
     let changes: ChangeWatcher
     /// `numberMatched` of recent questions, for this change token.
     let counts = CountCache()
+    /// Recent JSON answers, for this change token.
+    let responses: ResponseCache
 
-    init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder, changes: ChangeWatcher) {
+    init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder, changes: ChangeWatcher, responseCacheBytes: Int = 0) {
+        responses = ResponseCache(budgetBytes: responseCacheBytes)
         self.portal = portal
         self.catalog = catalog
         self.urls = urls
