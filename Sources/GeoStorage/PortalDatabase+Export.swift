@@ -154,7 +154,7 @@ extension PortalDatabase {
         // is identical to a sequential export; memory holds one chunk per worker.
         let chunks = try fidChunks(for: query, rowsPerChunk: options.rowsPerChunk)
         let workers = min(2, chunks.count)
-        let connections = try (0..<workers).map { _ in try readConnection(spatiaLite: Self.intersectsExactly(query)) }
+        let connections = try (0..<workers).map { _ in try rawConnections.checkout(spatiaLite: Self.intersectsExactly(query)) }
         let blocks = OrderedBlockWriter(sink: sink, blockCount: chunks.count)
         let written = RowCount()
         let separatorLength = formatter.separatorLength
@@ -182,6 +182,7 @@ extension PortalDatabase {
                 }
             }
         }
+        for connection in connections { rawConnections.checkin(connection) }
         try blocks.finish()
         let count = written.value
         formatter.footer(count: count, into: &out)
@@ -215,12 +216,6 @@ extension PortalDatabase {
         return stride(from: low, through: high, by: Int(rowsPerChunk)).map { start in
             start...min(high, start + rowsPerChunk - 1)
         }
-    }
-
-    /// A further read-only connection to the same file for one export worker, with SpatiaLite when
-    /// the query calls its functions (an exact box test of lines and polygons).
-    func readConnection(spatiaLite: Bool) throws -> RawReadConnection {
-        try RawReadConnection(path: path, spatiaLite: spatiaLite)
     }
 
     /// Formats the rows of one fid range of `query` into `buffer`; returns the number of rows.
@@ -263,11 +258,12 @@ extension PortalDatabase {
         }
         columns.sort()
         let (sql, arguments) = try Self.selectSQL(query, columns: columns)
-        let connection = try RawReadConnection(path: path, spatiaLite: Self.intersectsExactly(query))
-        let rows = try connection.rows(sql: sql, arguments: arguments)
-        let row = RawRow(statement: rows.statement, layer: query.layer, columns: columns)
-        try withExtendedLifetime(rows) {
-            while try rows.next() { try body(try row.record()) }
+        try rawConnections.with(spatiaLite: Self.intersectsExactly(query)) { connection in
+            let rows = try connection.rows(sql: sql, arguments: arguments)
+            let row = RawRow(statement: rows.statement, layer: query.layer, columns: columns)
+            try withExtendedLifetime(rows) {
+                while try rows.next() { try body(try row.record()) }
+            }
         }
     }
 
