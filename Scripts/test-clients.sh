@@ -11,7 +11,8 @@
 # free port of 127.0.0.1 and is stopped on exit, whatever happens.
 # Usage: Scripts/test-clients.sh [gdal,owslib,schemathesis,bad_requests]   (default: all)
 # Environment: QAMTU_CLIENTS_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/qamtu-clients); BENCH_DATA (a folder that
-# already holds sites_M.csv); CI=true makes a missing ../shared/bench/gen_data.py a failure instead of a skip.
+# already holds sites_M.csv); QAMTU_SHARED_BENCH (default ../shared/bench); CI=true makes a missing
+# ../shared/bench/gen_data.py a failure instead of a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -54,8 +55,9 @@ if [ ! -f "$venv/.complete" ]; then
 fi
 
 # The bench M sites (25,000), generated once into the cache and checked against the shared manifest.
-gen="$repo/../shared/bench/gen_data.py"
-manifest="$repo/../shared/bench/MANIFEST.sha256"
+shared_bench="${QAMTU_SHARED_BENCH:-$repo/../shared/bench}"
+gen="$shared_bench/gen_data.py"
+manifest="$shared_bench/MANIFEST.sha256"
 bench_args=()
 data=""
 for candidate in "${BENCH_DATA:-}" "$cache/bench-data"; do
@@ -77,9 +79,16 @@ fi
 if [ -n "$data" ]; then
   bench_args=(--bench-data "$data")
 else
-  bench_args=(--bench-missing "../shared/bench/gen_data.py (and MANIFEST.sha256) next to the repository")
+  bench_args=(--bench-missing "$gen and MANIFEST.sha256 beside it (../shared/bench next to the repository)")
 fi
 
 # run.py closes with the stage's time (from $start, set-up included) and 'clients: N passed, N failed, N skipped'.
+# It runs in the background so that a signal reaches this script at once (bash runs traps only between
+# commands; a background job ignores SIGINT): INT or TERM reaches run.py as TERM, which stops its tools and
+# servers, then the EXIT trap runs.
 QAMTU_CLIENTS_START="$start" "$venv/bin/python" Scripts/clients/run.py --qamtu "$qamtu" --work "$work" \
-  --pid-file "$pids" --venv-bin "$venv/bin" "${bench_args[@]}" ${1:+--only "$1"}
+  --pid-file "$pids" --venv-bin "$venv/bin" "${bench_args[@]}" ${1:+--only "$1"} &
+runner=$!
+trap 'kill -TERM $runner 2>/dev/null; wait $runner; exit 130' INT
+trap 'kill -TERM $runner 2>/dev/null; wait $runner; exit 143' TERM
+wait $runner

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import os
+import signal
 import sys
 import time
 
@@ -54,7 +55,13 @@ def load_bench(binary: str, db: str, data: str) -> None:
           "--map", "radius_m=range_m", "--set", "kind=base_station", "--set", "status=operational", "--db", db)
 
 
+def stop_on_term(signum, frame) -> None:
+    """SIGTERM as Ctrl-C: the finally blocks stop the servers, and subprocess.run kills a running tool."""
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, stop_on_term)
     p = argparse.ArgumentParser()
     p.add_argument("--qamtu", required=True)
     p.add_argument("--work", required=True)
