@@ -113,7 +113,9 @@ def main() -> int:
             log(f"   ({name}: {time.monotonic() - t:.1f} s)")
             for server in (demo, bench):
                 if server and not server.alive():
-                    ctx.failed(f"server {server.name} is not running any more:\n{server.log_tail()}")
+                    code = server.process.returncode
+                    how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+                    ctx.failed(f"server {server.name} is not running any more ({how}):\n{server.log_tail()}")
                     server.start()
         # No 5xx in any access line of either server, over the whole run.
         ctx.check = "server logs"
