@@ -141,7 +141,13 @@ import Testing
         try await fixture.withClient { client in
             let response = try await client.execute(uri: "/collections/sites/items", method: .post, body: ByteBuffer(string: "{}"))
             #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "GET, HEAD, OPTIONS")
             #expect(try response.json()["code"] as? String == "MethodNotAllowed")
+            var chunked = HTTPFields()
+            chunked[.transferEncoding] = "chunked"
+            let withBody = try await client.execute(uri: "/collections/sites/items", method: .get, headers: chunked,
+                                                    body: ByteBuffer(string: "hello"))
+            #expect(withBody.status == .contentTooLarge)
         }
     }
 
