@@ -169,6 +169,10 @@ struct FeaturesAPI: Sendable {
             Link(href: urls.url(path + "/items", [("f", "html")]), rel: "items", type: Link.html, title: "\(entry.title) as HTML"),
             Link(href: urls.url(path + "/queryables"), rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                  type: Link.schema, title: "Queryable properties of \(entry.title)"),
+            // Every property is queryable, so the queryables are also the features' schema: GDAL
+            // types its columns from it instead of guessing from the first page.
+            Link(href: urls.url(path + "/queryables"), rel: "describedby", type: Link.schema,
+                 title: "The properties of \(entry.title) (JSON Schema)"),
         ]
         return .members([
             "id": .string(entry.id), "title": .string(entry.title), "description": .string(entry.description),
