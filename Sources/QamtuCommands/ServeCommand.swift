@@ -62,9 +62,7 @@ struct ServeCommand: ParsableCommand {
         let logger = Logger(label: "qamtu.serve")
         try ErrorReporting.run {
             try AsyncBridge.wait {
-                let application = try await QamtuServerApplication.build(configuration, logger: logger)
-                logger.notice("serving \(configuration.databasePath) at \(configuration.linkBase) (\(configuration.poolSize) connections)")
-                try await application.runService()
+                try await QamtuServerApplication.run(configuration, logger: logger)
             }
         }
     }

@@ -10,22 +10,32 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let registry: PrometheusCollectorRegistry
     let logger: Logger
     let inFlight: Gauge
+    let drain: ShutdownDrain
 
-    init(registry: PrometheusCollectorRegistry, logger: Logger) {
+    init(registry: PrometheusCollectorRegistry, logger: Logger, drain: ShutdownDrain) {
         self.registry = registry
         self.logger = logger
+        self.drain = drain
         inFlight = registry.makeGauge(name: "qamtu_http_requests_in_flight", help: "Requests being answered")
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         inFlight.increment()
+        let drain = self.drain
         var response: Response
-        do {
-            response = try await next(request, context)
-        } catch {
-            // The error middleware answers every error; this is a last resort.
-            response = OGCError.from(error).error.response()
+        if !drain.enter() {
+            // Shutting down: refused, and the connection closed after the answer.
+            response = OGCError(status: .serviceUnavailable, code: "ServiceUnavailable",
+                                description: "the server is shutting down").response()
+            response.headers[.connection] = "close"
+        } else {
+            do {
+                response = try await next(request, context)
+            } catch {
+                // The error middleware answers every error; this is a last resort.
+                response = OGCError.from(error).error.response()
+            }
         }
         let status = response.status.code
         let route = context.endpointPath ?? "unmatched"
@@ -38,6 +48,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         let record: @Sendable () -> Void = {
             let elapsed = ContinuousClock.now - start
             inFlight.decrement()
+            drain.leave()
             registry.makeCounter(name: "qamtu_http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))]).increment()
             registry.makeDurationHistogram(name: "qamtu_http_request_duration_seconds", labels: [("route", route)],
                                            buckets: accessDurationBuckets).record(elapsed)

@@ -5,21 +5,24 @@ import HummingbirdCore
 import Logging
 import PortalCore
 import Prometheus
+import ServiceLifecycle
+import UnixSignals
 
 /// The server's composition root: opens the store, builds the router with its middleware and
 /// routes, and returns the application that `qamtu serve` runs and tests drive.
 public enum QamtuServerApplication {
     /// The application for `configuration`: the database opened read-only through a pool of
     /// ``ServerConfiguration/poolSize`` connections, OGC API – Features routes, `/health` and
-    /// `/metrics`, graceful shutdown on SIGINT and SIGTERM (in-flight requests finish).
+    /// `/metrics`; `drain` counts its requests and refuses new ones once it drains (see ``run(_:logger:)``).
     /// - Throws: the store's errors when the database cannot be opened (missing, not a Qamtu file).
-    public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    public static func build(_ configuration: ServerConfiguration, logger: Logger,
+                             drain: ShutdownDrain = ShutdownDrain()) async throws -> some ApplicationProtocol {
         let path = configuration.databasePath
         let size = configuration.poolSize
         let store = try await BlockingExecutor.shared.run { try PooledStore.openSpatiaLite(at: path, size: size) }
         let portal = Portal(store: store, notify: { note in logger.info("\(note)") })
         let changes = try await portal.perform { try ChangeWatcher(portal: $0, logger: logger) }
-        let router = buildRouter(portal: portal, configuration: configuration, changes: changes, logger: logger)
+        let router = buildRouter(portal: portal, configuration: configuration, changes: changes, drain: drain, logger: logger)
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes,
             maxHeaderFieldCount: 100)
@@ -31,14 +34,35 @@ public enum QamtuServerApplication {
             logger: logger)
     }
 
+    /// Runs the server until SIGTERM or SIGINT, then drains (``ShutdownDrain``: new requests get
+    /// 503, those in flight finish and their bytes leave) before Hummingbird shuts down.
+    /// - Throws: what ``build(_:logger:drain:)`` throws, and the server's failures.
+    public static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        let drain = ShutdownDrain()
+        let application = try await build(configuration, logger: logger, drain: drain)
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let watcher = Task {
+            for await signal in signals {
+                logger.notice("\(signal): finishing the requests in flight, then stopping")
+                await drain.drain()
+                await group.triggerGracefulShutdown()
+                break
+            }
+        }
+        defer { watcher.cancel() }
+        logger.notice("serving \(configuration.databasePath) at \(configuration.linkBase) (\(configuration.poolSize) connections)")
+        try await group.run()
+    }
+
     /// The router with every route and middleware (outermost first): access log and metrics,
     /// CORS, OGC exceptions for every error, the request guard (limits, malformed paths), gzip,
     /// and ETag / 304.
     static func buildRouter(portal: Portal, configuration: ServerConfiguration, changes: ChangeWatcher,
-                            logger: Logger) -> Router<BasicRequestContext> {
+                            drain: ShutdownDrain, logger: Logger) -> Router<BasicRequestContext> {
         let registry = PrometheusCollectorRegistry()
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: AccessMiddleware(registry: registry, logger: logger))
+        router.add(middleware: AccessMiddleware(registry: registry, logger: logger, drain: drain))
         router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .acceptEncoding, .ifNoneMatch, .contentType],
                                               allowMethods: [.get, .head, .options], exposedHeaders: ["ETag", "Content-Encoding"],
                                               maxAge: .seconds(3600)))
