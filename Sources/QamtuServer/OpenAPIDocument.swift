@@ -37,11 +37,14 @@ enum OpenAPIDocument {
                     "schema": schema(of: column.type),
                 ])
             }
+            var common = itemParameters.map { ref($0) }
+            if case .computed(let computed) = entry.kind { common = computedParameters(computed) }
             paths.append(("/collections/\(entry.id)/items",
                           operation("Features of \(entry.title), one page at a time", id: "getFeatures_\(entry.id)",
-                                    parameters: itemParameters.map { ref($0) } + queryables,
+                                    parameters: common + queryables,
                                     schema: ref(schema: "FeatureCollection"), types: [Link.geoJSON, "text/html"])))
         }
+        paths += analysisPaths(catalog: catalog)
         return .members([
             "openapi": "3.0.3",
             "info": .members(["title": "Qamtu", "version": "1.0",

@@ -48,6 +48,9 @@ public enum QamtuServerApplication {
         router.add(middleware: ConditionalMiddleware(changes: changes))
         let urls = URLBuilder(base: configuration.linkBase)
         FeaturesAPI(portal: portal, catalog: .portal, urls: urls).register(on: router)
+        AnalysisAPI(portal: portal, catalog: .portal, urls: urls, changes: changes, registry: registry).register(on: router)
+        RoadsAPI(portal: portal).register(on: router)
+        ReportsAPI(portal: portal).register(on: router)
         router.get("/health") { _, _ in
             let token = try await portal.perform { try $0.store.changeToken() }
             return FeaturesAPI.json(.members(["status": "ok", "changeToken": .string(String(UInt64(bitPattern: token), radix: 16))]))
