@@ -34,7 +34,7 @@ extension GeoModelError: CategorizedError {
     public var category: ErrorCategory {
         switch self {
         case .unknownLayer: .notFound
-        case .invalidBoundingBox, .unknownField, .invalidFilter, .unreadable: .invalidInput
+        case .invalidBoundingBox, .unknownField, .invalidFilter, .invalidFilterText, .unreadable: .invalidInput
         }
     }
 }

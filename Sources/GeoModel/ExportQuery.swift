@@ -12,6 +12,10 @@ public struct ExportQuery: Sendable, Equatable {
     public var filters: [ExportFilter]
     /// Only features with these ids, when set.
     public var ids: [String]?
+    /// A typed condition (the OGC API `filter`, parsed by ``CQL2TextParser``) that features
+    /// must also meet, ANDed with the box, the filters and the ids; counts honour it. Text in it
+    /// compares case-sensitively, unlike ``filters`` (see ``FeatureCondition``).
+    public var condition: FeatureCondition?
     /// Order of the features: these keys first, then the order of insertion (a store's internal
     /// id), so that pages never overlap. Empty: insertion order.
     public var sortBy: [SortKey] = []
@@ -20,13 +24,15 @@ public struct ExportQuery: Sendable, Equatable {
     /// Skip this many features first (≥ 0). A count ignores it.
     public var offset = 0
 
-    /// A query of `layer`, optionally restricted to a box, filters and ids; in insertion order and
-    /// unpaged until ``sortBy``, ``limit`` or ``offset`` are set.
-    public init(layer: LayerSchema, bbox: BoundingBox? = nil, filters: [ExportFilter] = [], ids: [String]? = nil) {
+    /// A query of `layer`, optionally restricted to a box, filters, ids and a condition; in
+    /// insertion order and unpaged until ``sortBy``, ``limit`` or ``offset`` are set.
+    public init(layer: LayerSchema, bbox: BoundingBox? = nil, filters: [ExportFilter] = [], ids: [String]? = nil,
+                condition: FeatureCondition? = nil) {
         self.layer = layer
         self.bbox = bbox
         self.filters = filters
         self.ids = ids
+        self.condition = condition
     }
 
     /// The same query in the order of `keys` (then insertion order).

@@ -12,6 +12,9 @@ public enum GeoModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidFilter(String, String)
     /// Input that is not readable at all (file, line, message).
     case unreadable(file: String, line: Int?, message: String)
+    /// A `filter` expression (CQL2 text) that cannot be used: why, and the 1-based character
+    /// where the problem was found (nil when it concerns the whole expression).
+    case invalidFilterText(String, position: Int?)
 
     public var description: String {
         switch self {
@@ -23,6 +26,8 @@ public enum GeoModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidFilter(let text, let why): "invalid filter '\(text)': \(why)"
         case .unreadable(let file, let line, let message):
             if let line { "\(file):\(line): \(message)" } else { "\(file): \(message)" }
+        case .invalidFilterText(let why, let position):
+            if let position { "filter: \(why) at character \(position)" } else { "filter: \(why)" }
         }
     }
 }

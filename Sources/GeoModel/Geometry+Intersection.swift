@@ -35,6 +35,64 @@ extension Geometry {
         }
     }
 
+    /// Whether the two geometries share a point, in the plane of longitude and latitude degrees
+    /// (EPSG:4326 taken as planar, as SpatiaLite's `ST_Intersects` does; no antimeridian
+    /// handling): an edge of one meets an edge of the other (touching counts, a point is an
+    /// edge of length 0), or a vertex of one lies inside a polygon of the other (outer ring in,
+    /// holes out). Boundaries count as inside, so a point on a district's border intersects it.
+    ///
+    /// Time is proportional to the product of the two vertex counts when the bounding boxes
+    /// overlap (a query geometry is small; a district has a few thousand vertices).
+    public func intersects(_ other: Geometry) -> Bool {
+        guard let a = boundingBox, let b = other.boundingBox,
+              a.minLongitude <= b.maxLongitude, b.minLongitude <= a.maxLongitude,
+              a.minLatitude <= b.maxLatitude, b.minLatitude <= a.maxLatitude else { return false }
+        let edgesA = edges, edgesB = other.edges
+        for (p1, q1) in edgesA {
+            for (p2, q2) in edgesB where Self.segment(p1, q1, meets: p2, q2) { return true }
+        }
+        var inside = false
+        forEachPosition { p in if !inside && other.containsPlanar(p) { inside = true } }
+        if inside { return true }
+        other.forEachPosition { p in if !inside && containsPlanar(p) { inside = true } }
+        return inside
+    }
+
+    /// The geometry's edges: line segments and ring edges; a point is an edge from itself to itself.
+    private var edges: [(GeoPoint, GeoPoint)] {
+        var out: [(GeoPoint, GeoPoint)] = []
+        func line(_ ps: [GeoPoint]) {
+            if ps.count == 1 { out.append((ps[0], ps[0])) }
+            for i in ps.indices.dropFirst() { out.append((ps[i - 1], ps[i])) }
+        }
+        switch self {
+        case .point(let p): out.append((p, p))
+        case .multiPoint(let ps): out += ps.map { ($0, $0) }
+        case .lineString(let ps): line(ps)
+        case .multiLineString(let lines), .polygon(let lines): lines.forEach(line)
+        case .multiPolygon(let polygons): polygons.forEach { $0.forEach(line) }
+        }
+        return out
+    }
+
+    /// Whether the closed segments `p1`–`q1` and `p2`–`q2` share a point (orientation tests;
+    /// collinear overlaps and segments of length 0 included).
+    private static func segment(_ p1: GeoPoint, _ q1: GeoPoint, meets p2: GeoPoint, _ q2: GeoPoint) -> Bool {
+        func orientation(_ a: GeoPoint, _ b: GeoPoint, _ c: GeoPoint) -> Int {
+            let v = (b.longitude - a.longitude) * (c.latitude - a.latitude) - (b.latitude - a.latitude) * (c.longitude - a.longitude)
+            return v > 0 ? 1 : (v < 0 ? -1 : 0)
+        }
+        func within(_ a: GeoPoint, _ b: GeoPoint, _ c: GeoPoint) -> Bool {
+            c.longitude >= Swift.min(a.longitude, b.longitude) && c.longitude <= Swift.max(a.longitude, b.longitude)
+                && c.latitude >= Swift.min(a.latitude, b.latitude) && c.latitude <= Swift.max(a.latitude, b.latitude)
+        }
+        let o1 = orientation(p1, q1, p2), o2 = orientation(p1, q1, q2)
+        let o3 = orientation(p2, q2, p1), o4 = orientation(p2, q2, q1)
+        if o1 != o2 && o3 != o4 { return true }
+        return (o1 == 0 && within(p1, q1, p2)) || (o2 == 0 && within(p1, q1, q2))
+            || (o3 == 0 && within(p2, q2, p1)) || (o4 == 0 && within(p2, q2, q1))
+    }
+
     private static func contains(_ box: BoundingBox, _ p: GeoPoint) -> Bool {
         p.longitude >= box.minLongitude && p.longitude <= box.maxLongitude
             && p.latitude >= box.minLatitude && p.latitude <= box.maxLatitude

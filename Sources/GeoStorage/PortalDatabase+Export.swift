@@ -13,12 +13,12 @@ extension PortalDatabase {
     /// The row is `fid`, `id`, the chosen `columns` (indices into the layer's columns; all when
     /// nil), then `geom` for layers with geometry. `fidRange` restricts to a range of internal ids.
     static func selectSQL(_ query: ExportQuery, columns selected: [Int]? = nil,
-                          fidRange: ClosedRange<Int64>? = nil) -> (sql: String, arguments: [DatabaseValue]) {
+                          fidRange: ClosedRange<Int64>? = nil) throws -> (sql: String, arguments: [DatabaseValue]) {
         let layer = query.layer
         let chosen = selected ?? Array(layer.columns.indices)
         var columns = ["fid", "id"] + chosen.map { SQL.identifier(layer.columns[$0].name) }
         if layer.geometryType != nil { columns.append("geom") }
-        let (conditions, arguments) = conditions(query, fidRange: fidRange)
+        let (conditions, arguments) = try conditions(query, fidRange: fidRange)
         var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(SQL.identifier(layer.name))"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         // Sort keys are columns of the layer's contract (checked when parsed), quoted; fid last
@@ -37,12 +37,16 @@ extension PortalDatabase {
     /// Whether the conditions of `query` test its bounding box exactly with SpatiaLite's
     /// `ST_Intersects` (lines and polygons; points need only the R*Tree, which is SQLite's): the
     /// queries that need a connection with SpatiaLite loaded.
+    /// Also true when the query's ``ExportQuery/condition`` tests a geometry exactly (anywhere in
+    /// it, also under OR and NOT; see ``ConditionSQL``).
     public static func intersectsExactly(_ query: ExportQuery) -> Bool {
-        query.bbox != nil && query.layer.geometryType != nil && query.layer.geometryType != .point
+        if query.bbox != nil && query.layer.geometryType != nil && query.layer.geometryType != .point { return true }
+        return query.condition.map { ConditionSQL.needsSpatiaLite($0, layer: query.layer) } ?? false
     }
 
     /// The conditions (joined by AND) and their arguments that select the rows of `query`.
-    private static func conditions(_ query: ExportQuery, fidRange: ClosedRange<Int64>?) -> ([String], [DatabaseValue]) {
+    /// - Throws: `StorageError.model` when the query's condition does not fit its layer.
+    private static func conditions(_ query: ExportQuery, fidRange: ClosedRange<Int64>?) throws -> ([String], [DatabaseValue]) {
         let layer = query.layer
         var conditions: [String] = []
         var arguments: [DatabaseValue] = []
@@ -83,13 +87,22 @@ extension PortalDatabase {
             conditions.append("id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))")
             arguments += ids.map(\.databaseValue)
         }
+        if let condition = query.condition {
+            try modelCall { () throws(GeoModelError) in try condition.validate(for: layer) }
+            var translation = ConditionSQL(layer: layer)
+            // The top-level conjuncts one by one, so that SQLite sees each (an R*Tree search can
+            // then drive the query).
+            let parts: [FeatureCondition] = if case .and(let parts) = condition { parts } else { [condition] }
+            for part in parts { conditions.append(try translation.expression(part)) }
+            arguments += translation.arguments
+        }
         return (conditions, arguments)
     }
 
     /// SQLite's query plan for an export query (one line per plan step), e.g. to show that a bbox
     /// search goes through the spatial index.
     public func queryPlan(_ query: ExportQuery) throws -> [String] {
-        let (sql, arguments) = Self.selectSQL(query)
+        let (sql, arguments) = try Self.selectSQL(query)
         return try read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).map { $0["detail"] as String? ?? "" }
         }
@@ -99,7 +112,7 @@ extension PortalDatabase {
     public func count(_ query: ExportQuery) throws -> Int {
         // Only the conditions: counting never reads a column (a whole layer counts in a few
         // milliseconds instead of the tens a full SELECT takes).
-        let (conditions, arguments) = Self.conditions(query, fidRange: nil)
+        let (conditions, arguments) = try Self.conditions(query, fidRange: nil)
         var sql = "SELECT count(*) FROM \(SQL.identifier(query.layer.name))"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         return try read { db in
@@ -141,7 +154,7 @@ extension PortalDatabase {
         // is identical to a sequential export; memory holds one chunk per worker.
         let chunks = try fidChunks(for: query, rowsPerChunk: options.rowsPerChunk)
         let workers = min(2, chunks.count)
-        let connections = try (0..<workers).map { _ in try readConnection(spatiaLite: Self.intersectsExactly(query)) }
+        let connections = try (0..<workers).map { _ in try rawConnections.checkout(spatiaLite: Self.intersectsExactly(query)) }
         let blocks = OrderedBlockWriter(sink: sink, blockCount: chunks.count)
         let written = RowCount()
         let separatorLength = formatter.separatorLength
@@ -169,6 +182,7 @@ extension PortalDatabase {
                 }
             }
         }
+        for connection in connections { rawConnections.checkin(connection) }
         try blocks.finish()
         let count = written.value
         formatter.footer(count: count, into: &out)
@@ -193,25 +207,21 @@ extension PortalDatabase {
             try Row.fetchOne(db, sql: Self.fidBoundsSQL(query.layer.name))
         }
         guard let bounds, let low = bounds[0] as Int64?, let high = bounds[1] as Int64? else { return [] }
-        // A bbox or id list is resolved by an index into a set of rows; each chunk would resolve it
-        // again, so such queries run as one chunk.
+        // A bbox, a spatial test of the condition or an id list is resolved by an index into a set
+        // of rows; each chunk would resolve it again, so such queries run as one chunk.
         // A page or a sort order is one ordered statement, so also one chunk.
-        if query.bbox != nil || query.ids != nil || query.isPagedOrSorted { return [low...high] }
+        if query.bbox != nil || query.ids != nil || query.isPagedOrSorted || query.condition?.hasSpatialTest == true {
+            return [low...high]
+        }
         return stride(from: low, through: high, by: Int(rowsPerChunk)).map { start in
             start...min(high, start + rowsPerChunk - 1)
         }
     }
 
-    /// A further read-only connection to the same file for one export worker, with SpatiaLite when
-    /// the query calls its functions (an exact box test of lines and polygons).
-    func readConnection(spatiaLite: Bool) throws -> RawReadConnection {
-        try RawReadConnection(path: path, spatiaLite: spatiaLite)
-    }
-
     /// Formats the rows of one fid range of `query` into `buffer`; returns the number of rows.
     static func format(_ query: ExportQuery, included: [Int], fidRange: ClosedRange<Int64>, formatter: FeatureFormatter,
                        connection: RawReadConnection, into buffer: inout JSONBuffer) throws -> Int {
-        let (sql, arguments) = selectSQL(query, columns: included, fidRange: fidRange)
+        let (sql, arguments) = try selectSQL(query, columns: included, fidRange: fidRange)
         let results = try connection.rows(sql: sql, arguments: arguments)
         let row = RawRow(statement: results.statement, layer: query.layer, columns: included)
         var rows = 0
@@ -247,12 +257,13 @@ extension PortalDatabase {
             if !columns.contains(index) { columns.append(index) }
         }
         columns.sort()
-        let (sql, arguments) = Self.selectSQL(query, columns: columns)
-        let connection = try RawReadConnection(path: path, spatiaLite: Self.intersectsExactly(query))
-        let rows = try connection.rows(sql: sql, arguments: arguments)
-        let row = RawRow(statement: rows.statement, layer: query.layer, columns: columns)
-        try withExtendedLifetime(rows) {
-            while try rows.next() { try body(try row.record()) }
+        let (sql, arguments) = try Self.selectSQL(query, columns: columns)
+        try rawConnections.with(spatiaLite: Self.intersectsExactly(query)) { connection in
+            let rows = try connection.rows(sql: sql, arguments: arguments)
+            let row = RawRow(statement: rows.statement, layer: query.layer, columns: columns)
+            try withExtendedLifetime(rows) {
+                while try rows.next() { try body(try row.record()) }
+            }
         }
     }
 
@@ -260,7 +271,7 @@ extension PortalDatabase {
     /// - Parameter columns: the layer's column indices to read (nil: all).
     func scan(_ query: ExportQuery, columns: [Int]? = nil, _ body: (RawRow) throws -> Void) throws {
         let selected = columns ?? Array(query.layer.columns.indices)
-        let (sql, arguments) = Self.selectSQL(query, columns: selected)
+        let (sql, arguments) = try Self.selectSQL(query, columns: selected)
         try read { db in
             try Self.step(sql: sql, arguments: arguments, db: db, layer: query.layer, columns: selected, body)
         }

@@ -20,10 +20,13 @@ public final class PortalDatabase: Sendable {
     public let path: String
     let queue: DatabaseQueue
     let interruption = InterruptFlag()
+    /// Idle read-only C-API connections kept for the next export or scan.
+    let rawConnections: RawConnectionPool
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
         self.queue = queue
+        rawConnections = RawConnectionPool(path: path)
     }
 
     /// Creates the database at `path` (or opens it when it is already a Qamtu database) and

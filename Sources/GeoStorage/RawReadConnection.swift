@@ -9,6 +9,8 @@ final class RawReadConnection: @unchecked Sendable {
     fileprivate let handle: OpaquePointer
     /// The database file (for error messages).
     fileprivate let path: String
+    /// Whether SpatiaLite is initialised on the connection (it then serves plain reads too).
+    let hasSpatiaLite: Bool
 
     /// Opens `path` read-only; `spatiaLite: false` skips SpatiaLite (plain column reads need none).
     /// Waits up to ``PortalDatabase/busyTimeout`` for another connection's lock, like the portal's queue.
@@ -31,6 +33,7 @@ final class RawReadConnection: @unchecked Sendable {
         }
         handle = db
         self.path = path
+        hasSpatiaLite = spatiaLite
     }
 
     /// The storage error for the connection's last failure (see `StorageError.init(code:message:path:sql:)`).

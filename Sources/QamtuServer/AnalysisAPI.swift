@@ -352,7 +352,7 @@ struct AnalysisAPI: Sendable {
         var out = JSONBuffer(capacity: bytes.count + 512)
         bytes.withUnsafeBufferPointer { out.append(contentsOf: $0) }
         out.raw(",\"links\":")
-        JSONDocument.array(links.map(\.document)).encode(into: &out)
+        JSONValue.array(links.map(\.document)).write(into: &out)
         out.raw("}\n")
         return geoJSON(out.bytes)
     }

@@ -72,7 +72,7 @@ struct ComputedPage: Sendable {
     static func members(matched: Int, returned: Int, links: [Link]) -> String {
         var members = JSONBuffer(capacity: 1024)
         members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
-        JSONDocument.array(links.map(\.document)).encode(into: &members)
+        JSONValue.array(links.map(\.document)).write(into: &members)
         return String(decoding: members.bytes, as: UTF8.self)
     }
 }

@@ -11,23 +11,40 @@ extension FeaturesAPI {
         let entry = try catalog.entry(id)
         let items = try ItemsRequest(parameters: parameters, layer: entry.layer, format: format)
         let query = items.query
-        let matched = try await portal.perform { try $0.count(query) }
-        let returned = max(0, min(items.limit, matched - items.offset))
-        let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
         if format == .html {
-            let records = try await portal.perform { try $0.store.features(query) }
+            let (matched, records) = try await portal.perform { (try $0.count(query), try $0.store.features(query)) }
+            let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
             return itemsPage(entry: entry, records: records, properties: items.properties, matched: matched, links: links)
         }
-        var members = JSONBuffer(capacity: 1024)
-        members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
-        JSONDocument.array(links.map(\.document)).encode(into: &members)
-        var options = ExportOptions(format: .geojson, properties: items.properties)
-        options.collectionMembers = String(decoding: members.bytes, as: UTF8.self)
-        let sink = portal.exportStream(query, options: options)
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
+        let api = self
+        @Sendable func options(matched: Int) -> ExportOptions {
+            let returned = max(0, min(items.limit, matched - items.offset))
+            let links = api.pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
+            var members = JSONBuffer(capacity: 1024)
+            members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
+            JSONValue.array(links.map(\.document)).write(into: &members)
+            var options = ExportOptions(format: .geojson, properties: items.properties)
+            options.collectionMembers = String(decoding: members.bytes, as: UTF8.self)
+            return options
+        }
+        if items.limit <= Self.bufferedPageLimit {
+            // A small page: counted and written in one call on the executor, sent as one buffer.
+            let bytes = try await portal.perform { portal in
+                let sink = MemorySink()
+                try portal.export(query, options: options(matched: try portal.count(query)), to: sink)
+                return sink.bytes
+            }
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        let matched = try await portal.perform { try $0.count(query) }
+        let sink = portal.exportStream(query, options: options(matched: matched))
         return Response(status: .ok, headers: headers, body: Self.body(streaming: sink))
     }
+
+    /// The largest page written to memory and sent as one buffer; larger pages stream.
+    static let bufferedPageLimit = 1000
 
     /// A body that drains `sink` as the export thread fills it; a client that goes away cancels
     /// the export.
@@ -124,7 +141,7 @@ extension FeaturesAPI {
         var out = JSONBuffer(capacity: bytes.count + 512)
         bytes.withUnsafeBufferPointer { out.append(contentsOf: $0) }
         out.raw(",\"links\":")
-        JSONDocument.array(links.map(\.document)).encode(into: &out)
+        JSONValue.array(links.map(\.document)).write(into: &out)
         out.raw("}\n")
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON

@@ -10,7 +10,7 @@ struct FeaturesAPI: Sendable {
     let catalog: CollectionCatalog
     let urls: URLBuilder
     /// The OpenAPI document, built once.
-    let openAPI: JSONDocument
+    let openAPI: JSONValue
 
     init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder) {
         self.portal = portal
@@ -74,10 +74,10 @@ struct FeaturesAPI: Sendable {
     }
 
     /// A JSON response.
-    static func json(_ document: JSONDocument, type: String = Link.json) -> Response {
+    static func json(_ document: JSONValue, type: String = Link.json) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: document.bytes)))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: document.jsonBytes)))
     }
 
     /// Links to this resource in JSON (self when JSON is asked) and HTML.
@@ -133,7 +133,7 @@ struct FeaturesAPI: Sendable {
         page.heading("Qamtu API (OGC API – Features)")
         page.links([(urls.url("/api"), "The OpenAPI 3.0 definition (JSON)")])
         if case .object(let paths)? = openAPI["paths"] {
-            for (path, item) in paths {
+            for (path, item) in paths.map({ ($0.key, $0.value) }) {
                 page.heading(path, level: 2)
                 if let summary = item["get"]?["summary"], case .string(let text) = summary { page.paragraph(text) }
                 var rows: [[(text: String, href: String?)]] = []
@@ -154,7 +154,7 @@ struct FeaturesAPI: Sendable {
     }
 
     /// The JSON description of one collection.
-    func collectionDocument(_ entry: CollectionCatalog.Entry, format: ResponseFormat) -> JSONDocument {
+    func collectionDocument(_ entry: CollectionCatalog.Entry, format: ResponseFormat) -> JSONValue {
         let path = "/collections/\(URLBuilder.segment(entry.id))"
         let links = selfLinks(path, format: format, title: entry.title) + [
             Link(href: urls.url(path + "/items", [("f", "json")]), rel: "items", type: Link.geoJSON, title: "\(entry.title) as GeoJSON"),
@@ -209,7 +209,7 @@ struct FeaturesAPI: Sendable {
             page.heading("Queryables of \(entry.title)")
             var rows: [[(text: String, href: String?)]] = []
             if case .object(let properties)? = document["properties"] {
-                for (name, schema) in properties {
+                for (name, schema) in properties.map({ ($0.key, $0.value) }) {
                     var type = ""
                     if case .string(let t)? = schema["type"] { type = t } else if case .string(let f)? = schema["format"] { type = f }
                     rows.append([(name, nil), (type, nil)])

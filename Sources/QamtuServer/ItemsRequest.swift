@@ -76,8 +76,8 @@ struct ItemsRequest: Sendable {
         if let language = parameters["filter-lang"], !["cql2-text", "cql-text"].contains(language) {
             throw .invalidParameter("filter-lang", "only cql2-text (and cql-text) are supported")
         }
-        if parameters["filter"] != nil {
-            throw .invalidParameter("filter", "PENDING-CQL2")
+        if let filter = parameters["filter"] {
+            query.condition = try Self.condition(filter, layer: layer)
         }
         limit = try Self.integer(parameters["limit"], name: "limit", minimum: 1).map { min($0, Self.maximumLimit) } ?? Self.defaultLimit
         offset = try Self.integer(parameters["offset"], name: "offset", minimum: 0) ?? 0
@@ -95,6 +95,16 @@ struct ItemsRequest: Sendable {
         self.format = format
     }
 
+
+    /// A CQL2 text filter parsed into the core's typed condition (its literals stay typed values,
+    /// bound as parameters by the stores).
+    static func condition(_ text: String, layer: LayerSchema) throws(OGCError) -> FeatureCondition {
+        do {
+            return try FeatureCondition(cql2Text: text, layer: layer)
+        } catch {
+            throw .invalidParameter("filter", error.description)
+        }
+    }
 
     /// A whole number ≥ `minimum`, or nil when absent.
     static func integer(_ text: String?, name: String, minimum: Int) throws(OGCError) -> Int? {

@@ -1,3 +1,5 @@
+import GeoModel
+
 /// A link of an OGC API response (`href`, `rel`, `type`, `title`).
 struct Link: Sendable {
     var href: String
@@ -6,8 +8,8 @@ struct Link: Sendable {
     var title: String?
 
     /// The link as a JSON object.
-    var document: JSONDocument {
-        var members: [(String, JSONDocument)] = [("href", .string(href)), ("rel", .string(rel)), ("type", .string(type))]
+    var document: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("href", .string(href)), ("rel", .string(rel)), ("type", .string(type))]
         if let title { members.append(("title", .string(title))) }
         return .object(members)
     }

@@ -5,14 +5,14 @@ import GeoModel
 /// reports (the paths of `AnalysisAPI`, `RoadsAPI` and `ReportsAPI`).
 extension OpenAPIDocument {
     /// A query parameter declared in place.
-    static func query(_ name: String, _ description: String, _ schema: JSONDocument) -> JSONDocument {
+    static func query(_ name: String, _ description: String, _ schema: JSONValue) -> JSONValue {
         .members(["name": .string(name), "in": "query", "required": false, "description": .string(description), "schema": schema])
     }
 
     static let asOfParameter = query("as-of", "The year of the answer (default: this year, UTC)",
-                                     .members(["type": "integer", "minimum": .integer(Int(LayerSchema.yearRange.lowerBound)),
-                                               "maximum": .integer(Int(LayerSchema.yearRange.upperBound))]))
-    static func scenarioParameter(default value: Scenario) -> JSONDocument {
+                                     .members(["type": "integer", "minimum": .integer(LayerSchema.yearRange.lowerBound),
+                                               "maximum": .integer(LayerSchema.yearRange.upperBound)]))
+    static func scenarioParameter(default value: Scenario) -> JSONValue {
         query("scenario", "actual: only what exists; planned: also what is planned for the year or earlier",
               .members(["type": "string", "enum": .array(Scenario.allCases.map { .string($0.rawValue) }), "default": .string(value.rawValue)]))
     }
@@ -22,13 +22,13 @@ extension OpenAPIDocument {
     static let technologyParameter = query("technology", "Mobile technology; sites with it or a better one count (default 4G)",
                                            .members(["type": "string", "enum": .array(MobileTechnology.allCases.map { .string($0.label) }),
                                                      "default": "4G"]))
-    static func distanceParameter(_ name: String, _ description: String) -> JSONDocument {
+    static func distanceParameter(_ name: String, _ description: String) -> JSONValue {
         query(name, description + ", with its unit: 5km, 800m",
               .members(["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([kK]?[mM])$"]))
     }
 
     /// The parameters of a computed collection's items besides its queryables.
-    static func computedParameters(_ collection: ComputedCollection) -> [JSONDocument] {
+    static func computedParameters(_ collection: ComputedCollection) -> [JSONValue] {
         collection.parameters.map { name in
             switch name {
             case "as-of": asOfParameter
@@ -45,13 +45,13 @@ extension OpenAPIDocument {
     }
 
     /// The computed collections' single features, the road endpoints and the reports.
-    static func analysisPaths(catalog: CollectionCatalog) -> [(String, JSONDocument)] {
-        let road = JSONDocument.members(["name": "road", "in": "path", "required": true,
+    static func analysisPaths(catalog: CollectionCatalog) -> [(String, JSONValue)] {
+        let road = JSONValue.members(["name": "road", "in": "path", "required": true,
                                          "description": "The road: id, ref (A-2) or name in any script",
                                          "schema": .members(["type": "string"])])
         let roadResponses = [Link.geoJSON, "text/html"]
         let feature = ref(schema: "Feature")
-        var paths: [(String, JSONDocument)] = []
+        var paths: [(String, JSONValue)] = []
         for entry in catalog.entries {
             guard case .computed(let collection) = entry.kind else { continue }
             var parameters = [ref("featureId"), asOfParameter, scenarioParameter(default: .actual)]

@@ -5,8 +5,8 @@ import GeoModel
 /// items path lists its queryable properties as query parameters (GDAL pushes attribute filters
 /// only for parameters declared there), with their types and allowed values.
 enum OpenAPIDocument {
-    static func build(catalog: CollectionCatalog, urls: URLBuilder) -> JSONDocument {
-        var paths: [(String, JSONDocument)] = [
+    static func build(catalog: CollectionCatalog, urls: URLBuilder) -> JSONValue {
+        var paths: [(key: String, value: JSONValue)] = [
             ("/", operation("Landing page: links to the API definition, conformance and the collections", id: "getLandingPage",
                             parameters: [ref("f")], schema: ref(schema: "LandingPage"), types: ["application/json", "text/html"])),
             ("/conformance", operation("Conformance classes implemented by this server", id: "getConformance",
@@ -30,11 +30,11 @@ enum OpenAPIDocument {
                                                                         schema: ref(schema: "Feature"), types: [Link.geoJSON, "text/html"])),
         ]
         for entry in catalog.entries {
-            let queryables = entry.layer.columns.map { column in
-                JSONDocument.members([
-                    "name": .string(column.name), "in": "query", "required": false, "style": "form", "explode": false,
-                    "description": .string("Features whose \(column.name) equals this value (text ignoring case)"),
-                    "schema": schema(of: column.type),
+            let queryables = entry.layer.queryables.filter { $0.jsonType != nil }.map { queryable in
+                JSONValue.members([
+                    "name": .string(queryable.name), "in": "query", "required": false, "style": "form", "explode": false,
+                    "description": .string("Features whose \(queryable.name) equals this value (text ignoring case)"),
+                    "schema": parameterSchema(queryable.jsonSchema),
                 ])
             }
             var common = itemParameters.map { ref($0) }
@@ -58,20 +58,20 @@ enum OpenAPIDocument {
     /// The query parameters every items path takes (besides the queryables).
     static let itemParameters = ["bbox", "bbox-crs", "limit", "offset", "properties", "sortby", "datetime", "filter", "filter-lang", "filter-crs", "f"]
 
-    static func ref(_ parameter: String) -> JSONDocument { .members(["$ref": .string("#/components/parameters/\(parameter)")]) }
-    static func ref(schema: String) -> JSONDocument { .members(["$ref": .string("#/components/schemas/\(schema)")]) }
+    static func ref(_ parameter: String) -> JSONValue { .members(["$ref": .string("#/components/parameters/\(parameter)")]) }
+    static func ref(schema: String) -> JSONValue { .members(["$ref": .string("#/components/schemas/\(schema)")]) }
 
     /// A `$ref` parameter resolved against the document (others returned as they are).
-    static func resolve(_ parameter: JSONDocument, in document: JSONDocument) -> JSONDocument {
+    static func resolve(_ parameter: JSONValue, in document: JSONValue) -> JSONValue {
         guard case .string(let target)? = parameter["$ref"], target.hasPrefix("#/components/parameters/") else { return parameter }
         return document["components"]?["parameters"]?[String(target.dropFirst("#/components/parameters/".count))] ?? parameter
     }
 
-    static func operation(_ summary: String, id: String, parameters: [JSONDocument], schema: JSONDocument?, types: [String]) -> JSONDocument {
-        let content = JSONDocument.object(types.map { type in
+    static func operation(_ summary: String, id: String, parameters: [JSONValue], schema: JSONValue?, types: [String]) -> JSONValue {
+        let content = JSONValue.object(types.map { type in
             (type, type == "text/html" || schema == nil ? .members(["schema": .members(["type": "string"])]) : .members(["schema": schema ?? .null]))
         })
-        let exception = JSONDocument.members(["description": "An error: an OGC API exception",
+        let exception = JSONValue.members(["description": "An error: an OGC API exception",
                                               "content": .members(["application/json": .members(["schema": ref(schema: "Exception")])])])
         return .members(["get": .members([
             "summary": .string(summary), "operationId": .string(id), "parameters": .array(parameters),
@@ -83,37 +83,26 @@ enum OpenAPIDocument {
         ])])
     }
 
-    /// JSON Schema of a column's values.
-    static func schema(of type: ColumnType) -> JSONDocument {
-        switch type {
-        case .text, .set: .members(["type": "string"])
-        case .enumeration(let values): .members(["type": "string", "enum": .array(values.map { .string($0) })])
-        case .integer(let range): .members(["type": "integer", "minimum": .integer(Int(range.lowerBound)), "maximum": .integer(Int(range.upperBound))])
-        case .real(let range): .members(["type": "number", "minimum": .number(range.lowerBound), "maximum": .number(range.upperBound)])
-        }
+    /// A queryable's JSON Schema as an OpenAPI 3.0 parameter schema (its `title` and
+    /// `description` dropped: OpenAPI puts them on the parameter).
+    static func parameterSchema(_ schema: JSONValue) -> JSONValue {
+        guard case .object(let members) = schema else { return schema }
+        return .object(members.filter { $0.key != "title" && $0.key != "description" })
     }
 
     /// The queryables of a collection (OGC API – Features Part 3): a JSON Schema whose properties
-    /// are the layer's columns and its geometry.
-    static func queryables(_ entry: CollectionCatalog.Entry, urls: URLBuilder) -> JSONDocument {
-        var properties: [(String, JSONDocument)] = []
-        if let geometry = entry.layer.geometryType {
-            let format = "geometry-" + geometry.rawValue.lowercased()
-            properties.append(("geom", .members(["title": "geometry", "format": .string(format), "x-ogc-role": "primary-geometry"])))
-        }
-        for column in entry.layer.columns {
-            var members: [(String, JSONDocument)] = [("title", .string(column.name))]
-            if case .object(let typeMembers) = schema(of: column.type) { members += typeMembers }
-            properties.append((column.name, .object(members)))
-        }
-        return .members([
+    /// are the layer's queryables (its columns and its geometry), as the core describes them.
+    static func queryables(_ entry: CollectionCatalog.Entry, urls: URLBuilder) -> JSONValue {
+        .members([
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": .string(urls.url("/collections/\(URLBuilder.segment(entry.id))/queryables")),
-            "type": "object", "title": .string(entry.title), "properties": .object(properties), "additionalProperties": false,
+            "type": "object", "title": .string(entry.title),
+            "properties": .object(entry.layer.queryables.map { (key: $0.name, value: $0.jsonSchema) }),
+            "additionalProperties": false,
         ])
     }
 
-    static let parameters: [(String, JSONDocument)] = [
+    static let parameters: [(key: String, value: JSONValue)] = [
         ("collectionId", .members(["name": "collectionId", "in": "path", "required": true, "description": "The collection (layer) id",
                                    "schema": .members(["type": "string"])])),
         ("featureId", .members(["name": "featureId", "in": "path", "required": true, "description": "The feature id",
@@ -149,13 +138,13 @@ enum OpenAPIDocument {
                                  "schema": .members(["type": "string", "enum": [.string(ItemsRequest.crs84)]])])),
     ]
 
-    static let link: JSONDocument = .members([
+    static let link: JSONValue = .members([
         "type": "object", "required": ["href", "rel"],
         "properties": .members(["href": .members(["type": "string"]), "rel": .members(["type": "string"]),
                                 "type": .members(["type": "string"]), "title": .members(["type": "string"])]),
     ])
 
-    static let schemas: [(String, JSONDocument)] = [
+    static let schemas: [(key: String, value: JSONValue)] = [
         ("Link", link),
         ("Exception", .members(["type": "object", "required": ["code"],
                                 "properties": .members(["code": .members(["type": "string"]), "description": .members(["type": "string"])])])),

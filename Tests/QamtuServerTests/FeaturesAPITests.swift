@@ -147,7 +147,29 @@ import Testing
             let queryables = try await client.execute(uri: "/collections/sites/queryables", method: .get).json()
             let properties = try #require(queryables["properties"] as? [String: Any])
             #expect((properties["planned_year"] as? [String: Any])?["type"] as? String == "integer")
-            #expect((properties["geom"] as? [String: Any])?["format"] as? String == "geometry-point")
+            #expect((properties["geometry"] as? [String: Any])?["format"] as? String == "geometry-point")
+        }
+    }
+
+    @Test func cql2FiltersSelectTypedAndSpatialConditions() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.withClient { client in
+            func ids(_ filter: String) async throws -> [String] {
+                let encoded = try #require(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+                let response = try await client.execute(uri: "/collections/sites/items?filter-lang=cql2-text&filter=" + encoded, method: .get)
+                #expect(response.status == .ok, "\(filter): \(response.text)")
+                return featureIds(try response.json())
+            }
+            #expect(try await ids("operator = 'Kcell' AND range_m > 5000") == ["t3", "t5"])
+            #expect(try await ids("operator IN ('Tele2', 'Altel') OR status = 'planned'") == ["t2", "t4", "t6"])
+            #expect(try await ids("S_INTERSECTS(geometry, BBOX(179, 64, 180, 66))") == ["t5"])
+            #expect(try await ids("name LIKE '%mast' AND NOT planned_year IS NOT NULL") == ["t1"])
+            #expect(try await ids("name = 'x'' OR 1=1 --'") == [])
+            let broken = try await client.execute(uri: "/collections/sites/items?filter=operator%20%3D", method: .get)
+            #expect(broken.status == .badRequest)
+            #expect((try broken.json()["description"] as? String)?.hasPrefix("parameter 'filter': filter: ") == true)
+            let unknown = try await client.execute(uri: "/collections/sites/items?filter=secret%3D1", method: .get)
+            #expect(unknown.status == .badRequest)
         }
     }
 }

@@ -10,8 +10,9 @@ import Geodesy
 /// exports byte for byte) with two simplifications: bounding boxes are tested exactly on every
 /// geometry in the plane of degrees (SpatiaLite tests points against its R*Tree, whose boxes are
 /// rounded outwards to single precision, so the two can differ for points within about 1e-5° of
-/// an edge), and imports keep features as validated, without the derived data (settlements'
-/// districts by point-in-polygon, commitments' points).
+/// an edge; the same holds for a condition's boxes), and imports keep features as validated,
+/// without the derived data (settlements' districts by point-in-polygon, commitments' points).
+/// A query's ``ExportQuery/condition`` is evaluated by ``FeatureCondition/matches(_:layer:)``.
 public final class MemoryStore: PortalStore, @unchecked Sendable {
     private let lock = NSLock()
     private var layers: [String: [FeatureRecord]] = [:]
@@ -30,8 +31,11 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
     }
 
     /// The features of a query, in its order, before its page.
-    private func matching(_ query: ExportQuery) -> [FeatureRecord] {
+    /// - Throws: `GeoModelError` when the query's condition does not fit its layer.
+    private func matching(_ query: ExportQuery) throws -> [FeatureRecord] {
+        try query.condition?.validate(for: query.layer)
         var selected = records(query.layer).filter { record in
+            if let condition = query.condition, !condition.matches(record, layer: query.layer) { return false }
             if let ids = query.ids, !ids.contains(record.id) { return false }
             for filter in query.filters {
                 guard let column = query.layer.columnIndex(filter.column), filter.matches(record.values[column]) else {
@@ -84,9 +88,9 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         return records[start..<end]
     }
 
-    public func count(_ query: ExportQuery) throws -> Int { matching(query).count }
+    public func count(_ query: ExportQuery) throws -> Int { try matching(query).count }
 
-    public func features(_ query: ExportQuery) throws -> [FeatureRecord] { Array(page(matching(query), query)) }
+    public func features(_ query: ExportQuery) throws -> [FeatureRecord] { Array(page(try matching(query), query)) }
 
     public func forEachFeature(_ query: ExportQuery, columns names: [String], _ body: (FeatureRecord) throws -> Void) throws {
         var kept: Set<Int> = [0]
@@ -96,7 +100,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
             }
             kept.insert(index)
         }
-        for record in page(matching(query), query) {
+        for record in page(try matching(query), query) {
             var values = record.values
             for i in values.indices where !kept.contains(i) { values[i] = .null }
             try body(FeatureRecord(values: values, geometry: record.geometry))
@@ -115,7 +119,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         var out = JSONBuffer(capacity: 1 << 16)
         formatter.header(into: &out)
         var count = 0
-        for record in page(matching(query), query) {
+        for record in page(try matching(query), query) {
             formatter.feature(record, index: count, into: &out)
             count += 1
             if out.count >= 1 << 20 { try sink.drain(&out) }
