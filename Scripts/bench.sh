@@ -2,20 +2,22 @@
 # Benchmark suite: Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr on the workloads W1-W4 of
 # ../shared/bench/README.md, in one command, on the same data, runs interleaved.
 #
-# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
-#   defaults: --scale S,M  --runs 3  all workloads  --out bench-results.json (repository root)
+# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4,W5,SOAK] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
+#   defaults: --scale S,M  --runs 3  W1-W4  --out bench-results.json (repository root)
 #   W1 runs at S, M, L; W2 at M, L; W3 at S, M; W4 at S, M, L (its goal: --scale L, the 1,000,000 sites).
+#   The server's W5 (qamtu serve beside pygeoapi, wrk) and SOAK run at M, only when --only names them.
 #   Example (the issue's W4 measurement): Scripts/bench.sh --scale L --only W4
+#   Example (the server): Scripts/bench.sh --only W5,SOAK
 #   --baseline OTHER_QAMTU runs every Qamtu row again with that executable, interleaved (speed of a refactor):
 #   Scripts/bench.sh --scale M,L --only W1,W2,W3,W4 --baseline /tmp/qamtu-before
 #
-# It installs missing Debian packages (PostgreSQL 15 + PostGIS 3, spatialite-bin, gdal-bin, python3;
-# through sudo when not root), builds qamtu in release mode (QAMTU_BIN=path skips the build and uses
+# It installs missing Debian packages (PostgreSQL 15 + PostGIS 3, spatialite-bin, gdal-bin, python3, and for
+# W5/SOAK wrk and python3-venv; through sudo when not root), builds qamtu in release mode (QAMTU_BIN=path skips the build and uses
 # that executable), generates the data with ../shared/bench/gen_data.py into a temporary folder
 # (or reuses $BENCH_DATA when it holds the files) and checks it against MANIFEST.sha256, loads it
 # into a Qamtu database, a plain SpatiaLite database and a private PostgreSQL cluster (initialised
 # under the temporary folder, unix socket only), runs the workloads, prints a table and writes JSON.
-# The server and the temporary folder are removed on exit, also on failure, Ctrl-C or TERM.
+# The servers and the temporary folder are removed on exit, also on failure, Ctrl-C or TERM.
 # Method and caveats: Scripts/bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +30,11 @@ if command -v python3 >/dev/null 2>&1; then
   python3 Scripts/bench/bench.py --check-args "$@"
 fi
 
-Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 libsqlite3-mod-spatialite python3 time
+server_packages=()
+case " ${*^^} " in  # W5/SOAK: wrk, and Debian's python3 with venv for pygeoapi (w5.py installs it into a cache)
+  *W5*|*SOAK*) server_packages=(wrk python3-venv) ;;
+esac
+Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 libsqlite3-mod-spatialite python3 time "${server_packages[@]}"
 if ! python3 -c 'import numpy' 2>/dev/null; then
   echo "Installing numpy for ../shared/bench/gen_data.py" >&2
   python3 -m pip install --quiet numpy
@@ -68,7 +74,12 @@ cleanup() {
     kill -TERM "$bench_pid" 2>/dev/null || true
     wait "$bench_pid" 2>/dev/null || true
   fi
-  # The orchestrator stops the server itself; this is the safety net.
+  # The orchestrator stops the servers itself; this is the safety net (W5/SOAK list their process groups).
+  if [ -f "$work/server-groups" ]; then
+    while read -r pgid; do
+      [ -n "$pgid" ] && kill -KILL -- "-$pgid" 2>/dev/null || true
+    done < "$work/server-groups"
+  fi
   if [ -f "$work/pg/data/postmaster.pid" ]; then
     if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); else as_pg=(); fi
     "${as_pg[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Qamtu benchmark orchestrator: W1-W4 with Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr.
+"""Qamtu benchmark orchestrator: W1-W4 with Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr; W5 and SOAK (the server).
 
 Run through Scripts/bench.sh, which installs packages, builds qamtu in release mode, creates the
 work folder and removes it (and any server left) on exit. This file uses the standard library only.
@@ -9,6 +9,8 @@ as a separate process: wall time from start to exit, peak RSS from wait4() (for 
 client plus the server backend's VmHWM). Every answer is parsed and checked against the reference
 counts and against the other tools; disagreements are printed in the table, never dropped.
 See Scripts/bench/README.md for the method and for how --scale selects each workload's data.
+The server workloads W5 (Qamtu's OGC API beside pygeoapi, wrk) and SOAK live in w5.py; they run only
+when --only names them.
 """
 from __future__ import annotations
 
@@ -30,23 +32,28 @@ import sys
 import threading
 import time
 
+import w5  # the server workloads W5 and SOAK (Scripts/bench/w5.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 SHARED_BENCH = os.path.normpath(os.path.join(REPO, "..", "shared", "bench"))
 
 SCALES = ["S", "M", "L"]
 WORKLOADS = ["W1", "W2", "W3", "W4"]
+SERVER_WORKLOADS = ["W5", "SOAK"]  # w5.py; run only when --only names them
 # The scales each workload is defined at (see README.md): W2 needs the road's sites (M, L; the S box
 # does not reach the road), W3 is the 7,000 M settlements (S as a quick smoke test), W1 and W4 run
 # at every scale (W4's goal is the 1,000,000 L sites).
-WORKLOAD_SCALES = {"W1": ["S", "M", "L"], "W2": ["M", "L"], "W3": ["S", "M"], "W4": ["S", "M", "L"]}
+WORKLOAD_SCALES = {"W1": ["S", "M", "L"], "W2": ["M", "L"], "W3": ["S", "M"], "W4": ["S", "M", "L"],
+                   "W5": ["M"], "SOAK": ["M"]}
 # Whether GeoPandas runs here: (ok, reason), set once the run starts.
 GEOPANDAS = (False, "not checked")
 # Per tool, the program files read before each timed run (see program_files); set in main.
 PROGRAMS: dict[str, list[str]] = {"qamtu": [], "spatialite": [], "postgis": [], "geopandas": [], "ogr2ogr": []}
 # W1's answer columns for Qamtu: the peers compute the best technology per settlement only.
 W1_PROPERTIES = "id,class,best_fixed,best_mobile"
-WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export"}
+WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export",
+                  "W5": "OGC API server", "SOAK": "server soak"}
 REFERENCE = {  # ../shared/bench/README.md
     ("W1", "S"): {"uncovered": 36}, ("W1", "M"): {"uncovered": 99}, ("W1", "L"): {"uncovered": 0},
     ("W2", "M"): {"count": 426}, ("W2", "L"): {"count": 17485},
@@ -297,8 +304,9 @@ def rounding_choices(text: str):
 # Loading
 
 
-def load_all(scales, data, qamtu, pg, results):
-    """Loads each scale into Qamtu, SpatiaLite and PostGIS; returns {scale: paths}."""
+def load_all(scales, data, qamtu, pg, results, peers=True):
+    """Loads each scale into Qamtu, SpatiaLite and PostGIS (without peers: Qamtu only, for the server
+    workloads); returns {scale: paths}."""
     dbs = {}
     for scale in scales:
         row = {"scale": scale}
@@ -327,6 +335,11 @@ def load_all(scales, data, qamtu, pg, results):
             if text:
                 notes.append(text.splitlines()[0])
         row["qamtu"] = {"seconds": total, "peak_rss_mb": peak / 1024, "ok": ok, "notes": notes}
+        if not peers:
+            results.append(row)
+            log(f"  Qamtu {total:.2f} s{'' if ok else ' (FAILED)'}")
+            dbs[scale] = {"qamtu": qdb if ok else None}
+            continue
         # SpatiaLite (sqlite3 CLI for its CSV .import, mod_spatialite for the geometry and R*Tree)
         sql = os.path.join(WORK, f"load_spatialite_{scale}.sql")
         with open(os.path.join(HERE, "spatialite", "load.sql")) as f:
@@ -1158,7 +1171,8 @@ def print_table(rows, loading, meta, file=sys.stdout):
     for l in loading:
         q = l["qamtu"]
         qs = f"{q['seconds']:.2f} s" if q["ok"] else "FAILED"
-        w(f"{l['scale']:<6}{qs:>20}{l['spatialite']['seconds']:>12.2f} s{l['postgis']['seconds']:>12.2f} s\n")
+        peer_s = "".join(f"{l[k]['seconds']:>12.2f} s" if k in l else f"{'-':>14}" for k in ("spatialite", "postgis"))
+        w(f"{l['scale']:<6}{qs:>20}{peer_s}\n")
         for n in q["notes"]:
             if n.startswith("FAILED"):
                 w(f"      Qamtu: {n}\n")
@@ -1210,7 +1224,8 @@ def main():
     global WORK
     ap = argparse.ArgumentParser(prog="Scripts/bench.sh", description=__doc__.split("\n")[0])
     ap.add_argument("--scale", default="S,M", help="scales to run: S,M,L (default S,M)")
-    ap.add_argument("--only", default=",".join(WORKLOADS), help="workloads: W1,W2,W3,W4 (default all)")
+    ap.add_argument("--only", default=",".join(WORKLOADS),
+                    help="workloads: W1,W2,W3,W4 (default), and the server's W5 and SOAK, which run only when named")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool (default 3); the median is reported")
     ap.add_argument("--out", default=os.path.join(REPO, "bench-results.json"), help="JSON results (default bench-results.json)")
     ap.add_argument("--slow", type=float, default=60.0,
@@ -1225,13 +1240,14 @@ def main():
     args = ap.parse_args()
     scales = [s.strip().upper() for s in args.scale.split(",") if s.strip()]
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
-    bad = [s for s in scales if s not in SCALES] + [w for w in only if w not in WORKLOADS]
+    bad = [s for s in scales if s not in SCALES] + [w for w in only if w not in WORKLOADS + SERVER_WORKLOADS]
     if bad or not scales or not only or args.runs < 1:
-        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W4; runs >= 1)")
+        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W5, SOAK; "
+                 "runs >= 1)")
     plan = [(w, s) for w in only for s in scales if s in WORKLOAD_SCALES[w]]
     not_defined = [(w, s) for w in only for s in scales if s not in WORKLOAD_SCALES[w]]
     if not plan:
-        ap.error("no workload is defined at the selected scales (W2 needs M or L, W3 S or M)")
+        ap.error("no workload is defined at the selected scales (W2 needs M or L, W3 S or M, W5 and SOAK M)")
     if args.baseline and not os.access(args.baseline, os.X_OK):
         ap.error(f"--baseline {args.baseline}: not an executable")
     if args.check_args:
@@ -1239,8 +1255,10 @@ def main():
     if not args.qamtu or not args.work:
         ap.error("run through Scripts/bench.sh")
     WORK = args.work
+    server_plan = [w for w, _ in plan if w in SERVER_WORKLOADS]
+    plan = [(w, s) for w, s in plan if w not in SERVER_WORKLOADS]
     t0 = time.perf_counter()
-    need_scales = [s for s in SCALES if any(ps == s for _, ps in plan)]
+    need_scales = [s for s in SCALES if any(ps == s for _, ps in plan) or (s == "M" and server_plan)]
     for w, s in not_defined:
         log(f"{w} is not run at scale {s} (defined at {', '.join(WORKLOAD_SCALES[w])})")
 
@@ -1253,7 +1271,7 @@ def main():
 
     qamtu = args.qamtu
     pg = PostGIS(WORK)
-    rows, loading = [], []
+    rows, loading, server = [], [], None
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "host": f"{platform.node()} ({os.cpu_count()} cores, {platform.machine()})",
             "runs": args.runs, "scales": scales, "workloads": only, "slow_seconds": args.slow,
@@ -1267,7 +1285,8 @@ def main():
         for key, cmd, must in (("coverage", ["coverage"], ["--scenario", "csv"]),
                                ("road", ["road", "masts"], ["--within"]),
                                ("nearest", ["nearest"], ["--k", "--to"]),
-                               ("export", ["export"], ["--output"])):
+                               ("export", ["export"], ["--output"]),
+                               ("serve", ["serve"], ["--port"])):
             rc, text = qamtu_help(qamtu, *cmd)
             ok = rc == 0 and all(m in text for m in must)
             features[key] = (ok, "" if ok else f"not implemented yet (`qamtu {' '.join(cmd)}` is not available)")
@@ -1294,10 +1313,13 @@ def main():
             "geopandas": program_files(sys.executable, packages=("numpy", "pandas", "shapely", "pyproj", "geopandas")),
             "ogr2ogr": program_files("ogr2ogr"),
         })
-        pg.start()
-        dbs = load_all(need_scales, data, qamtu, pg, loading)
-        meta["postgis"] = pg.version() + ", PostGIS " + RUNNER.run(pg.psql(dbs[need_scales[0]]["postgis"]) + [
-            "-c", "SELECT postgis_lib_version()"])["stdout"].strip()
+        if plan:
+            pg.start()
+            dbs = load_all(need_scales, data, qamtu, pg, loading)
+            meta["postgis"] = pg.version() + ", PostGIS " + RUNNER.run(pg.psql(dbs[need_scales[0]]["postgis"]) + [
+                "-c", "SELECT postgis_lib_version()"])["stdout"].strip()
+        else:  # the server workloads alone: the Qamtu database is all they read
+            dbs = load_all(need_scales, data, qamtu, pg, loading, peers=False)
         for workload, scale in plan:
             log(f"{workload} {WORKLOAD_NAMES[workload]}, scale {scale}:")
             tools = tools_for(workload, scale, dbs, qamtu, pg, features, data, baseline=args.baseline)
@@ -1305,10 +1327,15 @@ def main():
                 if not t.available:
                     log(f"  {t.name}: skipped - {t.reason}")
             rows.extend(run_workload(workload, scale, tools, args.runs, args.slow, data, args.timeout))
+        if server_plan:
+            log(f"{', '.join(server_plan)} (server), scale M:")
+            if dbs["M"]["qamtu"] is None:
+                raise BenchError("the Qamtu database of scale M did not load (see Loading)")
+            server = w5.run(server_plan, qamtu, *features["serve"], dbs["M"]["qamtu"], data, WORK)
     except KeyboardInterrupt:
         interrupted = True
         log("interrupted: stopping the server and cleaning up")
-    except BenchError as e:
+    except (BenchError, RuntimeError) as e:  # RuntimeError: a server or wrk (w5.py)
         log(f"error: {e}")
         pg.stop()
         return 1
@@ -1326,11 +1353,15 @@ def main():
     meta["total_seconds"] = time.perf_counter() - t0
     meta["interrupted"] = interrupted
     meta["not_defined"] = [f"{w} {s}" for w, s in not_defined]
-    print_table(rows, loading, meta)
+    if plan:
+        print_table(rows, loading, meta)
+    if server:
+        w5.print_tables(server)
     print(f"\ntotal {meta['total_seconds']:.0f} s (generation, loading, runs and checks)"
           + ("  INTERRUPTED: partial results" if interrupted else ""))
     with open(args.out, "w") as f:
-        json.dump({"meta": meta, "loading": loading, "results": rows}, f, indent=1, ensure_ascii=False)
+        json.dump({"meta": meta, "loading": loading, "results": rows, **({"server": server} if server else {})},
+                  f, indent=1, ensure_ascii=False)
     print(f"results: {args.out}")
     return 130 if interrupted else 0
 

@@ -24,8 +24,11 @@ extension JSONBuffer {
     /// Appends the opening of a layer export: the FeatureCollection's start (GeoJSON), nothing
     /// (GeoJSON text sequence), or the header line of the columns `included` (indices into the
     /// layer's columns) and the geometry columns (CSV). `members` (JSON object members without
-    /// braces, see ``ExportOptions/collectionMembers``) follow the GeoJSON collection's name.
-    public mutating func exportHeader(layer: LayerSchema, included: [Int], format: ExportFormat, members: String = "") {
+    /// braces, see ``ExportOptions/collectionMembers``) follow the GeoJSON collection's name;
+    /// `extraColumns` (computed values such as `distance_m`) end the CSV header, after the
+    /// geometry columns.
+    public mutating func exportHeader(layer: LayerSchema, included: [Int], format: ExportFormat, members: String = "",
+                                      extraColumns: [String] = []) {
         switch format {
         case .geojson:
             raw("{\"type\":\"FeatureCollection\",\"name\":")
@@ -39,6 +42,10 @@ extension JSONBuffer {
         case .csv:
             raw(included.map { layer.columns[$0].name }.joined(separator: ","))
             if layer.geometryType == .point { raw(",lon,lat") } else if layer.geometryType != nil { raw(",wkt") }
+            for name in extraColumns {
+                raw(",")
+                csvField(name)
+            }
             raw("\n")
         }
     }

@@ -58,6 +58,25 @@ public struct BoundingBox: Sendable, Hashable, CustomStringConvertible {
         ]
     }
 
+    /// The parts common to this box and `other`, as boxes that do not cross the antimeridian
+    /// (either box may): empty when they are disjoint, usually one box, two when the overlap
+    /// touches ±180° from both sides (ordered as ``splitAtAntimeridian`` orders them) or when
+    /// two wide boxes overlap at both of their ends. Edges count as shared, so a common edge
+    /// gives a box of zero width.
+    public func intersection(_ other: BoundingBox) -> [BoundingBox] {
+        var parts: [BoundingBox] = []
+        for a in splitAtAntimeridian {
+            for b in other.splitAtAntimeridian {
+                let west = max(a.minLongitude, b.minLongitude), east = min(a.maxLongitude, b.maxLongitude)
+                let south = max(a.minLatitude, b.minLatitude), north = min(a.maxLatitude, b.maxLatitude)
+                if west <= east && south <= north {
+                    parts.append(BoundingBox(minLongitude: west, minLatitude: south, maxLongitude: east, maxLatitude: north))
+                }
+            }
+        }
+        return parts
+    }
+
     /// `minLon,minLat,maxLon,maxLat` in degrees.
     public var description: String { "\(minLongitude),\(minLatitude),\(maxLongitude),\(maxLatitude)" }
 

@@ -122,4 +122,20 @@ struct BoundingBoxTests {
         #expect(!box.contains(lonLat(179.5, 0)))
         #expect(!box.contains(lonLat(-179.5, 1.5)))
     }
+    /// Intersections of plain boxes and of boxes across the antimeridian (degrees, lon/lat).
+    @Test func intersectionsKeepTheCommonParts() {
+        func box(_ w: Double, _ s: Double, _ e: Double, _ n: Double) -> BoundingBox {
+            BoundingBox(minLongitude: w, minLatitude: s, maxLongitude: e, maxLatitude: n)
+        }
+        #expect(box(0, 0, 10, 10).intersection(box(5, -5, 20, 5)) == [box(5, 0, 10, 5)])
+        #expect(box(0, 0, 10, 10).intersection(box(11, 0, 20, 10)).isEmpty)
+        #expect(box(0, 0, 10, 10).intersection(box(0, 11, 10, 20)).isEmpty)
+        #expect(box(0, 0, 10, 10).intersection(box(10, 10, 20, 20)) == [box(10, 10, 10, 10)])
+        // Across 180°: one side, both sides, and two wide boxes that meet at both ends.
+        #expect(box(170, -10, -170, 10).intersection(box(-175, 0, -160, 5)) == [box(-175, 0, -170, 5)])
+        #expect(box(170, -10, -170, 10).intersection(box(-180, 0, 180, 5)) == [box(170, 0, 180, 5), box(-180, 0, -170, 5)])
+        #expect(box(170, -10, -170, 10).intersection(box(175, -20, -175, 20)) == [box(175, -10, 180, 10), box(-180, -10, -175, 10)])
+        #expect(box(160, 0, -160, 1).intersection(box(-170, 0, 170, 1)) == [box(160, 0, 170, 1), box(-170, 0, -160, 1)])
+        #expect(box(170, -10, -170, 10).intersection(box(-10, -10, 10, 10)).isEmpty)
+    }
 }
