@@ -159,7 +159,8 @@ extension PortalDatabase {
         let written = RowCount()
         let separatorLength = formatter.separatorLength
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var buffer = JSONBuffer(capacity: 1 << 22)
+            // A page needs about half a kilobyte a feature; a whole layer's chunk up to 4 MB.
+            var buffer = JSONBuffer(capacity: min(1 << 22, max(1 << 16, (query.limit ?? Int.max / 1024) * 512)))
             while let k = blocks.claim() {
                 buffer.removeAll()
                 do {
@@ -202,7 +203,11 @@ extension PortalDatabase {
     }
 
     /// Splits the layer's fid range (restricted to the query) into ranges of about `rowsPerChunk` ids.
-    func fidChunks(for query: ExportQuery, rowsPerChunk: Int64) throws -> [ClosedRange<Int64>] {
+    func fidChunks(for query: ExportQuery, rowsPerChunk: Int64) throws -> [ClosedRange<Int64>?] {
+        // A bbox or id list is resolved by an index into a set of rows; each chunk would resolve it
+        // again, so such queries run as one chunk, with no range (and no read of the bounds).
+        // A page or a sort order is one ordered statement, so also one chunk.
+        if query.bbox != nil || query.ids != nil || query.isPagedOrSorted || query.condition?.hasSpatialTest == true { return [nil] }
         let bounds = try read { db in
             try Row.fetchOne(db, sql: Self.fidBoundsSQL(query.layer.name))
         }
@@ -219,7 +224,7 @@ extension PortalDatabase {
     }
 
     /// Formats the rows of one fid range of `query` into `buffer`; returns the number of rows.
-    static func format(_ query: ExportQuery, included: [Int], fidRange: ClosedRange<Int64>, formatter: FeatureFormatter,
+    static func format(_ query: ExportQuery, included: [Int], fidRange: ClosedRange<Int64>?, formatter: FeatureFormatter,
                        connection: RawReadConnection, into buffer: inout JSONBuffer) throws -> Int {
         let (sql, arguments) = try selectSQL(query, columns: included, fidRange: fidRange)
         let results = try connection.rows(sql: sql, arguments: arguments)

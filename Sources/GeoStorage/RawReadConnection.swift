@@ -41,16 +41,45 @@ final class RawReadConnection: @unchecked Sendable {
         StorageError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), path: path, sql: sql)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    /// Prepared statements not in use, by SQL text, reset and kept for the next identical query
+    /// (a server asks the same few queries with different values thousands of times a second).
+    private var idleStatements: [String: OpaquePointer] = [:]
+    /// The most statements kept.
+    private static let statementCacheSize = 32
 
-    /// Prepares `sql` and binds `arguments` (1-based, in order); step through the rows with
-    /// ``Rows/next()``.
-    /// - Throws: `StorageError.sqlite` with the statement for an SQLite error, `.locked` past the busy timeout.
-    func rows(sql: String, arguments: [DatabaseValue]) throws -> Rows {
+    deinit {
+        for statement in idleStatements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    /// A prepared statement of `sql`: a kept one (reset, bindings cleared) or a new one.
+    private func statement(for sql: String) throws -> OpaquePointer {
+        if let kept = idleStatements.removeValue(forKey: sql) {
+            sqlite3_clear_bindings(kept)
+            return kept
+        }
         var prepared: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &prepared, nil) == SQLITE_OK, let statement = prepared else {
             throw lastError(sql: sql)
         }
+        return statement
+    }
+
+    /// Takes back a statement whose rows are released: kept when there is room, else finalised.
+    fileprivate func release(_ statement: OpaquePointer, sql: String) {
+        sqlite3_reset(statement)
+        if idleStatements[sql] == nil, idleStatements.count < Self.statementCacheSize {
+            idleStatements[sql] = statement
+        } else {
+            sqlite3_finalize(statement)
+        }
+    }
+
+    /// Prepares `sql` (or reuses its kept statement) and binds `arguments` (1-based, in order);
+    /// step through the rows with ``Rows/next()``.
+    /// - Throws: `StorageError.sqlite` with the statement for an SQLite error, `.locked` past the busy timeout.
+    func rows(sql: String, arguments: [DatabaseValue]) throws -> Rows {
+        let statement = try statement(for: sql)
         let rows = Rows(connection: self, statement: statement, sql: sql)
         for (i, value) in arguments.enumerated() {
             let index = Int32(i + 1)
@@ -93,7 +122,7 @@ final class RawReadConnection: @unchecked Sendable {
         }
     }
 
-    /// The rows of a prepared statement (finalised when released).
+    /// The rows of a prepared statement (reset and given back to its connection when released).
     final class Rows {
         /// The statement; its current row is read with `sqlite3_column_*`.
         let statement: OpaquePointer
@@ -106,7 +135,7 @@ final class RawReadConnection: @unchecked Sendable {
             self.sql = sql
         }
 
-        deinit { sqlite3_finalize(statement) }
+        deinit { connection.release(statement, sql: sql) }
 
         /// Steps to the next row: true at a row, false after the last.
         /// - Throws: `StorageError.sqlite` with the statement, `.locked` past the busy timeout.

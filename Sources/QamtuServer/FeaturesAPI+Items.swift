@@ -11,23 +11,22 @@ extension FeaturesAPI {
         let entry = try catalog.entry(id)
         let items = try ItemsRequest(parameters: parameters, layer: entry.layer, format: format)
         let query = items.query
+        if let proximity = items.proximity {
+            return try await nearby(NearbyRequest(query: query, center: proximity.center, radius: proximity.radius),
+                                    entry: entry, parameters: parameters, items: items)
+        }
         if format == .html {
             let (matched, records) = try await portal.perform { (try $0.count(query), try $0.store.features(query)) }
             let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
-            return itemsPage(entry: entry, records: records, properties: items.properties, matched: matched, links: links)
+            let columns = items.properties ?? entry.layer.columns.map(\.name)
+            return itemsPage(entry: entry, columns: columns, rows: Self.rows(records, columns: columns, layer: entry.layer),
+                             matched: matched, links: links)
         }
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
         let api = self
         @Sendable func options(matched: Int) -> ExportOptions {
-            let returned = max(0, min(items.limit, matched - items.offset))
-            let links = api.pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
-            var members = JSONBuffer(capacity: 1024)
-            members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
-            JSONValue.array(links.map(\.document)).write(into: &members)
-            var options = ExportOptions(format: .geojson, properties: items.properties)
-            options.collectionMembers = String(decoding: members.bytes, as: UTF8.self)
-            return options
+            api.pageOptions(entry: entry, parameters: parameters, items: items, matched: matched)
         }
         if items.limit <= Self.bufferedPageLimit {
             // A small page: counted and written in one call on the executor, sent as one buffer.
@@ -43,8 +42,50 @@ extension FeaturesAPI {
         return Response(status: .ok, headers: headers, body: Self.body(streaming: sink))
     }
 
+    /// Features near a point, nearest first with `distance_m` (GeoJSON; HTML shows the same table
+    /// as other pages, in distance order).
+    func nearby(_ request: NearbyRequest, entry: CollectionCatalog.Entry, parameters: QueryParameters,
+                items: ItemsRequest) async throws -> Response {
+        let api = self
+        if items.format == .html {
+            let (matched, bytes) = try await portal.perform { portal in
+                let sink = MemorySink()
+                try portal.nearby(request, options: ExportOptions(format: .geojsonseq), to: sink)
+                return (try portal.nearbyCount(request), sink.bytes)
+            }
+            let columns = (items.properties ?? entry.layer.columns.map(\.name)).filter { $0 != NearbyRequest.distanceProperty }
+                + [NearbyRequest.distanceProperty]
+            let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: .html)
+            return itemsPage(entry: entry, columns: columns, rows: Self.rows(geojsonSeq: bytes, columns: columns), matched: matched,
+                             links: links)
+        }
+        let bytes = try await portal.perform { portal in
+            let matched = try portal.nearbyCount(request)
+            let sink = MemorySink()
+            try portal.nearby(request, options: api.pageOptions(entry: entry, parameters: parameters, items: items, matched: matched),
+                              to: sink)
+            return sink.bytes
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = Link.geoJSON
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// The largest page written to memory and sent as one buffer; larger pages stream.
     static let bufferedPageLimit = 1000
+
+    /// GeoJSON export options of a page: its properties, and `numberMatched`, `numberReturned`
+    /// and the links as members of the FeatureCollection.
+    func pageOptions(entry: CollectionCatalog.Entry, parameters: QueryParameters, items: ItemsRequest, matched: Int) -> ExportOptions {
+        let returned = max(0, min(items.limit, matched - items.offset))
+        let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: .json)
+        var members = JSONBuffer(capacity: 1024)
+        members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
+        JSONValue.array(links.map(\.document)).write(into: &members)
+        var options = ExportOptions(format: .geojson, properties: items.properties)
+        options.collectionMembers = String(decoding: members.bytes, as: UTF8.self)
+        return options
+    }
 
     /// A body that drains `sink` as the export thread fills it; a client that goes away cancels
     /// the export.
@@ -91,22 +132,42 @@ extension FeaturesAPI {
         return links
     }
 
-    /// An HTML table of a page of features.
-    func itemsPage(entry: CollectionCatalog.Entry, records: [FeatureRecord], properties: [String]?, matched: Int,
+    /// An HTML table of a page of features: `columns` and, per feature, its id and cells.
+    func itemsPage(entry: CollectionCatalog.Entry, columns: [String], rows: [(id: String, cells: [String])], matched: Int,
                    links: [Link]) -> Response {
         var page = HTMLPage(title: entry.title)
         page.heading(entry.title)
-        page.paragraph("\(matched) features match; \(records.count) shown.")
-        let columns = properties ?? entry.layer.columns.map(\.name)
+        page.paragraph("\(matched) features match; \(rows.count) shown.")
         let itemPath = "/collections/\(URLBuilder.segment(entry.id))/items/"
-        page.table(header: columns, rows: records.map { record in
-            columns.map { name in
-                let text = record.value(of: name, in: entry.layer).displayText
-                return name == "id" ? (text, urls.url(itemPath + URLBuilder.segment(record.id), [("f", "html")])) : (text, nil)
+        page.table(header: columns, rows: rows.map { row in
+            zip(columns, row.cells).map { name, text in
+                name == "id" ? (text, urls.url(itemPath + URLBuilder.segment(row.id), [("f", "html")])) : (text, nil)
             }
         })
         page.links(links.filter { ["next", "prev", "alternate", "collection"].contains($0.rel) }.map { ($0.href, $0.title ?? $0.rel) })
         return page.response()
+    }
+
+    /// The rows of an HTML table of records.
+    static func rows(_ records: [FeatureRecord], columns: [String], layer: LayerSchema) -> [(id: String, cells: [String])] {
+        records.map { record in (record.id, columns.map { record.value(of: $0, in: layer).displayText }) }
+    }
+
+    /// The rows of an HTML table of features written as GeoJSON text sequence lines.
+    static func rows(geojsonSeq bytes: [UInt8], columns: [String]) -> [(id: String, cells: [String])] {
+        bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            guard let feature = try? JSONParser.parse(Array(line)), let properties = feature["properties"] else { return nil }
+            let cells = columns.map { name -> String in
+                switch properties[name] {
+                case .string(let text)?: text
+                case .integer(let value)?: String(value)
+                case .number(let value)?: String(value)
+                case .bool(let value)?: String(value)
+                default: ""
+                }
+            }
+            return (feature["id"]?.stringValue ?? "", cells)
+        }
     }
 
     /// `/collections/{id}/items/{featureId}`: one feature as GeoJSON (exactly as `qamtu export`

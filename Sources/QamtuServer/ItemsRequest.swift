@@ -1,5 +1,6 @@
 import GeoModel
 import Geodesy
+import PortalCore
 
 /// The parameters of `/collections/{id}/items` parsed into the core's typed query: nothing is
 /// read before every parameter is checked, and no parameter reaches SQL other than as a bound
@@ -15,6 +16,9 @@ struct ItemsRequest: Sendable {
     var offset: Int
     /// JSON or HTML.
     var format: ResponseFormat
+    /// `near` and `within` on a point layer: features within this geodesic distance of a point,
+    /// nearest first, with `distance_m`.
+    var proximity: (center: GeoPoint, radius: Distance)?
 
     /// The page size without `limit`.
     static let defaultLimit = 100
@@ -23,7 +27,7 @@ struct ItemsRequest: Sendable {
 
     /// Parameters every items request may carry, besides the layer's queryables.
     static let commonParameters = ["f", "bbox", "bbox-crs", "limit", "offset", "properties", "sortby", "datetime",
-                                   "filter", "filter-lang", "filter-crs"]
+                                   "filter", "filter-lang", "filter-crs", "near", "within"]
 
     /// The only CRS accepted for `bbox` and `filter` (lon/lat degrees, WGS84).
     static let crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -81,10 +85,14 @@ struct ItemsRequest: Sendable {
         }
         limit = try Self.integer(parameters["limit"], name: "limit", minimum: 1).map { min($0, Self.maximumLimit) } ?? Self.defaultLimit
         offset = try Self.integer(parameters["offset"], name: "offset", minimum: 0) ?? 0
+        proximity = try Self.proximity(parameters, layer: layer)
+        if proximity != nil, !query.sortBy.isEmpty {
+            throw .invalidParameter("sortby", "features near a point come nearest first; sortby cannot be combined with near")
+        }
         if let list = parameters["properties"] {
             var names: [String] = []
             for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmedOfSpaces }) {
-                guard layer.columnIndex(name) != nil else {
+                guard layer.columnIndex(name) != nil || (proximity != nil && name == NearbyRequest.distanceProperty) else {
                     throw .invalidParameter("properties", "'\(QueryParameters.printable(name))' is not a property of \(layer.name); properties are \(layer.columns.map(\.name).joined(separator: ", "))")
                 }
                 if !names.contains(name) { names.append(name) }
@@ -104,6 +112,33 @@ struct ItemsRequest: Sendable {
         } catch {
             throw .invalidParameter("filter", error.description)
         }
+    }
+
+    /// `near=lon,lat` with `within=DISTANCE` (`5km`, `800m`), on point layers only.
+    static func proximity(_ parameters: QueryParameters, layer: LayerSchema) throws(OGCError) -> (center: GeoPoint, radius: Distance)? {
+        guard let near = parameters["near"] else {
+            if parameters["within"] != nil { throw .invalidParameter("within", "given without near=lon,lat") }
+            return nil
+        }
+        guard layer.geometryType == .point, !layer.geometryIsDerived else {
+            throw .invalidParameter("near", "\(layer.name) is not a point layer; near works on settlements, sites and institutions")
+        }
+        let parts = near.split(separator: ",", omittingEmptySubsequences: false).map { Double(String($0).trimmedOfSpaces) }
+        guard parts.count == 2, let lon = parts[0], let lat = parts[1], lon.isFinite, lat.isFinite,
+              (-180...180).contains(lon), (-90...90).contains(lat) else {
+            throw .invalidParameter("near", "expected lon,lat in degrees (longitude −180…180, latitude −90…90)")
+        }
+        guard let within = parameters["within"] else { throw .invalidParameter("within", "near needs a distance, e.g. within=5km") }
+        let radius: Distance
+        do {
+            radius = try Distance(parsing: within)
+        } catch {
+            throw .invalidParameter("within", error.message)
+        }
+        guard radius.meters > 0, radius.meters <= NearbyRequest.maximumRadius.meters else {
+            throw .invalidParameter("within", "must be more than 0 and at most \(NearbyRequest.maximumRadius)")
+        }
+        return (GeoPoint(longitude: lon, latitude: lat), radius)
     }
 
     /// A whole number ≥ `minimum`, or nil when absent.

@@ -38,6 +38,7 @@ enum OpenAPIDocument {
                 ])
             }
             var common = itemParameters.map { ref($0) }
+                + (entry.layer.geometryType == .point && !entry.layer.geometryIsDerived ? [ref("near"), ref("within")] : [])
             if case .computed(let computed) = entry.kind { common = computedParameters(computed) }
             paths.append(("/collections/\(entry.id)/items",
                           operation("Features of \(entry.title), one page at a time", id: "getFeatures_\(entry.id)",
@@ -134,6 +135,12 @@ enum OpenAPIDocument {
                              "schema": .members(["type": "string"])])),
         ("filter-lang", .members(["name": "filter-lang", "in": "query", "required": false, "description": "The filter language",
                                   "schema": .members(["type": "string", "enum": ["cql2-text", "cql-text"], "default": "cql2-text"])])),
+        ("near", .members(["name": "near", "in": "query", "required": false,
+                           "description": "lon,lat (CRS84 degrees): features of a point layer within `within` of this point, nearest first, with distance_m",
+                           "schema": .members(["type": "string"])])),
+        ("within", .members(["name": "within", "in": "query", "required": false,
+                             "description": "The geodesic distance for near, e.g. 5km or 800m (at most 1000 km)",
+                             "schema": .members(["type": "string"])])),
         ("filter-crs", .members(["name": "filter-crs", "in": "query", "required": false, "description": "The CRS of filter geometries (only CRS84)",
                                  "schema": .members(["type": "string", "enum": [.string(ItemsRequest.crs84)]])])),
     ]

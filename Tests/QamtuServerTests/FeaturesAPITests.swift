@@ -172,4 +172,31 @@ import Testing
             #expect(unknown.status == .badRequest)
         }
     }
+
+    @Test func nearComesNearestFirstWithDistances() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.withClient { client in
+            let response = try await client.execute(uri: "/collections/sites/items?near=71.0,43.0&within=50km&operator=kcell", method: .get)
+            #expect(response.status == .ok, "\(response.text)")
+            let document = try response.json()
+            #expect(featureIds(document) == ["t1", "t3"])
+            #expect(document["numberMatched"] as? Int == 2)
+            let distances = (document["features"] as? [[String: Any]] ?? []).compactMap { ($0["properties"] as? [String: Any])?["distance_m"] as? Double }
+            // On WGS84, 1° of longitude at 43° N is 111,319.49 m × cos 43° / √(1 − e² sin² 43°) = 81,541.4 m,
+            // so t1, 0.01° east of the point, is 815.4 m away (the geodesic is shorter by well under 0.1 m).
+            #expect(distances.count == 2)
+            #expect(abs(distances[0] - 815.4) <= 0.1)
+            #expect(distances[1] > distances[0])
+            for (uri, parameter) in [("/collections/districts/items?near=71,43&within=5km", "near"),
+                                     ("/collections/sites/items?near=71,43", "within"),
+                                     ("/collections/sites/items?within=5km", "within"),
+                                     ("/collections/sites/items?near=71,43&within=5000km", "within"),
+                                     ("/collections/sites/items?near=71,95&within=5km", "near"),
+                                     ("/collections/sites/items?near=71,43&within=5km&sortby=name", "sortby")] {
+                let bad = try await client.execute(uri: uri, method: .get)
+                #expect(bad.status == .badRequest, "\(uri)")
+                #expect((try bad.json()["description"] as? String)?.hasPrefix("parameter '\(parameter)'") == true, "\(uri)")
+            }
+        }
+    }
 }

@@ -77,6 +77,8 @@ public struct Prerequisite: Sendable, CustomStringConvertible {
     public static let ogr2ogr = tool("ogr2ogr", package: "gdal-bin")
     /// Python 3 (stdlib only), for the scripts in `GeoData/`.
     public static let python3 = tool("python3", package: "python3")
+    /// curl, an HTTP client for tests of `qamtu serve` over a socket.
+    public static let curl = tool("curl", package: "curl")
     /// `setpriv`, to run a program as another user (tests running as root).
     public static let setpriv = tool("setpriv", package: "util-linux")
 
