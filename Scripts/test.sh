@@ -3,7 +3,8 @@
 # installs missing system packages, builds, runs every test (Swift Testing).
 # Tests that need ../shared/geodata or a tool skip themselves when it is absent, and fail when CI=true.
 # The timing test of the async surface (a timer on Swift's cooperative pool while heavy use cases
-# run) runs alone afterwards: beside the other tests it would measure them.
+# run) runs alone afterwards: beside the other tests it would measure them. Then real clients (GDAL,
+# OWSLib, schemathesis, a corpus of bad requests) run against `qamtu serve` (Scripts/test-clients.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,5 @@ swift build --build-tests
 swift test --skip-build "$@"
 if [ $# -eq 0 ]; then
   QAMTU_TIMING_TESTS=1 swift test --skip-build --filter 'heavyCallsDoNotStarveTheCooperativePool'
+  Scripts/test-clients.sh
 fi

@@ -28,11 +28,17 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Read-only database connections (default: one per core).", valueName: "n"))
     var connections: Int?
 
+    @Option(name: .customLong("response-cache-mb"),
+            help: ArgumentHelp("Megabytes of recent JSON answers kept for repeated requests while the data is unchanged (0: none).",
+                               valueName: "mb"))
+    var responseCacheMB = 64
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (access lines), notice, warning or error.", valueName: "level"))
     var logLevel = "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, got \(port)") }
+        guard (0...65536).contains(responseCacheMB) else { throw ValidationError("--response-cache-mb must be 0–65536, got \(responseCacheMB)") }
         if let connections, !(1...256).contains(connections) { throw ValidationError("--connections must be 1–256, got \(connections)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
@@ -45,6 +51,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         var settings = ServerConfiguration(databasePath: database.path, host: host, port: port, baseURL: baseURL)
         if let connections { settings.poolSize = connections }
+        settings.responseCacheBytes = responseCacheMB << 20
         let configuration = settings
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in

@@ -49,18 +49,19 @@ struct AnalysisAPI: Sendable {
     static let segments = 64
 
     /// - Parameters:
+    ///   - features: the layers' API, which describes the computed collections as it does layers.
     ///   - registry: where the count of analyses run is kept (`/metrics`).
     ///   - cachedResults: results kept per analysis.
-    init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder, changes: ChangeWatcher,
-         registry: PrometheusCollectorRegistry, cachedResults: Int = 4) {
+    init(portal: Portal, features: FeaturesAPI, changes: ChangeWatcher, registry: PrometheusCollectorRegistry,
+         cachedResults: Int = 4) {
         coverageRuns = registry.makeCounter(name: "qamtu_analysis_runs_total", labels: [("analysis", "coverage")],
                                             help: "Analyses run for the computed collections (not answered from the cache)")
         footprintRuns = registry.makeCounter(name: "qamtu_analysis_runs_total", labels: [("analysis", "footprints")],
                                              help: "Analyses run for the computed collections (not answered from the cache)")
         self.portal = portal
-        self.urls = urls
+        self.features = features
+        urls = features.urls
         self.changes = changes
-        features = FeaturesAPI(portal: portal, catalog: catalog, urls: urls)
         coverageCache = ComputedResultCache(capacity: cachedResults)
         footprintCache = ComputedResultCache(capacity: cachedResults)
     }

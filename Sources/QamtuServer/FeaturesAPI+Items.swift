@@ -11,12 +11,26 @@ extension FeaturesAPI {
         let entry = try catalog.entry(id)
         let items = try ItemsRequest(parameters: parameters, layer: entry.layer, format: format)
         let query = items.query
+        let question = Self.countQuestion(collection: entry.id, parameters: parameters)
+        let token = changes.current
+        let counts = self.counts
+        @Sendable func matched(_ portal: Portal) throws -> Int {
+            if let known = counts.count(question, token: token) { return known }
+            let count = try portal.count(query)
+            counts.store(count, for: question, token: token)
+            return count
+        }
         if let proximity = items.proximity {
+            if format == .json, let cached = responses.answer(for: request.uri.string, token: token) {
+                var headers = HTTPFields()
+                headers[.contentType] = Link.geoJSON
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: cached))
+            }
             return try await nearby(NearbyRequest(query: query, center: proximity.center, radius: proximity.radius),
-                                    entry: entry, parameters: parameters, items: items)
+                                    entry: entry, parameters: parameters, items: items, cacheKey: request.uri.string, token: token)
         }
         if format == .html {
-            let (matched, records) = try await portal.perform { (try $0.count(query), try $0.store.features(query)) }
+            let (matched, records) = try await portal.perform { (try matched($0), try $0.store.features(query)) }
             let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
             let columns = items.properties ?? entry.layer.columns.map(\.name)
             return itemsPage(entry: entry, columns: columns, rows: Self.rows(records, columns: columns, layer: entry.layer),
@@ -24,28 +38,33 @@ extension FeaturesAPI {
         }
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
+        let cacheKey = request.uri.string
+        if let cached = responses.answer(for: cacheKey, token: token) {
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: cached))
+        }
         let api = self
         @Sendable func options(matched: Int) -> ExportOptions {
             api.pageOptions(entry: entry, parameters: parameters, items: items, matched: matched)
         }
         if items.limit <= Self.bufferedPageLimit {
             // A small page: counted and written in one call on the executor, sent as one buffer.
-            let bytes = try await portal.perform { portal in
-                let sink = MemorySink()
-                try portal.export(query, options: options(matched: try portal.count(query)), to: sink)
-                return sink.bytes
+            let buffer = try await portal.perform { portal in
+                let sink = ByteBufferSink(capacity: 2048 + items.limit * 400)
+                try portal.export(query, options: options(matched: try matched(portal)), to: sink)
+                return sink.buffer
             }
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            responses.keep(buffer, for: cacheKey, token: token)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
         }
-        let matched = try await portal.perform { try $0.count(query) }
-        let sink = portal.exportStream(query, options: options(matched: matched))
+        let count = try await portal.perform { try matched($0) }
+        let sink = portal.exportStream(query, options: options(matched: count))
         return Response(status: .ok, headers: headers, body: Self.body(streaming: sink))
     }
 
     /// Features near a point, nearest first with `distance_m` (GeoJSON; HTML shows the same table
     /// as other pages, in distance order).
     func nearby(_ request: NearbyRequest, entry: CollectionCatalog.Entry, parameters: QueryParameters,
-                items: ItemsRequest) async throws -> Response {
+                items: ItemsRequest, cacheKey: String, token: Int64) async throws -> Response {
         let api = self
         if items.format == .html {
             let (matched, bytes) = try await portal.perform { portal in
@@ -59,16 +78,25 @@ extension FeaturesAPI {
             return itemsPage(entry: entry, columns: columns, rows: Self.rows(geojsonSeq: bytes, columns: columns), matched: matched,
                              links: links)
         }
-        let bytes = try await portal.perform { portal in
+        let buffer = try await portal.perform { portal in
             let matched = try portal.nearbyCount(request)
-            let sink = MemorySink()
+            let sink = ByteBufferSink()
             try portal.nearby(request, options: api.pageOptions(entry: entry, parameters: parameters, items: items, matched: matched),
                               to: sink)
-            return sink.bytes
+            return sink.buffer
         }
+        responses.keep(buffer, for: cacheKey, token: token)
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+
+    /// What a page's `numberMatched` depends on: the collection and every parameter but the page,
+    /// the order, the columns and the format, in a fixed order.
+    static func countQuestion(collection: String, parameters: QueryParameters) -> String {
+        let ignored: Set<String> = ["limit", "offset", "f", "properties", "sortby"]
+        return ([collection] + parameters.pairs.filter { !ignored.contains($0.name) }.sorted { $0.name < $1.name }
+            .map { "\($0.name)=\($0.value)" }).joined(separator: "\u{0}")
     }
 
     /// The largest page written to memory and sent as one buffer; larger pages stream.
@@ -189,6 +217,12 @@ extension FeaturesAPI {
                         (urls.url("/collections/\(URLBuilder.segment(entry.id))/items", [("f", "html")]), "All items")])
             return page.response()
         }
+        let token = changes.current
+        var headers = HTTPFields()
+        headers[.contentType] = Link.geoJSON
+        if let cached = responses.answer(for: request.uri.string, token: token) {
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: cached))
+        }
         let sink = MemorySink()
         let written = try await portal.export(query, options: ExportOptions(format: .geojsonseq), to: sink)
         guard written > 0 else { throw Self.missingFeature(featureId, entry) }
@@ -204,9 +238,9 @@ extension FeaturesAPI {
         out.raw(",\"links\":")
         JSONValue.array(links.map(\.document)).write(into: &out)
         out.raw("}\n")
-        var headers = HTTPFields()
-        headers[.contentType] = Link.geoJSON
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: out.bytes)))
+        let buffer = ByteBuffer(bytes: out.bytes)
+        responses.keep(buffer, for: request.uri.string, token: token)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
 
     static func missingFeature(_ featureId: String, _ entry: CollectionCatalog.Entry) -> OGCError {

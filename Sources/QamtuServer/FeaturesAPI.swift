@@ -11,11 +11,19 @@ struct FeaturesAPI: Sendable {
     let urls: URLBuilder
     /// The OpenAPI document, built once.
     let openAPI: JSONValue
+    /// The database's change token.
+    let changes: ChangeWatcher
+    /// `numberMatched` of recent questions, for this change token.
+    let counts = CountCache()
+    /// Recent JSON answers, for this change token.
+    let responses: ResponseCache
 
-    init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder) {
+    init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder, changes: ChangeWatcher, responseCacheBytes: Int = 0) {
+        responses = ResponseCache(budgetBytes: responseCacheBytes)
         self.portal = portal
         self.catalog = catalog
         self.urls = urls
+        self.changes = changes
         openAPI = OpenAPIDocument.build(catalog: catalog, urls: urls)
     }
 
@@ -161,6 +169,10 @@ struct FeaturesAPI: Sendable {
             Link(href: urls.url(path + "/items", [("f", "html")]), rel: "items", type: Link.html, title: "\(entry.title) as HTML"),
             Link(href: urls.url(path + "/queryables"), rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                  type: Link.schema, title: "Queryable properties of \(entry.title)"),
+            // Every property is queryable, so the queryables are also the features' schema: GDAL
+            // types its columns from it instead of guessing from the first page.
+            Link(href: urls.url(path + "/queryables"), rel: "describedby", type: Link.schema,
+                 title: "The properties of \(entry.title) (JSON Schema)"),
         ]
         return .members([
             "id": .string(entry.id), "title": .string(entry.title), "description": .string(entry.description),

@@ -50,8 +50,8 @@ struct ItemsRequest: Sendable {
             } catch {
                 throw .invalidParameter("bbox", error.description)
             }
-        } else if parameters["bbox-crs"] != nil {
-            throw .invalidParameter("bbox-crs", "given without bbox")
+        } else if let crs = parameters["bbox-crs"], crs != Self.crs84 {
+            throw .invalidParameter("bbox-crs", "only \(Self.crs84) is supported")
         }
         if let datetime = parameters["datetime"] {
             // The layers have no temporal extent: every feature matches any valid instant or

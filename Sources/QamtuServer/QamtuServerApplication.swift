@@ -47,8 +47,10 @@ public enum QamtuServerApplication {
         router.add(middleware: GzipMiddleware())
         router.add(middleware: ConditionalMiddleware(changes: changes))
         let urls = URLBuilder(base: configuration.linkBase)
-        FeaturesAPI(portal: portal, catalog: .portal, urls: urls).register(on: router)
-        AnalysisAPI(portal: portal, catalog: .portal, urls: urls, changes: changes, registry: registry).register(on: router)
+        let features = FeaturesAPI(portal: portal, catalog: .portal, urls: urls, changes: changes,
+                                   responseCacheBytes: configuration.responseCacheBytes)
+        features.register(on: router)
+        AnalysisAPI(portal: portal, features: features, changes: changes, registry: registry).register(on: router)
         RoadsAPI(portal: portal).register(on: router)
         ReportsAPI(portal: portal).register(on: router)
         router.get("/health") { _, _ in

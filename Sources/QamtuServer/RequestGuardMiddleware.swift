@@ -2,8 +2,8 @@ import Hummingbird
 
 /// Refuses malformed requests before any handler sees them: a request target longer than the
 /// limit (414), a path with `.` or `..` segments, malformed percent-escapes, invalid UTF-8 or
-/// control characters (400), methods other than GET, HEAD and OPTIONS (405), and a request body
-/// (413: this server takes none).
+/// control characters (400), methods other than GET, HEAD and OPTIONS (405, with `Allow`), and a request
+/// body, whether of a given length or chunked (413: this server takes none).
 struct RequestGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     let maximumTargetLength: Int
 
@@ -14,10 +14,14 @@ struct RequestGuardMiddleware<Context: RequestContext>: RouterMiddleware {
                            description: "the request target is \(target.utf8.count) bytes; at most \(maximumTargetLength) are accepted")
         }
         guard [.get, .head, .options].contains(request.method) else {
-            throw OGCError(status: .methodNotAllowed, code: "MethodNotAllowed",
-                           description: "\(request.method) is not served; this server answers GET, HEAD and OPTIONS")
+            // RFC 9110 (15.5.6): a 405 names the methods the resource answers in Allow.
+            var response = OGCError(status: .methodNotAllowed, code: "MethodNotAllowed",
+                                    description: "\(request.method) is not served; this server answers GET, HEAD and OPTIONS").response()
+            response.headers[.allow] = "GET, HEAD, OPTIONS"
+            return response
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > 0 {
+        // A body announced by its length or sent in chunks (Transfer-Encoding) alike.
+        if request.headers[.contentLength].flatMap(Int.init).map({ $0 > 0 }) ?? false || request.headers[.transferEncoding] != nil {
             throw OGCError(status: .contentTooLarge, code: "ContentTooLarge", description: "requests to this server carry no body")
         }
         try Self.checkPath(request.uri.path)

@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumTargetLength = 8192
     /// The most header bytes accepted in one request (all fields together).
     public var maximumHeaderBytes = 16 * 1024
+    /// Bytes of recent JSON answers kept for repeats of the same request while the data is
+    /// unchanged (0: no such cache).
+    public var responseCacheBytes = 64 << 20
 
     /// A configuration for `databasePath` on `host:port`.
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, baseURL: String? = nil,

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import PortalCore
 import Testing
 
 /// Errors as OGC exceptions, ETag / 304, gzip, CORS, limits, health and metrics.
@@ -140,7 +141,38 @@ import Testing
         try await fixture.withClient { client in
             let response = try await client.execute(uri: "/collections/sites/items", method: .post, body: ByteBuffer(string: "{}"))
             #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "GET, HEAD, OPTIONS")
             #expect(try response.json()["code"] as? String == "MethodNotAllowed")
+            var chunked = HTTPFields()
+            chunked[.transferEncoding] = "chunked"
+            let withBody = try await client.execute(uri: "/collections/sites/items", method: .get, headers: chunked,
+                                                    body: ByteBuffer(string: "hello"))
+            #expect(withBody.status == .contentTooLarge)
+        }
+    }
+
+    /// An import by another process (here another connection) changes every ETag and every
+    /// count within the watcher's interval: nothing is served from before the change.
+    @Test func aChangeOfTheDatabaseRenewsETagsAndCounts() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.withClient { client in
+            let before = try await client.execute(uri: "/collections/sites/items?operator=kcell&limit=1", method: .get)
+            #expect(try before.json()["numberMatched"] as? Int == 3)
+            let tag = try #require(before.headers[.eTag])
+            let writer = Portal(store: try SpatiaLiteStore.open(at: fixture.path, readOnly: false))
+            let more = "id,name,kind,operator,technologies,range_m,status,lon,lat\nt9,New mast,base_station,Kcell,4G,3000,operational,71.2,43.1\n"
+            _ = try writer.importFeatures(ImportRequest(layer: .sites, path: try fixture.folder.write("more.csv", more)))
+            var conditional = HTTPFields()
+            conditional[.ifNoneMatch] = tag
+            let deadline = ContinuousClock.now + .seconds(5)
+            var after = try await client.execute(uri: "/collections/sites/items?operator=kcell&limit=1", method: .get, headers: conditional)
+            while after.status == .notModified && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                after = try await client.execute(uri: "/collections/sites/items?operator=kcell&limit=1", method: .get, headers: conditional)
+            }
+            #expect(after.status == .ok)
+            #expect(after.headers[.eTag] != tag)
+            #expect(try after.json()["numberMatched"] as? Int == 4)
         }
     }
 }
