@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "QamtuServerTests",
             dependencies: [
-                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "QamtuTestSupport",
+                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "Geodesy", "QamtuTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]

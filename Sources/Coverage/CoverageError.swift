@@ -88,12 +88,14 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 extension CoverageError: CategorizedError {
-    /// Unknown names are not found; everything else is bad input (a profile, a setting, a
-    /// stored record that breaks the contract, an ambiguous name).
+    /// Unknown names are not found, an ambiguous name is a conflict (HTTP 409, naming the
+    /// candidates); everything else is bad input (a profile, a setting, a stored record that
+    /// breaks the contract).
     public var category: ErrorCategory {
         switch code {
         case .unknownProfile, .unknownDistrict, .unknownOperator: .notFound
-        case .invalidProfile, .ambiguousDistrict, .invalidSetting, .invalidRecord, .unknownProperty: .invalidInput
+        case .ambiguousDistrict: .conflict
+        case .invalidProfile, .invalidSetting, .invalidRecord, .unknownProperty: .invalidInput
         }
     }
 }

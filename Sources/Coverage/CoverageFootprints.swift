@@ -143,6 +143,10 @@ public struct FootprintWriter: Sendable {
     public var format: Format
     /// Decimals of coordinates (0–15).
     public var precision: Int
+    /// Further members of the GeoJSON FeatureCollection, written after its `qamtu` member (a
+    /// server's `numberMatched`, `numberReturned` and `links`): JSON object members without the
+    /// braces, or empty. The sequence format ignores them.
+    public var collectionMembers = ""
 
     /// Creates a writer.
     public init(format: Format = .geojson, precision: Int = 6) {
@@ -161,6 +165,10 @@ public struct FootprintWriter: Sendable {
             out.raw("{\"type\":\"FeatureCollection\",\"name\":\"footprints\",\"qamtu\":")
             writer.json(.object([("as_of", .integer(Int64(asOfYear))), ("scenario", .string(scenario.rawValue)),
                                  ("segments", .integer(Int64(segments)))]), into: &out)
+            if !collectionMembers.isEmpty {
+                out.raw(",")
+                out.raw(collectionMembers)
+            }
             out.raw(",\"features\":[\n")
         }
         for (index, footprint) in footprints.enumerated() {

@@ -246,7 +246,25 @@ public struct CoverageReport: Sendable {
     }
 
     /// The report as JSON (snake_case keys; shares as fractions 0…1).
-    public func json() -> String {
+    public func json() -> String { Self.serialize(jsonObject()) }
+
+    /// The commitments' part of ``json()``, with the same members and encoding: `as_of`,
+    /// `scenario`, `commitments` (each group's progress) and `planned_work` (per year).
+    public func commitmentsJSON() -> String {
+        let object = jsonObject()
+        return Self.serialize(object.filter { ["as_of", "scenario", "commitments", "planned_work"].contains($0.key) })
+    }
+
+    /// Pretty-printed JSON with sorted keys (the CLI's `--format json`), with a final newline.
+    private static func serialize(_ object: [String: Any]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
+            return "{}\n"
+        }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// The members of ``json()``.
+    private func jsonObject() -> [String: Any] {
         func tally(_ t: Tally) -> [String: Any] {
             [
                 "settlements": t.totalSettlements, "population": t.totalPopulation,
@@ -280,10 +298,7 @@ public struct CoverageReport: Sendable {
                 ]
             },
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
-            return "{}\n"
-        }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return object
     }
 
     /// The report as one long CSV table: `section,group,metric,value` (sections `district`, `total`,

@@ -23,6 +23,13 @@ public struct CoverageWriter: Sendable {
     /// The properties written, in this order; nil for all of them (the settlement columns, then the
     /// coverage or diff fields).
     public var properties: [String]?
+    /// Further members of the GeoJSON FeatureCollection, written after its `qamtu` member (a
+    /// server's `numberMatched`, `numberReturned` and `links`): JSON object members without the
+    /// braces, e.g. `"numberMatched":3,"links":[]`, or empty. Other formats ignore them.
+    public var collectionMembers = ""
+    /// The entries written (indices into the result's entries), nil for all; the metadata's
+    /// `counts` still count every entry of the result (a server's page of a larger answer).
+    public var page: Range<Int>?
 
     /// Creates a writer.
     public init(format: ExportFormat = .geojson, precision: Int = 6, properties: [String]? = nil) {
@@ -141,8 +148,11 @@ public struct CoverageWriter: Sendable {
         // The operators of the covering sites, by ordinal (one pass over the sites).
         let operatorIndex = written[Self.operatorsField] || written[Self.reasonField] ? result.engine.operatorIndex() : nil
         let ids = written[Self.sitesField] ? SiteIDTable(result.engine.sites) : nil
-        return try write(count: result.entries.count, settlements: result.settlements, extraFields: Self.coverageFields,
-                         fields: fields, name: "coverage", metadata: .object(members), to: sink) { i, values in
+        let rows = (page ?? 0..<result.entries.count).clamped(to: 0..<result.entries.count)
+        let first = rows.lowerBound
+        return try write(count: rows.count, settlements: result.settlements, extraFields: Self.coverageFields,
+                         fields: fields, name: "coverage", metadata: .object(members), to: sink) { row, values in
+            let i = first + row
             if completing {
                 let entry = result.complete(result.entries[i])
                 Self.values(entry, result: result, written: written, operatorIndex: operatorIndex, ids: ids, into: &values)
@@ -239,6 +249,10 @@ public struct CoverageWriter: Sendable {
             out.string(name)
             out.raw(",\"qamtu\":")
             writer.json(metadata, into: &out)
+            if !collectionMembers.isEmpty {
+                out.raw(",")
+                out.raw(collectionMembers)
+            }
             out.raw(",\"features\":[\n")
         case .geojsonseq:
             break

@@ -4,12 +4,12 @@
 /// CLI turns categories into exit codes in one place, and the server into HTTP statuses in one
 /// place, so that "unknown road" is a 404 on the web and exit code 1 in a shell.
 public enum ErrorCategory: String, Sendable, Hashable, CaseIterable {
-    /// The request or its input is wrong: a bad parameter, file, geometry or value, a name that
-    /// matches several things (HTTP 400).
+    /// The request or its input is wrong: a bad parameter, file, geometry or value (HTTP 400).
     case invalidInput = "invalid-input"
     /// A named thing does not exist: a road, district, feature, layer or database (HTTP 404).
     case notFound = "not-found"
-    /// The request contradicts the stored state: a duplicate id, a write over a newer version (HTTP 409).
+    /// The request contradicts the stored state: a duplicate id, a write over a newer version, a
+    /// name that matches several features equally well (the candidates listed) (HTTP 409).
     case conflict
     /// No or bad credentials (HTTP 401).
     case unauthorised

@@ -177,3 +177,12 @@ public struct LayerSchema: Sendable, Equatable {
     /// Every layer, in dependency order (districts before settlements, settlements before institutions).
     public static let all: [LayerSchema] = [districts, settlements, roads, sites, institutions, commitments]
 }
+
+extension LayerSchema {
+    /// The schema of features Qamtu computes rather than stores (a server's coverage or footprints
+    /// collection): their properties as typed columns, so that they can be described, queried and
+    /// filtered like a layer's. Nothing is ever imported into it.
+    public init(computed name: String, geometryType: GeometryType, columns: [Column]) {
+        self.init(name: name, geometryType: geometryType, acceptedGeometryTypes: [], columns: columns, nameColumns: [])
+    }
+}

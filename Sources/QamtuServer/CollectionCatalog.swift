@@ -1,24 +1,36 @@
 import GeoModel
 
-/// The collections the server offers: one per layer of the portal, in the layers' order.
+/// The collections the server offers: one per layer of the portal, in the layers' order, then
+/// the computed collections (coverage, footprints).
 struct CollectionCatalog: Sendable {
+    /// What a collection serves.
+    enum Kind: Sendable, Equatable {
+        /// A stored layer, read through the store.
+        case layer
+        /// Features computed by an analysis of the core on request (``ComputedCollection``),
+        /// answered by their own routes (`AnalysisAPI`).
+        case computed(ComputedCollection)
+    }
+
     /// One collection.
     struct Entry: Sendable {
         /// The collection id in URLs.
         let id: String
         let title: String
         let description: String
-        /// The layer it serves.
+        /// The layer it serves; for a computed collection, the schema of its features' properties.
         let layer: LayerSchema
+        /// A stored layer or computed features.
+        var kind: Kind = .layer
     }
 
     let entries: [Entry]
 
-    /// Every layer of the portal.
+    /// Every layer of the portal, then the computed collections.
     static let portal = CollectionCatalog(entries: LayerSchema.all.map { layer in
         let (title, description) = describe(layer)
         return Entry(id: layer.name, title: title, description: description, layer: layer)
-    })
+    } + ComputedCollection.allCases.map(\.entry))
 
     /// The entry with `id`.
     /// - Throws: ``OGCError`` 404 naming the collections there are.

@@ -37,13 +37,15 @@ enum OpenAPIDocument {
                     "schema": parameterSchema(queryable.jsonSchema),
                 ])
             }
+            var common = itemParameters.map { ref($0) }
+                + (entry.layer.geometryType == .point && !entry.layer.geometryIsDerived ? [ref("near"), ref("within")] : [])
+            if case .computed(let computed) = entry.kind { common = computedParameters(computed) }
             paths.append(("/collections/\(entry.id)/items",
                           operation("Features of \(entry.title), one page at a time", id: "getFeatures_\(entry.id)",
-                                    parameters: itemParameters.map { ref($0) }
-                                        + (entry.layer.geometryType == .point && !entry.layer.geometryIsDerived ? [ref("near"), ref("within")] : [])
-                                        + queryables,
+                                    parameters: common + queryables,
                                     schema: ref(schema: "FeatureCollection"), types: [Link.geoJSON, "text/html"])))
         }
+        paths += analysisPaths(catalog: catalog)
         return .members([
             "openapi": "3.0.3",
             "info": .members(["title": "Qamtu", "version": "1.0",

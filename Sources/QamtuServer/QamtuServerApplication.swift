@@ -71,8 +71,12 @@ public enum QamtuServerApplication {
         router.add(middleware: GzipMiddleware())
         router.add(middleware: ConditionalMiddleware(changes: changes))
         let urls = URLBuilder(base: configuration.linkBase)
-        FeaturesAPI(portal: portal, catalog: .portal, urls: urls, changes: changes,
-                    responseCacheBytes: configuration.responseCacheBytes).register(on: router)
+        let features = FeaturesAPI(portal: portal, catalog: .portal, urls: urls, changes: changes,
+                                   responseCacheBytes: configuration.responseCacheBytes)
+        features.register(on: router)
+        AnalysisAPI(portal: portal, features: features, changes: changes, registry: registry).register(on: router)
+        RoadsAPI(portal: portal).register(on: router)
+        ReportsAPI(portal: portal).register(on: router)
         router.get("/health") { _, _ in
             let token = try await portal.perform { try $0.store.changeToken() }
             return FeaturesAPI.json(.members(["status": "ok", "changeToken": .string(String(UInt64(bitPattern: token), radix: 16))]))

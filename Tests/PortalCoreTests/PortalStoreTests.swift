@@ -134,7 +134,8 @@ struct PortalStoreTests {
         } catch let error as CoverageError {
             #expect(error.description == "district name 'Kordai' is ambiguous; candidates: Kordai (kordai-west), Kordai (kordai-east)"
                 || error.description == "district name 'Kordai' is ambiguous; candidates: Kordai (kordai-east), Kordai (kordai-west)")
-            #expect(error.category == .invalidInput)
+            // A name that matches several features is a conflict (HTTP 409, exit status 1), as for roads.
+            #expect(error.category == .conflict)
         }
         #expect(throws: CoverageError.self) { try portal.coverage(request, district: "Nowhere") }
     }

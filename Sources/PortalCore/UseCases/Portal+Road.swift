@@ -5,16 +5,16 @@ import Geodesy
 
 extension Portal {
     /// Finds a road by exact id, else by ref or name in any script (`NameMatcher`).
-    /// - Throws: ``PortalError`` — not found (listing the closest roads), invalid input for an
-    ///   ambiguous name (listing the candidates) or a road without geometry; `CorridorError` for
-    ///   an unusable geometry.
+    /// - Throws: ``PortalError`` — not found (listing the closest roads), conflict for an
+    ///   ambiguous name (listing the candidates), invalid input for a road without geometry;
+    ///   `CorridorError` for an unusable geometry.
     public func road(named query: String) throws -> LoadedRoad {
         let record: FeatureRecord
         switch try lookUp(query, in: .roads) {
         case .found(let found):
             record = found
         case .ambiguous(let ids):
-            throw PortalError(.invalidInput, "'\(query)' matches several roads: \(try describeRoads(ids)); give one of the ids")
+            throw PortalError(.conflict, "'\(query)' matches several roads: \(try describeRoads(ids)); give one of the ids")
         case .notFound(let closest):
             if closest.isEmpty {
                 throw PortalError(.notFound, "no road matches '\(query)'; no road has a similar id, ref or name",
