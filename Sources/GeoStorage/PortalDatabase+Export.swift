@@ -160,7 +160,7 @@ extension PortalDatabase {
         let separatorLength = formatter.separatorLength
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             // A page needs about half a kilobyte a feature; a whole layer's chunk up to 4 MB.
-            var buffer = JSONBuffer(capacity: min(1 << 22, max(1 << 16, (query.limit ?? Int.max / 1024) * 512)))
+            var buffer = JSONBuffer(capacity: max(1 << 16, min(query.limit ?? .max, 1 << 13) * 512))
             while let k = blocks.claim() {
                 buffer.removeAll()
                 do {
@@ -212,12 +212,6 @@ extension PortalDatabase {
             try Row.fetchOne(db, sql: Self.fidBoundsSQL(query.layer.name))
         }
         guard let bounds, let low = bounds[0] as Int64?, let high = bounds[1] as Int64? else { return [] }
-        // A bbox, a spatial test of the condition or an id list is resolved by an index into a set
-        // of rows; each chunk would resolve it again, so such queries run as one chunk.
-        // A page or a sort order is one ordered statement, so also one chunk.
-        if query.bbox != nil || query.ids != nil || query.isPagedOrSorted || query.condition?.hasSpatialTest == true {
-            return [low...high]
-        }
         return stride(from: low, through: high, by: Int(rowsPerChunk)).map { start in
             start...min(high, start + rowsPerChunk - 1)
         }

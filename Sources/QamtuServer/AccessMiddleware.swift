@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import Prometheus
 
-/// One access line per request (method, path, status, milliseconds; never the query, which may
-/// carry names or places a person looked up) and the Prometheus metrics of `/metrics`: requests by
+/// One access line per request (method, route, status, milliseconds; never the path or query,
+/// which may carry names or places a person looked up) and the Prometheus metrics of `/metrics`: requests by
 /// route and status, their durations, and the requests in flight.
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let registry: PrometheusCollectorRegistry
@@ -39,8 +39,8 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let status = response.status.code
         let route = context.endpointPath ?? "unmatched"
-        let method = request.method.rawValue
-        let path = request.uri.path
+        // Methods clients make up get one label, so that they cannot grow the metrics without end.
+        let method = [.get, .head, .options, .post].contains(request.method) ? request.method.rawValue : "other"
         let registry = self.registry
         let logger = self.logger
         let inFlight = self.inFlight
@@ -53,7 +53,13 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             registry.makeDurationHistogram(name: "qamtu_http_request_duration_seconds", labels: [("route", route)],
                                            buckets: accessDurationBuckets).record(elapsed)
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            logger.info("\(method) \(path) \(status) \(String(format: "%.1f", milliseconds)) ms")
+            // The route, not the path: a path can hold what a person looked up (a road's name).
+            logger.info("\(method) \(route) \(status) \(String(format: "%.1f", milliseconds)) ms")
+        }
+        if request.method == .head {
+            // Hummingbird answers HEAD with the GET handler's headers and drops its body unwritten.
+            record()
+            return response
         }
         // Recorded once the body is written (or the client went away), so durations include streaming.
         response.body = ResponseBody(contentLength: original.contentLength) { writer in

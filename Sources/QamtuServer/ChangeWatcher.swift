@@ -15,26 +15,35 @@ final class ChangeWatcher: Service, @unchecked Sendable {
     private let portal: Portal
     private let logger: Logger
     private let lock = NSLock()
+    /// The store's last value (SQLite's data version counts per connection and starts anew with
+    /// every process, so it is never shown as such).
+    private var storeValue: Int64
+    /// A random number of this process (high 32 bits) and the changes seen since it started (low
+    /// 32 bits): never the same after a restart, so a client's old ETag never matches new data.
     private var token: Int64
 
     /// Reads the token once (so that the first responses carry it) and watches from `run()`.
     init(portal: Portal, logger: Logger) throws {
         self.portal = portal
         self.logger = logger
-        token = try portal.store.changeToken()
+        storeValue = try portal.store.changeToken()
+        token = Int64(UInt32.random(in: 1...UInt32.max)) << 32
     }
 
-    /// The latest token read.
+    /// The latest token.
     var current: Int64 { lock.withLock { token } }
 
-    /// Reads the token now (after a write of this process, and in tests).
+    /// Reads the store's value now (after a write of this process, and in tests); a new value
+    /// advances the token.
     func refresh() async throws {
         let value = try await portal.perform { try $0.store.changeToken() }
-        let previous = lock.withLock {
-            defer { token = value }
-            return token
+        let changed = lock.withLock { () -> Bool in
+            guard value != storeValue else { return false }
+            storeValue = value
+            token &+= 1
+            return true
         }
-        if previous != value { logger.info("database changed: caches renewed", metadata: ["token": "\(value)"]) }
+        if changed { logger.info("database changed: caches renewed") }
     }
 
     func run() async throws {

@@ -57,7 +57,7 @@ struct ComputedPage: Sendable {
         ]
         let f = format == .html ? "html" : "json"
         let type = format == .html ? Link.html : Link.geoJSON
-        if offset + limit < matched {
+        if limit < matched - offset {
             links.append(Link(href: urls.url(path, page(offset + limit, f)), rel: "next", type: type, title: "Next page"))
         }
         if offset > 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PortalCore
 
 /// Entity tags and caching: every successful `GET` gets a weak `ETag` made of the database's change
 /// token and a hash of the request (target and `Accept`), so it changes when the data or the
@@ -17,7 +18,8 @@ struct ConditionalMiddleware<Context: RequestContext>: RouterMiddleware {
             if uncached.contains(request.uri.path) { response.headers[.cacheControl] = "no-store" }
             return response
         }
-        let tag = Self.entityTag(token: changes.current, target: request.uri.string, accept: request.headers[.accept])
+        let tag = Self.entityTag(token: changes.current, target: request.uri.string, accept: request.headers[.accept],
+                                 year: CalendarYear.current)
         if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, tag) {
             var headers = HTTPFields()
             headers[.eTag] = tag
@@ -34,23 +36,24 @@ struct ConditionalMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    /// `W/"<token>-<hash>"`: the token in hexadecimal, and the FNV-1a 64-bit hash of the target and
-    /// the `Accept` header (stable across processes, unlike Swift's seeded `Hasher`).
-    static func entityTag(token: Int64, target: String, accept: String?) -> String {
+    /// `W/"<token>-<hash>"`: the token in hexadecimal, and the FNV-1a 64-bit hash of the target, the
+    /// `Accept` header and the current year (answers without `as-of` are as of this year), stable
+    /// across processes, unlike Swift's seeded `Hasher`.
+    static func entityTag(token: Int64, target: String, accept: String?, year: Int) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in target.utf8 + [0] + (accept ?? "").utf8 {
+        for byte in target.utf8 + [0] + (accept ?? "").utf8 + [0] + String(year).utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
         return "W/\"\(String(UInt64(bitPattern: token), radix: 16))-\(String(hash, radix: 16))\""
     }
 
-    /// Whether an `If-None-Match` list names `tag` (weak comparison, `*` matches anything).
+    /// Whether an `If-None-Match` list names `tag` (weak comparison). `*` is not honoured here: it
+    /// matches only a resource that exists, which is known only after the handler ran.
     static func matches(_ header: String, _ tag: String) -> Bool {
         let bare = tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag
         for candidate in header.split(separator: ",") {
             let trimmed = candidate.trimmingCharacters(in: .whitespaces)
-            if trimmed == "*" { return true }
             let value = trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed
             if value == bare { return true }
         }

@@ -11,7 +11,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let (exception, serverFault) = OGCError.from(error)
             if serverFault {
-                context.logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
+                context.logger.error("request failed: \(error)", metadata: ["route": "\(context.endpointPath ?? "unmatched")"])
             }
             return exception.response()
         }

@@ -57,6 +57,10 @@ extension FeaturesAPI {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
         }
         let count = try await portal.perform { try matched($0) }
+        if request.method == .head {
+            // Hummingbird drops a HEAD answer's body unread: no export is started for it.
+            return Response(status: .ok, headers: headers)
+        }
         let sink = portal.exportStream(query, options: options(matched: count))
         return Response(status: .ok, headers: headers, body: Self.body(streaming: sink))
     }
@@ -149,7 +153,7 @@ extension FeaturesAPI {
         ]
         let f = format == .html ? "html" : "json"
         let type = format == .html ? Link.html : Link.geoJSON
-        if items.offset + items.limit < matched {
+        if items.limit < matched - items.offset {
             links.append(Link(href: urls.url(path, page(items.offset + items.limit, f)), rel: "next", type: type, title: "Next page"))
         }
         if items.offset > 0 {

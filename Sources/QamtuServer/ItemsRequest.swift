@@ -141,13 +141,18 @@ struct ItemsRequest: Sendable {
         return (GeoPoint(longitude: lon, latitude: lat), radius)
     }
 
-    /// A whole number ≥ `minimum`, or nil when absent.
+    /// The largest whole number a parameter takes (offsets beyond any layer; a page added to it
+    /// cannot overflow).
+    static let maximumInteger = 1_000_000_000_000
+
+    /// A whole number from `minimum` to ``maximumInteger``, or nil when absent.
     static func integer(_ text: String?, name: String, minimum: Int) throws(OGCError) -> Int? {
         guard let text else { return nil }
         guard let value = Int(text) else {
             throw .invalidParameter(name, "'\(QueryParameters.printable(text))' is not a whole number")
         }
         guard value >= minimum else { throw .invalidParameter(name, "must be \(minimum) or more, got \(value)") }
+        guard value <= Self.maximumInteger else { throw .invalidParameter(name, "must be at most \(Self.maximumInteger), got \(value)") }
         return value
     }
 

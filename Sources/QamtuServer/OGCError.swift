@@ -44,7 +44,9 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
         if let ogc = error as? OGCError { return (ogc, ogc.status.code >= 500) }
         if let categorized = error as? any CategorizedError {
             let mapped = from(category: categorized.category, message: categorized.description)
-            return (mapped, categorized.category == .internal)
+            // Unavailable and internal failures are the server's: logged with their cause (which
+            // may name files), answered with a generic description.
+            return (mapped, categorized.category == .internal || categorized.category == .unavailable)
         }
         if let http = error as? HTTPError {
             let code = http.status == .notFound ? "NotFound" : "HTTPError"
@@ -66,7 +68,8 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
         case .conflict: OGCError(status: .conflict, code: "Conflict", description: message)
         case .unauthorised: OGCError(status: .unauthorized, code: "Unauthorized", description: message)
         case .forbidden: OGCError(status: .forbidden, code: "Forbidden", description: message)
-        case .unavailable: OGCError(status: .serviceUnavailable, code: "ServiceUnavailable", description: message)
+        case .unavailable: OGCError(status: .serviceUnavailable, code: "ServiceUnavailable",
+                                    description: "the database is busy or unavailable; try again shortly")
         case .internal: OGCError(status: .internalServerError, code: "ServerError",
                                  description: "the server failed to answer; the failure is logged")
         }

@@ -20,6 +20,8 @@ import Testing
         ("/collections/sites/items?limit=abc", 400, "InvalidParameterValue"),
         ("/collections/sites/items?limit=1.5", 400, "InvalidParameterValue"),
         ("/collections/sites/items?offset=-3", 400, "InvalidParameterValue"),
+        ("/collections/sites/items?offset=9223372036854775807", 400, "InvalidParameterValue"),
+        ("/collections/coverage/items?offset=9223372036854775807", 400, "InvalidParameterValue"),
         ("/collections/sites/items?sortby=secret", 400, "InvalidParameterValue"),
         ("/collections/sites/items?status=sleeping", 400, "InvalidParameterValue"),
         ("/collections/sites/items?planned_year=soon", 400, "InvalidParameterValue"),
@@ -173,6 +175,26 @@ import Testing
             #expect(after.status == .ok)
             #expect(after.headers[.eTag] != tag)
             #expect(try after.json()["numberMatched"] as? Int == 4)
+        }
+    }
+
+    /// HEAD answers carry GET's headers, start no export, and leave nothing in flight; `*` in
+    /// If-None-Match never turns a missing resource into a 304.
+    @Test func headLeavesNothingInFlightAndStarMatchesNothingMissing() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.withClient { client in
+            for _ in 0..<3 {
+                let head = try await client.execute(uri: "/collections/sites/items?limit=5000", method: .head)
+                #expect(head.status == .ok)
+                #expect(head.headers[.contentType] == "application/geo+json")
+                #expect(head.body.readableBytes == 0)
+            }
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            // Only the /metrics request itself is in flight.
+            #expect(metrics.text.contains("qamtu_http_requests_in_flight 1"), "\(metrics.text)")
+            var star = HTTPFields()
+            star[.ifNoneMatch] = "*"
+            #expect(try await client.execute(uri: "/collections/nowhere", method: .get, headers: star).status == .notFound)
         }
     }
 }
