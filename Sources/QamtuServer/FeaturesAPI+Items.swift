@@ -30,11 +30,16 @@ extension FeaturesAPI {
                                     entry: entry, parameters: parameters, items: items, cacheKey: request.uri.string, token: token)
         }
         if format == .html {
-            let (matched, records) = try await portal.perform { (try matched($0), try $0.store.features(query)) }
-            let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: format)
-            let columns = items.properties ?? entry.layer.columns.map(\.name)
-            return itemsPage(entry: entry, columns: columns, rows: Self.rows(records, columns: columns, layer: entry.layer),
-                             matched: matched, links: links)
+            // Read and written as HTML on the executor: a page of 10,000 rows is no work for
+            // Swift's cooperative pool.
+            let api = self
+            return try await portal.perform { portal in
+                let (count, records) = (try matched(portal), try portal.store.features(query))
+                let links = api.pageLinks(entry: entry, parameters: parameters, items: items, matched: count, format: format)
+                let columns = items.properties ?? entry.layer.columns.map(\.name)
+                return api.itemsPage(entry: entry, columns: columns, rows: Self.rows(records, columns: columns, layer: entry.layer),
+                                     matched: count, links: links)
+            }
         }
         var headers = HTTPFields()
         headers[.contentType] = Link.geoJSON
@@ -61,8 +66,13 @@ extension FeaturesAPI {
             // Hummingbird drops a HEAD answer's body unread: no export is started for it.
             return Response(status: .ok, headers: headers)
         }
+        guard streams.enter() else {
+            throw OGCError(status: .serviceUnavailable, code: "ServiceUnavailable",
+                           description: "too many large pages are being sent; try again shortly or ask for a smaller limit")
+        }
         let sink = portal.exportStream(query, options: options(matched: count))
-        return Response(status: .ok, headers: headers, body: Self.body(streaming: sink))
+        let gate = streams
+        return Response(status: .ok, headers: headers, body: Self.body(streaming: sink, whenDone: { gate.leave() }))
     }
 
     /// Features near a point, nearest first with `distance_m` (GeoJSON; HTML shows the same table
@@ -71,16 +81,16 @@ extension FeaturesAPI {
                 items: ItemsRequest, cacheKey: String, token: Int64) async throws -> Response {
         let api = self
         if items.format == .html {
-            let (matched, bytes) = try await portal.perform { portal in
+            return try await portal.perform { portal in
                 let sink = MemorySink()
                 try portal.nearby(request, options: ExportOptions(format: .geojsonseq), to: sink)
-                return (try portal.nearbyCount(request), sink.bytes)
+                let matched = try portal.nearbyCount(request)
+                let columns = (items.properties ?? entry.layer.columns.map(\.name)).filter { $0 != NearbyRequest.distanceProperty }
+                    + [NearbyRequest.distanceProperty]
+                let links = api.pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: .html)
+                return api.itemsPage(entry: entry, columns: columns, rows: Self.rows(geojsonSeq: sink.bytes, columns: columns),
+                                     matched: matched, links: links)
             }
-            let columns = (items.properties ?? entry.layer.columns.map(\.name)).filter { $0 != NearbyRequest.distanceProperty }
-                + [NearbyRequest.distanceProperty]
-            let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: .html)
-            return itemsPage(entry: entry, columns: columns, rows: Self.rows(geojsonSeq: bytes, columns: columns), matched: matched,
-                             links: links)
         }
         let buffer = try await portal.perform { portal in
             let matched = try portal.nearbyCount(request)
@@ -121,8 +131,9 @@ extension FeaturesAPI {
 
     /// A body that drains `sink` as the export thread fills it; a client that goes away cancels
     /// the export.
-    static func body(streaming sink: ChunkedSink) -> ResponseBody {
+    static func body(streaming sink: ChunkedSink, whenDone: @escaping @Sendable () -> Void = {}) -> ResponseBody {
         ResponseBody { writer in
+            defer { whenDone() }
             do {
                 for try await chunk in sink { try await writer.write(ByteBuffer(bytes: chunk)) }
             } catch {

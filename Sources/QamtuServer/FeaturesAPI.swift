@@ -17,6 +17,8 @@ struct FeaturesAPI: Sendable {
     let counts = CountCache()
     /// Recent JSON answers, for this change token.
     let responses: ResponseCache
+    /// Large pages streaming at once (each holds a thread and a read connection).
+    let streams = StreamGate(capacity: 32)
 
     init(portal: Portal, catalog: CollectionCatalog, urls: URLBuilder, changes: ChangeWatcher, responseCacheBytes: Int = 0) {
         responses = ResponseCache(budgetBytes: responseCacheBytes)
