@@ -54,8 +54,17 @@ def ogrinfo_counts(url: str, *options: str) -> tuple[dict[str, int], str]:
     return counts, r.stdout + r.stderr
 
 
+def computed_counts(ctx: Context, db: str, layers: dict[str, int]) -> dict[str, int]:
+    """Feature counts of the computed collections: coverage has one feature per settlement, footprints
+    as many as `qamtu coverage footprints` writes."""
+    footprints = json.loads(ctx.qamtu_run("coverage", "footprints", "-o", "-", db=db))["features"]
+    return {"coverage": layers.get("settlements", 0), "footprints": len(footprints)}
+
+
 def check_ogrinfo(ctx: Context, server, db: str, *options: str) -> None:
     expected = info_counts(ctx, db)
+    if expected:
+        expected.update(computed_counts(ctx, db, expected))
     since = server.log_size()
     t = time.monotonic()
     got, output = ogrinfo_counts(server.base, *options)
@@ -69,7 +78,8 @@ def check_ogrinfo(ctx: Context, server, db: str, *options: str) -> None:
         ctx.finding(f"{command} on {server.name} read every feature ({items} items pages of GDAL's default 10) to "
                     "compute each layer's extent: /collections/{id} has no extent.spatial.bbox")
     ok = bool(expected) and got == expected
-    ctx.expect(ok, f"{command} OAPIF on {server.name} lists {len(got)} collections with the counts of qamtu info: "
+    ctx.expect(ok, f"{command} OAPIF on {server.name} lists {len(got)} collections with the counts of qamtu info "
+               "(and of qamtu coverage / coverage footprints for the computed ones): "
                + ", ".join(f"{k} {v}" for k, v in got.items())
                + ("" if ok else f"\n    expected {expected}\n    ogrinfo said:\n{output[-3000:]}"))
 

@@ -109,7 +109,8 @@ def parse_failures(output: str) -> list[dict]:
 def inexpressible(failure: dict) -> bool:
     """A schema-valid request refused (ST202, positive data acceptance) only for a rule OpenAPI 3.0 cannot state:
     bbox's latitudes (|latitude| <= 90, minLat <= maxLat: no per-position item schemas), the CQL2 grammar of
-    `filter`, `near`'s ranges, `within`'s distance syntax, `datetime`'s RFC 3339 syntax, and which names
+    `filter`, `near`'s ranges, the bounds of distances (`within`, `range`, `planned-range`: a pattern
+    cannot say "more than 2 mm, at most 100 km"), `datetime`'s RFC 3339 syntax, and which names
     `properties` and `sortby` take on the generic items path. Such refusals are printed as findings; every
     other failure counts."""
     if not failure["checks"].startswith("ST202") or ";" in failure["checks"]:
@@ -117,4 +118,5 @@ def inexpressible(failure: dict) -> bool:
     body = failure["body"]
     if "parameter 'bbox'" in body and ("latitude" in body or "minLat" in body):
         return True
-    return any(f"parameter '{name}'" in body for name in ("filter", "near", "within", "datetime", "properties", "sortby"))
+    return any(f"parameter '{name}'" in body
+               for name in ("filter", "near", "within", "range", "planned-range", "datetime", "properties", "sortby"))

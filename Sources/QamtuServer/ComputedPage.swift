@@ -23,8 +23,8 @@ struct ComputedPage: Sendable {
             } catch {
                 throw .invalidParameter("bbox", error.description)
             }
-        } else if parameters["bbox-crs"] != nil {
-            throw .invalidParameter("bbox-crs", "given without bbox")
+        } else if let crs = parameters["bbox-crs"], crs != ItemsRequest.crs84 {
+            throw .invalidParameter("bbox-crs", "only \(ItemsRequest.crs84) is supported")
         }
         limit = try ItemsRequest.integer(parameters["limit"], name: "limit", minimum: 1).map { min($0, ItemsRequest.maximumLimit) }
             ?? ItemsRequest.defaultLimit

@@ -48,7 +48,7 @@ extension OpenAPIDocument {
     static func analysisPaths(catalog: CollectionCatalog) -> [(String, JSONValue)] {
         let road = JSONValue.members(["name": "road", "in": "path", "required": true,
                                          "description": "The road: id, ref (A-2) or name in any script",
-                                         "schema": .members(["type": "string"])])
+                                         "schema": .members(["type": "string", "pattern": .string(segmentPattern)])])
         let roadResponses = [Link.geoJSON, "text/html"]
         let feature = ref(schema: "Feature")
         var paths: [(String, JSONValue)] = []
@@ -67,7 +67,7 @@ extension OpenAPIDocument {
                 parameters: [road, distanceParameter("within", "Largest offset from the road (default 5km, at most 100km)"),
                              query("status", "Only sites with this status", .members([
                                  "type": "string", "enum": .array(SiteStatus.allCases.map { .string($0.rawValue) })])),
-                             query("operator", "Only sites of this operator (case-insensitive)", .members(["type": "string"])),
+                             query("operator", "Only sites of this operator (case-insensitive)", .members(["type": "string", "pattern": .string(noNUL)])),
                              ref("f")],
                 schema: ref(schema: "FeatureCollection"), types: roadResponses)),
             ("/roads/{road}/gaps", operation(

@@ -33,7 +33,7 @@ enum OpenAPIDocument {
             let queryables = entry.layer.queryables.filter { $0.jsonType != nil }.map { queryable in
                 JSONValue.members([
                     "name": .string(queryable.name), "in": "query", "required": false, "style": "form", "explode": false,
-                    "description": .string("Features whose \(queryable.name) equals this value (text ignoring case)"),
+                    "description": .string("Features whose \(queryable.name) equals this value (text ignoring case); empty: those without one"),
                     "schema": parameterSchema(queryable.jsonSchema),
                 ])
             }
@@ -85,10 +85,14 @@ enum OpenAPIDocument {
     }
 
     /// A queryable's JSON Schema as an OpenAPI 3.0 parameter schema (its `title` and
-    /// `description` dropped: OpenAPI puts them on the parameter).
+    /// `description` dropped: OpenAPI puts them on the parameter), or an empty value, which selects
+    /// the features without one (`operator=`, as the CLI's `--where operator=`).
     static func parameterSchema(_ schema: JSONValue) -> JSONValue {
         guard case .object(let members) = schema else { return schema }
-        return .object(members.filter { $0.key != "title" && $0.key != "description" })
+        var kept = members.filter { $0.key != "title" && $0.key != "description" }
+        if kept.contains(where: { $0.key == "type" && $0.value == "string" }) { kept.append((key: "pattern", value: .string(noNUL))) }
+        let value = JSONValue.object(kept)
+        return .members(["anyOf": [value, .members(["type": "string", "maxLength": 0])]])
     }
 
     /// The queryables of a collection (OGC API – Features Part 3): a JSON Schema whose properties
@@ -149,6 +153,9 @@ enum OpenAPIDocument {
     /// A path segment the server accepts: no control character or `/`, not `.` or `..` (it may
     /// not start with a dot).
     static let segmentPattern = "^[^\\u0000-\\u001F\\u007F/.][^\\u0000-\\u001F\\u007F/]*$"
+
+    /// Text without NUL (which no value may hold).
+    static let noNUL = "^[^\\u0000]*$"
 
     static let link: JSONValue = .members([
         "type": "object", "required": ["href", "rel"],

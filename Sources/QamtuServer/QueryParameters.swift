@@ -1,5 +1,6 @@
 /// The query parameters of a request, decoded strictly: `+` is a space, `%XX` escapes must be
-/// complete hexadecimal pairs, the result must be valid UTF-8, and no parameter may appear twice.
+/// complete hexadecimal pairs, the result must be valid UTF-8 without NUL, and no parameter may
+/// appear twice.
 ///
 /// Hummingbird's own decoding forgives malformed escapes; an OGC API server answers them with
 /// 400 and says which parameter is wrong.
@@ -54,8 +55,10 @@ public struct QueryParameters: Sendable {
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
             throw .invalidParameter(printable(parameter), "not valid UTF-8 after percent-decoding")
         }
-        guard !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw .invalidParameter(printable(parameter), "contains control characters")
+        // NUL cannot be a text value (SQLite's C strings would end there); other control
+        // characters are values like any other (bound, escaped in HTML, never logged).
+        guard !decoded.unicodeScalars.contains("\u{0}") else {
+            throw .invalidParameter(printable(parameter), "contains a NUL character")
         }
         return decoded
     }
