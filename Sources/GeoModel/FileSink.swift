@@ -102,7 +102,12 @@ public final class FileSink: OutputSink {
         if closesOnFinish { fclose(file) }
         if let finalPath, let temporaryPath {
             fclose(file)
-            if rename(temporaryPath, finalPath) != 0 {
+            switch FilePlacement.shared.move(temporaryPath, to: finalPath) {
+            case 0?: break
+            case nil:
+                // Interrupted: the front end's handler removes the temporary file and ends the process.
+                throw .unreadable(file: finalPath, line: nil, message: "interrupted before it was moved into place")
+            default:
                 unlink(temporaryPath)
                 throw .unreadable(file: finalPath, line: nil, message: "cannot move into place: \(String(cString: strerror(errno)))")
             }

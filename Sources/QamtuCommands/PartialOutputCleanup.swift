@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GeoModel
 
 /// Ctrl-C (SIGINT) or SIGTERM while a command writes `-o FILE`: the command's temporary
 /// `FILE.partial` is removed, `error: interrupted: … nothing was written to FILE` goes to standard
@@ -9,7 +10,8 @@ import Foundation
 /// The handlers run on a dispatch queue of their own while the command's threads keep writing, so
 /// they stop the process with `_exit` (no unwinding, no flushing of streams another thread is
 /// writing). Installed once per output file, before the file is created, so that a signal in
-/// between cannot leave it behind; a FILE already moved into place is complete and is kept.
+/// between cannot leave it behind; a FILE already moved into place is complete and is kept, and
+/// the message says so (``FilePlacement`` decides which, under one lock with the move).
 enum PartialOutputCleanup {
     /// The installed signal sources; kept for the life of the process (a released source stops).
     private static let installed = Installed()
@@ -24,8 +26,14 @@ enum PartialOutputCleanup {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                unlink(partial)
-                FileHandle.standardError.write(Data("error: interrupted: nothing was written to \(output)\n".utf8))
+                // Under FilePlacement's lock: either the file was complete and moved into place
+                // before the signal (it is kept), or it never will be.
+                if FilePlacement.shared.stop(checking: output) {
+                    FileHandle.standardError.write(Data("error: interrupted after \(output) was written completely; it is kept\n".utf8))
+                } else {
+                    unlink(partial)
+                    FileHandle.standardError.write(Data("error: interrupted: nothing was written to \(output)\n".utf8))
+                }
                 _exit(ErrorReporting.exitCode(stoppedBy: number))
             }
             source.resume()

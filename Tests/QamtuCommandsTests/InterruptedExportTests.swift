@@ -45,9 +45,19 @@ struct InterruptedExportTests {
             process.waitUntilExit()
             #expect(process.terminationReason == .exit, "signal \(signal)")
             #expect(process.terminationStatus == status, "signal \(signal): \(stderr)")
-            #expect(stderr == "error: interrupted: nothing was written to out.geojson\n")
             #expect(!FileManager.default.fileExists(atPath: partial), "signal \(signal)")
-            #expect(!FileManager.default.fileExists(atPath: folder.path("out.geojson")), "signal \(signal)")
+            let output = folder.path("out.geojson")
+            if FileManager.default.fileExists(atPath: output) {
+                // The signal came after the export had moved the complete file into place (a
+                // loaded machine can delay the handler that long): kept, and said so.
+                #expect(stderr == "error: interrupted after out.geojson was written completely; it is kept\n")
+                let data = try Data(contentsOf: URL(fileURLWithPath: output))
+                let document = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                #expect((document?["features"] as? [Any])?.count == 50_000, "signal \(signal)")
+                try FileManager.default.removeItem(atPath: output)
+            } else {
+                #expect(stderr == "error: interrupted: nothing was written to out.geojson\n")
+            }
         }
         // Uninterrupted, the file is complete and the temporary one gone.
         let complete = try qamtu(["export", "sites", "-o", "out.geojson", "--db", "big.sqlite"], in: folder)
