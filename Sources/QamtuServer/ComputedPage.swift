@@ -41,6 +41,14 @@ struct ComputedPage: Sendable {
     /// parameter but `offset` (and `f`, which each link sets) is kept as given.
     func links(collection id: String, title: String, parameters: QueryParameters, matched: Int, format: ResponseFormat,
                urls: URLBuilder) -> [Link] {
+        Self.links(collection: id, title: title, parameters: parameters, offset: offset, limit: limit, matched: matched,
+                   format: format, urls: urls)
+    }
+
+    /// The links of the page of `limit` items after `offset` of collection `id` (layers and
+    /// computed collections alike).
+    static func links(collection id: String, title: String, parameters: QueryParameters, offset: Int, limit: Int, matched: Int,
+                      format: ResponseFormat, urls: URLBuilder) -> [Link] {
         let path = "/collections/\(URLBuilder.segment(id))/items"
         let kept = parameters.pairs.filter { $0.name != "offset" && $0.name != "f" }.map { ($0.name, $0.value) }
         func page(_ offset: Int, _ f: String) -> [(String, String)] {

@@ -121,11 +121,8 @@ extension FeaturesAPI {
     func pageOptions(entry: CollectionCatalog.Entry, parameters: QueryParameters, items: ItemsRequest, matched: Int) -> ExportOptions {
         let returned = max(0, min(items.limit, matched - items.offset))
         let links = pageLinks(entry: entry, parameters: parameters, items: items, matched: matched, format: .json)
-        var members = JSONBuffer(capacity: 1024)
-        members.raw("\"numberMatched\":\(matched),\"numberReturned\":\(returned),\"links\":")
-        JSONValue.array(links.map(\.document)).write(into: &members)
         var options = ExportOptions(format: .geojson, properties: items.properties)
-        options.collectionMembers = String(decoding: members.bytes, as: UTF8.self)
+        options.collectionMembers = ComputedPage.members(matched: matched, returned: returned, links: links)
         return options
     }
 
@@ -148,31 +145,8 @@ extension FeaturesAPI {
     /// (and `f`, which each link sets) is kept as given.
     func pageLinks(entry: CollectionCatalog.Entry, parameters: QueryParameters, items: ItemsRequest, matched: Int,
                    format: ResponseFormat) -> [Link] {
-        let path = "/collections/\(URLBuilder.segment(entry.id))/items"
-        let kept = parameters.pairs.filter { $0.name != "offset" && $0.name != "f" }.map { ($0.name, $0.value) }
-        func page(_ offset: Int, _ f: String) -> [(String, String)] {
-            var list = kept
-            if offset > 0 { list.append(("offset", String(offset))) }
-            list.append(("f", f))
-            return list
-        }
-        var links = [
-            Link(href: urls.url(path, page(items.offset, "json")), rel: format == .json ? "self" : "alternate", type: Link.geoJSON,
-                 title: "This page as GeoJSON"),
-            Link(href: urls.url(path, page(items.offset, "html")), rel: format == .html ? "self" : "alternate", type: Link.html,
-                 title: "This page as HTML"),
-        ]
-        let f = format == .html ? "html" : "json"
-        let type = format == .html ? Link.html : Link.geoJSON
-        if items.limit < matched - items.offset {
-            links.append(Link(href: urls.url(path, page(items.offset + items.limit, f)), rel: "next", type: type, title: "Next page"))
-        }
-        if items.offset > 0 {
-            links.append(Link(href: urls.url(path, page(max(0, items.offset - items.limit), f)), rel: "prev", type: type, title: "Previous page"))
-        }
-        links.append(Link(href: urls.url("/collections/\(URLBuilder.segment(entry.id))"), rel: "collection", type: Link.json,
-                          title: entry.title))
-        return links
+        ComputedPage.links(collection: entry.id, title: entry.title, parameters: parameters, offset: items.offset,
+                           limit: items.limit, matched: matched, format: format, urls: urls)
     }
 
     /// An HTML table of a page of features: `columns` and, per feature, its id and cells.
