@@ -88,7 +88,7 @@ let package = Package(
         ),
         .executableTarget(name: "qamtu", dependencies: ["QamtuCommands"]),
         // Shared helpers of the test targets (temporary folders, shared data paths, subprocesses).
-        .target(name: "QamtuTestSupport", path: "Tests/QamtuTestSupport"),
+        .target(name: "QamtuTestSupport", dependencies: ["VectorTiles"], path: "Tests/QamtuTestSupport"),
         .testTarget(name: "GeoModelTests", dependencies: ["GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "VectorTilesTests", dependencies: ["VectorTiles", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "QamtuTestSupport"]),
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "QamtuServerTests",
             dependencies: [
-                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "Geodesy", "QamtuTestSupport",
+                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "Geodesy", "QamtuTestSupport", "VectorTiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
