@@ -312,7 +312,7 @@ enum MapScript {
       map.getSource('road-gaps').setData(gaps);
       const gapKm = gaps.features.reduce((sum, f) => sum + (Number(f.properties.length_km) || 0), 0);
       summary.textContent = masts.features.length + ' masts within ' + km + ' km; ' + gaps.features.length
-        + ' stretches without ' + technology + ' as of ' + state.year + ' (' + state.scenario + ')'
+        + (gaps.features.length === 1 ? ' stretch' : ' stretches') + ' without ' + technology + ' as of ' + state.year + ' (' + state.scenario + ')'
         + (gapKm ? ', ' + gapKm.toFixed(1) + ' km' : '');
       const all = masts.features.concat(gaps.features).filter((f) => f.geometry);
       if (all.length) {
@@ -347,7 +347,9 @@ enum MapScript {
             .reduce((a, c) => [Math.min(a[0], c[0]), Math.min(a[1], c[1]), Math.max(a[2], c[2]), Math.max(a[3], c[3])]);
         }
       }
-      if (extent) map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], { padding: 20, animate: false });
+      // Room for the panel on the left when the window is wide enough.
+      const left = window.innerWidth > 800 ? document.getElementById('panel').getBoundingClientRect().right + 10 : 20;
+      if (extent) map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], { padding: { top: 20, bottom: 20, right: 50, left }, animate: false });
       setAnalysisLayers(stored);
       await loadRoads();
       status(state.tiles ? '' : 'vector tiles unavailable: layers read as GeoJSON');
