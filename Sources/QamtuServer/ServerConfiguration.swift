@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// Bytes of recent JSON answers kept for repeats of the same request while the data is
     /// unchanged (0: no such cache).
     public var responseCacheBytes = 64 << 20
+    /// Bytes of recent vector tiles kept while the data is unchanged (0: no tile cache).
+    public var tileCacheBytes = 256 << 20
     /// The folder holding MapLibre GL JS (`maplibre-gl.js` and `maplibre-gl.css`) for the web map
     /// at `/map`; nil: none, and `/map` answers 503 saying how to install them
     /// (`Scripts/install-map-assets.sh`). `qamtu serve` sets it from `--map-assets`,
