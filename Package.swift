@@ -95,7 +95,8 @@ let package = Package(
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy", "QamtuTestSupport"], exclude: ["make_reference.py"]),
-        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
+        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "GeoModel", "Coverage", "VectorTiles", "QamtuTestSupport",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "QamtuServerTests",
             dependencies: [
