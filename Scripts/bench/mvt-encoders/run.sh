@@ -31,12 +31,10 @@ echo "Building mvt-encoders (release)…" >&2
 (cd "$here" && swift build -c release --product mvt-encoders >&2)
 bench="$(cd "$here" && swift build -c release --show-bin-path)/mvt-encoders"
 
-if [ ${#files[@]} -eq 0 ] || [ $with_l -eq 1 ]; then
-  if [ -n "${MVT_ENCODERS_WORK:-}" ]; then
-    work="$MVT_ENCODERS_WORK"; mkdir -p "$work"
-  else
-    work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-  fi
+# The qamtu that makes the MBTiles files, found (or built) only when a file has to be made.
+qamtu=""
+find_qamtu() {
+  [ -n "$qamtu" ] && return
   qamtu="${QAMTU:-}"
   if [ -z "$qamtu" ]; then
     for candidate in "$repo/.build/release/qamtu" "$repo/.build/debug/qamtu"; do
@@ -49,8 +47,17 @@ if [ ${#files[@]} -eq 0 ] || [ $with_l -eq 1 ]; then
     qamtu="$(cd "$repo" && swift build -c release --show-bin-path)/qamtu"
   fi
   echo "qamtu: $qamtu" >&2
+}
+
+if [ ${#files[@]} -eq 0 ] || [ $with_l -eq 1 ]; then
+  if [ -n "${MVT_ENCODERS_WORK:-}" ]; then
+    work="$MVT_ENCODERS_WORK"; mkdir -p "$work"
+  else
+    work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+  fi
   if [ ${#files[@]} -eq 0 ]; then
     if [ ! -s "$work/demo.mbtiles" ]; then
+      find_qamtu
       rm -f "$work/demo.sqlite"
       "$qamtu" init --db "$work/demo.sqlite" >&2
       for layer in districts settlements roads sites institutions; do
@@ -63,6 +70,7 @@ if [ ${#files[@]} -eq 0 ] || [ $with_l -eq 1 ]; then
   fi
   if [ $with_l -eq 1 ]; then
     if [ ! -s "$work/sites_L-z6-10.mbtiles" ]; then
+      find_qamtu
       data="${BENCH_DATA:-$work/bench-data}"
       if [ ! -s "$data/sites_L.csv" ]; then
         python3 -c 'import numpy' 2>/dev/null || { echo "run.sh: --with-L needs numpy (pip install numpy)" >&2; exit 1; }

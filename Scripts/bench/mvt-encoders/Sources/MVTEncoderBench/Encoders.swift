@@ -134,3 +134,42 @@ extension TileGeometry {
         return out
     }
 }
+
+/// The part of the work that neither encoder can avoid, for scale: keys and values
+/// deduplicated into tables and tag lists, geometry commands made, but nothing encoded.
+/// Returns the number of table entries and integers made (so that nothing is optimised away).
+@inline(never)
+func sharedWorkOnly(_ tile: ContentTile) -> Int {
+    var made = 0
+    for content in tile.layers {
+        var keys: [String] = []
+        var keyIndex: [String: UInt32] = [:]
+        var values: [TileValue] = []
+        var valueIndex: [TileValue: UInt32] = [:]
+        for f in content.features {
+            var tags: [UInt32] = []
+            tags.reserveCapacity(2 * f.properties.count)
+            for (name, value) in f.properties {
+                if let k = keyIndex[name] {
+                    tags.append(k)
+                } else {
+                    let k = UInt32(keys.count)
+                    keys.append(name)
+                    keyIndex[name] = k
+                    tags.append(k)
+                }
+                if let v = valueIndex[value] {
+                    tags.append(v)
+                } else {
+                    let v = UInt32(values.count)
+                    values.append(value)
+                    valueIndex[value] = v
+                    tags.append(v)
+                }
+            }
+            made &+= tags.count &+ f.geometry.commandIntegers().count
+        }
+        made &+= keys.count &+ values.count
+    }
+    return made
+}

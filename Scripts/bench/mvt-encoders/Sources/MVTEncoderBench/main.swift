@@ -102,6 +102,11 @@ let encoders = [
         for t in tiles { sink &+= (try? encodeSwiftProtobuf(t, partial: true))?.count ?? 0 }
         return sink
     },
+    Encoder(name: "shared work only (dedupe, tags, commands; no encoding)") { tiles in
+        var sink = 0
+        for t in tiles { sink &+= sharedWorkOnly(t) }
+        return sink
+    },
 ]
 // Warm-up and repetitions per round.
 var warm = now()
@@ -109,7 +114,7 @@ _ = encoders[0].run(tiles)
 let onePass = Double(now() - warm) / 1e9
 for e in encoders.dropFirst() { _ = e.run(tiles) }
 let passes = max(1, Int((minSeconds / max(onePass, 1e-9)).rounded(.up)))
-print("timing: \(rounds) rounds of \(passes) pass(es) over all tiles per encoder, encoders alternating; release build")
+print("timing: \(rounds) rounds of \(passes) pass\(passes == 1 ? "" : "es") over all tiles per encoder, encoders alternating; release build")
 
 var seconds = Array(repeating: [Double](), count: encoders.count)
 var sinks = Array(repeating: 0, count: encoders.count)
@@ -133,8 +138,10 @@ for (e, encoder) in encoders.enumerated() {
     let perPass = median(seconds[e]) / Double(passes)
     medians.append(perPass)
     let lo = seconds[e].min()! / Double(passes), hi = seconds[e].max()! / Double(passes)
-    print(String(format: "| %@ | %.0f | %.1f | %.0f | %.3f (%.3f–%.3f) |", encoder.name,
-                 Double(tiles.count) / perPass, Double(sinks[e]) / perPass / 1e6,
+    // The last row makes no bytes: its MB/s is left empty.
+    let megabytes = e == encoders.count - 1 ? "–" : String(format: "%.1f", Double(sinks[e]) / perPass / 1e6)
+    print(String(format: "| %@ | %.0f | %@ | %.0f | %.3f (%.3f–%.3f) |", encoder.name,
+                 Double(tiles.count) / perPass, megabytes,
                  perPass * 1e9 / Double(featureCount), perPass, lo, hi))
 }
 print(String(format: "hand-written is %.2f× as fast as swift-protobuf (%.2f× with partial: true)",
