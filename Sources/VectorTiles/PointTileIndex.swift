@@ -204,10 +204,15 @@ public final class PointTileIndex: Sendable {
     public func tileLayer(_ projection: TileProjection) -> VectorTileLayer {
         var layer = VectorTileLayer(name: name, extent: projection.extent)
         let keyIndices = keys.map { layer.key($0) }
-        var local: [UInt32: UInt32] = [:]
+        let runs = candidateRuns(projection)
+        let candidates = runs.reduce(0) { $0 + $1.count }
+        // About what the points need (a point feature ~ 40 bytes, its own values ~ 30): the
+        // buffers then grow at most once or twice instead of about twenty times for a big tile.
+        layer.reserve(features: candidates * 40, values: candidates * 32)
+        var local = IndexMap(capacity: min(1 << 12, candidates * 2 + 8))
         var tagList: [UInt32] = []
         valueFields.withUnsafeBufferPointer { fields in
-            for range in candidateRuns(projection) {
+            for range in runs {
                 for i in range {
                     guard let point = projection.point(worldX: worldX[i], worldY: worldY[i]) else { continue }
                     tagList.removeAll(keepingCapacity: true)
@@ -219,11 +224,11 @@ public final class PointTileIndex: Sendable {
                         let v: UInt32
                         if !valueShared[global] {
                             v = layer.appendEncodedValue(field)
-                        } else if let known = local[UInt32(global)] {
+                        } else if let known = local.value(UInt32(global)) {
                             v = known
                         } else {
                             v = layer.appendEncodedValue(field)
-                            local[UInt32(global)] = v
+                            local.insert(UInt32(global), v)
                         }
                         tagList.append(keyIndices[Int(tags[t])])
                         tagList.append(v)

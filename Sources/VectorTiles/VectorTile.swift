@@ -11,9 +11,14 @@ public struct VectorTile: Sendable {
 
     /// The encoded tile; empty when no layer has a feature (an HTTP server answers 204 then).
     public func encoded() -> [UInt8] {
-        var w = ProtobufWriter()
-        for layer in layers where layer.featureCount > 0 {
-            w.writeBytesField(3, layer.encoded())
+        let kept = layers.filter { $0.featureCount > 0 }
+        let lengths = kept.map(\.encodedLength)
+        // One buffer of the exact size: each layer is written into it directly, not copied.
+        var w = ProtobufWriter(capacity: lengths.reduce(0) { $0 + 1 + ProtobufWriter.varintSize(UInt64($1)) + $1 })
+        for (layer, length) in zip(kept, lengths) {
+            w.writeKey(field: 3, wireType: ProtobufWriter.lengthDelimited)
+            w.writeVarint(UInt64(length))
+            layer.write(into: &w)
         }
         return w.bytes
     }

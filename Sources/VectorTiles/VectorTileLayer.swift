@@ -50,6 +50,12 @@ public struct VectorTileLayer: Sendable {
         return v
     }
 
+    /// Reserves room for about this many bytes of encoded features and values.
+    mutating func reserve(features featureBytes: Int, values valueBytes: Int) {
+        features.bytes.reserveCapacity(featureBytes)
+        values.bytes.reserveCapacity(valueBytes)
+    }
+
     /// Adds a value already encoded as the layer's field 4 (key, length and `Value` message:
     /// what ``TileValue/layerField()`` gives) without looking for an equal one; returns its index.
     mutating func appendEncodedValue(_ field: UnsafeBufferPointer<UInt8>) -> UInt32 {
@@ -117,13 +123,25 @@ public struct VectorTileLayer: Sendable {
 
     /// The encoded `Layer` message (version 2).
     func encoded() -> [UInt8] {
-        var w = ProtobufWriter(capacity: features.bytes.count + values.bytes.count + 64 * keys.count + 32)
+        var w = ProtobufWriter(capacity: encodedLength)
+        write(into: &w)
+        return w.bytes
+    }
+
+    /// The length of the encoded `Layer` message.
+    var encodedLength: Int {
+        func stringField(_ text: String) -> Int { 1 + ProtobufWriter.varintSize(UInt64(text.utf8.count)) + text.utf8.count }
+        return 2 + stringField(name) + features.bytes.count + keys.reduce(0) { $0 + stringField($1) } + values.bytes.count
+            + 1 + ProtobufWriter.varintSize(UInt64(extent))
+    }
+
+    /// Writes the `Layer` message (without a key or length of its own) to `w`.
+    func write(into w: inout ProtobufWriter) {
         w.writeVarintField(15, 2)
         w.writeStringField(1, name)
         w.bytes.append(contentsOf: features.bytes)
         for k in keys { w.writeStringField(3, k) }
         w.bytes.append(contentsOf: values.bytes)
         w.writeVarintField(5, UInt64(extent))
-        return w.bytes
     }
 }

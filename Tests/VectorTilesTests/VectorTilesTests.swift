@@ -160,4 +160,56 @@ import Testing
         #expect(data.prefix(2) == [0x1f, 0x8b])
         #expect(data.count < 200)
     }
+
+    @Test func theIndexMapKeepsEveryEntryAcrossGrowth() {
+        var map = IndexMap(capacity: 2)
+        var reference: [UInt32: UInt32] = [:]
+        var state: UInt64 = 42
+        for i in 0..<5_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let key = UInt32(truncatingIfNeeded: state >> 33) % 100_000
+            if reference[key] == nil {
+                map.insert(key, UInt32(i))
+                reference[key] = UInt32(i)
+            }
+        }
+        #expect(map.count == reference.count)
+        for key in UInt32(0)..<100_000 { #expect(map.value(key) == reference[key]) }
+    }
+
+    @Test func aPointIndexTileEqualsTheTileOfItsPointsOneByOne() throws {
+        // The same points, encoded through the index and through the generic path.
+        var builder = PointTileIndex.Builder(name: "sites", keys: ["id", "operator", "height_m"])
+        var state: UInt64 = 7
+        var points: [(GeoPoint, [(Int, TileValue)])] = []
+        for i in 0..<3_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let lon = 70 + Double(state >> 40) / Double(1 << 24) * 4
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let lat = 42 + Double(state >> 40) / Double(1 << 24) * 3
+            let properties: [(Int, TileValue)] = [(0, .string("s\(i)")), (1, .string(["Kcell", "Beeline", "Tele2"][i % 3])),
+                                                  (2, .double(Double(i % 7) * 5))]
+            points.append((GeoPoint(longitude: lon, latitude: lat), properties))
+            builder.add(GeoPoint(longitude: lon, latitude: lat), properties: properties)
+        }
+        let index = builder.build()
+        for z in [5, 7, 9] {
+            for tile in TileCoordinate.tiles(covering: BoundingBox(minLongitude: 70, minLatitude: 42, maxLongitude: 74, maxLatitude: 45), zoom: z) {
+                let projection = TileProjection(tile: tile)
+                let fromIndex = try TileDecoder.layers(VectorTile(layers: [index.tileLayer(projection)]).encoded())
+                var expected: [String: TilePoint] = [:]
+                for (point, properties) in points {
+                    guard let p = projection.point(point), case .string(let id) = properties[0].1 else { continue }
+                    expected[id] = p
+                }
+                var found: [String: TilePoint] = [:]
+                for feature in fromIndex.first?.features ?? [] {
+                    guard case .string(let id)? = feature.properties["id"] else { continue }
+                    found[id] = feature.parts.first?.first
+                    #expect(feature.properties.count == 3)
+                }
+                #expect(found == expected, "tile \(tile)")
+            }
+        }
+    }
 }
