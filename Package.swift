@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "GeoStorage", targets: ["GeoStorage"]),
         .library(name: "PortalCore", targets: ["PortalCore"]),
         .library(name: "QamtuServer", targets: ["QamtuServer"]),
+        .library(name: "VectorTiles", targets: ["VectorTiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -33,6 +34,8 @@ let package = Package(
         ),
         // A prefetch hint for loops over permuted records (header-only C; nothing to link).
         .systemLibrary(name: "CPrefetch"),
+        // zlib (gzip of MBTiles tiles); Debian's zlib1g-dev.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Pure Swift: coordinates, geometries, features, layer schemas, GeoJSON/CSV/WKT, name matching.
         .target(name: "GeoModel", dependencies: ["Geodesy"]),
         // Pure math on the WGS84 ellipsoid.
@@ -50,17 +53,20 @@ let package = Package(
         // Road corridors: linear referencing along (Multi)LineString roads, sites near a road,
         // uncovered stretches and siting of new masts. Pure Swift, no SQL.
         .target(name: "Corridor", dependencies: ["GeoModel", "Geodesy"]),
+        // Mapbox Vector Tiles 2.1 of the WebMercatorQuad tile matrix set: projection, clipping,
+        // simplification, a hand-written protobuf encoder, gzip. No SQL.
+        .target(name: "VectorTiles", dependencies: ["GeoModel", "Geodesy", "CZlib"]),
         // The application core: the use cases (export, find, info, coverage, report, nearest, road
         // corridors) as typed requests and results over one store protocol (SpatiaLite file, in
         // memory), the writers of their outputs to sinks, and async entry points that run the
         // blocking work on threads of their own. The CLI and the server are front ends over it.
-        .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor"]),
+        .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor", "VectorTiles"]),
         // The HTTP server (Hummingbird 2): OGC API – Features over the core, no SQL. Handlers parse a
         // request into the core's typed request, make one core call and stream its result.
         .target(
             name: "QamtuServer",
             dependencies: [
-                "GeoModel", "Geodesy", "PortalCore", "Coverage", "Corridor",
+                "GeoModel", "Geodesy", "PortalCore", "Coverage", "Corridor", "VectorTiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,7 +81,7 @@ let package = Package(
         .target(
             name: "QamtuCommands",
             dependencies: [
-                "GeoModel", "Geodesy", "PortalCore", "Coverage", "QamtuServer",
+                "GeoModel", "Geodesy", "PortalCore", "Coverage", "QamtuServer", "VectorTiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,6 +90,7 @@ let package = Package(
         // Shared helpers of the test targets (temporary folders, shared data paths, subprocesses).
         .target(name: "QamtuTestSupport", path: "Tests/QamtuTestSupport"),
         .testTarget(name: "GeoModelTests", dependencies: ["GeoModel", "QamtuTestSupport"]),
+        .testTarget(name: "VectorTilesTests", dependencies: ["VectorTiles", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),

@@ -6,7 +6,7 @@
 # Usage: Scripts/ensure-packages.sh [extra-package ...]
 set -euo pipefail
 
-packages=(libspatialite-dev libsqlite3-dev spatialite-bin gdal-bin python3 python3-venv util-linux time pkg-config curl "$@")
+packages=(libspatialite-dev libsqlite3-dev zlib1g-dev spatialite-bin gdal-bin python3 python3-venv util-linux time pkg-config curl "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

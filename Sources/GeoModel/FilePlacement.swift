@@ -16,7 +16,7 @@ public final class FilePlacement: @unchecked Sendable {
 
     /// Renames `temporary` to `final` unless placement was stopped.
     /// - Returns: 0 when moved, `rename`'s -1 (with `errno`) when it failed, nil when stopped.
-    func move(_ temporary: String, to final: String) -> Int32? {
+    public func move(_ temporary: String, to final: String) -> Int32? {
         lock.withLock {
             guard !stopped else { return nil }
             let rc = rename(temporary, final)

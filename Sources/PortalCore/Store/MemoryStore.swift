@@ -231,6 +231,18 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         lock.withLock { interrupted = true }
     }
 
+    public func extent(_ layer: LayerSchema) throws -> BoundingBox? {
+        var box: BoundingBox?
+        for record in records(layer) {
+            guard let b = record.geometry?.boundingBox else { continue }
+            box = box.map {
+                BoundingBox(minLongitude: min($0.minLongitude, b.minLongitude), minLatitude: min($0.minLatitude, b.minLatitude),
+                            maxLongitude: max($0.maxLongitude, b.maxLongitude), maxLatitude: max($0.maxLatitude, b.maxLatitude))
+            } ?? b
+        }
+        return box
+    }
+
     public func status() throws -> StoreStatus {
         StoreStatus(location: location, schema: nil,
                     layerCounts: LayerSchema.all.map { .init(layer: $0.name, count: records($0).count) },

@@ -1,6 +1,7 @@
 import Coverage
 import Foundation
 import GeoModel
+import Geodesy
 
 /// Several stores over the same data (a read-only connection each) behind one ``PortalStore``:
 /// every call goes to the store with the fewest calls running, so that that many use cases read
@@ -78,6 +79,8 @@ public final class PooledStore: PortalStore, @unchecked Sendable {
     }
 
     public func status() throws -> StoreStatus { try withMember { try $0.status() } }
+
+    public func extent(_ layer: LayerSchema) throws -> BoundingBox? { try withMember { try $0.extent(layer) } }
 
     public func changeToken() throws -> Int64 { try members[0].changeToken() }
 }

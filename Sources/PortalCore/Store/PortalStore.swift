@@ -1,5 +1,6 @@
 import Coverage
 import GeoModel
+import Geodesy
 
 /// What the application core needs from a database: feature scans with a query, counts,
 /// features by id, names for matching, the coverage source, imports in one transaction, and a
@@ -37,6 +38,10 @@ public protocol PortalStore: AnyObject, Sendable {
     /// Every feature of a point layer as id, name and position, in the layer's order; a feature
     /// without a point keeps its place with a NaN position.
     func points(_ layer: LayerSchema) throws -> [PointFeature]
+
+    /// The box of every geometry of `layer` (EPSG:4326 degrees; possibly a few metres larger
+    /// than the data), or nil when it has no features with a geometry.
+    func extent(_ layer: LayerSchema) throws -> BoundingBox?
 
     /// The coverage engine's input read from this store.
     func coverageSource() -> any StoreCoverageSource

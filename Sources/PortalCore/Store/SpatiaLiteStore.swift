@@ -1,6 +1,7 @@
 import Coverage
 import Foundation
 import GeoModel
+import Geodesy
 import GeoStorage
 
 /// The portal's SpatiaLite file as a ``PortalStore``.
@@ -117,6 +118,10 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
 
     public func interrupt() {
         for database in lock.withLock({ [plainDatabase, spatialDatabase] }) { database?.interrupt() }
+    }
+
+    public func extent(_ layer: LayerSchema) throws -> BoundingBox? {
+        try database(spatial: false).extent(layer)
     }
 
     public func status() throws -> StoreStatus {

@@ -1,0 +1,28 @@
+import CZlib
+
+/// gzip (RFC 1952) of a whole buffer through zlib, as MBTiles 1.3 stores vector tiles.
+public enum Gzip {
+    /// `bytes` compressed as one gzip member at zlib's default level.
+    public static func compress(_ bytes: [UInt8]) -> [UInt8] {
+        var stream = z_stream()
+        // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return [] }
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
+        var input = bytes
+        let produced: Int = input.withUnsafeMutableBufferPointer { inBuffer in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                stream.next_in = inBuffer.baseAddress
+                stream.avail_in = UInt32(inBuffer.count)
+                stream.next_out = outBuffer.baseAddress
+                stream.avail_out = UInt32(outBuffer.count)
+                guard deflate(&stream, Z_FINISH) == Z_STREAM_END else { return -1 }
+                return outBuffer.count - Int(stream.avail_out)
+            }
+        }
+        guard produced >= 0 else { return [] }
+        out.removeLast(out.count - produced)
+        return out
+    }
+}

@@ -1,0 +1,23 @@
+/// A property value of a vector-tile feature, typed as the tile stores it (Mapbox Vector Tile
+/// 2.1 §4.1 `Value`): integers stay integers (zig-zag `sint_value`), reals are doubles.
+public enum TileValue: Sendable, Hashable {
+    case string(String)
+    case integer(Int64)
+    case double(Double)
+    case bool(Bool)
+
+    /// The encoded `Value` message.
+    func encoded() -> [UInt8] {
+        var w = ProtobufWriter(capacity: 16)
+        switch self {
+        case .string(let s): w.writeStringField(1, s)
+        case .double(let d):
+            w.writeKey(field: 3, wireType: ProtobufWriter.fixed64)
+            let bits = d.bitPattern
+            for k in 0..<8 { w.bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k)))) }
+        case .integer(let i): w.writeVarintField(6, ProtobufWriter.zigZag(i))
+        case .bool(let b): w.writeVarintField(7, b ? 1 : 0)
+        }
+        return w.bytes
+    }
+}

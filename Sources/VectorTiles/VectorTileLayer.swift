@@ -1,0 +1,85 @@
+/// One layer of a Mapbox Vector Tile (2.1) being built: its features with their geometries and
+/// typed properties, keys and values deduplicated as the specification asks.
+public struct VectorTileLayer: Sendable {
+    /// The layer's name (a collection id).
+    public let name: String
+    /// Units per tile side.
+    public let extent: Int
+    /// The features added so far.
+    public private(set) var featureCount = 0
+
+    private var keys: [String] = []
+    private var keyIndex: [String: UInt32] = [:]
+    private var values = ProtobufWriter()
+    private var valueIndex: [TileValue: UInt32] = [:]
+    private var features = ProtobufWriter()
+    private var feature = ProtobufWriter()
+    private var commands: [UInt32] = []
+    private var tags: [UInt32] = []
+
+    /// An empty layer named `name` with `extent` units per tile side.
+    public init(name: String, extent: Int = TileProjection.defaultExtent) {
+        self.name = name
+        self.extent = extent
+    }
+
+    /// The index of key `name` (added on first use).
+    public mutating func key(_ name: String) -> UInt32 {
+        if let k = keyIndex[name] { return k }
+        let k = UInt32(keys.count)
+        keys.append(name)
+        keyIndex[name] = k
+        return k
+    }
+
+    /// The index of `value` (added on first use).
+    public mutating func value(_ value: TileValue) -> UInt32 {
+        if let v = valueIndex[value] { return v }
+        let v = UInt32(valueIndex.count)
+        valueIndex[value] = v
+        values.writeBytesField(4, value.encoded())
+        return v
+    }
+
+    /// Adds a feature with `properties` (names and values, in order; a name twice keeps both,
+    /// so callers pass each once) and an optional numeric `id`.
+    public mutating func add(_ geometry: TileGeometry, properties: [(String, TileValue)], id: UInt64? = nil) {
+        tags.removeAll(keepingCapacity: true)
+        for (name, v) in properties {
+            tags.append(key(name))
+            tags.append(value(v))
+        }
+        addTagged(geometry, id: id)
+    }
+
+    /// Adds a feature whose tags (key index, value index pairs from ``key(_:)`` and
+    /// ``value(_:)``) are already in `tagList`.
+    public mutating func add(_ geometry: TileGeometry, tags tagList: [UInt32], id: UInt64? = nil) {
+        tags.removeAll(keepingCapacity: true)
+        tags.append(contentsOf: tagList)
+        addTagged(geometry, id: id)
+    }
+
+    private mutating func addTagged(_ geometry: TileGeometry, id: UInt64?) {
+        geometry.commands(into: &commands)
+        feature.bytes.removeAll(keepingCapacity: true)
+        if let id { feature.writeVarintField(1, id) }
+        feature.writePackedField(2, tags)
+        feature.writeVarintField(3, geometry.typeCode)
+        feature.writePackedField(4, commands)
+        features.writeBytesField(2, feature.bytes)
+        featureCount += 1
+    }
+
+    /// The encoded `Layer` message (version 2).
+    func encoded() -> [UInt8] {
+        var w = ProtobufWriter(capacity: features.bytes.count + values.bytes.count + 64 * keys.count + 32)
+        w.writeVarintField(15, 2)
+        w.writeStringField(1, name)
+        w.bytes.append(contentsOf: features.bytes)
+        for k in keys { w.writeStringField(3, k) }
+        w.bytes.append(contentsOf: values.bytes)
+        w.writeVarintField(5, UInt64(extent))
+        return w.bytes
+    }
+}
