@@ -561,7 +561,7 @@ EDGE_SITES = [  # id, lon, lat
 ]
 
 
-def part_c(binary, work, pid_file):
+def part_c(binary, work, pid_file, http):
     log("\n== (c) the antimeridian and 85°")
     db = os.path.join(work, "edges.sqlite")
     qamtu(binary, "init", "--db", db)
@@ -578,58 +578,94 @@ def part_c(binary, work, pid_file):
     feats = export_layer(binary, db, "sites", work)
     R.expect(sorted(str(f["id"]) for f in feats) == sorted(i for i, _, _ in EDGE_SITES),
              f"the edge sites exported: {[f['id'] for f in feats]}")
-    server = Serve(binary, db, work, pid_file)
 
-    def tile(z, x, y):
-        status, _, body = request(server.port, f"/collections/sites/tiles/WebMercatorQuad/{z}/{y}/{x}")
-        if status == 204:
-            return {}
-        if not R.expect(status == 200, f"edge tile {z}/{x}/{y}: HTTP {status}"):
-            return {}
+    def decode_sites(where, body):
         R.tiles += 1
         layer = mapbox_vector_tile.decode(body, default_options={"y_coord_down": True}).get("sites", {"features": []})
         R.features += len(layer["features"])
         return {f["properties"]["id"]: f["geometry"]["coordinates"] for f in layer["features"]}
 
+    # From MBTiles: small boxes around the three places, zooms 0-10 (every tile of a box's range is looked at).
+    exported = {}
+    for k, box in enumerate(("-180,59.9,-179.9,60.1", "179.9,59.9,180,60.1", "9.9,84.9,10.1,85.06")):
+        out = os.path.join(work, f"edges-{k}.mbtiles")
+        r = qamtu(binary, "tiles", "export", "sites", "--min-zoom", "0", "--max-zoom", "10", "--bbox", box, "-o", out,
+                  "--db", db, check=False)
+        if R.expect(r.returncode == 0, f"qamtu tiles export sites --bbox {box} (edge sites): "
+                                       f"{(r.stdout + r.stderr).strip()[-400:]}"):
+            for key, body in read_tiles(out).items():
+                exported[key] = decode_sites(f"edges mbtiles {key}", body)
+    sources = [("mbtiles", lambda z, x, y: exported.get((z, x, y), {}))]
+    server = None
+    if http:
+        server = Serve(binary, db, work, pid_file)
+
+        def over_http(z, x, y):
+            target = f"/collections/sites/tiles/WebMercatorQuad/{z}/{y}/{x}"
+            status, _, body = request(server.port, target)
+            if status == 204:
+                return {}
+            if not R.expect(status == 200, f"GET {target} (edge sites): HTTP {status}"):
+                return {}
+            return decode_sites(target, body)
+        sources.append(("http", over_http))
     try:
-        # Antimeridian: 179.99 is 0.01° (2^z * 0.114 units) west of 180: in tile x=0's buffer up to zoom 9.
-        for z in (9, 10):
-            n = 1 << z
-            _, wy = world_xy(0, 60.0, z)
-            y = int(wy // EXTENT)
-            west, east = tile(z, 0, y), tile(z, n - 1, y)
-            d = 0.01 / 360 * n * EXTENT
-            if z == 9:
-                ok = "am-east" in west and -BUFFER <= west["am-east"][0] < 0 and abs(west["am-east"][0] + d) <= 1
-                R.expect(ok, f"z9 tile x=0 y={y}: the point at lon 179.99 should be in its buffer at x ≈ {-d:.1f}: {west}")
-                ok = "am-west" in east and EXTENT < east["am-west"][0] <= EXTENT + BUFFER and abs(east["am-west"][0] - EXTENT - d) <= 1
-                R.expect(ok, f"z9 tile x={n - 1} y={y}: the point at lon -179.99 should be in its buffer at x ≈ {EXTENT + d:.1f}: {east}")
-                R.expect("am-west" in west and abs(west["am-west"][0] - d) <= 1, f"z9 tile x=0: the point at -179.99: {west}")
-            else:
-                R.expect("am-east" not in west, f"z10 tile x=0 y={y}: the point at 179.99 ({d:.0f} units away) is beyond the buffer: {west}")
-                R.expect("am-west" not in east, f"z10 tile x={n - 1} y={y}: the point at -179.99 is beyond the buffer: {east}")
-        # 85.0 in row 0 up to zoom 9; 85.06 in no tile (beyond 85.0511°), even where it would be within the buffer.
-        for z in range(0, 11):
-            wx, wy = world_xy(10.0, 85.0, z)
-            x = int(wx // EXTENT)
-            top = tile(z, x, 0)
-            if z <= 9:
-                R.expect("lat-85" in top and abs(top["lat-85"][1] - wy) <= 1,
-                         f"z{z} tile x={x} y=0: the point at lat 85.0 should be at y ≈ {wy:.1f}: {top}")
-            R.expect("lat-8506" not in top, f"z{z} tile x={x} y=0: holds the point at lat 85.06 (beyond 85.0511°): {top}")
-            if z == 10:
-                row = int(wy // EXTENT)
-                R.expect("lat-85" in tile(z, x, row), f"z10: the point at lat 85.0 should be in row {row}")
-        status, _, body = request(server.port, "/tiles/WebMercatorQuad/0/0/0")
-        if status == 200:
-            d = mapbox_vector_tile.decode(body, default_options={"y_coord_down": True}).get("sites", {"features": []})
-            ids = {f["properties"]["id"] for f in d["features"]}
-            R.expect(ids == {"am-east", "am-west", "lat-85"}, f"z0 tile: sites {sorted(ids)}, expected am-east, am-west, lat-85")
+        for label, tile in sources:
+            edge_checks(label, tile)
+    finally:
+        if server:
+            server.stop()
+    log(f"  antimeridian (z9 buffer across 180°, z10 not) and 85° (row 0 up to z9; 85.06 in no tile) checked: "
+        f"{', '.join(label for label, _ in sources)}")
+
+
+def edge_checks(label, tile):
+    # Antimeridian: 179.99 is 0.01° (2^z * 0.114 units) west of 180: in tile x=0's buffer up to zoom 9.
+    for z in (9, 10):
+        n = 1 << z
+        _, wy = world_xy(0, 60.0, z)
+        y = int(wy // EXTENT)
+        west, east = tile(z, 0, y), tile(z, n - 1, y)
+        d = 0.01 / 360 * n * EXTENT
+        if z == 9:
+            ok = "am-east" in west and -BUFFER <= west["am-east"][0] < 0 and abs(west["am-east"][0] + d) <= 1
+            R.expect(ok, f"{label}: z9 tile x=0 y={y}: the point at lon 179.99 should be in its buffer at x ≈ {-d:.1f}: {west}")
+            ok = "am-west" in east and EXTENT < east["am-west"][0] <= EXTENT + BUFFER and abs(east["am-west"][0] - EXTENT - d) <= 1
+            R.expect(ok, f"{label}: z9 tile x={n - 1} y={y}: the point at lon -179.99 should be in its buffer at "
+                         f"x ≈ {EXTENT + d:.1f}: {east}")
+            R.expect("am-west" in west and abs(west["am-west"][0] - d) <= 1, f"{label}: z9 tile x=0: the point at -179.99: {west}")
         else:
-            R.fail(f"GET /tiles/WebMercatorQuad/0/0/0 on the edge database: HTTP {status}")
+            R.expect("am-east" not in west, f"{label}: z10 tile x=0 y={y}: the point at 179.99 ({d:.0f} units away) is "
+                                            f"beyond the buffer: {west}")
+            R.expect("am-west" not in east, f"{label}: z10 tile x={n - 1} y={y}: the point at -179.99 is beyond the buffer: {east}")
+            R.expect("am-west" in west, f"{label}: z10 tile x=0 y={y}: the point at -179.99 is missing: {west}")
+    # 85.0 in row 0 up to zoom 9; 85.06 in no tile (beyond 85.0511°), even where it would be within the buffer.
+    for z in range(0, 11):
+        wx, wy = world_xy(10.0, 85.0, z)
+        x = int(wx // EXTENT)
+        top = tile(z, x, 0)
+        if z <= 9:
+            R.expect("lat-85" in top and abs(top["lat-85"][1] - wy) <= 1,
+                     f"{label}: z{z} tile x={x} y=0: the point at lat 85.0 should be at y ≈ {wy:.1f}: {top}")
+        R.expect("lat-8506" not in top, f"{label}: z{z} tile x={x} y=0: holds the point at lat 85.06 (beyond 85.0511°): {top}")
+        if z == 10:
+            row = int(wy // EXTENT)
+            R.expect("lat-85" in tile(z, x, row), f"{label}: z10: the point at lat 85.0 should be in row {row}")
+    ids = set(tile(0, 0, 0))
+    R.expect(ids == {"am-east", "am-west", "lat-85"}, f"{label}: z0 tile: sites {sorted(ids)}, expected am-east, am-west, lat-85")
+
+
+def endpoints_available(binary, work):
+    """Whether `qamtu serve` has the tile endpoints (a failure when it has not: (b) cannot run)."""
+    db = os.path.join(work, "probe.sqlite")
+    qamtu(binary, "init", "--db", db)
+    server = Serve(binary, db, work)
+    try:
+        status, _, body = request(server.port, "/tiles/WebMercatorQuad/0/0/0")
     finally:
         server.stop()
-    log("  antimeridian (z9 buffer across 180°, z10 not) and 85° (row 0 up to z9; 85.06 in no tile) checked")
+    return R.expect(status in (200, 204), f"qamtu serve has no tile endpoint: GET /tiles/WebMercatorQuad/0/0/0 answered "
+                                          f"HTTP {status}: (b) and the HTTP half of (c) not run")
 
 
 def main():
@@ -645,13 +681,14 @@ def main():
         if not shutil.which("ogrinfo"):
             R.fail("ogrinfo (gdal-bin) is missing: GDAL's MVT driver cannot be checked")
         help_text = qamtu(a.qamtu, "tiles", "export", "--help", check=False)
+        http = endpoints_available(a.qamtu, work)
         if help_text.returncode != 0:
             R.fail(f"qamtu tiles export is not available: {(help_text.stdout + help_text.stderr).strip()[-300:]}")
         else:
             res = part_a(a.qamtu, work)
-            if res:
+            if res and http:
                 part_b(a.qamtu, res, work, a.pid_file)
-        part_c(a.qamtu, work, a.pid_file)
+            part_c(a.qamtu, work, a.pid_file, http)
     except Exception as e:  # noqa: BLE001 - a crash is a failure, reported with its traceback
         import traceback
         traceback.print_exc()
