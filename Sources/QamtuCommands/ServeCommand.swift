@@ -33,12 +33,17 @@ struct ServeCommand: ParsableCommand {
                                valueName: "mb"))
     var responseCacheMB = 64
 
+    @Option(name: .customLong("tile-cache-mb"),
+            help: ArgumentHelp("Megabytes of recent vector tiles kept while the data is unchanged (0: none).", valueName: "mb"))
+    var tileCacheMB = 256
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (access lines), notice, warning or error.", valueName: "level"))
     var logLevel = "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, got \(port)") }
         guard (0...65536).contains(responseCacheMB) else { throw ValidationError("--response-cache-mb must be 0–65536, got \(responseCacheMB)") }
+        guard (0...65536).contains(tileCacheMB) else { throw ValidationError("--tile-cache-mb must be 0–65536, got \(tileCacheMB)") }
         if let connections, !(1...256).contains(connections) { throw ValidationError("--connections must be 1–256, got \(connections)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
@@ -52,6 +57,7 @@ struct ServeCommand: ParsableCommand {
         var settings = ServerConfiguration(databasePath: database.path, host: host, port: port, baseURL: baseURL)
         if let connections { settings.poolSize = connections }
         settings.responseCacheBytes = responseCacheMB << 20
+        settings.tileCacheBytes = tileCacheMB << 20
         let configuration = settings
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in

@@ -44,7 +44,7 @@ struct FeaturesAPI: Sendable {
         "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
         "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
         "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
-    ]
+    ] + TilesAPI.conformance
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/") { request, _ in try landing(request) }
@@ -104,6 +104,8 @@ struct FeaturesAPI: Sendable {
             Link(href: urls.url("/api.html"), rel: "service-doc", type: Link.html, title: "The API documentation"),
             Link(href: urls.url("/conformance"), rel: "conformance", type: Link.json, title: "Conformance classes implemented"),
             Link(href: urls.url("/collections"), rel: "data", type: Link.json, title: "The collections"),
+            Link(href: urls.url("/tiles"), rel: TilesAPI.tilesetsRelation, type: Link.json, title: "Vector tiles of every layer"),
+            Link(href: urls.url("/tileMatrixSets"), rel: TilesAPI.tilingSchemesRelation, type: Link.json, title: "The tile matrix sets"),
         ]
         let title = "Qamtu"
         let description = "Connectivity planning data of the region: settlements, districts, roads, telecom sites, institutions and commitments (OGC API – Features)"
@@ -175,7 +177,9 @@ struct FeaturesAPI: Sendable {
             // types its columns from it instead of guessing from the first page.
             Link(href: urls.url(path + "/queryables"), rel: "describedby", type: Link.schema,
                  title: "The properties of \(entry.title) (JSON Schema)"),
-        ]
+        ] + (TilesAPI.hasTiles(entry) ? [
+            Link(href: urls.url(path + "/tiles"), rel: TilesAPI.tilesetsRelation, type: Link.json, title: "Vector tiles of \(entry.title)"),
+        ] : [])
         return .members([
             "id": .string(entry.id), "title": .string(entry.title), "description": .string(entry.description),
             "itemType": "feature", "crs": [.string(ItemsRequest.crs84)], "storageCrs": .string(ItemsRequest.crs84),

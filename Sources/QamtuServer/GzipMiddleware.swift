@@ -44,7 +44,7 @@ struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
     /// JSON, GeoJSON, HTML, CSV and other text compress; images and protobuf tiles are left alone.
     static func isCompressible(_ type: String) -> Bool {
         let lower = type.lowercased()
-        return lower.hasPrefix("text/") || lower.contains("json")
+        return lower.hasPrefix("text/") || lower.contains("json") || lower.hasPrefix(TilesAPI.mvtType)
     }
 
     /// Adds `value` to the `Vary` header.

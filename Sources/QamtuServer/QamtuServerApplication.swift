@@ -74,7 +74,10 @@ public enum QamtuServerApplication {
         let features = FeaturesAPI(portal: portal, catalog: .portal, urls: urls, changes: changes,
                                    responseCacheBytes: configuration.responseCacheBytes)
         features.register(on: router)
-        AnalysisAPI(portal: portal, features: features, changes: changes, registry: registry).register(on: router)
+        let analysis = AnalysisAPI(portal: portal, features: features, changes: changes, registry: registry)
+        analysis.register(on: router)
+        TilesAPI(portal: portal, urls: urls, catalog: .portal, changes: changes, analysis: analysis,
+                 cacheBytes: configuration.tileCacheBytes).register(on: router)
         RoadsAPI(portal: portal).register(on: router)
         ReportsAPI(portal: portal).register(on: router)
         router.get("/health") { _, _ in

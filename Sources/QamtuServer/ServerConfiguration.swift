@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// Bytes of recent JSON answers kept for repeats of the same request while the data is
     /// unchanged (0: no such cache).
     public var responseCacheBytes = 64 << 20
+    /// Bytes of recent vector tiles kept while the data is unchanged (0: no tile cache).
+    public var tileCacheBytes = 256 << 20
 
     /// A configuration for `databasePath` on `host:port`.
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, baseURL: String? = nil,

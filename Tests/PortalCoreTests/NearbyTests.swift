@@ -468,6 +468,7 @@ final class RecordingStore: PortalStore, @unchecked Sendable {
         try base.importFeatures(from: source, into: layer, fileName: fileName, options: options, progress: progress)
     }
     func interrupt() { base.interrupt() }
+    func extent(_ layer: LayerSchema) throws -> BoundingBox? { try base.extent(layer) }
     func status() throws -> StoreStatus { try base.status() }
     func changeToken() throws -> Int64 { try base.changeToken() }
 }

@@ -63,7 +63,7 @@ extension Portal {
     }
 
     /// The union of the layers' extents, or nil when all are empty.
-    func extent(of layers: [LayerSchema]) throws -> BoundingBox? {
+    public func extent(of layers: [LayerSchema]) throws -> BoundingBox? {
         var box: BoundingBox?
         for layer in layers {
             guard let b = try store.extent(layer) else { continue }
