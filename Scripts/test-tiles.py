@@ -62,7 +62,7 @@ MVT_TYPE = "application/vnd.mapbox-vector-tile"
 
 class Report:
     def __init__(self):
-        self.failures, self.tiles, self.features, self.notes = [], 0, 0, []
+        self.failures, self.tiles, self.features, self.notes, self.http = [], 0, 0, [], 0
 
     def fail(self, message):
         self.failures.append(message)
@@ -549,6 +549,7 @@ def part_b(binary, a, work, pid_file):
                 R.fail(f"TileJSON is not JSON: {e}")
     finally:
         server.stop()
+    R.http += checked
     log(f"  {checked} tiles compared over HTTP (both endpoints), empty tiles, ETag/304, TileJSON")
 
 
@@ -700,7 +701,8 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
     for n in R.notes:
         log(f"note: {n}")
-    log(f"\ntiles: {R.tiles} tiles checked, {R.features} features checked, {len(R.failures)} failures "
+    log(f"\ntiles: {R.tiles} tiles checked, {R.features} features checked, {R.http} tiles compared over HTTP, "
+        f"{len(R.failures)} failures "
         f"({time.monotonic() - started:.0f} s)")
     return 1 if R.failures else 0
 
