@@ -88,18 +88,19 @@ let package = Package(
         ),
         .executableTarget(name: "qamtu", dependencies: ["QamtuCommands"]),
         // Shared helpers of the test targets (temporary folders, shared data paths, subprocesses).
-        .target(name: "QamtuTestSupport", path: "Tests/QamtuTestSupport"),
+        .target(name: "QamtuTestSupport", dependencies: ["VectorTiles"], path: "Tests/QamtuTestSupport"),
         .testTarget(name: "GeoModelTests", dependencies: ["GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "VectorTilesTests", dependencies: ["VectorTiles", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy", "QamtuTestSupport"], exclude: ["make_reference.py"]),
-        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
+        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "GeoModel", "Coverage", "VectorTiles", "QamtuTestSupport",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "QamtuServerTests",
             dependencies: [
-                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "Geodesy", "QamtuTestSupport",
+                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "Geodesy", "QamtuTestSupport", "VectorTiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]

@@ -4,7 +4,8 @@
 # Tests that need ../shared/geodata or a tool skip themselves when it is absent, and fail when CI=true.
 # The timing test of the async surface (a timer on Swift's cooperative pool while heavy use cases
 # run) runs alone afterwards: beside the other tests it would measure them. Then real clients (GDAL,
-# OWSLib, schemathesis, a corpus of bad requests) run against `qamtu serve` (Scripts/test-clients.sh).
+# OWSLib, schemathesis, a corpus of bad requests) run against `qamtu serve` (Scripts/test-clients.sh), then
+# headless Chromium checks the web map /map (Scripts/test-map.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +15,5 @@ swift test --skip-build "$@"
 if [ $# -eq 0 ]; then
   QAMTU_TIMING_TESTS=1 swift test --skip-build --filter 'heavyCallsDoNotStarveTheCooperativePool'
   Scripts/test-clients.sh
+  Scripts/test-map.sh
 fi

@@ -16,6 +16,8 @@ public struct Portal: Sendable {
     /// Receives notes for people while a use case runs (features left out, progress of long
     /// steps): the CLI prints them on standard error, the server logs them.
     public let notify: @Sendable (String) -> Void
+    /// The point layers' tile indexes, per change token.
+    let tileIndexes = TileIndexCache()
 
     /// The core over `store`; async calls run on `executor`; notes go to `notify`.
     public init(store: any PortalStore, executor: BlockingExecutor? = nil,

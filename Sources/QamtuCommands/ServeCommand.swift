@@ -37,6 +37,13 @@ struct ServeCommand: ParsableCommand {
             help: ArgumentHelp("Megabytes of recent vector tiles kept while the data is unchanged (0: none).", valueName: "mb"))
     var tileCacheMB = 256
 
+    @Option(name: .customLong("map-assets"),
+            help: ArgumentHelp("""
+                The folder with maplibre-gl.js and maplibre-gl.css for the web map at /map (default: $QAMTU_MAP_ASSETS, \
+                else where Scripts/install-map-assets.sh puts them: ${XDG_DATA_HOME:-~/.local/share}/qamtu/maplibre).
+                """, valueName: "dir"))
+    var mapAssets: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (access lines), notice, warning or error.", valueName: "level"))
     var logLevel = "info"
 
@@ -58,6 +65,9 @@ struct ServeCommand: ParsableCommand {
         if let connections { settings.poolSize = connections }
         settings.responseCacheBytes = responseCacheMB << 20
         settings.tileCacheBytes = tileCacheMB << 20
+        let environment = ProcessInfo.processInfo.environment
+        settings.mapAssetsDirectory = mapAssets ?? environment["QAMTU_MAP_ASSETS"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ServerConfiguration.defaultMapAssetsDirectory(environment: environment)
         let configuration = settings
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in

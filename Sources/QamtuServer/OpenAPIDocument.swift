@@ -46,6 +46,7 @@ enum OpenAPIDocument {
                                     schema: ref(schema: "FeatureCollection"), types: [Link.geoJSON, "text/html"])))
         }
         paths += analysisPaths(catalog: catalog)
+        paths += tilePaths(catalog: catalog)
         return .members([
             "openapi": "3.0.3",
             "info": .members(["title": "Qamtu", "version": "1.0",

@@ -80,6 +80,7 @@ public enum QamtuServerApplication {
                  cacheBytes: configuration.tileCacheBytes).register(on: router)
         RoadsAPI(portal: portal).register(on: router)
         ReportsAPI(portal: portal).register(on: router)
+        MapAPI(portal: portal, assetsDirectory: configuration.mapAssetsDirectory, logger: logger).register(on: router)
         router.get("/health") { _, _ in
             let token = try await portal.perform { try $0.store.changeToken() }
             return FeaturesAPI.json(.members(["status": "ok", "changeToken": .string(String(UInt64(bitPattern: token), radix: 16))]))

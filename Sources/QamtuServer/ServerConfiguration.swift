@@ -22,6 +22,11 @@ public struct ServerConfiguration: Sendable {
     public var responseCacheBytes = 64 << 20
     /// Bytes of recent vector tiles kept while the data is unchanged (0: no tile cache).
     public var tileCacheBytes = 256 << 20
+    /// The folder holding MapLibre GL JS (`maplibre-gl.js` and `maplibre-gl.css`) for the web map
+    /// at `/map`; nil: none, and `/map` answers 503 saying how to install them
+    /// (`Scripts/install-map-assets.sh`). `qamtu serve` sets it from `--map-assets`,
+    /// `QAMTU_MAP_ASSETS` or ``defaultMapAssetsDirectory(environment:)``.
+    public var mapAssetsDirectory: String?
 
     /// A configuration for `databasePath` on `host:port`.
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, baseURL: String? = nil,
@@ -31,6 +36,14 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.baseURL = baseURL
         self.poolSize = max(1, poolSize)
+    }
+
+    /// Where `Scripts/install-map-assets.sh` puts MapLibre GL JS:
+    /// `$XDG_DATA_HOME/qamtu/maplibre`, else `$HOME/.local/share/qamtu/maplibre`; nil without either variable.
+    public static func defaultMapAssetsDirectory(environment: [String: String]) -> String? {
+        if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return data + "/qamtu/maplibre" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.local/share/qamtu/maplibre" }
+        return nil
     }
 
     /// The base of every link: ``baseURL`` without a trailing slash, or `http://HOST:PORT`.

@@ -265,10 +265,11 @@ struct TilesAPI: Sendable {
         try Self.checkMatrixSet(matrixSet)
         let parameters = try QueryParameters(raw: request.uri.query)
         try AnalysisParameters.checkNames(parameters, allowed: Self.analysisParameters(entry) + ["f"])
-        let wantsTileJSON = parameters["f"] == "tilejson"
-        if !wantsTileJSON {
-            _ = try ResponseFormat.negotiate(f: parameters["f"], accept: request.headers[.accept])
+        // JSON only: OGC's tileset metadata, or TileJSON with f=tilejson.
+        if let f = parameters["f"], f != "json", f != "tilejson" {
+            throw OGCError.notAcceptable("f=\(QueryParameters.printable(f)): a tileset is described as json or tilejson")
         }
+        let wantsTileJSON = parameters["f"] == "tilejson"
         // Validates as-of, scenario and profile now, not on the first tile.
         if !Self.analysisParameters(entry).isEmpty { _ = try AnalysisParameters.request(parameters) }
         let kept = Self.kept(parameters, entry)

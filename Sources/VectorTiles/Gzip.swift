@@ -26,3 +26,32 @@ public enum Gzip {
         return out
     }
 }
+
+extension Gzip {
+    /// The bytes of a gzip (or zlib) stream, or nil when it is not one or is damaged.
+    public static func decompress(_ bytes: [UInt8]) -> [UInt8]? {
+        var stream = z_stream()
+        // windowBits 15 + 32: a gzip or zlib header, detected.
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var input = bytes
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = UInt32(inBuffer.count)
+            var rc: Int32 = Z_OK
+            while rc == Z_OK {
+                rc = chunk.withUnsafeMutableBufferPointer { outBuffer in
+                    stream.next_out = outBuffer.baseAddress
+                    stream.avail_out = UInt32(outBuffer.count)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                out.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                if rc == Z_BUF_ERROR && stream.avail_in == 0 { break }
+            }
+            return rc
+        }
+        return status == Z_STREAM_END ? out : nil
+    }
+}

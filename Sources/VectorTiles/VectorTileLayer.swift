@@ -12,6 +12,7 @@ public struct VectorTileLayer: Sendable {
     private var keyIndex: [String: UInt32] = [:]
     private var values = ProtobufWriter()
     private var valueIndex: [TileValue: UInt32] = [:]
+    private var valueCount = 0
     private var features = ProtobufWriter()
     private var feature = ProtobufWriter()
     private var commands: [UInt32] = []
@@ -35,8 +36,16 @@ public struct VectorTileLayer: Sendable {
     /// The index of `value` (added on first use).
     public mutating func value(_ value: TileValue) -> UInt32 {
         if let v = valueIndex[value] { return v }
-        let v = UInt32(valueIndex.count)
+        let v = appendValue(value)
         valueIndex[value] = v
+        return v
+    }
+
+    /// Adds `value` to the value table without looking for an equal one (the caller keeps
+    /// values distinct, as ``PointTileIndex`` does with its own numbering); returns its index.
+    mutating func appendValue(_ value: TileValue) -> UInt32 {
+        let v = UInt32(valueCount)
+        valueCount += 1
         values.writeBytesField(4, value.encoded())
         return v
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GeoModel
 import Geodesy
+import QamtuTestSupport
 import Testing
 @testable import VectorTiles
 

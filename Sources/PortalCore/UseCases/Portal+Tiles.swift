@@ -17,6 +17,10 @@ extension Portal {
         let projection = TileProjection(tile: tile)
         var built: [VectorTileLayer] = []
         for layer in layers where layer.geometryType != nil && !layer.geometryIsDerived {
+            if layer.geometryType == .point {
+                built.append(try pointIndex(layer).tileLayer(projection))
+                continue
+            }
             var out = VectorTileLayer(name: layer.name)
             let keys = layer.columns.map { out.key($0.name) }
             var tags: [UInt32] = []
@@ -33,6 +37,28 @@ extension Portal {
             built.append(out)
         }
         return VectorTile(layers: built).encoded()
+    }
+
+    /// The tile index of a point layer for the store's current data (built on first use after
+    /// a change, then shared by every tile): the points of a tile are found without a query.
+    func pointIndex(_ layer: LayerSchema) throws -> PointTileIndex {
+        let token = try store.changeToken()
+        return try tileIndexes.index(layer.name, token: token) { try buildPointIndex(layer, within: nil) }
+    }
+
+    /// A tile index of the points of `layer` in `box` (nil: all), each with the layer's columns.
+    func buildPointIndex(_ layer: LayerSchema, within box: BoundingBox?) throws -> PointTileIndex {
+        var builder = PointTileIndex.Builder(name: layer.name, keys: layer.columns.map(\.name))
+        var properties: [(Int, TileValue)] = []
+        try store.forEachFeature(ExportQuery(layer: layer, bbox: box), columns: layer.columns.map(\.name)) { record in
+            guard case .point(let point)? = record.geometry else { return }
+            properties.removeAll(keepingCapacity: true)
+            for (k, value) in record.values.enumerated() {
+                if let tileValue = Self.tileValue(value) { properties.append((k, tileValue)) }
+            }
+            builder.add(point, properties: properties)
+        }
+        return builder.build()
     }
 
     /// The tile of the settlements of a coverage result as layer `coverage`: each settlement's

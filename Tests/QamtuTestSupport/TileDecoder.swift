@@ -1,31 +1,31 @@
-@testable import VectorTiles
+import VectorTiles
 
 /// A small reader of encoded vector tiles for the tests: layers with their features' tags,
 /// types and geometry commands decoded back to tile-space points.
-struct TileDecoder {
-    struct Feature {
-        var id: UInt64?
-        var type: UInt64
-        var properties: [String: TileValue]
+public struct TileDecoder {
+    public struct Feature {
+        public var id: UInt64?
+        public var type: UInt64
+        public var properties: [String: TileValue]
         /// Parts (points, lines or rings) in tile units; rings without the closing point.
-        var parts: [[TilePoint]]
+        public var parts: [[TilePoint]]
     }
 
-    struct Layer {
-        var name = ""
-        var version: UInt64 = 0
-        var extent: UInt64 = 4096
-        var features: [Feature] = []
+    public struct Layer {
+        public var name = ""
+        public var version: UInt64 = 0
+        public var extent: UInt64 = 4096
+        public var features: [Feature] = []
     }
 
-    enum Failure: Error { case truncated, unexpected(String) }
+    public enum Failure: Error { case truncated, unexpected(String) }
 
     private var bytes: [UInt8]
     private var position = 0
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    static func layers(_ bytes: [UInt8]) throws -> [Layer] {
+    public static func layers(_ bytes: [UInt8]) throws -> [Layer] {
         var reader = TileDecoder(bytes)
         var layers: [Layer] = []
         while !reader.atEnd {
