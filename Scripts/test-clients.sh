@@ -93,6 +93,9 @@ QAMTU_CLIENTS_START="$start" "$venv/bin/python" Scripts/clients/run.py --qamtu "
 runner=$!
 trap 'kill -TERM $runner 2>/dev/null; wait $runner; exit 130' INT
 trap 'kill -TERM $runner 2>/dev/null; wait $runner; exit 143' TERM
-wait $runner
-# Vector tiles (issue 16): MBTiles export and tile endpoints against the layers, GDAL's MVT driver, edge cases.
-[ -n "${1:-}" ] || "$venv/bin/python" Scripts/test-tiles.py --qamtu "$qamtu" --work "$work" --pid-file "$pids"
+status=0
+wait $runner || status=$?
+# Vector tiles (issue 16): MBTiles export and tile endpoints against the layers, GDAL's MVT driver, edge cases
+# (also when a client stage failed, so that one run reports both).
+[ -n "${1:-}" ] || "$venv/bin/python" Scripts/test-tiles.py --qamtu "$qamtu" --work "$work" --pid-file "$pids" || status=1
+exit "$status"
