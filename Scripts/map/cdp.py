@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import re
 import shutil
 import subprocess
@@ -68,13 +69,23 @@ class Browser:
     def close(self) -> None:
         if getattr(self, "page", None):
             self.page.close()
-        if self.process.poll() is None:
-            self.process.terminate()
+        # Chromium runs in a session of its own: stop the whole process group (its GPU, renderer and
+        # zygote processes too), so that nothing outlives the test.
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
             try:
-                self.process.wait(timeout=10)
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(timeout=wait)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                continue
+            # The main process is gone; make sure its children are too.
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            break
         shutil.rmtree(self.profile, ignore_errors=True)
 
 

@@ -78,6 +78,13 @@ public struct BoundingBox: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `minLon,minLat,maxLon,maxLat` in degrees.
+    /// The smallest box holding both (min and max of the stored longitudes: no antimeridian
+    /// handling, as ``intersection(_:)`` has).
+    public func union(_ other: BoundingBox) -> BoundingBox {
+        BoundingBox(minLongitude: min(minLongitude, other.minLongitude), minLatitude: min(minLatitude, other.minLatitude),
+                    maxLongitude: max(maxLongitude, other.maxLongitude), maxLatitude: max(maxLatitude, other.maxLatitude))
+    }
+
     public var description: String { "\(minLongitude),\(minLatitude),\(maxLongitude),\(maxLatitude)" }
 
     /// Conservative boxes containing every point whose ellipsoidal (WGS84 geodesic)

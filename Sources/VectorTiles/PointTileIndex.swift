@@ -16,26 +16,35 @@ public final class PointTileIndex: Sendable {
     public let name: String
     /// Property names, by key index.
     let keys: [String]
-    /// Distinct property values, by value index.
-    let values: [TileValue]
+    /// Distinct property values, by value index, each encoded as a layer's field 4:
+    /// `valueFields[valueOffsets[v] ..< valueOffsets[v + 1]]`.
+    let valueFields: [UInt8]
+    let valueOffsets: [Int]
+    /// Whether a value is a property of more than one point (only those are looked up to share
+    /// one entry of a tile's value table; the others are written once where they occur).
+    let valueShared: [Bool]
     /// Morton codes of the points (32 bits of world x and y interleaved), ascending.
     let codes: [UInt64]
-    /// The points in code order (EPSG:4326 degrees, as stored).
-    let points: [GeoPoint]
+    /// World x and y of the points in code order (``WebMercator``; not wrapped).
+    let worldX: [Double]
+    let worldY: [Double]
     /// `tags[tagStart[i] ..< tagStart[i + 1]]` are point i's (key index, value index) pairs.
     let tagStart: [UInt32]
     let tags: [UInt32]
 
     /// The number of points.
-    public var count: Int { points.count }
+    public var count: Int { codes.count }
 
-    private init(name: String, keys: [String], values: [TileValue], codes: [UInt64], points: [GeoPoint],
-                 tagStart: [UInt32], tags: [UInt32]) {
+    private init(name: String, keys: [String], valueFields: [UInt8], valueOffsets: [Int], valueShared: [Bool],
+                 codes: [UInt64], worldX: [Double], worldY: [Double], tagStart: [UInt32], tags: [UInt32]) {
         self.name = name
         self.keys = keys
-        self.values = values
+        self.valueFields = valueFields
+        self.valueOffsets = valueOffsets
+        self.valueShared = valueShared
         self.codes = codes
-        self.points = points
+        self.worldX = worldX
+        self.worldY = worldY
         self.tagStart = tagStart
         self.tags = tags
     }
@@ -47,6 +56,7 @@ public final class PointTileIndex: Sendable {
         let keys: [String]
         private var valueIndex: [TileValue: UInt32] = [:]
         private var values: [TileValue] = []
+        private var uses: [UInt32] = []
         private var codes: [UInt64] = []
         private var points: [GeoPoint] = []
         private var tagStart: [UInt32] = [0]
@@ -67,9 +77,11 @@ public final class PointTileIndex: Sendable {
                 let v: UInt32
                 if let known = valueIndex[value] {
                     v = known
+                    uses[Int(v)] += 1
                 } else {
                     v = UInt32(values.count)
                     values.append(value)
+                    uses.append(1)
                     valueIndex[value] = v
                 }
                 tags.append(UInt32(key))
@@ -89,8 +101,18 @@ public final class PointTileIndex: Sendable {
                 sortedTags.append(contentsOf: tags[Int(tagStart[i])..<Int(tagStart[i + 1])])
                 starts.append(UInt32(sortedTags.count))
             }
-            return PointTileIndex(name: name, keys: keys, values: values, codes: order.map { codes[$0] },
-                                  points: order.map { points[$0] }, tagStart: starts, tags: sortedTags)
+            var fields: [UInt8] = []
+            var offsets = [0]
+            offsets.reserveCapacity(values.count + 1)
+            for value in values {
+                fields.append(contentsOf: value.layerField())
+                offsets.append(fields.count)
+            }
+            return PointTileIndex(name: name, keys: keys, valueFields: fields, valueOffsets: offsets, valueShared: uses.map { $0 > 1 },
+                                  codes: order.map { codes[$0] },
+                                  worldX: order.map { WebMercator.worldX(longitude: points[$0].longitude) },
+                                  worldY: order.map { WebMercator.worldY(latitude: points[$0].latitude) },
+                                  tagStart: starts, tags: sortedTags)
         }
     }
 
@@ -184,26 +206,31 @@ public final class PointTileIndex: Sendable {
         let keyIndices = keys.map { layer.key($0) }
         var local: [UInt32: UInt32] = [:]
         var tagList: [UInt32] = []
-        for range in candidateRuns(projection) {
-            for i in range {
-                guard let point = projection.point(points[i]) else { continue }
-                tagList.removeAll(keepingCapacity: true)
-                var t = Int(tagStart[i])
-                let end = Int(tagStart[i + 1])
-                while t < end {
-                    let global = tags[t + 1]
-                    let v: UInt32
-                    if let known = local[global] {
-                        v = known
-                    } else {
-                        v = layer.appendValue(values[Int(global)])
-                        local[global] = v
+        valueFields.withUnsafeBufferPointer { fields in
+            for range in candidateRuns(projection) {
+                for i in range {
+                    guard let point = projection.point(worldX: worldX[i], worldY: worldY[i]) else { continue }
+                    tagList.removeAll(keepingCapacity: true)
+                    var t = Int(tagStart[i])
+                    let end = Int(tagStart[i + 1])
+                    while t < end {
+                        let global = Int(tags[t + 1])
+                        let field = UnsafeBufferPointer(rebasing: fields[valueOffsets[global]..<valueOffsets[global + 1]])
+                        let v: UInt32
+                        if !valueShared[global] {
+                            v = layer.appendEncodedValue(field)
+                        } else if let known = local[UInt32(global)] {
+                            v = known
+                        } else {
+                            v = layer.appendEncodedValue(field)
+                            local[UInt32(global)] = v
+                        }
+                        tagList.append(keyIndices[Int(tags[t])])
+                        tagList.append(v)
+                        t += 2
                     }
-                    tagList.append(keyIndices[Int(tags[t])])
-                    tagList.append(v)
-                    t += 2
+                    layer.addPoint(point, tags: tagList)
                 }
-                layer.add(.points([point]), tags: tagList)
             }
         }
         return layer

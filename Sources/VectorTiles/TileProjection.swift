@@ -73,7 +73,14 @@ public struct TileProjection: Sendable {
     /// copy of the point nearest the tile is taken.
     public func point(_ p: GeoPoint) -> TilePoint? {
         guard abs(p.latitude) <= WebMercator.maxLatitude, p.longitude.isFinite else { return nil }
-        var q = project(p)
+        return point(worldX: WebMercator.worldX(longitude: p.longitude), worldY: WebMercator.worldY(latitude: p.latitude))
+    }
+
+    /// ``point(_:)`` of a position already in world coordinates (``WebMercator``), within the
+    /// square's latitudes: the same result without the projection's logarithm.
+    @inline(__always)
+    func point(worldX: Double, worldY: Double) -> TilePoint? {
+        var q = PlanePoint(x: worldX * scale - Double(tile.x * extent), y: worldY * scale - Double(tile.y * extent))
         let world = scale
         if q.x < rect.minX, q.x + world <= rect.maxX { q.x += world }
         if q.x > rect.maxX, q.x - world >= rect.minX { q.x -= world }

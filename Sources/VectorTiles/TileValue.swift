@@ -6,6 +6,13 @@ public enum TileValue: Sendable, Hashable {
     case double(Double)
     case bool(Bool)
 
+    /// The value as a layer's field 4: key, length and the `Value` message.
+    func layerField() -> [UInt8] {
+        var w = ProtobufWriter(capacity: 24)
+        w.writeBytesField(4, encoded())
+        return w.bytes
+    }
+
     /// The encoded `Value` message.
     func encoded() -> [UInt8] {
         var w = ProtobufWriter(capacity: 16)

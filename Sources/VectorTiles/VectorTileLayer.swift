@@ -50,6 +50,41 @@ public struct VectorTileLayer: Sendable {
         return v
     }
 
+    /// Adds a value already encoded as the layer's field 4 (key, length and `Value` message:
+    /// what ``TileValue/layerField()`` gives) without looking for an equal one; returns its index.
+    mutating func appendEncodedValue(_ field: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        let v = UInt32(valueCount)
+        valueCount += 1
+        values.bytes.append(contentsOf: field)
+        return v
+    }
+
+    /// Adds a point feature without an id: the bytes ``add(_:tags:id:)`` writes for
+    /// `.points([point])`, written in place.
+    mutating func addPoint(_ point: TilePoint, tags tagList: [UInt32]) {
+        var tagBytes = 0
+        for t in tagList { tagBytes += ProtobufWriter.varintSize(UInt64(t)) }
+        let zx = ProtobufWriter.zigZag32(point.x)
+        let zy = ProtobufWriter.zigZag32(point.y)
+        let geometryBytes = 1 + ProtobufWriter.varintSize(UInt64(zx)) + ProtobufWriter.varintSize(UInt64(zy))
+        var length = 2 + 1 + ProtobufWriter.varintSize(UInt64(geometryBytes)) + geometryBytes
+        if !tagList.isEmpty { length += 1 + ProtobufWriter.varintSize(UInt64(tagBytes)) + tagBytes }
+        features.writeKey(field: 2, wireType: ProtobufWriter.lengthDelimited)
+        features.writeVarint(UInt64(length))
+        if !tagList.isEmpty {
+            features.writeKey(field: 2, wireType: ProtobufWriter.lengthDelimited)
+            features.writeVarint(UInt64(tagBytes))
+            for t in tagList { features.writeVarint(UInt64(t)) }
+        }
+        features.writeVarintField(3, 1)
+        features.writeKey(field: 4, wireType: ProtobufWriter.lengthDelimited)
+        features.writeVarint(UInt64(geometryBytes))
+        features.writeVarint(1 | 1 << 3)
+        features.writeVarint(UInt64(zx))
+        features.writeVarint(UInt64(zy))
+        featureCount += 1
+    }
+
     /// Adds a feature with `properties` (names and values, in order; a name twice keeps both,
     /// so callers pass each once) and an optional numeric `id`.
     public mutating func add(_ geometry: TileGeometry, properties: [(String, TileValue)], id: UInt64? = nil) {

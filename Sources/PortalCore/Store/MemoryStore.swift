@@ -235,10 +235,7 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
         var box: BoundingBox?
         for record in records(layer) {
             guard let b = record.geometry?.boundingBox else { continue }
-            box = box.map {
-                BoundingBox(minLongitude: min($0.minLongitude, b.minLongitude), minLatitude: min($0.minLatitude, b.minLatitude),
-                            maxLongitude: max($0.maxLongitude, b.maxLongitude), maxLatitude: max($0.maxLatitude, b.maxLatitude))
-            } ?? b
+            box = box?.union(b) ?? b
         }
         return box
     }

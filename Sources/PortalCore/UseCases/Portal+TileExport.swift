@@ -67,10 +67,7 @@ extension Portal {
         var box: BoundingBox?
         for layer in layers {
             guard let b = try store.extent(layer) else { continue }
-            box = box.map {
-                BoundingBox(minLongitude: min($0.minLongitude, b.minLongitude), minLatitude: min($0.minLatitude, b.minLatitude),
-                            maxLongitude: max($0.maxLongitude, b.maxLongitude), maxLatitude: max($0.maxLatitude, b.maxLatitude))
-            } ?? b
+            box = box?.union(b) ?? b
         }
         return box
     }
