@@ -2,12 +2,13 @@
 # Benchmark suite: Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr on the workloads W1-W4 of
 # ../shared/bench/README.md, in one command, on the same data, runs interleaved.
 #
-# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4,W5,SOAK] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
+# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4,W5,W6,SOAK] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
 #   defaults: --scale S,M  --runs 3  W1-W4  --out bench-results.json (repository root)
 #   W1 runs at S, M, L; W2 at M, L; W3 at S, M; W4 at S, M, L (its goal: --scale L, the 1,000,000 sites).
 #   The server's W5 (qamtu serve beside pygeoapi, wrk) and SOAK run at M, only when --only names them.
 #   Example (the issue's W4 measurement): Scripts/bench.sh --scale L --only W4
 #   Example (the server): Scripts/bench.sh --only W5,SOAK
+#   Example (vector tiles, always the L sites): Scripts/bench.sh --only W6
 #   --baseline OTHER_QAMTU runs every Qamtu row again with that executable, interleaved (speed of a refactor):
 #   Scripts/bench.sh --scale M,L --only W1,W2,W3,W4 --baseline /tmp/qamtu-before
 #
@@ -34,6 +35,10 @@ server_packages=()
 case " ${*^^} " in  # W5/SOAK: wrk, and Debian's python3 with venv for pygeoapi (w5.py installs it into a cache)
   *W5*|*SOAK*) server_packages=(wrk python3-venv) ;;
 esac
+w6=0
+case " ${*^^} " in  # W6: wrk and pgbench (postgresql-15 ships it); mapbox-vector-tile decodes both sides' tiles
+  *W6*) w6=1; server_packages+=(wrk) ;;
+esac
 Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 libsqlite3-mod-spatialite python3 time "${server_packages[@]}"
 if ! python3 -c 'import numpy' 2>/dev/null; then
   echo "Installing numpy for ../shared/bench/gen_data.py" >&2
@@ -44,6 +49,12 @@ if ! python3 -c 'import geopandas, shapely, pyproj' 2>/dev/null; then
   python3 -m pip install --quiet geopandas shapely pyproj \
     || python3 -m pip install --quiet --break-system-packages geopandas shapely pyproj \
     || echo "warning: GeoPandas did not install; W1 runs without it" >&2
+fi
+if [ "$w6" = 1 ] && ! python3 -c 'import mapbox_vector_tile' 2>/dev/null; then
+  echo "Installing mapbox-vector-tile (W6 decodes the tiles of both sides)" >&2
+  python3 -m pip install --quiet mapbox-vector-tile==2.2.0 \
+    || python3 -m pip install --quiet --break-system-packages mapbox-vector-tile==2.2.0 \
+    || echo "warning: mapbox-vector-tile did not install; W6 cannot check feature counts (and fails)" >&2
 fi
 if [ ! -c /dev/null ]; then
   echo "error: /dev/null is not a character device on this machine (initdb needs it);" >&2

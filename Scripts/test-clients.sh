@@ -5,6 +5,8 @@
 #   owslib        OWSLib's Features: collections, items with limit/offset paging, numberMatched
 #   schemathesis  schemathesis over /api: no server error, no response that violates the schema
 #   bad_requests  a corpus of malformed requests over raw sockets: 4xx with an OGC exception, never a 5xx
+# Then, when no stage is named, Scripts/test-tiles.py: `qamtu tiles export` of the demo database and the tile
+#                 endpoints checked tile by tile (mapbox-vector-tile, shapely, GDAL's MVT driver), antimeridian and 85°.
 # It builds nothing: it uses the debug qamtu that `swift build --build-tests` made. Python packages (pinned in
 # Scripts/clients/requirements.txt) go into a venv under the cache folder, outside the repository; the bench M
 # data is generated there by ../shared/bench/gen_data.py and checked against its manifest. Each server runs on a
@@ -91,4 +93,9 @@ QAMTU_CLIENTS_START="$start" "$venv/bin/python" Scripts/clients/run.py --qamtu "
 runner=$!
 trap 'kill -TERM $runner 2>/dev/null; wait $runner; exit 130' INT
 trap 'kill -TERM $runner 2>/dev/null; wait $runner; exit 143' TERM
-wait $runner
+status=0
+wait $runner || status=$?
+# Vector tiles (issue 16): MBTiles export and tile endpoints against the layers, GDAL's MVT driver, edge cases
+# (also when a client stage failed, so that one run reports both).
+[ -n "${1:-}" ] || "$venv/bin/python" Scripts/test-tiles.py --qamtu "$qamtu" --work "$work" --pid-file "$pids" || status=1
+exit "$status"

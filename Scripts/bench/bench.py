@@ -33,6 +33,7 @@ import threading
 import time
 
 import w5  # the server workloads W5 and SOAK (Scripts/bench/w5.py)
+import w6  # the vector tiles workload W6 (Scripts/bench/w6.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -41,11 +42,12 @@ SHARED_BENCH = os.path.normpath(os.path.join(REPO, "..", "shared", "bench"))
 SCALES = ["S", "M", "L"]
 WORKLOADS = ["W1", "W2", "W3", "W4"]
 SERVER_WORKLOADS = ["W5", "SOAK"]  # w5.py; run only when --only names them
+TILE_WORKLOADS = ["W6"]  # w6.py; runs only when --only names it, always on the L sites (whatever --scale says)
 # The scales each workload is defined at (see README.md): W2 needs the road's sites (M, L; the S box
 # does not reach the road), W3 is the 7,000 M settlements (S as a quick smoke test), W1 and W4 run
 # at every scale (W4's goal is the 1,000,000 L sites).
 WORKLOAD_SCALES = {"W1": ["S", "M", "L"], "W2": ["M", "L"], "W3": ["S", "M"], "W4": ["S", "M", "L"],
-                   "W5": ["M"], "SOAK": ["M"]}
+                   "W5": ["M"], "SOAK": ["M"], "W6": SCALES}
 # Whether GeoPandas runs here: (ok, reason), set once the run starts.
 GEOPANDAS = (False, "not checked")
 # Per tool, the program files read before each timed run (see program_files); set in main.
@@ -53,7 +55,7 @@ PROGRAMS: dict[str, list[str]] = {"qamtu": [], "spatialite": [], "postgis": [], 
 # W1's answer columns for Qamtu: the peers compute the best technology per settlement only.
 W1_PROPERTIES = "id,class,best_fixed,best_mobile"
 WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export",
-                  "W5": "OGC API server", "SOAK": "server soak"}
+                  "W5": "OGC API server", "SOAK": "server soak", "W6": "vector tiles"}
 REFERENCE = {  # ../shared/bench/README.md
     ("W1", "S"): {"uncovered": 36}, ("W1", "M"): {"uncovered": 99}, ("W1", "L"): {"uncovered": 0},
     ("W2", "M"): {"count": 426}, ("W2", "L"): {"count": 17485},
@@ -1225,7 +1227,7 @@ def main():
     ap = argparse.ArgumentParser(prog="Scripts/bench.sh", description=__doc__.split("\n")[0])
     ap.add_argument("--scale", default="S,M", help="scales to run: S,M,L (default S,M)")
     ap.add_argument("--only", default=",".join(WORKLOADS),
-                    help="workloads: W1,W2,W3,W4 (default), and the server's W5 and SOAK, which run only when named")
+                    help="workloads: W1,W2,W3,W4 (default), and the server's W5 and SOAK and the tiles' W6 (L sites), which run only when named")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool (default 3); the median is reported")
     ap.add_argument("--out", default=os.path.join(REPO, "bench-results.json"), help="JSON results (default bench-results.json)")
     ap.add_argument("--slow", type=float, default=60.0,
@@ -1240,9 +1242,9 @@ def main():
     args = ap.parse_args()
     scales = [s.strip().upper() for s in args.scale.split(",") if s.strip()]
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
-    bad = [s for s in scales if s not in SCALES] + [w for w in only if w not in WORKLOADS + SERVER_WORKLOADS]
+    bad = [s for s in scales if s not in SCALES] + [w for w in only if w not in WORKLOADS + SERVER_WORKLOADS + TILE_WORKLOADS]
     if bad or not scales or not only or args.runs < 1:
-        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W5, SOAK; "
+        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W6, SOAK; "
                  "runs >= 1)")
     plan = [(w, s) for w in only for s in scales if s in WORKLOAD_SCALES[w]]
     not_defined = [(w, s) for w in only for s in scales if s not in WORKLOAD_SCALES[w]]
@@ -1256,10 +1258,13 @@ def main():
         ap.error("run through Scripts/bench.sh")
     WORK = args.work
     server_plan = [w for w, _ in plan if w in SERVER_WORKLOADS]
-    plan = [(w, s) for w, s in plan if w not in SERVER_WORKLOADS]
+    tile_plan = "W6" in only
+    plan = [(w, s) for w, s in plan if w not in SERVER_WORKLOADS + TILE_WORKLOADS]
     t0 = time.perf_counter()
     need_scales = [s for s in SCALES if any(ps == s for _, ps in plan) or (s == "M" and server_plan)]
     for w, s in not_defined:
+        if w in TILE_WORKLOADS:
+            continue
         log(f"{w} is not run at scale {s} (defined at {', '.join(WORKLOAD_SCALES[w])})")
 
     def on_signal(signum, frame):
@@ -1271,7 +1276,7 @@ def main():
 
     qamtu = args.qamtu
     pg = PostGIS(WORK)
-    rows, loading, server = [], [], None
+    rows, loading, server, tiles = [], [], None, None
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "host": f"{platform.node()} ({os.cpu_count()} cores, {platform.machine()})",
             "runs": args.runs, "scales": scales, "workloads": only, "slow_seconds": args.slow,
@@ -1297,7 +1302,7 @@ def main():
         for key in ("coverage", "road", "nearest"):
             if not features[key][0]:
                 log(f"Qamtu: {features[key][1]} - its workload runs the peers only")
-        data = prepare_data(need_scales, WORK)
+        data = prepare_data(sorted(set(need_scales) | ({"L"} if tile_plan else set()), key=SCALES.index), WORK)
         global GEOPANDAS
         GEOPANDAS = geopandas_available()
         if not GEOPANDAS[0]:
@@ -1318,7 +1323,7 @@ def main():
             dbs = load_all(need_scales, data, qamtu, pg, loading)
             meta["postgis"] = pg.version() + ", PostGIS " + RUNNER.run(pg.psql(dbs[need_scales[0]]["postgis"]) + [
                 "-c", "SELECT postgis_lib_version()"])["stdout"].strip()
-        else:  # the server workloads alone: the Qamtu database is all they read
+        elif need_scales:  # the server workloads alone: the Qamtu database is all they read
             dbs = load_all(need_scales, data, qamtu, pg, loading, peers=False)
         for workload, scale in plan:
             log(f"{workload} {WORKLOAD_NAMES[workload]}, scale {scale}:")
@@ -1332,6 +1337,11 @@ def main():
             if dbs["M"]["qamtu"] is None:
                 raise BenchError("the Qamtu database of scale M did not load (see Loading)")
             server = w5.run(server_plan, qamtu, *features["serve"], dbs["M"]["qamtu"], data, WORK)
+        if tile_plan:
+            log("W6 vector tiles (L sites, districts, road):")
+            if not pg.started:
+                pg.start()
+            tiles = w6.run(RUNNER, pg, qamtu, data, WORK)
     except KeyboardInterrupt:
         interrupted = True
         log("interrupted: stopping the server and cleaning up")
@@ -1357,13 +1367,21 @@ def main():
         print_table(rows, loading, meta)
     if server:
         w5.print_tables(server)
+    if tiles:
+        w6.print_table(tiles)
     print(f"\ntotal {meta['total_seconds']:.0f} s (generation, loading, runs and checks)"
           + ("  INTERRUPTED: partial results" if interrupted else ""))
     with open(args.out, "w") as f:
-        json.dump({"meta": meta, "loading": loading, "results": rows, **({"server": server} if server else {})},
+        json.dump({"meta": meta, "loading": loading, "results": rows, **({"server": server} if server else {}),
+                   **({"tiles": tiles} if tiles else {})},
                   f, indent=1, ensure_ascii=False)
     print(f"results: {args.out}")
-    return 130 if interrupted else 0
+    if tiles and not tiles.get("ok"):
+        print("W6: a goal or check failed (see above)")
+    if interrupted:
+        return 130
+    # W6 fails on any difference in feature counts between Qamtu's and PostGIS's tiles.
+    return 1 if tiles and not tiles["check"].get("ok") else 0
 
 
 if __name__ == "__main__":
