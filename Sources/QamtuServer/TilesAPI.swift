@@ -207,6 +207,10 @@ struct TilesAPI: Sendable {
     func tilesets(_ request: Request, collection id: String?) throws -> Response {
         let entry = try entry(id)
         let (parameters, format) = try FeaturesAPI.parameters(request, allowed: Set(["f"] + Self.analysisParameters(entry)))
+        // as-of, scenario and profile are checked here too, not only on the tiles.
+        if !Self.analysisParameters(entry).isEmpty {
+            _ = try AnalysisParameters.request(parameters, profile: Self.analysisParameters(entry).contains("profile"))
+        }
         let base = Self.basePath(entry)
         let kept = Self.kept(parameters, entry)
         let title = entry?.title ?? "All layers"
@@ -271,7 +275,9 @@ struct TilesAPI: Sendable {
         }
         let wantsTileJSON = parameters["f"] == "tilejson"
         // Validates as-of, scenario and profile now, not on the first tile.
-        if !Self.analysisParameters(entry).isEmpty { _ = try AnalysisParameters.request(parameters) }
+        if !Self.analysisParameters(entry).isEmpty {
+            _ = try AnalysisParameters.request(parameters, profile: Self.analysisParameters(entry).contains("profile"))
+        }
         let kept = Self.kept(parameters, entry)
         let layers = Self.layers(entry)
         let stored = entry.map { $0.kind == .layer } ?? true

@@ -92,7 +92,11 @@ import VectorTiles
                                   ("/collections/nothing/tiles", .notFound),
                                   ("/tiles/WebMercatorQuad/3/0/0?f=png", .notAcceptable),
                                   ("/tiles/WebMercatorQuad/3/0/0?as-of=2025", .badRequest),
-                                  ("/collections/coverage/tiles/WebMercatorQuad/3/0/0?as-of=20x", .badRequest)] {
+                                  ("/collections/coverage/tiles/WebMercatorQuad/3/0/0?as-of=20x", .badRequest),
+                                  ("/collections/coverage/tiles?scenario=AAA", .badRequest),
+                                  ("/collections/footprints/tiles?scenario=AAA", .badRequest),
+                                  ("/collections/footprints/tiles/WebMercatorQuad?profile=standard", .badRequest),
+                                  ("/collections/coverage/tiles/WebMercatorQuad?as-of=1800", .badRequest)] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == status, "\(uri)")
                 #expect(try response.json()["code"] != nil, "\(uri)")
