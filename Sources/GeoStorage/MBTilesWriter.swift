@@ -44,6 +44,9 @@ public final class MBTilesWriter: @unchecked Sendable {
         } catch let error as DatabaseError {
             unlink(temporaryPath)
             throw StorageError(error, path: path)
+        } catch {
+            unlink(temporaryPath)
+            throw error
         }
     }
 

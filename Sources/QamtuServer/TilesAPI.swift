@@ -300,7 +300,7 @@ struct TilesAPI: Sendable {
             ]
             if let bbox {
                 members.append(("bounds", .array([bbox.minLongitude, bbox.minLatitude, bbox.maxLongitude, bbox.maxLatitude].map { .number($0) })))
-                members.append(("center", .array([.number((bbox.minLongitude + bbox.maxLongitude) / 2),
+                members.append(("center", .array([.number(Portal.centerLongitude(of: bbox)),
                                                   .number((bbox.minLatitude + bbox.maxLatitude) / 2), .integer(7)])))
             }
             return FeaturesAPI.json(.object(members), type: Self.tileJSONType)

@@ -5,11 +5,12 @@ public enum Gzip {
     /// `bytes` compressed as one gzip member at zlib's fastest level (tiles are compressed
     /// once per export and read many times; level 1 is about three times as fast as the default
     /// and about 10 % larger on vector tiles).
-    public static func compress(_ bytes: [UInt8]) -> [UInt8] {
+    /// - Returns: nil when zlib fails (it cannot allocate its state).
+    public static func compress(_ bytes: [UInt8]) -> [UInt8]? {
         var stream = z_stream()
         // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
         guard deflateInit2_(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return [] }
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
         var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
         var input = bytes
@@ -23,7 +24,7 @@ public enum Gzip {
                 return outBuffer.count - Int(stream.avail_out)
             }
         }
-        guard produced >= 0 else { return [] }
+        guard produced >= 0 else { return nil }
         out.removeLast(out.count - produced)
         return out
     }

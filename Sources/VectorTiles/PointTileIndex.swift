@@ -182,9 +182,11 @@ public final class PointTileIndex: Sendable {
         let side = 1 << depth
         let strip = min(side, (projection.buffer * side + projection.extent - 1) / projection.extent)
         let deepSize = 1 << z
-        // Deep columns and rows of the buffered tile: the tile's, widened by `strip` on each side.
-        let columns = (tile.x * side - strip)..<((tile.x + 1) * side + strip)
-        let rows = max(0, tile.y * side - strip)..<min(deepSize, (tile.y + 1) * side + strip)
+        // Deep columns and rows of the buffered tile: the tile's, widened by `strip` on each side,
+        // and one more to the east and south, whose first points lie exactly on the buffer's edge
+        // (the buffered tile is closed: ``TileProjection/point(_:)`` keeps them).
+        let columns = (tile.x * side - strip)..<((tile.x + 1) * side + strip + 1)
+        let rows = max(0, tile.y * side - strip)..<min(deepSize, (tile.y + 1) * side + strip + 1)
         let inner = (tile.x * side)..<((tile.x + 1) * side)
         let innerRows = (tile.y * side)..<((tile.y + 1) * side)
         for r in rows {

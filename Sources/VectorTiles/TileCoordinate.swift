@@ -43,14 +43,7 @@ public struct TileCoordinate: Sendable, Hashable, CustomStringConvertible {
     /// antimeridian gives the columns at both ends), row by row; latitudes beyond Web Mercator's
     /// ±85.0511° are clamped.
     public static func tiles(covering box: BoundingBox, zoom z: Int) -> [TileCoordinate] {
-        let size = 1 << z
-        func column(_ lon: Double) -> Int { min(size - 1, max(0, Int(floor(WebMercator.worldX(longitude: lon) * Double(size))))) }
-        func row(_ lat: Double) -> Int { min(size - 1, max(0, Int(floor(WebMercator.worldY(latitude: lat) * Double(size))))) }
-        let rows = row(box.maxLatitude)...row(box.minLatitude)
-        var columns: [Int] = []
-        for part in box.splitAtAntimeridian {
-            for c in column(part.minLongitude)...column(part.maxLongitude) where !columns.contains(c) { columns.append(c) }
-        }
+        let (rows, columns) = ranges(covering: box, zoom: z)
         var out: [TileCoordinate] = []
         out.reserveCapacity(rows.count * columns.count)
         for r in rows {
@@ -59,5 +52,25 @@ public struct TileCoordinate: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return out
+    }
+
+    /// How many tiles ``tiles(covering:zoom:)`` lists, without listing them.
+    public static func count(covering box: BoundingBox, zoom z: Int) -> Int {
+        let (rows, columns) = ranges(covering: box, zoom: z)
+        return rows.count * columns.count
+    }
+
+    /// The rows and the columns (in order, each once) of zoom `z` that intersect `box`.
+    private static func ranges(covering box: BoundingBox, zoom z: Int) -> (ClosedRange<Int>, [Int]) {
+        let size = 1 << z
+        func column(_ lon: Double) -> Int { min(size - 1, max(0, Int(floor(WebMercator.worldX(longitude: lon) * Double(size))))) }
+        func row(_ lat: Double) -> Int { min(size - 1, max(0, Int(floor(WebMercator.worldY(latitude: lat) * Double(size))))) }
+        let rows = row(box.maxLatitude)...row(box.minLatitude)
+        var columns: [Int] = []
+        var seen = Set<Int>()
+        for part in box.splitAtAntimeridian {
+            for c in column(part.minLongitude)...column(part.maxLongitude) where seen.insert(c).inserted { columns.append(c) }
+        }
+        return (rows, columns)
     }
 }

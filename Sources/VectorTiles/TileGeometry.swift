@@ -1,16 +1,3 @@
-/// A point of tile space: integer units of the tile's extent (4096 per tile side), x to the
-/// east and y to the south from the tile's north-west corner; negative or beyond the extent in
-/// the buffer around the tile.
-public struct TilePoint: Sendable, Hashable {
-    public var x: Int32
-    public var y: Int32
-
-    public init(x: Int32, y: Int32) {
-        self.x = x
-        self.y = y
-    }
-}
-
 /// A feature's geometry in tile space, ready to encode: what ``TileProjection`` makes of a
 /// WGS84 geometry (projected, clipped to the buffered tile, simplified).
 public enum TileGeometry: Sendable, Equatable {

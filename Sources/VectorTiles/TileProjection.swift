@@ -28,6 +28,8 @@ public struct TileProjection: Sendable {
     private let scale: Double
     private let rect: ClipRectangle
 
+    /// The projection of `tile` with `extent` units a side, `buffer` units around it and a
+    /// simplification `tolerance` in units.
     public init(tile: TileCoordinate, extent: Int = defaultExtent, buffer: Int = defaultBuffer,
                 tolerance: Double = defaultTolerance) {
         self.tile = tile

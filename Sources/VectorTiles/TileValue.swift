@@ -1,9 +1,13 @@
 /// A property value of a vector-tile feature, typed as the tile stores it (Mapbox Vector Tile
 /// 2.1 §4.1 `Value`): integers stay integers (zig-zag `sint_value`), reals are doubles.
 public enum TileValue: Sendable, Hashable {
+    /// UTF-8 text (`string_value`).
     case string(String)
+    /// A whole number (`sint_value`, zig-zag).
     case integer(Int64)
+    /// A real number (`double_value`).
     case double(Double)
+    /// `bool_value`.
     case bool(Bool)
 
     /// The value as a layer's field 4: key, length and the `Value` message.

@@ -4,6 +4,7 @@ public struct VectorTile: Sendable {
     /// The layers, in order.
     public var layers: [VectorTileLayer]
 
+    /// A tile of `layers` (those without features are left out when encoded).
     public init(layers: [VectorTileLayer] = []) { self.layers = layers }
 
     /// The number of features in all layers.

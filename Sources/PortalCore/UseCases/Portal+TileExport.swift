@@ -23,6 +23,13 @@ extension Portal {
             throw PortalError(.invalidInput, "layer \(layer.name) has no geometry of its own to make tiles of")
         }
         let bbox = try request.bbox ?? extent(of: request.layers)
+        if let bbox {
+            let count = request.zooms.reduce(0) { $0 + TileCoordinate.count(covering: bbox, zoom: $1) }
+            guard count <= Self.maximumExportTiles else {
+                throw PortalError(.invalidInput, "zooms \(request.zooms.lowerBound)–\(request.zooms.upperBound) over \(bbox) are "
+                    + "\(count) tiles, more than the \(Self.maximumExportTiles) an export makes; lower --max-zoom or give a smaller --bbox")
+            }
+        }
         let writer = try MBTilesWriter(path: request.path)
         let tiles = bbox.map { box in request.zooms.flatMap { TileCoordinate.tiles(covering: box, zoom: $0) } } ?? []
         let total = tiles.count
@@ -35,11 +42,17 @@ extension Portal {
                 do {
                     let tile = tiles[index]
                     let bytes = try portal.tile(tile, layers: layers)
-                    let data = bytes.isEmpty ? [] : Gzip.compress(bytes)
-                    try state.record(data) {
+                    var data: [UInt8] = []
+                    if !bytes.isEmpty {
+                        guard let compressed = Gzip.compress(bytes) else {
+                            throw PortalError(.internal, "zlib could not compress tile \(tile) (out of memory?)")
+                        }
+                        data = compressed
+                    }
+                    let done = try state.record(data) {
                         try writer.write(zoom: tile.z, column: tile.x, tmsRow: tile.tmsRow, data: data)
                     }
-                    if let progress, index % 256 == 0 { progress(state.done, total) }
+                    if let progress, index % 256 == 0 { progress(done, total) }
                 } catch {
                     state.fail(error)
                     return
@@ -62,6 +75,16 @@ extension Portal {
         return TileExportReport(tiles: state.written, tilesVisited: total, bytes: state.bytes, bbox: bbox)
     }
 
+    /// The longitude midway between a box's west and east edges (degrees; across 180° for a box
+    /// that crosses the antimeridian), for TileJSON's and MBTiles' `center`.
+    public static func centerLongitude(of box: BoundingBox) -> Double {
+        let center = (box.minLongitude + box.maxLongitude + (box.crossesAntimeridian ? 360 : 0)) / 2
+        return center > 180 ? center - 360 : center
+    }
+
+    /// The most tiles one export makes (their coordinates are listed in memory first: 24 bytes each).
+    public static let maximumExportTiles = 20_000_000
+
     /// The union of the layers' extents, or nil when all are empty.
     public func extent(of layers: [LayerSchema]) throws -> BoundingBox? {
         var box: BoundingBox?
@@ -76,8 +99,7 @@ extension Portal {
     static func mbtilesMetadata(name: String, layers: [LayerSchema], zooms: ClosedRange<Int>,
                                 bbox: BoundingBox) -> [(name: String, value: String)] {
         func number(_ value: Double) -> String { String(format: "%.6f", value) }
-        var centerLon = (bbox.minLongitude + bbox.maxLongitude + (bbox.crossesAntimeridian ? 360 : 0)) / 2
-        if centerLon > 180 { centerLon -= 360 }
+        let centerLon = centerLongitude(of: bbox)
         let json = JSONValue.object([("vector_layers", vectorLayers(layers, zooms: zooms))])
         return [
             ("name", name),
@@ -131,14 +153,16 @@ private final class TileExportState: @unchecked Sendable {
         }
     }
 
-    /// Counts a tile and runs `store` (the file's write) for a non-empty one, one at a time.
-    func record(_ data: [UInt8], store: () throws -> Void) throws {
+    /// Counts a tile and runs `store` (the file's write) for a non-empty one, one at a time;
+    /// returns the tiles done so far.
+    func record(_ data: [UInt8], store: () throws -> Void) throws -> Int {
         try lock.withLock {
             done += 1
-            guard !data.isEmpty else { return }
+            guard !data.isEmpty else { return done }
             try store()
             written += 1
             bytes += data.count
+            return done
         }
     }
 
