@@ -14,14 +14,25 @@ final class TileIndexCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var slots: [String: Slot] = [:]
+    private var latestToken: Int64?
 
-    /// The index of `layer` for `token`, built by `build` when missing or older.
+    /// The index of `layer` for `token`, built by `build` when missing or older. The first call
+    /// with a new token also lets go of the other layers' indexes of older data (a million sites
+    /// take about 100 MB), unless one is being built at that moment.
     func index(_ layer: String, token: Int64, build: () throws -> PointTileIndex) rethrows -> PointTileIndex {
-        let slot = lock.withLock {
-            if let slot = slots[layer] { return slot }
-            let slot = Slot()
+        let (slot, others) = lock.withLock {
+            let slot = slots[layer] ?? Slot()
             slots[layer] = slot
-            return slot
+            guard latestToken != token else { return (slot, [Slot]()) }
+            latestToken = token
+            return (slot, slots.values.filter { $0 !== slot })
+        }
+        for other in others where other.lock.try() {
+            if other.token != token {
+                other.index = nil
+                other.token = nil
+            }
+            other.lock.unlock()
         }
         slot.lock.lock()
         defer { slot.lock.unlock() }
