@@ -129,6 +129,14 @@ struct TilesAPI: Sendable {
         }
     }
 
+    /// Checks a computed collection's `as-of`, `scenario` and `profile` on its tileset resources
+    /// too, not only on its tiles.
+    private static func checkAnalysis(_ parameters: QueryParameters, _ entry: CollectionCatalog.Entry?) throws(OGCError) {
+        let names = analysisParameters(entry)
+        guard !names.isEmpty else { return }
+        _ = try AnalysisParameters.request(parameters, profile: names.contains("profile"))
+    }
+
     /// The path of the tilesets of `entry` (nil: the dataset's).
     private static func basePath(_ entry: CollectionCatalog.Entry?) -> String {
         entry.map { "/collections/\(URLBuilder.segment($0.id))/tiles" } ?? "/tiles"
@@ -207,10 +215,7 @@ struct TilesAPI: Sendable {
     func tilesets(_ request: Request, collection id: String?) throws -> Response {
         let entry = try entry(id)
         let (parameters, format) = try FeaturesAPI.parameters(request, allowed: Set(["f"] + Self.analysisParameters(entry)))
-        // as-of, scenario and profile are checked here too, not only on the tiles.
-        if !Self.analysisParameters(entry).isEmpty {
-            _ = try AnalysisParameters.request(parameters, profile: Self.analysisParameters(entry).contains("profile"))
-        }
+        try Self.checkAnalysis(parameters, entry)
         let base = Self.basePath(entry)
         let kept = Self.kept(parameters, entry)
         let title = entry?.title ?? "All layers"
@@ -274,10 +279,7 @@ struct TilesAPI: Sendable {
             throw OGCError.notAcceptable("f=\(QueryParameters.printable(f)): a tileset is described as json or tilejson")
         }
         let wantsTileJSON = parameters["f"] == "tilejson"
-        // Validates as-of, scenario and profile now, not on the first tile.
-        if !Self.analysisParameters(entry).isEmpty {
-            _ = try AnalysisParameters.request(parameters, profile: Self.analysisParameters(entry).contains("profile"))
-        }
+        try Self.checkAnalysis(parameters, entry)
         let kept = Self.kept(parameters, entry)
         let layers = Self.layers(entry)
         let stored = entry.map { $0.kind == .layer } ?? true

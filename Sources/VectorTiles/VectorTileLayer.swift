@@ -44,10 +44,7 @@ public struct VectorTileLayer: Sendable {
     /// Adds `value` to the value table without looking for an equal one (the caller keeps
     /// values distinct, as ``PointTileIndex`` does with its own numbering); returns its index.
     mutating func appendValue(_ value: TileValue) -> UInt32 {
-        let v = UInt32(valueCount)
-        valueCount += 1
-        values.writeBytesField(4, value.encoded())
-        return v
+        value.layerField().withUnsafeBufferPointer { appendEncodedValue($0) }
     }
 
     /// Reserves room for about this many bytes of encoded features and values.

@@ -16,9 +16,13 @@ extension Portal {
     public func tile(_ tile: TileCoordinate, layers: [LayerSchema]) throws -> [UInt8] {
         let projection = TileProjection(tile: tile)
         var built: [VectorTileLayer] = []
+        // One read of the change token for every point layer of the tile.
+        var token: Int64?
         for layer in layers where layer.geometryType != nil && !layer.geometryIsDerived {
             if layer.geometryType == .point {
-                built.append(try pointIndex(layer).tileLayer(projection))
+                let current = try token ?? store.changeToken()
+                token = current
+                built.append(try pointIndex(layer, token: current).tileLayer(projection))
                 continue
             }
             var out = VectorTileLayer(name: layer.name)
@@ -39,18 +43,17 @@ extension Portal {
         return VectorTile(layers: built).encoded()
     }
 
-    /// The tile index of a point layer for the store's current data (built on first use after
+    /// The tile index of a point layer for the data of change token `token` (built on first use after
     /// a change, then shared by every tile): the points of a tile are found without a query.
-    func pointIndex(_ layer: LayerSchema) throws -> PointTileIndex {
-        let token = try store.changeToken()
-        return try tileIndexes.index(layer.name, token: token) { try buildPointIndex(layer, within: nil) }
+    func pointIndex(_ layer: LayerSchema, token: Int64) throws -> PointTileIndex {
+        try tileIndexes.index(layer.name, token: token) { try buildPointIndex(layer) }
     }
 
-    /// A tile index of the points of `layer` in `box` (nil: all), each with the layer's columns.
-    func buildPointIndex(_ layer: LayerSchema, within box: BoundingBox?) throws -> PointTileIndex {
+    /// A tile index of every point of `layer`, each with the layer's columns.
+    func buildPointIndex(_ layer: LayerSchema) throws -> PointTileIndex {
         var builder = PointTileIndex.Builder(name: layer.name, keys: layer.columns.map(\.name))
         var properties: [(Int, TileValue)] = []
-        try store.forEachFeature(ExportQuery(layer: layer, bbox: box), columns: layer.columns.map(\.name)) { record in
+        try store.forEachFeature(ExportQuery(layer: layer), columns: layer.columns.map(\.name)) { record in
             guard case .point(let point)? = record.geometry else { return }
             properties.removeAll(keepingCapacity: true)
             for (k, value) in record.values.enumerated() {
