@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // The SQLite C API (GRDB links the same libsqlite3). SpatiaLite is not linked: GeoStorage
@@ -60,7 +61,9 @@ let package = Package(
         // corridors) as typed requests and results over one store protocol (SpatiaLite file, in
         // memory), the writers of their outputs to sinks, and async entry points that run the
         // blocking work on threads of their own. The CLI and the server are front ends over it.
-        .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor", "VectorTiles"]),
+        // Service applications: bearer tokens (random from swift-crypto, stored as SHA-256) and roles.
+        .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor", "VectorTiles",
+                                                   .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP server (Hummingbird 2): OGC API – Features over the core, no SQL. Handlers parse a
         // request into the core's typed request, make one core call and stream its result.
         .target(

@@ -11,6 +11,11 @@ public enum ErrorCategory: String, Sendable, Hashable, CaseIterable {
     /// The request contradicts the stored state: a duplicate id, a write over a newer version, a
     /// name that matches several features equally well (the candidates listed) (HTTP 409).
     case conflict
+    /// The request names a version of a record that is no longer current (a stale `If-Match`):
+    /// someone else changed it first (HTTP 412).
+    case staleVersion = "stale-version"
+    /// A well-formed submission whose fields are wrong: every problem is listed (HTTP 422).
+    case invalidContent = "invalid-content"
     /// No or bad credentials (HTTP 401).
     case unauthorised
     /// Credentials are valid but do not allow this (HTTP 403).

@@ -175,7 +175,7 @@ public struct LayerSchema: Sendable, Equatable {
         nameColumns: ["programme", "party"], geometryIsDerived: true)
 
     /// Every layer, in dependency order (districts before settlements, settlements before institutions).
-    public static let all: [LayerSchema] = [districts, settlements, roads, sites, institutions, commitments]
+    public static let all: [LayerSchema] = [districts, settlements, roads, sites, institutions, commitments, services, applications]
 }
 
 extension LayerSchema {

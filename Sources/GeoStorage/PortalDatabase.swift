@@ -211,7 +211,8 @@ public final class PortalDatabase: Sendable {
                 CREATE TABLE qamtu_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);
                 INSERT INTO qamtu_meta (key, value) VALUES ('created_by', 'qamtu'), ('crs', 'EPSG:4326');
                 """)
-            for layer in LayerSchema.all {
+            // The layers of the first schema; later layers come with their own migrations.
+            for layer in [LayerSchema.districts, .settlements, .roads, .sites, .institutions, .commitments] {
                 try createLayerTable(layer, in: db)
             }
         }
@@ -220,6 +221,13 @@ public final class PortalDatabase: Sendable {
             // sites already stored.
             try SitePack.createSchema(db)
             try SitePack.rebuild(db)
+        }
+        migrator.registerMigration("v3-applications") { db in
+            // The portal's service applications: the services catalogue and the applications'
+            // public layer, with their private tables (see ApplicationTables).
+            try createLayerTable(.services, in: db)
+            try createLayerTable(.applications, in: db)
+            try ApplicationTables.create(db)
         }
         return migrator
     }

@@ -18,11 +18,16 @@ public struct Portal: Sendable {
     public let notify: @Sendable (String) -> Void
     /// The point layers' tile indexes, per change token.
     let tileIndexes = TileIndexCache()
+    /// The service applications (users, applications, events); nil when this portal does not
+    /// keep them (a read-only server): their use cases then fail as unavailable.
+    public let ledger: (any ApplicationLedger)?
 
-    /// The core over `store`; async calls run on `executor`; notes go to `notify`.
-    public init(store: any PortalStore, executor: BlockingExecutor? = nil,
+    /// The core over `store` (and `ledger` for the service applications); async calls run on
+    /// `executor`; notes go to `notify`.
+    public init(store: any PortalStore, ledger: (any ApplicationLedger)? = nil, executor: BlockingExecutor? = nil,
                 notify: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
+        self.ledger = ledger
         chosenExecutor = executor
         self.notify = notify
     }

@@ -21,4 +21,12 @@ struct DatabaseOptions: ParsableArguments {
         let store = try SpatiaLiteStore.open(at: path, readOnly: readOnly)
         return Portal(store: store, notify: { Terminal.note($0) })
     }
+
+    /// The application core with the file's service applications (users, applications,
+    /// events), opened for writing: the schema is migrated first when it is older.
+    func applicationsPortal() throws -> Portal {
+        let ledger = try SpatiaLiteStore.openLedger(at: path, concurrent: false)
+        let store = try SpatiaLiteStore.open(at: path, readOnly: true)
+        return Portal(store: store, ledger: ledger, notify: { Terminal.note($0) })
+    }
 }

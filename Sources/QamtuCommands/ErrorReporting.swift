@@ -10,7 +10,7 @@ enum ErrorReporting {
     /// for credentials, 70 (EX_SOFTWARE) for defects and corrupt stores.
     static func exitCode(_ category: ErrorCategory) -> ExitCode {
         switch category {
-        case .invalidInput, .notFound, .conflict: .failure
+        case .invalidInput, .invalidContent, .notFound, .conflict, .staleVersion: .failure
         case .unavailable: ExitCode(69)
         case .unauthorised, .forbidden: ExitCode(77)
         case .internal: ExitCode(70)

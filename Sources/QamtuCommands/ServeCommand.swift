@@ -3,14 +3,17 @@ import Foundation
 import Logging
 import QamtuServer
 
-/// `qamtu serve`: the OGC API – Features server over the portal database, read-only.
+/// `qamtu serve`: the OGC API server over the portal database; read-only unless `--writable`
+/// (the service applications).
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the portal database over HTTP as OGC API – Features (read-only).",
+        abstract: "Serve the portal database over HTTP as OGC API – Features and Tiles (read-only unless --writable).",
         discussion: """
             Map viewers and GIS clients (QGIS, GDAL's OAPIF driver, OWSLib, Leaflet, MapLibre) read the \
-            layers at http://HOST:PORT/collections. Stop with Ctrl-C or SIGTERM: requests in flight finish.
+            layers at http://HOST:PORT/collections. With --writable, /applications takes service applications and \
+            their transitions from users with tokens (`qamtu users add`); the file is switched to WAL and every \
+            acknowledged write is on disk. Stop with Ctrl-C or SIGTERM: requests in flight finish.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -44,6 +47,12 @@ struct ServeCommand: ParsableCommand {
                 """, valueName: "dir"))
     var mapAssets: String?
 
+    @Flag(help: "Serve the service applications (/applications): submissions and transitions, behind bearer tokens.")
+    var writable = false
+
+    @Option(name: .customLong("max-body-kb"), help: ArgumentHelp("The largest request body accepted with --writable, KiB (1–10240).", valueName: "kb"))
+    var maximumBodyKB = 64
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (access lines), notice, warning or error.", valueName: "level"))
     var logLevel = "info"
 
@@ -51,6 +60,7 @@ struct ServeCommand: ParsableCommand {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535, got \(port)") }
         guard (0...65536).contains(responseCacheMB) else { throw ValidationError("--response-cache-mb must be 0–65536, got \(responseCacheMB)") }
         guard (0...65536).contains(tileCacheMB) else { throw ValidationError("--tile-cache-mb must be 0–65536, got \(tileCacheMB)") }
+        guard (1...10240).contains(maximumBodyKB) else { throw ValidationError("--max-body-kb must be 1–10240, got \(maximumBodyKB)") }
         if let connections, !(1...256).contains(connections) { throw ValidationError("--connections must be 1–256, got \(connections)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
@@ -65,6 +75,8 @@ struct ServeCommand: ParsableCommand {
         if let connections { settings.poolSize = connections }
         settings.responseCacheBytes = responseCacheMB << 20
         settings.tileCacheBytes = tileCacheMB << 20
+        settings.writable = writable
+        settings.maximumBodyBytes = maximumBodyKB << 10
         let environment = ProcessInfo.processInfo.environment
         settings.mapAssetsDirectory = mapAssets ?? environment["QAMTU_MAP_ASSETS"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ServerConfiguration.defaultMapAssetsDirectory(environment: environment)

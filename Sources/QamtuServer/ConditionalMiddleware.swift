@@ -13,6 +13,10 @@ struct ConditionalMiddleware<Context: RequestContext>: RouterMiddleware {
     let uncached: Set<String> = ["/health", "/metrics"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The private applications carry their own strong ETag of the version and are never stored.
+        if request.uri.path == ApplicationsAPI.pathPrefix || request.uri.path.hasPrefix(ApplicationsAPI.pathPrefix + "/") {
+            return try await next(request, context)
+        }
         guard request.method == .get || request.method == .head, !uncached.contains(request.uri.path) else {
             var response = try await next(request, context)
             if uncached.contains(request.uri.path) { response.headers[.cacheControl] = "no-store" }

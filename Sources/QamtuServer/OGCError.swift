@@ -66,6 +66,8 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
         case .invalidInput: OGCError(status: .badRequest, code: "InvalidParameterValue", description: message)
         case .notFound: OGCError(status: .notFound, code: "NotFound", description: message)
         case .conflict: OGCError(status: .conflict, code: "Conflict", description: message)
+        case .staleVersion: OGCError(status: .preconditionFailed, code: "PreconditionFailed", description: message)
+        case .invalidContent: OGCError(status: .unprocessableContent, code: "InvalidContent", description: message)
         case .unauthorised: OGCError(status: .unauthorized, code: "Unauthorized", description: message)
         case .forbidden: OGCError(status: .forbidden, code: "Forbidden", description: message)
         case .unavailable: OGCError(status: .serviceUnavailable, code: "ServiceUnavailable",

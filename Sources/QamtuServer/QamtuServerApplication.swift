@@ -19,8 +19,11 @@ public enum QamtuServerApplication {
                              drain: ShutdownDrain = ShutdownDrain()) async throws -> some ApplicationProtocol {
         let path = configuration.databasePath
         let size = configuration.poolSize
+        // The ledger first: it switches the file to WAL before the readers open it.
+        let ledger: (any ApplicationLedger)? = configuration.writable
+            ? try await BlockingExecutor.shared.run { try SpatiaLiteStore.openLedger(at: path, concurrent: true) } : nil
         let store = try await BlockingExecutor.shared.run { try PooledStore.openSpatiaLite(at: path, size: size) }
-        let portal = Portal(store: store, notify: { note in logger.info("\(note)") })
+        let portal = Portal(store: store, ledger: ledger, notify: { note in logger.info("\(note)") })
         let changes = try await portal.perform { try ChangeWatcher(portal: $0, logger: logger) }
         let router = buildRouter(portal: portal, configuration: configuration, changes: changes, drain: drain, logger: logger)
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -51,7 +54,7 @@ public enum QamtuServerApplication {
             }
         }
         defer { watcher.cancel() }
-        logger.notice("serving \(configuration.databasePath) at \(configuration.linkBase) (\(configuration.poolSize) connections)")
+        logger.notice("serving \(configuration.databasePath) at \(configuration.linkBase) (\(configuration.poolSize) connections\(configuration.writable ? ", service applications writable" : ""))")
         try await group.run()
     }
 
@@ -59,15 +62,21 @@ public enum QamtuServerApplication {
     /// CORS, OGC exceptions for every error, the request guard (limits, malformed paths), gzip,
     /// and ETag / 304.
     static func buildRouter(portal: Portal, configuration: ServerConfiguration, changes: ChangeWatcher,
-                            drain: ShutdownDrain, logger: Logger) -> Router<BasicRequestContext> {
+                            drain: ShutdownDrain, logger: Logger) -> Router<QamtuRequestContext> {
         let registry = PrometheusCollectorRegistry()
-        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let router = Router(context: QamtuRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let writable = portal.ledger != nil
         router.add(middleware: AccessMiddleware(registry: registry, logger: logger, drain: drain))
-        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .acceptEncoding, .ifNoneMatch, .contentType],
-                                              allowMethods: [.get, .head, .options], exposedHeaders: ["ETag", "Content-Encoding"],
+        router.add(middleware: CORSMiddleware(allowOrigin: .all,
+                                              allowHeaders: [.accept, .acceptEncoding, .ifNoneMatch, .contentType]
+                                                  + (writable ? [.authorization, .ifMatch] : []),
+                                              allowMethods: writable ? [.get, .head, .options, .post] : [.get, .head, .options],
+                                              exposedHeaders: ["ETag", "Content-Encoding"] + (writable ? ["Location"] : []),
                                               maxAge: .seconds(3600)))
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: RequestGuardMiddleware(maximumTargetLength: configuration.maximumTargetLength))
+        router.add(middleware: RequestGuardMiddleware(maximumTargetLength: configuration.maximumTargetLength,
+                                                      writablePrefix: writable ? ApplicationsAPI.pathPrefix : nil,
+                                                      maximumBodyBytes: configuration.maximumBodyBytes))
         router.add(middleware: GzipMiddleware())
         router.add(middleware: ConditionalMiddleware(changes: changes))
         let urls = URLBuilder(base: configuration.linkBase)
@@ -81,6 +90,12 @@ public enum QamtuServerApplication {
         RoadsAPI(portal: portal).register(on: router)
         ReportsAPI(portal: portal).register(on: router)
         MapAPI(portal: portal, assetsDirectory: configuration.mapAssetsDirectory, logger: logger).register(on: router)
+        if writable {
+            ApplicationsAPI(portal: portal, urls: urls,
+                            limiter: AuthenticationLimiter(maximumFailures: configuration.maximumFailedSignIns,
+                                                           windowSeconds: configuration.authenticationWindowSeconds),
+                            maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+        }
         router.get("/health") { _, _ in
             let token = try await portal.perform { try $0.store.changeToken() }
             return FeaturesAPI.json(.members(["status": "ok", "changeToken": .string(String(UInt64(bitPattern: token), radix: 16))]))

@@ -3,15 +3,30 @@ import Hummingbird
 /// Refuses malformed requests before any handler sees them: a request target longer than the
 /// limit (414), a path with `.` or `..` segments, malformed percent-escapes, invalid UTF-8 or
 /// control characters (400), methods other than GET, HEAD and OPTIONS (405, with `Allow`), and a request
-/// body, whether of a given length or chunked (413: this server takes none).
+/// body, whether of a given length or chunked (413). The one exception: with `--writable`, `POST`
+/// to the applications (``writablePrefix``) with a body of at most ``maximumBodyBytes`` (its
+/// handler stops reading a chunked body at the limit, 413 too).
 struct RequestGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     let maximumTargetLength: Int
+    /// The path prefix that takes `POST` with a body, nil: none (a read-only server).
+    var writablePrefix: String? = nil
+    /// The largest body a `POST` may announce, bytes.
+    var maximumBodyBytes = 0
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let target = request.uri.string
         guard target.utf8.count <= maximumTargetLength else {
             throw OGCError(status: .uriTooLong, code: "URITooLong",
                            description: "the request target is \(target.utf8.count) bytes; at most \(maximumTargetLength) are accepted")
+        }
+        if request.method == .post, let prefix = writablePrefix,
+           request.uri.path == prefix || request.uri.path.hasPrefix(prefix + "/") {
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
+                throw OGCError(status: .contentTooLarge, code: "ContentTooLarge",
+                               description: "the body is \(length) bytes; at most \(maximumBodyBytes) are accepted")
+            }
+            try Self.checkPath(request.uri.path)
+            return try await next(request, context)
         }
         guard [.get, .head, .options].contains(request.method) else {
             // RFC 9110 (15.5.6): a 405 names the methods the resource answers in Allow.

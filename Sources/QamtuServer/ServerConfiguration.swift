@@ -22,6 +22,17 @@ public struct ServerConfiguration: Sendable {
     public var responseCacheBytes = 64 << 20
     /// Bytes of recent vector tiles kept while the data is unchanged (0: no tile cache).
     public var tileCacheBytes = 256 << 20
+    /// Whether the service applications are served (`qamtu serve --writable`): the file is
+    /// opened for writing too (switched to WAL), and `/applications` takes submissions and
+    /// transitions from users with tokens. Without it the server only reads.
+    public var writable = false
+    /// The largest request body accepted (a submission or a transition), bytes; larger ones answer 413.
+    public var maximumBodyBytes = 64 * 1024
+    /// Failed sign-ins allowed per client address within ``authenticationWindowSeconds``
+    /// before its requests to `/applications` answer 429.
+    public var maximumFailedSignIns = 20
+    /// The window of ``maximumFailedSignIns``, seconds.
+    public var authenticationWindowSeconds = 60.0
     /// The folder holding MapLibre GL JS (`maplibre-gl.js` and `maplibre-gl.css`) for the web map
     /// at `/map`; nil: none, and `/map` answers 503 saying how to install them
     /// (`Scripts/install-map-assets.sh`). `qamtu serve` sets it from `--map-assets`,

@@ -1,8 +1,8 @@
 /// Fixed-width text tables for people (find, road masts): columns padded to their widest cell,
 /// two spaces apart, the last column unpadded.
-enum TextTable {
+public enum TextTable {
     /// The rows as lines (no final newline); columns in `rightAligned` are padded on the left.
-    static func render(_ rows: [[String]], rightAligned: Set<Int>) -> String {
+    public static func render(_ rows: [[String]], rightAligned: Set<Int>) -> String {
         guard let first = rows.first else { return "" }
         let widths = (0..<first.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { row in

@@ -8,6 +8,10 @@ extension Portal {
     ///   format's and the store's errors (`ImportError.failed` lists the problems).
     public func importFeatures(_ request: ImportRequest,
                                progress: ((ImportProgress) -> Void)? = nil) throws -> (report: ImportReport, format: InputFormat) {
+        if request.layer.isWorkflowLayer {
+            throw PortalError(.invalidInput, "applications are submitted and moved through the workflow, not imported as a layer",
+                              commandLineHint: "`qamtu applications import FILE` loads applications with their events")
+        }
         if request.path == "-" && request.format == nil {
             throw PortalError(.invalidInput, "reading standard input needs a format (it cannot be detected from a stream)")
         }
