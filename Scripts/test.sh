@@ -5,7 +5,10 @@
 # The timing test of the async surface (a timer on Swift's cooperative pool while heavy use cases
 # run) runs alone afterwards: beside the other tests it would measure them. Then real clients (GDAL,
 # OWSLib, schemathesis, a corpus of bad requests) run against `qamtu serve` (Scripts/test-clients.sh), then
-# headless Chromium checks the web map /map (Scripts/test-map.sh).
+# headless Chromium checks the web map /map (Scripts/test-map.sh), and 32 clients load the service
+# applications of `qamtu serve --writable` for 30 s, then kill it with SIGKILL in 10 runs and check that
+# every acknowledged write is in the database (Scripts/test-applications.py; the debug build, so its
+# floor here is 150 writes/s: the README's figure for the release build is measured with the same script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +19,6 @@ if [ $# -eq 0 ]; then
   QAMTU_TIMING_TESTS=1 swift test --skip-build --filter 'heavyCallsDoNotStarveTheCooperativePool'
   Scripts/test-clients.sh
   Scripts/test-map.sh
+  python3 Scripts/test-applications.py --qamtu "$(swift build --show-bin-path)/qamtu" \
+    --seconds 30 --crash-runs 10 --min-writes-per-second 150
 fi

@@ -104,8 +104,7 @@ struct ApplicationsAPI: Sendable {
     }
 
     private func submit(_ request: Request, _ user: PortalUser) async throws -> Response {
-        let draft = try ApplicationDraft.parse(try await jsonBody(request))
-        let application = try await portal.submitApplication(draft, by: user)
+        let application = try await portal.submitApplication(feature: try await jsonBody(request), by: user)
         var response = Self.application(application, status: .created)
         response.headers[.location] = urls.url("/applications/" + URLBuilder.segment(application.id))
         return response

@@ -143,7 +143,7 @@ struct ParsingTests {
     @Test func helpForAnUnknownCommandIsAUsageError() throws {
         let unknown = try #require(Qamtu.helpTopicError(["help", "nosuch"]))
         #expect(unknown.message == "unknown command 'qamtu nosuch'; the commands of qamtu are init, import, export, find, info, "
-            + "coverage, report, nearest, road, serve, tiles")
+            + "coverage, report, nearest, road, serve, tiles, users, applications")
         #expect(Qamtu.exitCode(for: unknown) == .validationFailure)
         #expect(Qamtu.helpTopicError(["help", "coverage", "nosuch"])?.message
             == "unknown command 'qamtu coverage nosuch'; the commands of qamtu coverage are list, diff, footprints")

@@ -17,9 +17,12 @@ public struct ApplicationDraft: Sendable {
 
     /// Reads a GeoJSON Feature with a Point geometry, collecting every problem. Messages name
     /// fields and never repeat a value of the applicant's details.
-    /// - Parameter extraProperties: further properties the caller reads itself (an import's `events`).
+    /// - Parameters:
+    ///   - extraProperties: further properties the caller reads itself (an import's `events`).
+    ///   - serviceExists: whether a `service_id` names a service (its problem is listed with the others).
     /// - Throws: `ApplicationError.invalidFields` with every problem.
-    public static func parse(_ feature: JSONValue, extraProperties: Set<String> = []) throws(ApplicationError) -> ApplicationDraft {
+    public static func parse(_ feature: JSONValue, extraProperties: Set<String> = [],
+                             serviceExists: (String) -> Bool = { _ in true }) throws(ApplicationError) -> ApplicationDraft {
         var problems: [String] = []
         guard feature["type"]?.stringValue == "Feature" else {
             throw .invalidFields(["the body must be a GeoJSON Feature (an object with \"type\": \"Feature\")"])
@@ -55,6 +58,7 @@ public struct ApplicationDraft: Sendable {
         }
         let serviceID = strings["service_id"] ?? ""
         if serviceID.isEmpty { problems.append("service_id: required") }
+        else if !serviceExists(serviceID) { problems.append("service_id: no service '\(serviceID)' (see the services collection)") }
         var applicant: ApplicantDetails?
         switch ApplicantDetails.validated(name: strings["applicant_name"], iin: strings["applicant_iin"],
                                           phone: strings["applicant_phone"], email: strings["applicant_email"]) {

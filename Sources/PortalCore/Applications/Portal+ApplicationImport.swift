@@ -24,12 +24,14 @@ extension Portal {
         }
         let applicants = Dictionary(try ledger.users().filter { $0.role == .applicant }.map { ($0.name, $0) },
                                     uniquingKeysWith: { first, _ in first })
+        let services = Set(try serviceCatalogue().map(\.id))
         var problems: [String] = []
         var items: [(application: NewApplication, changes: [ApplicationChange])] = []
         for (index, feature) in features.enumerated() {
             let label = "\(name): feature \(index + 1)"
             do {
-                let draft = try ApplicationDraft.parse(feature, extraProperties: ["id", "events"])
+                let draft = try ApplicationDraft.parse(feature, extraProperties: ["id", "events"],
+                                                      serviceExists: { services.contains($0) })
                 let events = try Self.importedEvents(feature["properties"]?["events"])
                 guard let first = events.first else { continue }
                 let new = try newApplication(draft, owner: applicants[first.by], actor: first.by, at: first.at)

@@ -12,11 +12,12 @@ extension Portal {
         let services = try serviceCatalogue()
         var report = ApplicationReport(asOf: asOf, total: .init(key: "total", label: "total"),
                                        byService: services.map { .init(key: $0.id, label: $0.name) }, byDistrict: [])
+        let daysAllowed = Dictionary(services.map { ($0.id, $0.days) }, uniquingKeysWith: { first, _ in first })
         var serviceIndex: [String: Int] = [:]
         for (index, service) in services.enumerated() { serviceIndex[service.id] = index }
         var districts: [String: ApplicationReport.Counts] = [:]
         for (application, events) in try requireLedger().applicationsWithEvents() {
-            guard let state = Self.replay(events, through: asOf, daysAllowed: services.first { $0.id == application.serviceID }?.days) else {
+            guard let state = Self.replay(events, through: asOf, daysAllowed: daysAllowed[application.serviceID]) else {
                 continue
             }
             let overdue = !state.status.isDecided && state.due.map { asOf > $0 } == true

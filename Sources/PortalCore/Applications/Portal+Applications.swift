@@ -51,25 +51,25 @@ extension Portal {
         }
     }
 
-    /// Submits `draft` for `user` (an applicant, or an admin on someone's behalf): finds its
-    /// settlement and district, stores it as `received` with its first event, and returns once
-    /// it is on disk.
-    /// - Throws: `ApplicationError.forbidden` for a provider; `.invalidFields` for an unknown service.
-    public func submitApplication(_ draft: ApplicationDraft, by user: PortalUser, at date: Date = Date()) async throws -> ServiceApplication {
+    /// Submits a GeoJSON Feature (see ``ApplicationDraft``) for `user` (an applicant, or an admin
+    /// on someone's behalf): checks every field and the service, finds its settlement and
+    /// district, stores it as `received` with its first event, and returns once it is on disk.
+    /// - Throws: `ApplicationError.forbidden` for a provider; `.invalidFields` listing every problem.
+    public func submitApplication(feature: JSONValue, by user: PortalUser, at date: Date = Date()) async throws -> ServiceApplication {
         let ledger = try requireLedger()
         guard user.role != .provider else {
             throw ApplicationError.forbidden("providers decide applications; applicants (or the office) submit them")
         }
-        let new = try await perform { portal in try portal.newApplication(draft, owner: user, at: date) }
+        let new = try await perform { portal in
+            let services = Set(try portal.serviceCatalogue().map(\.id))
+            let draft = try ApplicationDraft.parse(feature, serviceExists: { services.contains($0) })
+            return try portal.newApplication(draft, owner: user, at: date)
+        }
         return try await ledger.submit(new)
     }
 
-    /// The stored form of a draft: the service checked, the settlement and district found.
+    /// The stored form of a draft (whose service was checked): the settlement and district found.
     func newApplication(_ draft: ApplicationDraft, owner: PortalUser?, actor: String? = nil, at date: Date) throws -> NewApplication {
-        // An unknown service is a field problem like the draft's own (422, listed with them).
-        guard try provider(ofService: draft.serviceID) != nil else {
-            throw ApplicationError.invalidFields(["service_id: no service '\(draft.serviceID)' (see the services collection)"])
-        }
         let place = try locate(draft.position)
         return NewApplication(serviceID: draft.serviceID, position: draft.position, applicant: draft.applicant, note: draft.note,
                               ownerNumber: owner?.number, actor: actor ?? owner?.name ?? "import", at: PortalTime.timestamp(date),
