@@ -26,7 +26,7 @@ struct FeaturesAPI: Sendable {
         self.catalog = catalog
         self.urls = urls
         self.changes = changes
-        openAPI = OpenAPIDocument.build(catalog: catalog, urls: urls)
+        openAPI = OpenAPIDocument.build(catalog: catalog, urls: urls, applications: portal.ledger != nil)
     }
 
     /// The conformance classes this server implements.

@@ -5,7 +5,8 @@ import GeoModel
 /// items path lists its queryable properties as query parameters (GDAL pushes attribute filters
 /// only for parameters declared there), with their types and allowed values.
 enum OpenAPIDocument {
-    static func build(catalog: CollectionCatalog, urls: URLBuilder) -> JSONValue {
+    /// - Parameter applications: include the service applications' paths (a writable server).
+    static func build(catalog: CollectionCatalog, urls: URLBuilder, applications: Bool = false) -> JSONValue {
         var paths: [(key: String, value: JSONValue)] = [
             ("/", operation("Landing page: links to the API definition, conformance and the collections", id: "getLandingPage",
                             parameters: [ref("f")], schema: ref(schema: "LandingPage"), types: ["application/json", "text/html"])),
@@ -47,13 +48,18 @@ enum OpenAPIDocument {
         }
         paths += analysisPaths(catalog: catalog)
         paths += tilePaths(catalog: catalog)
+        var components: [(key: String, value: JSONValue)] = [("parameters", .object(parameters)), ("schemas", .object(schemas))]
+        if applications {
+            paths += applicationPaths()
+            components.append(("securitySchemes", .members(["bearerAuth": bearerScheme])))
+        }
         return .members([
             "openapi": "3.0.3",
             "info": .members(["title": "Qamtu", "version": "1.0",
                               "description": "OGC API – Features for connectivity planning (settlements, districts, roads, telecom sites, institutions, commitments)"]),
             "servers": [.members(["url": .string(urls.base)])],
             "paths": .object(paths),
-            "components": .members(["parameters": .object(parameters), "schemas": .object(schemas)]),
+            "components": .object(components),
         ])
     }
 

@@ -9,13 +9,14 @@ import Testing
 struct PortalDatabaseTests {
     @Test func createsEveryLayerWithSpatialMetadata() throws {
         let fixture = try Fixture()
-        #expect(try fixture.portal.layerCounts().map(\.layer) == ["districts", "settlements", "roads", "sites", "institutions", "commitments"])
+        #expect(try fixture.portal.layerCounts().map(\.layer) == ["districts", "settlements", "roads", "sites", "institutions", "commitments",
+                                                                     "services", "applications"])
         let columns = try fixture.portal.queue.read { db in
             try Row.fetchAll(db, sql: "SELECT f_table_name, geometry_type, srid, spatial_index_enabled FROM geometry_columns ORDER BY f_table_name")
                 .map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int) \($0[3] as Int)" }
         }
         // SpatiaLite geometry type codes: 1 Point, 5 MultiLineString, 6 MultiPolygon; 1 = R*Tree index.
-        #expect(columns == ["commitments 1 4326 1", "districts 6 4326 1", "institutions 1 4326 1",
+        #expect(columns == ["applications 1 4326 1", "commitments 1 4326 1", "districts 6 4326 1", "institutions 1 4326 1",
                             "roads 5 4326 1", "settlements 1 4326 1", "sites 1 4326 1"])
         let applicationID = try fixture.portal.queue.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
         #expect(applicationID == PortalDatabase.applicationID)
@@ -70,7 +71,7 @@ struct PortalDatabaseTests {
         let path = fixture.folder.path("portal.sqlite")
         // A read-only reader of plain columns: no SpatiaLite functions on its connection.
         let plain = try PortalDatabase.open(at: path, readOnly: true, spatialSQL: false)
-        #expect(try plain.layerCounts().count == 6)
+        #expect(try plain.layerCounts().count == 8)
         #expect(throws: (any Error).self) {
             try plain.queue.read { db in try Int.fetchOne(db, sql: "SELECT ST_NPoints(MakePoint(1, 2, 4326))") }
         }

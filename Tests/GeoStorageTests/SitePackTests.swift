@@ -345,7 +345,7 @@ struct SitePackTests {
             #expect("\(error)" == "\(path) has an older Qamtu schema (without v2-site-pack)")
         }
         let upgraded = try PortalDatabase.open(at: path)
-        #expect(try upgraded.appliedMigrations() == ["v1-layers", "v2-site-pack"])
+        #expect(try upgraded.appliedMigrations() == ["v1-layers", "v2-site-pack", "v3-applications"])
         #expect(try upgraded.sitePackIsUsable())
         #expect(try Self.scan(upgraded).map(\.id) == ["a"])
     }

@@ -64,6 +64,13 @@ enum StoreFixture {
         i2,School 2,school,s2,fibre,71.1005,43.0005
         """
 
+    /// Two services (a layer without geometry), with a `;`-list, Cyrillic and a comma in a value.
+    static let services = """
+        id,name,name_kk,name_ru,provider,kind,days_allowed,documents
+        svc-w,Water connection,Су құбырына қосылу,Подключение к водопроводу,"Water, Ltd",water,15,identity document;site plan
+        svc-e,Electricity connection,,,Power Grid,electricity,10,
+        """
+
     /// A fresh store of `kind` with the fixture's layers; the folder holds its files.
     static func store(_ kind: StoreKind, in folder: TemporaryFolder) throws -> Portal {
         let store: any PortalStore
@@ -74,7 +81,7 @@ enum StoreFixture {
         let portal = Portal(store: store)
         let files: [(LayerSchema, String, String)] = [
             (.settlements, "settlements.geojson", settlements), (.districts, "districts.geojson", districts), (.sites, "sites.csv", sites),
-            (.roads, "roads.geojson", roads), (.institutions, "institutions.csv", institutions),
+            (.roads, "roads.geojson", roads), (.institutions, "institutions.csv", institutions), (.services, "services.csv", services),
         ]
         for (layer, name, text) in files {
             _ = try portal.importFeatures(ImportRequest(layer: layer, path: try folder.write(name, text)))

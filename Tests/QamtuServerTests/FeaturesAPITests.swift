@@ -38,7 +38,8 @@ import Testing
             let document = try await client.execute(uri: "/collections", method: .get).json()
             let ids = (document["collections"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             // Every layer, then the computed collections.
-            #expect(ids == ["districts", "settlements", "roads", "sites", "institutions", "commitments", "coverage", "footprints"])
+            #expect(ids == ["districts", "settlements", "roads", "sites", "institutions", "commitments", "services", "applications",
+                            "coverage", "footprints"])
             let sites = try await client.execute(uri: "/collections/sites", method: .get).json()
             #expect(link(sites, rel: "items", type: "application/geo+json") == "http://qamtu.test/collections/sites/items?f=json")
         }

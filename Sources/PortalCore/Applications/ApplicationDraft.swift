@@ -13,7 +13,7 @@ public struct ApplicationDraft: Sendable {
     /// The longest note accepted, characters.
     public static let maximumNoteLength = 2000
     /// The properties a submission may carry.
-    public static let properties = ["service_id", "applicant_name", "applicant_iin", "applicant_phone", "applicant_email", "note"]
+    public static let propertyNames = ["service_id", "applicant_name", "applicant_iin", "applicant_phone", "applicant_email", "note"]
 
     /// Reads a GeoJSON Feature with a Point geometry, collecting every problem. Messages name
     /// fields and never repeat a value of the applicant's details.
@@ -42,8 +42,8 @@ public struct ApplicationDraft: Sendable {
         var strings: [String: String] = [:]
         if let properties = feature["properties"], case .object(let pairs) = properties {
             for (key, value) in pairs {
-                guard Self.properties.contains(key) || extraProperties.contains(key) else {
-                    problems.append("properties.\(key): unknown property (known: \(self.properties.joined(separator: ", ")))")
+                guard Self.propertyNames.contains(key) || extraProperties.contains(key) else {
+                    problems.append("properties.\(key): unknown property (known: \(propertyNames.joined(separator: ", ")))")
                     continue
                 }
                 if extraProperties.contains(key) { continue }
