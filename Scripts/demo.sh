@@ -43,7 +43,7 @@ done < <(tail -n +2 GeoData/services.csv | python3 -c 'import csv,sys; print("\n
 "$qamtu" applications import GeoData/applications.geojson --db "$db"
 
 mkdir -p "$out"
-for layer in districts settlements roads sites institutions commitments; do
+for layer in districts settlements roads sites institutions commitments services applications; do
   "$qamtu" export "$layer" --db "$db" -o "$out/$layer.geojson"
 done
 "$qamtu" coverage --db "$db" -o "$out/coverage.geojson"
