@@ -12,7 +12,7 @@ import PortalCore
 ///   see, paged, as a FeatureCollection with `numberMatched` and a `next` link.
 /// - `GET /applications/{id}`, `GET /applications/{id}/events`.
 /// - `POST /applications/{id}/transitions` `{"to": …, "note": …}` with `If-Match` (428 without
-///   it, 412 when stale, 409 for a move the workflow forbids, 403 for one the role may not make).
+///   it, 412 when stale, `*` for whatever is current, 409 for a move the workflow forbids, 403 for one the role may not make).
 ///
 /// 401 without a valid token, 403 for an application that is not the user's; failed sign-ins are
 /// limited per client address (429). Answers are `Cache-Control: no-store` and never logged;
@@ -183,7 +183,10 @@ struct ApplicationsAPI: Sendable {
         default: note = nil; problems.append("note: must be a string")
         }
         guard problems.isEmpty, let target else { throw ApplicationError.invalidFields(problems) }
-        guard let version = Self.version(ifMatch: ifMatch, id: id) else {
+        // `If-Match: *` (RFC 9110): whatever version is current.
+        let anyVersion = ifMatch.trimmingCharacters(in: .whitespaces) == "*"
+        let version = anyVersion ? nil : Self.version(ifMatch: ifMatch, id: id)
+        guard anyVersion || version != nil else {
             throw ApplicationError.staleVersion(id: id, given: -1, current: -1).withoutVersions
         }
         let moved = try await portal.transitionApplication(id, to: target, note: note, expectedVersion: version, by: user)
