@@ -26,6 +26,9 @@ struct ApplicationsAPI: Sendable {
     let limiter: AuthenticationLimiter
     /// The largest request body accepted, bytes.
     let maximumBodyBytes: Int
+    /// The change token of the public collections' caches and ETags, advanced after each write
+    /// so that the public `applications` collection and its tiles show it at once.
+    let changes: ChangeWatcher
 
     func register(on router: Router<QamtuRequestContext>) {
         router.post("/applications") { request, context in try await guarded(request, context) { user in try await submit(request, user) } }
@@ -105,6 +108,7 @@ struct ApplicationsAPI: Sendable {
 
     private func submit(_ request: Request, _ user: PortalUser) async throws -> Response {
         let application = try await portal.submitApplication(feature: try await jsonBody(request), by: user)
+        await changed()
         var response = Self.application(application, status: .created)
         response.headers[.location] = urls.url("/applications/" + URLBuilder.segment(application.id))
         return response
@@ -190,7 +194,15 @@ struct ApplicationsAPI: Sendable {
             throw ApplicationError.staleVersion(id: id, given: -1, current: -1).withoutVersions
         }
         let moved = try await portal.transitionApplication(id, to: target, note: note, expectedVersion: version, by: user)
+        await changed()
         return Self.application(moved, status: .ok)
+    }
+
+    /// Advances the change token after a committed write (the watcher would see it only at its
+    /// next poll, while caches answered with the data before it). A failure to read the token
+    /// leaves that to the watcher: the write itself is on disk.
+    private func changed() async {
+        try? await changes.refresh(ownWrite: true)
     }
 
     /// The entity tag of a version of an application: `"A-000042.3"` (strong).

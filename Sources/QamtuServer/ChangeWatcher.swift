@@ -35,7 +35,9 @@ final class ChangeWatcher: Service, @unchecked Sendable {
 
     /// Reads the store's value now (after a write of this process, and in tests); a new value
     /// advances the token.
-    func refresh() async throws {
+    /// - Parameter ownWrite: after a write of this server (the service applications, hundreds a
+    ///   second): the renewal is logged at debug level instead of info.
+    func refresh(ownWrite: Bool = false) async throws {
         let value = try await portal.perform { try $0.store.changeToken() }
         let changed = lock.withLock { () -> Bool in
             guard value != storeValue else { return false }
@@ -43,7 +45,7 @@ final class ChangeWatcher: Service, @unchecked Sendable {
             token &+= 1
             return true
         }
-        if changed { logger.info("database changed: caches renewed") }
+        if changed { logger.log(level: ownWrite ? .debug : .info, "database changed: caches renewed") }
     }
 
     func run() async throws {

@@ -94,7 +94,7 @@ public enum QamtuServerApplication {
             ApplicationsAPI(portal: portal, urls: urls,
                             limiter: AuthenticationLimiter(maximumFailures: configuration.maximumFailedSignIns,
                                                            windowSeconds: configuration.authenticationWindowSeconds),
-                            maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+                            maximumBodyBytes: configuration.maximumBodyBytes, changes: changes).register(on: router)
         }
         router.get("/health") { _, _ in
             let token = try await portal.perform { try $0.store.changeToken() }
