@@ -71,6 +71,12 @@ struct DemoApplicationsPrivacyTests {
                         "/collections/applications/items?applicant_name=x", "/collections/applications/items?filter=status%3D'approved'"] {
                 _ = try await get(uri)
             }
+            // A writable server documents the private API in /api, behind the bearer scheme.
+            let api = try await client.execute(uri: "/api", method: .get).json()
+            let paths = api["paths"] as? [String: Any] ?? [:]
+            #expect(["/applications", "/applications/{id}", "/applications/{id}/events", "/applications/{id}/transitions"]
+                .allSatisfy { paths[$0] != nil })
+            #expect(((api["components"] as? [String: Any])?["securitySchemes"] as? [String: Any])?["bearerAuth"] != nil)
             let items = try await client.execute(uri: "/collections/applications/items?limit=1000", method: .get).json()
             let features = items["features"] as? [[String: Any]] ?? []
             #expect(features.count == 54)
