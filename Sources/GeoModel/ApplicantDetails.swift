@@ -45,12 +45,18 @@ public struct ApplicantDetails: Sendable, Hashable {
     /// Whether `text` is a well-formed IIN: 12 digits, the first six a date `YYMMDD`, the
     /// seventh a century-and-sex digit 0–6, and the twelfth the check digit (weights 1…11 modulo
     /// 11; when that gives 10, weights 3…11, 1, 2; when that gives 10 again the number is invalid).
+    /// The century digit gives the year (1, 2: 1800s; 3, 4: 1900s; 5, 6: 2000s) for 29 February;
+    /// with 0 the century is unknown and 29 February is accepted.
     public static func isValidIIN(_ text: String) -> Bool {
         let digits = text.utf8.map { Int($0) - 48 }
         guard digits.count == 12, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
         let month = digits[2] * 10 + digits[3]
         let day = digits[4] * 10 + digits[5]
-        guard (1...12).contains(month), (1...31).contains(day), digits[6] <= 6 else { return false }
+        guard (1...12).contains(month), digits[6] <= 6 else { return false }
+        let year = 1700 + (digits[6] + 1) / 2 * 100 + digits[0] * 10 + digits[1]
+        let leap = digits[6] == 0 || (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+        let daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...daysInMonth).contains(day) else { return false }
         func check(_ weights: [Int]) -> Int { zip(digits.prefix(11), weights).reduce(0) { $0 + $1.0 * $1.1 } % 11 }
         var control = check(Array(1...11))
         if control == 10 { control = check([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]) }
