@@ -73,7 +73,8 @@ public struct ApplicantDetails: Sendable, Hashable {
             else if " -()".contains(character) { continue }
             else { return nil }
         }
-        guard digits.count == 11, digits.first == "7" || digits.first == "8" else { return nil }
+        // `+8…` is no Kazakh number (+870 is Inmarsat): 8 is the trunk prefix only without `+`.
+        guard digits.count == 11, digits.first == "7" || (digits.first == "8" && !text.hasPrefix("+")) else { return nil }
         return "+7" + digits.dropFirst()
     }
 
