@@ -45,6 +45,7 @@ public struct ApplicantDetails: Sendable, Hashable {
     /// Whether `text` is a well-formed IIN: 12 digits, the first six a date `YYMMDD` that
     /// exists, the seventh a century-and-sex digit 1–6, and the twelfth the check digit (weights 1…11 modulo
     /// 11; when that gives 10, weights 3…11, 1, 2; when that gives 10 again the number is invalid).
+    /// The century digit gives the year (1, 2: 1800s; 3, 4: 1900s; 5, 6: 2000s) for 29 February.
     public static func isValidIIN(_ text: String) -> Bool {
         let digits = text.utf8.map { Int($0) - 48 }
         guard digits.count == 12, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
@@ -69,7 +70,8 @@ public struct ApplicantDetails: Sendable, Hashable {
             else if " -()".contains(character) { continue }
             else { return nil }
         }
-        guard digits.count == 11, digits.first == "7" || digits.first == "8" else { return nil }
+        // `+8…` is no Kazakh number (+870 is Inmarsat): 8 is the trunk prefix only without `+`.
+        guard digits.count == 11, digits.first == "7" || (digits.first == "8" && !text.hasPrefix("+")) else { return nil }
         return "+7" + digits.dropFirst()
     }
 

@@ -8,9 +8,9 @@ public struct PortalUser: Sendable, Hashable {
     public let role: UserRole
     /// The provider organisation (the `provider` of its services); nil for other roles.
     public let organisation: String?
-    /// When the user was added, ISO 8601 UTC.
+    /// When the user was added, ISO 8601 with the portal's offset (UTC+05:00).
     public let created: String
-    /// When the user's token was revoked, ISO 8601 UTC; nil while it is valid.
+    /// When the user's token was revoked, ISO 8601 with the portal's offset; nil while it is valid.
     public let revoked: String?
 
     public init(number: Int64, name: String, role: UserRole, organisation: String?, created: String, revoked: String?) {

@@ -19,8 +19,10 @@ public enum PublicPosition {
         let latitude = (row + 0.5) * step
         let columnStep = step / cos(latitude * .pi / 180)
         let column = ((point.longitude + 180) / columnStep).rounded(.down)
-        var longitude = (column + 0.5) * columnStep - 180
-        if longitude > 180 { longitude -= 360 }
+        // The last column is cut at 180°: its centre is that of the part west of 180°, so that
+        // it stays in its cell (a centre past 180° wrapped to −180° rounded to another cell).
+        let west = column * columnStep - 180
+        let longitude = (west + min(west + columnStep, 180)) / 2
         func seven(_ value: Double) -> Double { (value * 1e7).rounded() / 1e7 }
         return GeoPoint(longitude: seven(longitude), latitude: seven(latitude))
     }
