@@ -27,7 +27,7 @@ import urllib.parse
 
 from common import Context
 
-LAYERS = ["districts", "settlements", "roads", "sites", "institutions", "commitments"]
+LAYERS = ["districts", "settlements", "roads", "sites", "institutions", "commitments", "services", "applications"]
 
 
 def info_counts(ctx: Context, db: str) -> dict[str, int]:

@@ -12,7 +12,7 @@ import json
 
 from common import Context
 
-LAYERS = ["districts", "settlements", "roads", "sites", "institutions", "commitments"]
+LAYERS = ["districts", "settlements", "roads", "sites", "institutions", "commitments", "services", "applications"]
 
 
 def export_ids(ctx: Context, layer: str, *where: str) -> list:

@@ -123,19 +123,10 @@ final class OpenCelliDSource: FeatureSource {
         return nil
     }
 
-    /// `YYYY-MM-DD` (UTC) of a Unix time, by the civil-from-days algorithm (proleptic Gregorian).
+    /// `YYYY-MM-DD` (UTC) of a Unix time (proleptic Gregorian).
     static func isoDate(unixSeconds: Int64) -> String {
-        let days = unixSeconds / 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let (y, m, d) = PortalTime.civil(PortalTime.floorDivide(unixSeconds, 86_400))
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(y)-\(two(m))-\(two(d))"
     }
 }

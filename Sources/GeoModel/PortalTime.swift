@@ -69,7 +69,7 @@ public enum PortalTime {
     /// The day of a timestamp in the portal's offset; nil when it is not a timestamp.
     public static func day(ofTimestamp text: String) -> String? { parse(text).map { day($0) } }
 
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     private static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
@@ -89,8 +89,8 @@ public enum PortalTime {
         return era * 146_097 + doe - 719_468
     }
 
-    /// The date of a day number since 1970-01-01.
-    private static func civil(_ days: Int64) -> (Int, Int, Int) {
+    /// The date of a day number since 1970-01-01 (H. Hinnant's civil-from-days, proleptic Gregorian).
+    static func civil(_ days: Int64) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = floorDivide(z, 146_097)
         let doe = z - era * 146_097
