@@ -88,16 +88,16 @@ extension ApplicationDatabase {
     /// Every application with its events (for reports and checks), in id order, read in one transaction.
     public func applicationsWithEvents() throws -> [(application: ServiceApplication, events: [ApplicationEvent])] {
         try read { db in
-            let applications = try Self.fetch(db, whereSQL: "1 ORDER BY a.fid", arguments: [])
+            let rows = try Row.fetchAll(db, sql: Self.selectSQL + " ORDER BY a.fid")
             var byFid: [Int64: [ApplicationEvent]] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            let events = try Row.fetchCursor(db, sql: """
                 SELECT application_fid, seq, at, actor, from_status, to_status, note FROM application_events ORDER BY seq
                 """)
-            while let row = try rows.next() {
+            while let row = try events.next() {
                 byFid[row[0], default: []].append(try Self.event(row, offset: 1))
             }
-            let fids = try Int64.fetchAll(db, sql: "SELECT fid FROM applications ORDER BY fid")
-            return zip(applications, fids).map { ($0, byFid[$1] ?? []) }
+            // Each application with the events of its own row (the fid read in the same row).
+            return try rows.map { row in (try Self.record(row), byFid[row[18] as Int64] ?? []) }
         }
     }
 
@@ -176,8 +176,8 @@ extension ApplicationDatabase {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
             """, arguments: [fid, new.ownerNumber, new.position.longitude, new.position.latitude, new.applicant.name,
                              new.applicant.iin, new.applicant.phone, new.applicant.email, new.note])
-        try db.execute(sql: "INSERT INTO application_events (application_fid, at, actor, from_status, to_status, note) VALUES (?, ?, ?, NULL, 'received', NULL)",
-                       arguments: [fid, new.at, new.actor])
+        try db.execute(sql: "INSERT INTO application_events (application_fid, at, actor, from_status, to_status, note) VALUES (?, ?, ?, NULL, 'received', ?)",
+                       arguments: [fid, new.at, new.actor, new.eventNote])
         return ServiceApplication(id: id, serviceID: new.serviceID, status: .received, submitted: new.at, decided: nil, due: due,
                                   settlement: new.settlement, district: new.district, decisionNote: nil, version: 1,
                                   position: new.position, applicant: new.applicant, note: new.note, ownerNumber: new.ownerNumber)

@@ -22,12 +22,17 @@ public final class ApplicationDatabase: Sendable {
     }
 
     /// Opens the applications of the Qamtu file at `path`, migrating an older schema first.
-    /// - Parameter concurrent: WAL, readers beside the writer, group commit (a server).
+    /// - Parameters:
+    ///   - concurrent: WAL, readers beside the writer, group commit (a server).
+    ///   - readOnly: for reading only (a listing, a report): the file is never changed, and an
+    ///     older schema is refused instead of migrated; every write fails.
     /// - Throws: what ``PortalDatabase/open(at:readOnly:spatialSQL:)`` throws.
-    public static func open(at path: String, concurrent: Bool) throws -> ApplicationDatabase {
-        // Checks the file and brings its schema up to date; its connection closes at once.
-        _ = try PortalDatabase.open(at: path, readOnly: false)
+    public static func open(at path: String, concurrent: Bool, readOnly: Bool = false) throws -> ApplicationDatabase {
+        // Checks the file and brings its schema up to date (or refuses an older one read-only);
+        // its connection closes at once.
+        _ = try PortalDatabase.open(at: path, readOnly: readOnly, spatialSQL: !readOnly)
         var configuration = Configuration()
+        configuration.readonly = readOnly && !concurrent
         configuration.foreignKeysEnabled = true
         configuration.label = "qamtu-applications"
         configuration.busyMode = .timeout(PortalDatabase.busyTimeout)
@@ -41,9 +46,17 @@ public final class ApplicationDatabase: Sendable {
             }
         }
         do {
-            let writer: any DatabaseWriter = concurrent
-                ? try DatabasePool(path: path, configuration: configuration)
-                : try DatabaseQueue(path: path, configuration: configuration)
+            let writer: any DatabaseWriter
+            if concurrent {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                // GRDB's pool sets `synchronous = NORMAL` on its writer when it switches to WAL (after
+                // prepareDatabase): a commit would then not be synced, and a power cut could lose an
+                // acknowledged write. FULL syncs the WAL at every commit.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                writer = pool
+            } else {
+                writer = try DatabaseQueue(path: path, configuration: configuration)
+            }
             return ApplicationDatabase(path: path, writer: writer)
         } catch let error as DatabaseError {
             throw StorageError(error, path: path)
@@ -68,8 +81,15 @@ public final class ApplicationDatabase: Sendable {
     /// Transactions and requests committed by the group writer so far.
     public var groupCommitStatistics: (batches: Int, requests: Int) { group.statistics }
 
-    /// The file's journal mode (`wal`, `delete` …).
-    public func journalMode() throws -> String {
-        try read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    /// The file's journal mode (`wal`, `delete` …) and the writer connection's `synchronous`
+    /// setting (2: FULL), as the writer sees them.
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+            }
+        } catch let error as DatabaseError {
+            throw StorageError(error, path: path)
+        }
     }
 }

@@ -28,7 +28,7 @@ struct ApplicationsListCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let portal = try database.applicationsPortal()
+            let portal = try database.applicationsPortal(readOnly: true)
             let query = ApplicationQuery(status: status.flatMap(ApplicationStatus.init(rawValue:)), serviceID: service,
                                          district: district, limit: Int.max)
             let office = PortalUser(number: 0, name: "cli", role: .admin, organisation: nil, created: "", revoked: nil)

@@ -14,7 +14,7 @@ struct ApplicationsShowCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let portal = try database.applicationsPortal()
+            let portal = try database.applicationsPortal(readOnly: true)
             let office = PortalUser(number: 0, name: "cli", role: .admin, organisation: nil, created: "", revoked: nil)
             let application = try portal.application(id, for: office)
             let events = try portal.events(ofApplication: id, for: office)

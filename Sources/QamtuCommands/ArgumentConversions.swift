@@ -51,3 +51,6 @@ extension ReportFormat: ExpressibleByArgument {}
 func parsePropertyList(_ text: String) -> [String] {
     text.split(separator: ",").map { String($0).trimmedOfSpaces }.filter { !$0.isEmpty }
 }
+
+/// `--role applicant|provider|admin`.
+extension UserRole: ExpressibleByArgument {}

@@ -23,9 +23,10 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The application core with the file's service applications (users, applications,
-    /// events), opened for writing: the schema is migrated first when it is older.
-    func applicationsPortal() throws -> Portal {
-        let ledger = try SpatiaLiteStore.openLedger(at: path, concurrent: false)
+    /// events), opened for writing (the schema is migrated first when it is older) or, with
+    /// `readOnly`, for reading only (the file is never changed).
+    func applicationsPortal(readOnly: Bool = false) throws -> Portal {
+        let ledger = try SpatiaLiteStore.openLedger(at: path, concurrent: false, readOnly: readOnly)
         let store = try SpatiaLiteStore.open(at: path, readOnly: true)
         return Portal(store: store, ledger: ledger, notify: { Terminal.note($0) })
     }

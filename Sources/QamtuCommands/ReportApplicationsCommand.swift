@@ -31,7 +31,7 @@ struct ReportApplicationsCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let report = try database.applicationsPortal().applicationReport(asOf: asOf)
+            let report = try database.applicationsPortal(readOnly: true).applicationReport(asOf: asOf)
             let sink = try destination.sink()
             switch format {
             case .text: try sink.write(Array(report.text().utf8))
@@ -41,10 +41,4 @@ struct ReportApplicationsCommand: ParsableCommand {
             destination.noteWritten("the applications report as of \(report.asOf)", detail: format.rawValue)
         }
     }
-}
-
-/// The formats of `qamtu report applications`.
-enum ApplicationReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
 }

@@ -53,6 +53,11 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body-kb"), help: ArgumentHelp("The largest request body accepted with --writable, KiB (1–10240).", valueName: "kb"))
     var maximumBodyKB = 64
 
+    @Option(name: .customLong("trusted-proxy"),
+            help: ArgumentHelp("A reverse proxy whose X-Forwarded-For names the client, for the limit on failed sign-ins (repeatable).",
+                               valueName: "address"))
+    var trustedProxies: [String] = []
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (access lines), notice, warning or error.", valueName: "level"))
     var logLevel = "info"
 
@@ -77,6 +82,7 @@ struct ServeCommand: ParsableCommand {
         settings.tileCacheBytes = tileCacheMB << 20
         settings.writable = writable
         settings.maximumBodyBytes = maximumBodyKB << 10
+        settings.trustedProxies = Set(trustedProxies)
         let environment = ProcessInfo.processInfo.environment
         settings.mapAssetsDirectory = mapAssets ?? environment["QAMTU_MAP_ASSETS"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ServerConfiguration.defaultMapAssetsDirectory(environment: environment)

@@ -2,8 +2,6 @@ import ArgumentParser
 import GeoModel
 import PortalCore
 
-extension UserRole: ExpressibleByArgument {}
-
 /// `qamtu users add NAME --role … [--organisation …]`: adds a user and prints the new bearer
 /// token, alone on standard output, once (the file keeps only its hash).
 struct UsersAddCommand: ParsableCommand {

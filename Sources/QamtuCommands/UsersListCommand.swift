@@ -9,7 +9,7 @@ struct UsersListCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            let users = try database.applicationsPortal().users()
+            let users = try database.applicationsPortal(readOnly: true).users()
             let rows = [["name", "role", "organisation", "added", "token"]] + users.map { user in
                 [user.name, user.role.rawValue, user.organisation ?? "", user.created, user.revoked.map { "revoked \($0)" } ?? "valid"]
             }

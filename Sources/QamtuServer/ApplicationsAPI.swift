@@ -26,6 +26,13 @@ struct ApplicationsAPI: Sendable {
     let limiter: AuthenticationLimiter
     /// The largest request body accepted, bytes.
     let maximumBodyBytes: Int
+    /// Proxies whose `X-Forwarded-For` names the client.
+    let trustedProxies: Set<String>
+    /// The `X-Forwarded-For` header of a request (all its fields, comma-joined), or nil.
+    static func forwardedFor(_ request: Request) -> String? {
+        let values = request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value)
+        return values.isEmpty ? nil : values.joined(separator: ",")
+    }
     /// The change token of the public collections' caches and ETags, advanced after each write
     /// so that the public `applications` collection and its tiles show it at once.
     let changes: ChangeWatcher
@@ -53,29 +60,24 @@ struct ApplicationsAPI: Sendable {
     /// field problems become 422 with the list of problems.
     private func guarded(_ request: Request, _ context: QamtuRequestContext,
                          _ body: (PortalUser) async throws -> Response) async throws -> Response {
-        let client = context.clientKey
+        let client = ClientAddress.key(peer: context.remoteAddress?.ipAddress, forwardedFor: Self.forwardedFor(request),
+                                       trustedProxies: trustedProxies)
         if let seconds = limiter.retryAfter(client) {
-            var response = OGCError(status: .tooManyRequests, code: "TooManyRequests",
-                                    description: "too many failed sign-ins from this address; try again in \(seconds) s").response()
-            response.headers[.retryAfter] = String(seconds)
-            return response
+            return OGCError.tooManyRequests("too many failed sign-ins from this address; try again in \(seconds) s",
+                                            retryAfterSeconds: seconds).response()
         }
         let user: PortalUser
         do {
             let token = Self.bearerToken(request.headers[.authorization])
             user = try await portal.perform { try $0.authenticate(token: token) }
         } catch let error as ApplicationError {
-            limiter.recordFailure(client)
+            // A wrong token is a guess; a request without one (a browser, a probe) guesses nothing.
+            if request.headers[.authorization] != nil { limiter.recordFailure(client) }
             var response = OGCError.from(error).error.response()
             response.headers[.wwwAuthenticate] = "Bearer realm=\"qamtu\""
             return response
         }
-        var response: Response
-        do {
-            response = try await body(user)
-        } catch ApplicationError.invalidFields(let problems) {
-            response = Self.unprocessable(problems)
-        }
+        var response = try await body(user)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -86,14 +88,6 @@ struct ApplicationsAPI: Sendable {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return parts[1].trimmingCharacters(in: .whitespaces)
-    }
-
-    /// 422 with the OGC exception body and every problem in `problems`.
-    static func unprocessable(_ problems: [String]) -> Response {
-        let description = ApplicationError.invalidFields(problems).description
-        let body: JSONValue = .object([("code", "InvalidContent"), ("description", .string(description)),
-                                       ("problems", .array(problems.map { .string($0) }))])
-        return json(body, status: .unprocessableContent, contentType: "application/json")
     }
 
     /// The request body as JSON, at most ``maximumBodyBytes``.
@@ -168,8 +162,7 @@ struct ApplicationsAPI: Sendable {
 
     private func transition(_ request: Request, _ id: String, _ user: PortalUser) async throws -> Response {
         guard let ifMatch = request.headers[.ifMatch] else {
-            throw OGCError(status: .preconditionRequired, code: "PreconditionRequired",
-                           description: "a transition needs If-Match with the application's ETag (from GET /applications/\(id))")
+            throw OGCError.preconditionRequired("a transition needs If-Match with the application's ETag (from GET /applications/\(id))")
         }
         let body = try await jsonBody(request)
         var problems: [String] = []
@@ -191,7 +184,7 @@ struct ApplicationsAPI: Sendable {
         let anyVersion = ifMatch.trimmingCharacters(in: .whitespaces) == "*"
         let version = anyVersion ? nil : Self.version(ifMatch: ifMatch, id: id)
         guard anyVersion || version != nil else {
-            throw ApplicationError.staleVersion(id: id, given: -1, current: -1).withoutVersions
+            throw OGCError.preconditionFailed("If-Match does not name a version of this application; GET it for its current ETag")
         }
         let moved = try await portal.transitionApplication(id, to: target, note: note, expectedVersion: version, by: user)
         await changed()
@@ -209,7 +202,7 @@ struct ApplicationsAPI: Sendable {
     static func entityTag(_ application: ServiceApplication) -> String { "\"\(application.id).\(application.version)\"" }
 
     /// The version an `If-Match` names for application `id`; nil when it names another
-    /// application, a weak tag or nothing parseable (none of which can match).
+    /// application, a weak tag, a list of tags or nothing parseable (none of which is matched).
     static func version(ifMatch header: String, id: String) -> Int64? {
         let tag = header.trimmingCharacters(in: .whitespaces)
         guard tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 2 else { return nil }
@@ -229,13 +222,5 @@ struct ApplicationsAPI: Sendable {
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: ApplicationJSON.bytes(value))))
-    }
-}
-
-extension ApplicationError {
-    /// A stale-version error for an `If-Match` that names no version of this application.
-    var withoutVersions: OGCError {
-        OGCError(status: .preconditionFailed, code: "PreconditionFailed",
-                 description: "If-Match does not name a version of this application; GET it for its current ETag")
     }
 }

@@ -15,12 +15,41 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
     public let code: String
     /// A description for people; never personal data or SQL.
     public let description: String
+    /// Every problem of a submission (422), written as `problems` beside the description.
+    public var problems: [String]?
+    /// Seconds to wait before asking again (429), sent as `Retry-After`.
+    public var retryAfterSeconds: Int?
 
     /// An exception with an explicit status and code.
     public init(status: HTTPResponse.Status, code: String, description: String) {
         self.status = status
         self.code = code
         self.description = description
+    }
+
+    /// 422 `InvalidContent` listing every problem of a submission.
+    public static func invalidContent(_ problems: [String]) -> OGCError {
+        var error = OGCError(status: .unprocessableContent, code: "InvalidContent",
+                             description: ApplicationError.invalidFields(problems).description)
+        error.problems = problems
+        return error
+    }
+
+    /// 428 `PreconditionRequired`: a change without `If-Match`.
+    public static func preconditionRequired(_ why: String) -> OGCError {
+        OGCError(status: .preconditionRequired, code: "PreconditionRequired", description: why)
+    }
+
+    /// 412 `PreconditionFailed`: `If-Match` names no current version.
+    public static func preconditionFailed(_ why: String) -> OGCError {
+        OGCError(status: .preconditionFailed, code: "PreconditionFailed", description: why)
+    }
+
+    /// 429 `TooManyRequests` with `Retry-After`.
+    public static func tooManyRequests(_ why: String, retryAfterSeconds: Int) -> OGCError {
+        var error = OGCError(status: .tooManyRequests, code: "TooManyRequests", description: why)
+        error.retryAfterSeconds = retryAfterSeconds
+        return error
     }
 
     /// 400 `InvalidParameterValue` naming the parameter.
@@ -42,6 +71,9 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
     /// - Returns: the exception and whether it is a server fault (to be logged as an error).
     static func from(_ error: any Error) -> (error: OGCError, serverFault: Bool) {
         if let ogc = error as? OGCError { return (ogc, ogc.status.code >= 500) }
+        if case ApplicationError.invalidFields(let problems)? = error as? ApplicationError {
+            return (invalidContent(problems), false)
+        }
         if let categorized = error as? any CategorizedError {
             let mapped = from(category: categorized.category, message: categorized.description)
             // Unavailable and internal failures are the server's: logged with their cause (which
@@ -84,10 +116,19 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
         body.string(code)
         body.raw(",\"description\":")
         body.string(description)
+        if let problems {
+            body.raw(",\"problems\":[")
+            for (index, problem) in problems.enumerated() {
+                if index > 0 { body.raw(",") }
+                body.string(problem)
+            }
+            body.raw("]")
+        }
         body.raw("}\n")
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.bytes)))
     }
 }

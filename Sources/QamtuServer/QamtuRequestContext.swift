@@ -1,8 +1,8 @@
 import Hummingbird
 import NIOCore
 
-/// The server's request context: Hummingbird's basics and the client's address (for the limit
-/// on failed sign-ins per address).
+/// The server's request context: Hummingbird's basics and the peer's address (for the limit on
+/// failed sign-ins per client, see ``ClientAddress``).
 public struct QamtuRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer of the connection; nil when unknown (tests without a socket).
@@ -12,7 +12,4 @@ public struct QamtuRequestContext: RequestContext, RemoteAddressRequestContext {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
-
-    /// The address as a key for per-client limits: the IP address, or `unknown`.
-    var clientKey: String { remoteAddress?.ipAddress ?? "unknown" }
 }

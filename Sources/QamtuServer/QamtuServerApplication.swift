@@ -71,7 +71,8 @@ public enum QamtuServerApplication {
                                               allowHeaders: [.accept, .acceptEncoding, .ifNoneMatch, .contentType]
                                                   + (writable ? [.authorization, .ifMatch] : []),
                                               allowMethods: writable ? [.get, .head, .options, .post] : [.get, .head, .options],
-                                              exposedHeaders: ["ETag", "Content-Encoding"] + (writable ? ["Location"] : []),
+                                              exposedHeaders: ["ETag", "Content-Encoding"]
+                                                  + (writable ? ["Location", "Retry-After", "WWW-Authenticate"] : []),
                                               maxAge: .seconds(3600)))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RequestGuardMiddleware(maximumTargetLength: configuration.maximumTargetLength,
@@ -94,7 +95,8 @@ public enum QamtuServerApplication {
             ApplicationsAPI(portal: portal, urls: urls,
                             limiter: AuthenticationLimiter(maximumFailures: configuration.maximumFailedSignIns,
                                                            windowSeconds: configuration.authenticationWindowSeconds),
-                            maximumBodyBytes: configuration.maximumBodyBytes, changes: changes).register(on: router)
+                            maximumBodyBytes: configuration.maximumBodyBytes, trustedProxies: configuration.trustedProxies,
+                            changes: changes).register(on: router)
         }
         router.get("/health") { _, _ in
             let token = try await portal.perform { try $0.store.changeToken() }

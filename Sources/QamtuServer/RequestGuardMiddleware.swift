@@ -30,9 +30,11 @@ struct RequestGuardMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard [.get, .head, .options].contains(request.method) else {
             // RFC 9110 (15.5.6): a 405 names the methods the resource answers in Allow.
+            let writable = writablePrefix.map { request.uri.path == $0 || request.uri.path.hasPrefix($0 + "/") } ?? false
+            let methods = writable ? "GET, HEAD, OPTIONS, POST" : "GET, HEAD, OPTIONS"
             var response = OGCError(status: .methodNotAllowed, code: "MethodNotAllowed",
-                                    description: "\(request.method) is not served; this server answers GET, HEAD and OPTIONS").response()
-            response.headers[.allow] = "GET, HEAD, OPTIONS"
+                                    description: "\(request.method) is not served; this path answers \(methods)").response()
+            response.headers[.allow] = methods
             return response
         }
         // A body announced by its length or sent in chunks (Transfer-Encoding) alike.

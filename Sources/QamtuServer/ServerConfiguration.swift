@@ -33,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     public var maximumFailedSignIns = 20
     /// The window of ``maximumFailedSignIns``, seconds.
     public var authenticationWindowSeconds = 60.0
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`):
+    /// behind a proxy every connection comes from it, and the limit on failed sign-ins must count
+    /// clients, not the proxy.
+    public var trustedProxies: Set<String> = []
     /// The folder holding MapLibre GL JS (`maplibre-gl.js` and `maplibre-gl.css`) for the web map
     /// at `/map`; nil: none, and `/map` answers 503 saying how to install them
     /// (`Scripts/install-map-assets.sh`). `qamtu serve` sets it from `--map-assets`,

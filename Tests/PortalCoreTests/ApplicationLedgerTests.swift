@@ -89,7 +89,10 @@ struct ApplicationLedgerTests {
         let (portal, path) = try ApplicationFixture.portal(in: folder, concurrent: true)
         let ledger = try #require(portal.ledger)
         let database = try #require(ledger as? ApplicationDatabase)
-        #expect(try database.journalMode() == "wal")
+        // WAL, and FULL (2) on the writer connection itself: a commit is synced before it is answered.
+        let settings = try database.durabilitySettings()
+        #expect(settings.journalMode == "wal")
+        #expect(settings.synchronous == 2)
         let ids = try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<300 {
                 group.addTask { try await ledger.submit(ApplicationFixture.new(note: "request \(index)")).id }
@@ -449,6 +452,29 @@ struct ApplicationLedgerTests {
         #expect(stored.map(\.id) == ["A-000001"])
         #expect(stored.map(\.status) == [.inProgress])
         #expect(try ApplicationFixture.count(path, "application_events") == 2)
+    }
+
+    /// A file whose features carry ids imports once: a second import of it is refused and stores
+    /// nothing; an id twice in a file is refused. The first event keeps its note.
+    @Test func aFileWithIdsImportsOnceAndKeepsTheFirstNote() throws {
+        let folder = try TemporaryFolder()
+        let (portal, path) = try ApplicationFixture.portal(in: folder)
+        let received = ApplicationFixture.Step(at: "2026-03-05T09:00:00+05:00", by: "resident", to: "received", note: "by post")
+        func feature(_ id: String) -> String {
+            ApplicationFixture.feature(service: "svc-water", longitude: 71.0, latitude: 43.0, events: [received])
+                .replacingOccurrences(of: #""properties":{"#, with: #""properties":{"id":"\#(id)","#)
+        }
+        let stored = try portal.importApplications(json: ApplicationFixture.collection([feature("A-000001")]), name: "once.geojson")
+        #expect(stored.map(\.id) == ["A-000001"])
+        #expect(try portal.ledger?.events(applicationID: "A-000001")?.map(\.note) == ["by post"])
+        #expect(throws: ApplicationError.invalidFields([
+            "once.geojson: feature 1: id: 'A-000001' is already stored (was this file imported before?)"])) {
+            try portal.importApplications(json: ApplicationFixture.collection([feature("A-000001")]), name: "once.geojson")
+        }
+        #expect(throws: ApplicationError.invalidFields(["twice.geojson: feature 2: id: 'A-000007' is given twice in the file"])) {
+            try portal.importApplications(json: ApplicationFixture.collection([feature("A-000007"), feature("A-000007")]), name: "twice.geojson")
+        }
+        #expect(try ApplicationFixture.count(path, "applications") == 1)
     }
 
     /// `Portal.importFeatures` into the workflow's layer is refused, pointing at the right command.

@@ -134,7 +134,13 @@ extension ApplicationsAPITests {
         try await fixture.withClient(adjust: { $0.maximumFailedSignIns = 3; $0.authenticationWindowSeconds = 60 }) { client in
             let owner = fixture.token(ApplicationsFixture.owner)
             #expect(try await client.call(.get, "/applications", token: owner).status == .ok)
-            for token in [nil, "not-a-qamtu-token", ApplicationCaller.unknownToken.token(fixture)] {
+            // Requests without a token guess nothing: they are refused but not counted.
+            for _ in 0..<10 {
+                #expect(try await client.call(.get, "/applications", token: nil).status == .unauthorized)
+            }
+            #expect(try await client.call(.get, "/applications", token: owner).status == .ok)
+            let wrongSecret = String(owner.dropLast()) + (owner.hasSuffix("A") ? "B" : "A")
+            for token in ["not-a-qamtu-token", ApplicationCaller.unknownToken.token(fixture), wrongSecret] {
                 #expect(try await client.call(.get, "/applications", token: token).status == .unauthorized)
             }
             for (method, uri) in [(HTTPRequest.Method.get, "/applications"), (.post, "/applications")] {

@@ -5,9 +5,13 @@ import Geodesy
 /// position and the properties `service_id`, `applicant_name`, `applicant_iin`,
 /// `applicant_phone`, `applicant_email` and `note`.
 public struct ApplicationDraft: Sendable {
+    /// Where the connection is wanted: EPSG:4326 degrees, GeoJSON's [longitude, latitude] order.
     public var position: GeoPoint
+    /// The `id` of the service (checked against the `services` layer).
     public var serviceID: String
+    /// The applicant's details, validated and normalised.
     public var applicant: ApplicantDetails
+    /// The request text, at most ``maximumNoteLength`` characters, or nil.
     public var note: String?
 
     /// The longest note accepted, characters.

@@ -10,7 +10,8 @@ extension Portal {
     /// and the properties of ``ApplicationDraft``) with an `events` array of
     /// `{"at", "by", "to", "note"}`, oldest first, the first one `received`; the workflow's
     /// rules apply to every step. Ids are assigned in file order (`A-` and the row number); a
-    /// first event by an existing applicant user makes that user the owner.
+    /// feature's `id`, when given, must not be stored already (a file is imported once). A first
+    /// event by an existing applicant user makes that user the owner.
     /// - Parameter name: the file's name, for messages.
     /// - Throws: `ApplicationError.invalidFields` listing every problem by feature; nothing is stored then.
     public func importApplications(json bytes: [UInt8], name: String) throws -> [ServiceApplication] {
@@ -26,6 +27,7 @@ extension Portal {
                                     uniquingKeysWith: { first, _ in first })
         let services = Set(try serviceCatalogue().map(\.id))
         var problems: [String] = []
+        var fileIDs = Set<String>()
         var items: [(application: NewApplication, changes: [ApplicationChange])] = []
         for (index, feature) in features.enumerated() {
             let label = "\(name): feature \(index + 1)"
@@ -34,7 +36,15 @@ extension Portal {
                                                       serviceExists: { services.contains($0) })
                 let events = try Self.importedEvents(feature["properties"]?["events"])
                 guard let first = events.first else { continue }
-                let new = try newApplication(draft, owner: applicants[first.by], actor: first.by, at: first.at)
+                var new = try newApplication(draft, owner: applicants[first.by], actor: first.by, at: first.at)
+                new.eventNote = first.note
+                if let id = feature["properties"]?["id"]?.stringValue {
+                    // Ids are assigned on import; one the ledger holds says the file was imported before.
+                    if !fileIDs.insert(id).inserted { throw ApplicationError.invalidFields(["id: '\(id)' is given twice in the file"]) }
+                    if try ledger.application(id: id) != nil {
+                        throw ApplicationError.invalidFields(["id: '\(id)' is already stored (was this file imported before?)"])
+                    }
+                }
                 let changes = events.dropFirst().map { event in
                     ApplicationChange(applicationID: "", to: event.to, note: event.note, actor: event.by,
                                       at: PortalTime.timestamp(event.at), expectedVersion: nil)

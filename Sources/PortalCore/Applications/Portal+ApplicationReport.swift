@@ -4,7 +4,8 @@ import GeoModel
 extension Portal {
     /// The applications' counts as of the end of `day` (`YYYY-MM-DD`, UTC+05:00; nil: today),
     /// found by replaying each application's events up to then: its status then, and its due
-    /// day from its last (re)submission then.
+    /// day from its last (re)submission then (from the service's days allowed now, for a day
+    /// before the application's last event; its stored due day after it).
     /// - Throws: `PortalError` (invalid input) for a malformed day.
     public func applicationReport(asOf day: String? = nil, now: Date = Date()) throws -> ApplicationReport {
         let asOf = day ?? PortalTime.day(now)
@@ -17,8 +18,13 @@ extension Portal {
         for (index, service) in services.enumerated() { serviceIndex[service.id] = index }
         var districts: [String: ApplicationReport.Counts] = [:]
         for (application, events) in try requireLedger().applicationsWithEvents() {
-            guard let state = Self.replay(events, through: asOf, daysAllowed: daysAllowed[application.serviceID]) else {
+            guard var state = Self.replay(events, through: asOf, daysAllowed: daysAllowed[application.serviceID]) else {
                 continue
+            }
+            // Once every event is counted, the stored due day holds (the days allowed when it was
+            // set; the catalogue may have changed since): the report agrees with `applications list`.
+            if let last = events.last, let lastDay = PortalTime.day(ofTimestamp: last.at), lastDay <= asOf {
+                state.due = application.due
             }
             let overdue = !state.status.isDecided && state.due.map { asOf > $0 } == true
             report.total.add(state.status, overdue: overdue)

@@ -9,19 +9,38 @@ import GeoStorage
 /// concurrent writes together); the `…Now` writes commit on the calling thread (a command).
 /// The reads block their thread: async callers run them through ``Portal/perform(_:)``.
 public protocol ApplicationLedger: AnyObject, Sendable {
+    /// Stores a new `received` application (id assigned) with its first event; returns once on disk.
+    /// - Throws: `ApplicationError.invalidFields` for an unknown service.
     func submit(_ new: NewApplication) async throws -> ServiceApplication
+    /// ``submit(_:)`` in a transaction of its own, on the calling thread.
     func submitNow(_ new: NewApplication) throws -> ServiceApplication
+    /// Moves an application, after checking its version and the workflow and calling
+    /// `authorise` with the current application (it throws to refuse), with its event, in one
+    /// transaction; returns once on disk.
+    /// - Throws: `ApplicationError.unknownApplication`, `.staleVersion`, `.forbiddenTransition`,
+    ///   and what `authorise` throws.
     func transition(_ change: ApplicationChange,
                     authorise: @escaping @Sendable (ServiceApplication) throws -> Void) async throws -> ServiceApplication
+    /// ``transition(_:authorise:)`` in a transaction of its own, on the calling thread.
     func transitionNow(_ change: ApplicationChange, authorise: (ServiceApplication) throws -> Void) throws -> ServiceApplication
+    /// Stores applications with their histories in one transaction, all or nothing.
     func importApplications(_ items: [(application: NewApplication, changes: [ApplicationChange])]) throws -> [ServiceApplication]
+    /// The application with this id, with its private details; nil when there is none.
     func application(id: String) throws -> ServiceApplication?
+    /// The applications `query` selects, in id order, and how many it selects without its page.
     func applications(_ query: ApplicationQuery) throws -> (matched: Int, items: [ServiceApplication])
+    /// The application's events, oldest first; nil when there is no such application.
     func events(applicationID: String) throws -> [ApplicationEvent]?
+    /// Every application with its events, in id order, read in one transaction.
     func applicationsWithEvents() throws -> [(application: ServiceApplication, events: [ApplicationEvent])]
+    /// Adds a user whose token has this id and secret hash (SHA-256, 32 bytes).
+    /// - Throws: `ApplicationError.duplicateUser`.
     func addUser(name: String, role: UserRole, organisation: String?, tokenID: String, tokenSHA256: [UInt8], at: String) throws -> PortalUser
+    /// Revokes the user's token. - Throws: `ApplicationError.unknownUser`.
     func revokeUser(name: String, at: String) throws -> PortalUser
+    /// Every user, by number.
     func users() throws -> [PortalUser]
+    /// The user of a token id and the stored hash of its secret; nil for an unknown id.
     func credential(tokenID: String) throws -> (user: PortalUser, secretSHA256: [UInt8])?
 }
 
@@ -30,8 +49,10 @@ extension ApplicationDatabase: ApplicationLedger {}
 
 extension SpatiaLiteStore {
     /// The service applications of the portal file at `path`, migrated to the current schema.
-    /// - Parameter concurrent: for a server: WAL, reads beside the writer, group commit.
-    public static func openLedger(at path: String, concurrent: Bool) throws -> any ApplicationLedger {
-        try ApplicationDatabase.open(at: path, concurrent: concurrent)
+    /// - Parameters:
+    ///   - concurrent: for a server: WAL, reads beside the writer, group commit.
+    ///   - readOnly: for reading only: the file is never changed (an older schema is refused).
+    public static func openLedger(at path: String, concurrent: Bool, readOnly: Bool = false) throws -> any ApplicationLedger {
+        try ApplicationDatabase.open(at: path, concurrent: concurrent && !readOnly, readOnly: readOnly)
     }
 }
