@@ -35,10 +35,11 @@ let package = Package(
         ),
         // A prefetch hint for loops over permuted records (header-only C; nothing to link).
         .systemLibrary(name: "CPrefetch"),
-        // zlib (gzip of MBTiles tiles); Debian's zlib1g-dev.
+        // zlib (gzip of MBTiles tiles; gzip-compressed import inputs); Debian's zlib1g-dev.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // Pure Swift: coordinates, geometries, features, layer schemas, GeoJSON/CSV/WKT, name matching.
-        .target(name: "GeoModel", dependencies: ["Geodesy"]),
+        // Pure Swift: coordinates, geometries, features, layer schemas, GeoJSON/CSV/WKT, name matching;
+        // zlib only in GzipReader, which decompresses gzip-compressed inputs as they are read.
+        .target(name: "GeoModel", dependencies: ["Geodesy", "CZlib"]),
         // Pure math on the WGS84 ellipsoid.
         .target(name: "Geodesy"),
         // SpatiaLite through GRDB: migrations, importers, queries. The only SQL in the package.

@@ -15,21 +15,22 @@ public final class CSVReader {
     public let separator: UInt8
     private var field: [UInt8] = []
 
-    /// Bytes read so far and the total, for progress.
-    public var progress: (done: Int, total: Int?) { (reader.bytesConsumed, reader.totalBytes) }
+    /// Bytes of the file read so far and its size, for progress (compressed bytes for a gzip file).
+    public var progress: (done: Int, total: Int?) { reader.progress }
     /// The display name of the file.
     public var displayName: String { reader.displayName }
 
-    /// Opens a CSV file (`-` for standard input). With no `separator`, the header line decides:
-    /// `;` when it has more semicolons than commas outside quotes, else `,`.
+    /// Opens a CSV file (`-` for standard input), decompressing it when it is gzip-compressed.
+    /// With no `separator`, the header line decides: `;` when it has more semicolons than commas
+    /// outside quotes, else `,`.
     public init(path: String, displayName: String? = nil, separator: UInt8? = nil) throws(GeoModelError) {
         reader = try ByteReader(path: path, displayName: displayName)
         try reader.refusePackedContent()
-        reader.skipByteOrderMark()
+        try reader.skipByteOrderMark()
         if let separator {
             self.separator = separator
         } else {
-            let head = reader.peekPrefix(64 * 1024)
+            let head = try reader.peekPrefix(64 * 1024)
             var commas = 0, semicolons = 0, quoted = false
             for b in head {
                 if b == UInt8(ascii: "\"") { quoted.toggle() }
@@ -43,11 +44,11 @@ public final class CSVReader {
     }
 
     /// The next record, or nil at the end of the file. Blank lines are skipped.
-    /// - Throws: `GeoModelError.unreadable` for a quoted field that never ends.
+    /// - Throws: `GeoModelError.unreadable` for a quoted field that never ends, or damaged gzip data.
     public func next() throws(GeoModelError) -> CSVRecord? {
         // Skip blank lines.
-        while let b = reader.peek(), b == 0x0A || b == 0x0D { _ = reader.next() }
-        guard reader.peek() != nil else { return nil }
+        while let b = try reader.peek(), b == 0x0A || b == 0x0D { _ = try reader.next() }
+        guard try reader.peek() != nil else { return nil }
         let line = reader.line
         var fields: [String?] = []
         field.removeAll(keepingCapacity: true)
@@ -59,7 +60,7 @@ public final class CSVReader {
             wasQuoted = false
         }
         while true {
-            guard let b = reader.next() else {
+            guard let b = try reader.next() else {
                 if quoted {
                     throw GeoModelError.unreadable(file: reader.displayName, line: line,
                                                    message: "a quoted field starts here and never ends")
@@ -69,8 +70,8 @@ public final class CSVReader {
             }
             if quoted {
                 if b == UInt8(ascii: "\"") {
-                    if reader.peek() == UInt8(ascii: "\"") {
-                        _ = reader.next()
+                    if try reader.peek() == UInt8(ascii: "\"") {
+                        _ = try reader.next()
                         field.append(b)
                     } else {
                         quoted = false
@@ -86,7 +87,7 @@ public final class CSVReader {
             case UInt8(ascii: "\""):
                 if field.isEmpty && !wasQuoted { quoted = true; wasQuoted = true } else { field.append(b) }
             case 0x0D:
-                if reader.peek() == 0x0A { continue }
+                if try reader.peek() == 0x0A { continue }
                 field.append(b)
             case 0x0A:
                 finishField()

@@ -5,7 +5,8 @@ import Geodesy
 public protocol FeatureSource: AnyObject {
     /// The next feature, or nil at the end.
     func next() throws(GeoModelError) -> SourceFeature?
-    /// Bytes read so far and the total when known.
+    /// Bytes of the file read so far and its size when known (compressed bytes for a
+    /// gzip-compressed file).
     var progress: (done: Int, total: Int?) { get }
     /// Rows deliberately skipped, by reason: a phrase that reads after "skipped 3 rows" (e.g.
     /// OpenCelliD's `outside Kazakhstan (MCC ≠ 401)`).

@@ -16,13 +16,13 @@ public final class GeoJSONFeatureReader {
 
     private enum State { case start, inFeatures, afterFeatures, done }
 
-    /// Bytes read so far and the total, for progress.
-    public var progress: (done: Int, total: Int?) { (reader.bytesConsumed, reader.totalBytes) }
+    /// Bytes of the file read so far and its size, for progress (compressed bytes for a gzip file).
+    public var progress: (done: Int, total: Int?) { reader.progress }
 
     /// The display name of the file.
     public var displayName: String { reader.displayName }
 
-    /// Opens a GeoJSON file (`-` for standard input).
+    /// Opens a GeoJSON file (`-` for standard input), decompressing it when it is gzip-compressed.
     public init(path: String, displayName: String? = nil) throws(GeoModelError) {
         reader = try ByteReader(path: path, displayName: displayName)
         try reader.refusePackedContent()
@@ -37,16 +37,16 @@ public final class GeoJSONFeatureReader {
     /// A feature that is not valid JSON, or not a Feature object, comes back as a `SourceFeature`
     /// with a geometry error and no properties, so the caller reports it and goes on.
     /// - Throws: `GeoModelError.unreadable` when the file is not a FeatureCollection at all, or is
-    ///   cut off, so that no further feature can be found.
+    ///   cut off (or its gzip data is damaged), so that no further feature can be found.
     public func next() throws(GeoModelError) -> SourceFeature? {
         while true {
             switch state {
             case .done: return nil
             case .start:
-                reader.skipByteOrderMark()
-                reader.skipWhitespace()
-                let head = reader.peekPrefix(4)
-                guard reader.next() == UInt8(ascii: "{") else {
+                try reader.skipByteOrderMark()
+                try reader.skipWhitespace()
+                let head = try reader.peekPrefix(4)
+                guard try reader.next() == UInt8(ascii: "{") else {
                     // JSON starts with an object, an array, a string, a number, true, false or null.
                     if let first = head.first, !Array("[\"-0123456789tfn".utf8).contains(first) {
                         let shown = String(decoding: head, as: UTF8.self).first.map { "'\($0)'" } ?? "byte \(first)"
@@ -56,9 +56,10 @@ public final class GeoJSONFeatureReader {
                 }
                 if try readMembersUntilFeatures() { state = .inFeatures } else { state = .done; return nil }
             case .inFeatures:
-                reader.skipWhitespace()
-                if featureIndex > 0 || reader.peek() == UInt8(ascii: "]") {
-                    guard let b = reader.next() else { throw fail("unexpected end of file in the features array") }
+                try reader.skipWhitespace()
+                let atClose = try reader.peek() == UInt8(ascii: "]")
+                if featureIndex > 0 || atClose {
+                    guard let b = try reader.next() else { throw fail("unexpected end of file in the features array") }
                     if b == UInt8(ascii: "]") {
                         state = .afterFeatures
                         continue
@@ -66,7 +67,7 @@ public final class GeoJSONFeatureReader {
                     guard featureIndex > 0, b == UInt8(ascii: ",") else {
                         throw fail("expected ',' or ']' between features")
                     }
-                    reader.skipWhitespace()
+                    try reader.skipWhitespace()
                 }
                 let line = reader.line
                 try captureValue()
@@ -85,26 +86,26 @@ public final class GeoJSONFeatureReader {
     private func readMembersUntilFeatures() throws(GeoModelError) -> Bool {
         var first = state == .start
         while true {
-            reader.skipWhitespace()
-            guard let b = reader.peek() else { throw fail("unexpected end of file") }
+            try reader.skipWhitespace()
+            guard let b = try reader.peek() else { throw fail("unexpected end of file") }
             if b == UInt8(ascii: "}") {
-                _ = reader.next()
+                _ = try reader.next()
                 try checkCollectionType(sawFeatures: state == .afterFeatures)
                 return false
             }
             if !first {
-                guard reader.next() == UInt8(ascii: ",") else { throw fail("expected ',' or '}' in the FeatureCollection") }
-                reader.skipWhitespace()
+                guard try reader.next() == UInt8(ascii: ",") else { throw fail("expected ',' or '}' in the FeatureCollection") }
+                try reader.skipWhitespace()
             }
             first = false
-            guard reader.peek() == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+            guard try reader.peek() == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
             try captureValue()
             guard case .string(let key)? = try? JSONParser.parse(capture) else { throw fail("invalid member name") }
-            reader.skipWhitespace()
-            guard reader.next() == UInt8(ascii: ":") else { throw fail("expected ':' after \"\(key)\"") }
-            reader.skipWhitespace()
+            try reader.skipWhitespace()
+            guard try reader.next() == UInt8(ascii: ":") else { throw fail("expected ':' after \"\(key)\"") }
+            try reader.skipWhitespace()
             if key == "features" {
-                guard reader.next() == UInt8(ascii: "[") else { throw fail("\"features\" is not an array") }
+                guard try reader.next() == UInt8(ascii: "[") else { throw fail("\"features\" is not an array") }
                 try checkCollectionType(sawFeatures: true, final: false)
                 return true
             }
@@ -145,7 +146,7 @@ public final class GeoJSONFeatureReader {
         var depth = 0
         var inString = false
         var escaped = false
-        while let b = reader.next() {
+        while let b = try reader.next() {
             capture.append(b)
             if inString {
                 if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") {
@@ -164,7 +165,7 @@ public final class GeoJSONFeatureReader {
             default:
                 if depth == 0 {
                     // A scalar at the top level ends before a delimiter.
-                    if let n = reader.peek(), n == UInt8(ascii: ",") || n == UInt8(ascii: "]") || n == UInt8(ascii: "}")
+                    if let n = try reader.peek(), n == UInt8(ascii: ",") || n == UInt8(ascii: "]") || n == UInt8(ascii: "}")
                         || n == 0x20 || n == 0x0A || n == 0x0D || n == 0x09 {
                         return
                     }

@@ -2,9 +2,11 @@
 public struct ImportProgress: Sendable {
     /// Features read so far.
     public var features: Int
-    /// Bytes of the input read so far.
+    /// Bytes of the input file read so far (compressed bytes for a gzip-compressed file).
     public var bytesRead: Int
-    /// The input's size in bytes, when known (not for standard input).
+    /// The input file's size in bytes, when known (not for standard input); for a
+    /// gzip-compressed file, its compressed size, so that `bytesRead / totalBytes` is the share
+    /// of the file read either way.
     public var totalBytes: Int?
 
     /// Progress after `features` features and `bytesRead` of `totalBytes` bytes.

@@ -24,21 +24,28 @@ public enum InputFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// Guesses the format from the first bytes of a file (`-`: cannot peek, so GeoJSON or CSV by first byte).
+    /// Guesses the format from the first bytes of a file (`-`: cannot peek, so GeoJSON or CSV by
+    /// first byte). A gzip-compressed file is judged by its decompressed bytes and by its name
+    /// without `.gz` (`cell_towers.csv.gz` as OpenCelliD CSV, `sites.geojson.gz` as GeoJSON).
     public static func detect(path: String, displayName: String? = nil) throws(GeoModelError) -> InputFormat {
         let reader = try ByteReader(path: path, displayName: displayName, chunkSize: 256 * 1024)
         try reader.refusePackedContent()
-        reader.skipByteOrderMark()
-        let head = reader.peekPrefix(256 * 1024)
+        try reader.skipByteOrderMark()
+        let head = try reader.peekPrefix(256 * 1024)
         return detect(head: head, name: displayName ?? path)
     }
 
-    /// Guesses the format from the first bytes of a file. A file named `*.geojson` or `*.json` is
-    /// read as GeoJSON whatever it holds, so that a file that is not JSON is said to be so.
+    /// Guesses the format from the first bytes of a file (decompressed, for a gzip-compressed
+    /// one). A file named `*.geojson` or `*.json` (or `*.geojson.gz`, `*.json.gz`) is read as
+    /// GeoJSON whatever it holds, so that a file that is not JSON is said to be so.
     public static func detect(head: [UInt8], name: String? = nil) -> InputFormat {
         let text = String(decoding: head, as: UTF8.self)
         let firstNonSpace = text.first { !$0.isWhitespace }
-        let jsonName = name.map { $0.lowercased().hasSuffix(".geojson") || $0.lowercased().hasSuffix(".json") } ?? false
+        let baseName = name.map { name in
+            let lower = name.lowercased()
+            return lower.hasSuffix(".gz") ? String(lower.dropLast(3)) : lower
+        }
+        let jsonName = baseName.map { $0.hasSuffix(".geojson") || $0.hasSuffix(".json") } ?? false
         if firstNonSpace != "{" && jsonName { return .geojson }
         if firstNonSpace == "{" {
             if text.contains("\"shapeID\"") || text.contains("\"shapeName\"") { return .geoboundaries }

@@ -16,6 +16,9 @@ struct ImportCommand: ParsableCommand {
               osm-places     OpenStreetMap / HOT populated places  -> settlements
               geoboundaries  geoBoundaries ADM2 boundaries         -> districts
               opencellid     OpenCelliD cells (MCC 401 only)       -> sites
+            A gzip-compressed file (cell_towers.csv.gz, sites.geojson.gz; also on standard \
+            input) is decompressed as it is read, its format detected from the content and \
+            the name without .gz.
 
             Every feature is validated first. On any problem nothing is written, and \
             the first 20 problems are listed with file, line or feature, and field. \
@@ -26,14 +29,14 @@ struct ImportCommand: ParsableCommand {
               qamtu import settlements villages.csv --map lng=lon --map nazvanie=name_ru
               qamtu import districts geoBoundaries-KAZ-ADM2.geojson
               qamtu import sites cells.csv --set status=operational --dry-run
-              qamtu import sites cell_towers.csv --upsert --within-district Жуалы
+              qamtu import sites cell_towers.csv.gz --upsert --within-district Жуалы
               qamtu import settlements kazakhstan-places.geojson --bbox 69,42.3,76,46.5
             """)
 
     @Argument(help: ArgumentHelp("The layer to fill.", valueName: "layer"))
     var layer: LayerSchema
 
-    @Argument(help: ArgumentHelp("The input file ('-' for standard input).", valueName: "file"))
+    @Argument(help: ArgumentHelp("The input file, gzip-compressed or not ('-' for standard input).", valueName: "file"))
     var file: String
 
     @Option(help: ArgumentHelp("Input format (default: detected from the content).", valueName: "format"))
@@ -126,13 +129,11 @@ struct ImportCommand: ParsableCommand {
             defer { ctrlC.cancel() }
             let (report, format): (ImportReport, InputFormat)
             do {
-                (report, format) = try portal.importFeatures(request) { progress in
-                    var line = "\(layer.name): \(NumberFormat.grouped(progress.features)) features"
-                    if let total = progress.totalBytes, total > 0 {
-                        line += String(format: " (%.0f%%)", 100 * Double(progress.bytesRead) / Double(total))
-                    }
-                    Terminal.progress(line)
-                }
+                // Rows, rows per second and time left, on a terminal only (a few times a second).
+                var line = ImportProgressLine(layer: layer.name)
+                (report, format) = try portal.importFeatures(request, progress: Terminal.stderrIsTerminal ? { progress in
+                    if let text = line.update(progress) { Terminal.progress(text) }
+                } : nil)
                 Terminal.endProgress()
             } catch {
                 Terminal.endProgress()

@@ -61,14 +61,18 @@ public struct ProcessResult: Sendable {
     public var stderr: String
 }
 
-/// Runs `executable` with `arguments`, optionally in `directory`; returns status and output.
+/// Runs `executable` with `arguments`, optionally in `directory` and with standard input read
+/// from the file `standardInput`; returns status and output.
 public func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                environment: [String: String]? = nil) throws -> ProcessResult {
+                environment: [String: String]? = nil, standardInput: String? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     if let environment { process.environment = environment }
+    let input = try standardInput.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
+    defer { try? input?.close() }
+    if let input { process.standardInput = input }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
