@@ -19,20 +19,9 @@ extension PortalDatabase {
     ///
     /// ``interrupt()`` (e.g. on Ctrl-C) stops the import at its next feature or SQL statement; the
     /// transaction is rolled back and `ImportError.interrupted` thrown.
-    ///
-    /// The layer's R*Tree is filled in bulk (see ``BulkSpatialIndex``): packed straight into its
-    /// tables when it was empty, row by row otherwise.
     public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
                                options: ImportOptions = ImportOptions(),
                                progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
-        try importFeatures(from: source, into: layer, fileName: fileName, options: options, indexFill: .packedWhenEmpty, progress: progress)
-    }
-
-    /// ``importFeatures(from:into:fileName:options:progress:)`` with the way the R*Tree is filled
-    /// chosen (tests compare the packed tree with SQLite's own inserts).
-    func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
-                        options: ImportOptions, indexFill: BulkSpatialIndex.Fill,
-                        progress: ((ImportProgress) -> Void)?) throws -> ImportReport {
         var report = ImportReport(layer: layer.name)
         report.dryRun = options.dryRun
         var problems: [ImportProblem] = []
@@ -70,7 +59,7 @@ extension PortalDatabase {
                     let insert = try RowInserter(db, sql: insertSQL)
                     let update = try RowInserter(db, sql: updateSQL)
                     var updatedIDs = Set<String>()
-                    let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
+                    let bulk = try BulkSpatialIndex(db, layer: layer)
                     var featureProblems: [ImportProblem] = []
                     while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
                         try stopIfInterrupted()
@@ -202,6 +191,58 @@ extension PortalDatabase {
             let extended = sqlite3_extended_errcode(db.sqliteConnection)
             if extended == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ { return false }
             throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+        }
+    }
+
+    /// Fast loading of a layer's R*Tree during an import.
+    ///
+    /// SpatiaLite keeps its spatial index up to date with an AFTER INSERT trigger that calls
+    /// `RTreeAlign()`, which formats and runs an SQL statement for every row, and a second trigger
+    /// that stamps `geometry_columns_time` for every row. For the length of the import transaction
+    /// both triggers are set aside; each feature's bounding box goes into the R*Tree through one
+    /// prepared statement (SQLite rounds the 32-bit bounds outward, as `RTreeAlign` does), the
+    /// time stamp is set once, and the triggers are recreated from their stored SQL. Everything
+    /// happens inside the import's transaction, so a failed import restores the triggers too.
+    struct BulkSpatialIndex {
+        let db: Database
+        let layer: LayerSchema
+        let triggers: [(name: String, sql: String)]
+        let insert: OpaquePointer
+        let statement: Statement
+
+        init?(_ db: Database, layer: LayerSchema) throws {
+            guard layer.geometryType != nil, !layer.geometryIsDerived else { return nil }
+            self.db = db
+            self.layer = layer
+            let names = ["gii_\(layer.name)_geom", "tmi_\(layer.name)_geom"]
+            triggers = try Row.fetchAll(
+                db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)", arguments: StatementArguments(names)
+            ).map { ($0[0], $0[1]) }
+            guard triggers.count == 2 else { throw StorageError.spatialite("the spatial index triggers of \(layer.name) are missing") }
+            for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(SQL.identifier(trigger.name))") }
+            statement = try db.makeStatement(sql: "INSERT INTO \(SQL.identifier("idx_\(layer.name)_geom")) (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)")
+            insert = statement.sqliteStatement
+        }
+
+        func add(fid: Int64, geometry: Geometry) throws {
+            guard let box = geometry.boundingBox else { return }
+            defer { sqlite3_reset(insert) }
+            sqlite3_bind_int64(insert, 1, fid)
+            sqlite3_bind_double(insert, 2, box.minLongitude)
+            sqlite3_bind_double(insert, 3, box.maxLongitude)
+            sqlite3_bind_double(insert, 4, box.minLatitude)
+            sqlite3_bind_double(insert, 5, box.maxLatitude)
+            if sqlite3_step(insert) != SQLITE_DONE {
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: "INSERT INTO idx_\(layer.name)_geom")
+            }
+        }
+
+        func finish() throws {
+            try db.execute(sql: """
+                UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE f_table_name = ? AND f_geometry_column = 'geom'
+                """, arguments: [layer.name])
+            for trigger in triggers { try db.execute(sql: trigger.sql) }
         }
     }
 
