@@ -56,8 +56,10 @@ struct ApplicationsAPI: Sendable {
         return id
     }
 
-    /// Authenticates the request, runs `body` with its user, and makes every answer private;
-    /// field problems become 422 with the list of problems.
+    /// Refuses a client over the sign-in limit (429), authenticates the request (401, counting a
+    /// wrong token against the client), runs `body` with its user and makes its answer private
+    /// (`no-store`). Errors thrown by `body` become OGC exceptions in ``OGCError`` (field problems:
+    /// 422 with the list of problems).
     private func guarded(_ request: Request, _ context: QamtuRequestContext,
                          _ body: (PortalUser) async throws -> Response) async throws -> Response {
         let client = ClientAddress.key(peer: context.remoteAddress?.ipAddress, forwardedFor: Self.forwardedFor(request),
