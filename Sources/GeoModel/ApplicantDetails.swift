@@ -1,3 +1,5 @@
+import Foundation
+
 /// The personal data of an applicant: kept in a table of its own, shown only to the applicant,
 /// the provider deciding the application and the office, never in public outputs, logs or
 /// error messages.
@@ -23,19 +25,19 @@ public struct ApplicantDetails: Sendable, Hashable {
     public static func validated(name: String?, iin: String?, phone: String?, email: String?)
         -> Result<ApplicantDetails, ApplicationError> {
         var problems: [String] = []
-        let name = name?.trimmingSpaces ?? ""
+        let name = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if name.isEmpty { problems.append("applicant_name: required") }
         else if name.count > 200 { problems.append("applicant_name: longer than 200 characters") }
-        let iin = iin?.trimmingSpaces ?? ""
+        let iin = iin?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if iin.isEmpty { problems.append("applicant_iin: required") }
         else if !isValidIIN(iin) { problems.append("applicant_iin: not a valid IIN (12 digits: a birth date, a century digit and a check digit)") }
-        let phoneText = phone?.trimmingSpaces ?? ""
+        let phoneText = phone?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         var normalisedPhone = ""
         if phoneText.isEmpty { problems.append("applicant_phone: required") }
         else if let normalised = normalisedKazakhPhone(phoneText) { normalisedPhone = normalised }
         else { problems.append("applicant_phone: not a Kazakh phone number (+7 and ten digits, or 8 and ten digits)") }
         var emailValue: String?
-        if let email = email?.trimmingSpaces, !email.isEmpty {
+        if let email = email?.trimmingCharacters(in: .whitespacesAndNewlines), !email.isEmpty {
             if isPlausibleEmail(email) { emailValue = email } else { problems.append("applicant_email: not an e-mail address") }
         }
         if !problems.isEmpty { return .failure(.invalidFields(problems)) }
@@ -82,15 +84,5 @@ public struct ApplicantDetails: Sendable, Hashable {
         guard text.count <= 254, parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
         let domain = parts[1]
         return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and line breaks.
-    var trimmingSpaces: String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
     }
 }
