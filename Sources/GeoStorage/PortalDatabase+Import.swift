@@ -70,6 +70,7 @@ extension PortalDatabase {
                             if try insert.insert(record.values, geometry: blob) {
                                 if let geometry = record.geometry { try bulk?.add(fid: db.lastInsertedRowID, geometry: geometry) }
                                 report.imported += 1
+                                ImportKillPoint.reachRow(report.imported)
                             } else {
                                 let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
                                 if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(record.id) {
@@ -90,7 +91,9 @@ extension PortalDatabase {
                     }
                     if total > 0 { return .rollback }
                     try stopIfInterrupted()
+                    ImportKillPoint.reach("rows-done")
                     try bulk?.finish()
+                    ImportKillPoint.reach("index-done")
                     if layer.name == LayerSchema.settlements.name {
                         // Updated settlements may have moved: all of them, then.
                         report.districtsAssigned = try Self.assignDistricts(db, fromFid: report.updated > 0 ? 0 : firstNewFid)
@@ -99,8 +102,10 @@ extension PortalDatabase {
                         if options.replace { report.districtsCleared = try Self.clearUnknownDistricts(db) }
                     }
                     report.unresolvedCommitments = try Self.placeCommitments(db)
+                    ImportKillPoint.reach("districts")
                     if isSites && !options.dryRun { try SitePack.rebuild(db) }
                     try stopIfInterrupted()
+                    ImportKillPoint.reach("before-commit")
                     return options.dryRun ? .rollback : .commit
                 }
             }
@@ -238,6 +243,7 @@ extension PortalDatabase {
         }
 
         func finish() throws {
+            ImportKillPoint.reach("index-fill")
             try db.execute(sql: """
                 UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                 WHERE f_table_name = ? AND f_geometry_column = 'geom'

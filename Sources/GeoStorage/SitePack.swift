@@ -96,6 +96,7 @@ enum SitePack {
                                            Data(encoder.finish())])
             chunk += 1
             encoder = Encoder()
+            if chunk == 1 { ImportKillPoint.reach("site-pack") }
         }
         let ranks = try spatialRanks(db)
         var row = 0
