@@ -133,6 +133,23 @@ public final class ByteReader {
         return b
     }
 
+    /// The unread bytes in the buffer, refilled first when it is used up; empty at the end of
+    /// the input. Valid until the next call that reads or consumes; ``consume(_:newlines:)``
+    /// says how many of them were used. For readers that scan many bytes at once.
+    /// - Throws: `GeoModelError.unreadable` when the gzip data of a compressed input is damaged.
+    public func bufferedBytes() throws(GeoModelError) -> UnsafeBufferPointer<UInt8> {
+        if position >= count, try !refill() { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(rebasing: buffer[position..<count])
+    }
+
+    /// Consumes the first `n` bytes of what ``bufferedBytes()`` returned, `newlines` of which
+    /// are line feeds (for the line count).
+    public func consume(_ n: Int, newlines: Int) {
+        position += n
+        bytesConsumed += n
+        line += newlines
+    }
+
     /// Skips JSON whitespace (space, tab, CR, LF).
     public func skipWhitespace() throws(GeoModelError) {
         while let b = try peek(), b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { _ = try next() }

@@ -62,7 +62,8 @@ final class CSVSource: FeatureSource {
     func next() throws(GeoModelError) -> SourceFeature? {
         guard let record = try reader.next() else { return nil }
         let location = SourceLocation(file: reader.displayName, line: record.line)
-        var feature = SourceFeature(location: location, properties: [:], geometry: nil)
+        var feature = SourceFeature(location: location, properties: Dictionary(minimumCapacity: header.count + defaults.count),
+                                    geometry: nil)
         if record.fields.count != header.count {
             feature.isUnreadable = true
             feature.unreadableReason = "the record has \(record.fields.count) fields, the header has \(header.count)"

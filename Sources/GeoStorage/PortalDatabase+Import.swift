@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import GRDB
 import GeoModel
+import Geodesy
 
 extension PortalDatabase {
     /// Imports every feature of `source` into `layer`, all or nothing.
@@ -10,7 +11,14 @@ extension PortalDatabase {
     /// must be unique in the file and in the layer. The whole import is one transaction: when any
     /// problem is found, it is rolled back and `ImportError.failed` lists the first
     /// `maxListedProblems` problems and counts all of them. Memory does not grow with the file:
-    /// features are streamed, and duplicate ids are found through the table's unique index.
+    /// features are streamed, duplicate ids are found through the table's unique index, and the
+    /// spatial index is sorted in bounded runs (``BulkSpatialIndex``).
+    ///
+    /// The bulk path: features are read, validated and encoded on a thread of their own
+    /// (``ImportFeatureReader``) while this one inserts them through one prepared statement,
+    /// with SpatiaLite's per-row triggers set aside; an empty R*Tree is packed in one go at the
+    /// end; a sites import into an empty layer builds the site pack from the positions it kept
+    /// (16 bytes a site, as the pack's own rebuild holds them).
     ///
     /// After settlements or districts are imported, settlements without a (known) district get the
     /// district whose polygon contains them (`ST_Intersects` after an R*Tree filter). When the
@@ -22,6 +30,14 @@ extension PortalDatabase {
     public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
                                options: ImportOptions = ImportOptions(),
                                progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
+        try importFeatures(from: source, into: layer, fileName: fileName, options: options, indexFill: .packedWhenEmpty, progress: progress)
+    }
+
+    /// ``importFeatures(from:into:fileName:options:progress:)`` with the way the R*Tree is filled
+    /// chosen (tests compare the packed tree with the one SQLite builds row by row).
+    func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
+                        options: ImportOptions, indexFill: BulkSpatialIndex.Fill,
+                        progress: ((ImportProgress) -> Void)?) throws -> ImportReport {
         var report = ImportReport(layer: layer.name)
         report.dryRun = options.dryRun
         var problems: [ImportProblem] = []
@@ -45,55 +61,75 @@ extension PortalDatabase {
 
         // The interrupt this import honours (or that came before it) ends with it.
         defer { interruption.lower() }
+        let reader = ImportFeatureReader(source: source, layer: layer)
+        // However the import ends, the reading thread lets go of the source before it returns.
+        defer { reader.stop() }
         do {
             try writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let isSites = layer.name == LayerSchema.sites.name
-                    // Emptied first, so that the pack's triggers have nothing to do per inserted row.
+                    // Emptied first, and its insert trigger set aside, so that nothing happens
+                    // to the pack per inserted row.
                     if isSites { try SitePack.clear(db) }
+                    let packTrigger = try SetAsideTriggers(db, names: isSites ? [SitePack.insertTrigger] : [])
                     if options.replace {
                         try db.execute(sql: "DELETE FROM \(table)")
                         report.replaced = db.changesCount
                     }
                     let firstNewFid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(table)") ?? 0
+                    // A layer that starts empty gets its site pack from the positions kept here.
+                    let startsEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? false
+                    var positions: [GeoPoint?]? = isSites && !options.dryRun && startsEmpty ? [] : nil
                     let insert = try RowInserter(db, sql: insertSQL)
                     let update = try RowInserter(db, sql: updateSQL)
                     var updatedIDs = Set<String>()
-                    let bulk = try BulkSpatialIndex(db, layer: layer)
-                    var featureProblems: [ImportProblem] = []
-                    while let feature = try Self.modelCall({ () throws(GeoModelError) in try source.next() }) {
-                        try stopIfInterrupted()
-                        report.read += 1
-                        featureProblems.removeAll(keepingCapacity: true)
-                        if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
-                            let blob = record.geometry.map(SpatiaLiteBlob.encode)
-                            if try insert.insert(record.values, geometry: blob) {
-                                if let geometry = record.geometry { try bulk?.add(fid: db.lastInsertedRowID, geometry: geometry) }
+                    let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
+                    while let batch = reader.next() {
+                        for row in batch.rows {
+                            report.read += 1
+                            guard row.problems.isEmpty else {
+                                row.problems.forEach(note)
+                                continue
+                            }
+                            if try insert.insert(row, of: batch) {
+                                if var keyed = row.keyed {
+                                    keyed.entry.id = db.lastInsertedRowID
+                                    try bulk?.add(keyed)
+                                }
+                                positions?.append(row.point)
                                 report.imported += 1
                                 ImportKillPoint.reachRow(report.imported)
                             } else {
-                                let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [record.id]) ?? 0
-                                if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(record.id) {
-                                    try update.update(record.values, geometry: blob, id: record.id)
-                                    updatedIDs.insert(record.id)
+                                let id = batch.id(of: row)
+                                let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [id]) ?? 0
+                                if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(id) {
+                                    try update.update(row, of: batch, id: id)
+                                    updatedIDs.insert(id)
                                     report.updated += 1
+                                    // An update moves a site out of fid order: the pack is rebuilt from the table.
+                                    positions = nil
                                 } else {
-                                    let whose = earlier > firstNewFid || updatedIDs.contains(record.id)
+                                    let whose = earlier > firstNewFid || updatedIDs.contains(id)
                                         ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
-                                    note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+                                    note(ImportProblem(batch.location(of: row), field: "id", "'\(id)' is already used by \(whose)"))
                                 }
                             }
+                            if let progress, report.read % 10_000 == 0 {
+                                progress(ImportProgress(features: report.read, bytesRead: batch.progress.done, totalBytes: batch.progress.total))
+                            }
                         }
-                        featureProblems.forEach(note)
-                        if let progress, report.read % 10_000 == 0 {
-                            progress(ImportProgress(features: report.read, bytesRead: source.progress.done, totalBytes: source.progress.total))
-                        }
+                        try stopIfInterrupted()
+                        if let failure = batch.failure { throw StorageError.model(failure) }
                     }
                     if total > 0 { return .rollback }
                     try stopIfInterrupted()
                     ImportKillPoint.reach("rows-done")
+                    // The site pack's spatial order is computed while the spatial index is filled.
+                    let ranked = positions.map { points in BackgroundWork { SitePack.ranked(points) } }
+                    positions = nil
                     try bulk?.finish()
                     ImportKillPoint.reach("index-done")
+                    try packTrigger.restore()
                     if layer.name == LayerSchema.settlements.name {
                         // Updated settlements may have moved: all of them, then.
                         report.districtsAssigned = try Self.assignDistricts(db, fromFid: report.updated > 0 ? 0 : firstNewFid)
@@ -103,7 +139,7 @@ extension PortalDatabase {
                     }
                     report.unresolvedCommitments = try Self.placeCommitments(db)
                     ImportKillPoint.reach("districts")
-                    if isSites && !options.dryRun { try SitePack.rebuild(db) }
+                    if isSites && !options.dryRun { try SitePack.rebuild(db, ranked: ranked?.value()) }
                     try stopIfInterrupted()
                     ImportKillPoint.reach("before-commit")
                     return options.dryRun ? .rollback : .commit
@@ -114,6 +150,7 @@ extension PortalDatabase {
             // check between rows), the transaction was rolled back.
             throw ImportError.interrupted(layer: layer.name, file: fileName)
         }
+        reader.stop()
         report.skipped = source.skipped
         report.ignoredFields = source.ignoredFields.sorted()
         if total > 0 {
@@ -122,8 +159,8 @@ extension PortalDatabase {
         return report
     }
 
-    /// Binds a record's values straight to a prepared INSERT through SQLite's C API (no
-    /// intermediate argument arrays: imports insert millions of rows).
+    /// Binds an encoded row's values straight from its batch's buffer to a prepared statement
+    /// through SQLite's C API (no intermediate objects: imports insert millions of rows).
     struct RowInserter {
         let db: Database
         let statement: Statement
@@ -135,120 +172,59 @@ extension PortalDatabase {
             statement = try db.makeStatement(sql: sql)
         }
 
-        /// Runs the UPDATE of an upsert: the values and geometry bound as for an insert, then `id`.
+        /// Runs the UPDATE of an upsert: the row's values bound as for an insert, then `id`.
         /// - Throws: `StorageError.sqlite` when the statement fails.
-        func update(_ values: [FieldValue], geometry: [UInt8]?, id: String) throws {
-            guard try insert(values, geometry: geometry, hasGeometry: geometryBound(values), trailing: id) else {
+        func update(_ row: EncodedRows.Row, of rows: EncodedRows, id: String) throws {
+            guard try run(row, of: rows, trailing: id) else {
                 throw StorageError.sqlite(message: "an update broke a constraint", sql: sql)
             }
         }
 
-        /// Whether the statement takes a geometry after the values (it has one parameter more).
-        private func geometryBound(_ values: [FieldValue]) -> Bool {
-            Int(sqlite3_bind_parameter_count(statement.sqliteStatement)) > values.count + 1
-        }
-
         /// Inserts one row; returns false when the row breaks a UNIQUE constraint (a duplicate id).
         /// - Throws: `StorageError.sqlite` for any other failure.
-        func insert(_ values: [FieldValue], geometry: [UInt8]?) throws -> Bool {
-            try insert(values, geometry: geometry, hasGeometry: true, trailing: nil)
+        func insert(_ row: EncodedRows.Row, of rows: EncodedRows) throws -> Bool {
+            try run(row, of: rows, trailing: nil)
         }
 
-        /// Binds `values`, then the geometry (when the statement has a parameter for it: a NULL
-        /// geometry is bound as NULL), then `trailing`, and steps.
-        private func insert(_ values: [FieldValue], geometry: [UInt8]?, hasGeometry: Bool, trailing: String?) throws -> Bool {
+        /// Binds the row's values (texts and blobs without copying: the buffer outlives the
+        /// step), then `trailing`, and steps.
+        private func run(_ row: EncodedRows.Row, of rows: EncodedRows, trailing: String?) throws -> Bool {
             let handle = statement.sqliteStatement
             defer {
                 sqlite3_reset(handle)
                 sqlite3_clear_bindings(handle)
             }
-            var index: Int32 = 1
-            for value in values {
-                switch value {
-                case .null: sqlite3_bind_null(handle, index)
-                case .integer(let i): sqlite3_bind_int64(handle, index, i)
-                case .real(let d): sqlite3_bind_double(handle, index, d)
-                case .text(let s):
-                    var text = s
-                    text.withUTF8 { utf8 in
+            return try rows.forEachValues(of: row) { values in
+                var index: Int32 = 1
+                for value in values {
+                    switch value.tag {
+                    case .null: sqlite3_bind_null(handle, index)
+                    case .integer: sqlite3_bind_int64(handle, index, Int64(bitPattern: value.number))
+                    case .real: sqlite3_bind_double(handle, index, Double(bitPattern: value.number))
+                    case .text:
+                        if let base = value.bytes.baseAddress, !value.bytes.isEmpty {
+                            sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(value.bytes.count), sqliteStatic)
+                        } else {
+                            sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+                        }
+                    case .blob:
+                        sqlite3_bind_blob(handle, index, value.bytes.baseAddress, Int32(value.bytes.count), sqliteStatic)
+                    }
+                    index += 1
+                }
+                var trailingText = trailing
+                if trailingText != nil {
+                    trailingText?.withUTF8 { utf8 in
                         _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self),
                                               Int32(utf8.count), sqliteTransient)
                     }
                 }
-                index += 1
+                let rc = sqlite3_step(handle)
+                if rc == SQLITE_DONE { return true }
+                let extended = sqlite3_extended_errcode(db.sqliteConnection)
+                if extended == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ { return false }
+                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
             }
-            if let geometry {
-                geometry.withUnsafeBytes { bytes in
-                    _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
-                }
-            }
-            if let trailing {
-                // The geometry's parameter (bound above, or left NULL by clear_bindings) comes first.
-                if hasGeometry { index += 1 }
-                var text = trailing
-                text.withUTF8 { utf8 in
-                    _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                                          Int32(utf8.count), sqliteTransient)
-                }
-            }
-            let rc = sqlite3_step(handle)
-            if rc == SQLITE_DONE { return true }
-            let extended = sqlite3_extended_errcode(db.sqliteConnection)
-            if extended == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ { return false }
-            throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-        }
-    }
-
-    /// Fast loading of a layer's R*Tree during an import.
-    ///
-    /// SpatiaLite keeps its spatial index up to date with an AFTER INSERT trigger that calls
-    /// `RTreeAlign()`, which formats and runs an SQL statement for every row, and a second trigger
-    /// that stamps `geometry_columns_time` for every row. For the length of the import transaction
-    /// both triggers are set aside; each feature's bounding box goes into the R*Tree through one
-    /// prepared statement (SQLite rounds the 32-bit bounds outward, as `RTreeAlign` does), the
-    /// time stamp is set once, and the triggers are recreated from their stored SQL. Everything
-    /// happens inside the import's transaction, so a failed import restores the triggers too.
-    struct BulkSpatialIndex {
-        let db: Database
-        let layer: LayerSchema
-        let triggers: [(name: String, sql: String)]
-        let insert: OpaquePointer
-        let statement: Statement
-
-        init?(_ db: Database, layer: LayerSchema) throws {
-            guard layer.geometryType != nil, !layer.geometryIsDerived else { return nil }
-            self.db = db
-            self.layer = layer
-            let names = ["gii_\(layer.name)_geom", "tmi_\(layer.name)_geom"]
-            triggers = try Row.fetchAll(
-                db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)", arguments: StatementArguments(names)
-            ).map { ($0[0], $0[1]) }
-            guard triggers.count == 2 else { throw StorageError.spatialite("the spatial index triggers of \(layer.name) are missing") }
-            for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(SQL.identifier(trigger.name))") }
-            statement = try db.makeStatement(sql: "INSERT INTO \(SQL.identifier("idx_\(layer.name)_geom")) (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)")
-            insert = statement.sqliteStatement
-        }
-
-        func add(fid: Int64, geometry: Geometry) throws {
-            guard let box = geometry.boundingBox else { return }
-            defer { sqlite3_reset(insert) }
-            sqlite3_bind_int64(insert, 1, fid)
-            sqlite3_bind_double(insert, 2, box.minLongitude)
-            sqlite3_bind_double(insert, 3, box.maxLongitude)
-            sqlite3_bind_double(insert, 4, box.minLatitude)
-            sqlite3_bind_double(insert, 5, box.maxLatitude)
-            if sqlite3_step(insert) != SQLITE_DONE {
-                throw StorageError.sqlite(message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: "INSERT INTO idx_\(layer.name)_geom")
-            }
-        }
-
-        func finish() throws {
-            ImportKillPoint.reach("index-fill")
-            try db.execute(sql: """
-                UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                WHERE f_table_name = ? AND f_geometry_column = 'geom'
-                """, arguments: [layer.name])
-            for trigger in triggers { try db.execute(sql: trigger.sql) }
         }
     }
 
@@ -323,3 +299,5 @@ extension FieldValue {
 
 /// SQLite's SQLITE_TRANSIENT destructor (copy the bound bytes), which Swift cannot import as a macro.
 let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// SQLite's SQLITE_STATIC (the bound bytes stay valid until the statement is reset or rebound).
+let sqliteStatic: sqlite3_destructor_type? = nil

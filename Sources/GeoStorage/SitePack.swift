@@ -34,7 +34,9 @@ enum SitePack {
     /// Sites per chunk.
     static let chunkRows = 65_536
     /// The names of the invalidating triggers.
-    static let triggers = ["qamtu_site_pack_insert", "qamtu_site_pack_update", "qamtu_site_pack_delete"]
+    static let triggers = [insertTrigger, "qamtu_site_pack_update", "qamtu_site_pack_delete"]
+    /// The trigger that empties the pack when a site is inserted (set aside by bulk imports).
+    static let insertTrigger = "qamtu_site_pack_insert"
     private static let magic: [UInt8] = Array("QSP2".utf8)
 
     /// The version of the encoding and of the rules that derive ``SiteAttributes`` from a row; a
@@ -78,7 +80,10 @@ enum SitePack {
 
     /// Rebuilds the pack from the `sites` table (inside the caller's transaction).
     /// - Parameter chunkRows: sites per chunk (smaller in tests, to cross chunk boundaries).
-    static func rebuild(_ db: Database, chunkRows: Int = SitePack.chunkRows) throws {
+    /// - Parameter ranked: every site's point in `fid` order with its spatial rank
+    ///   (``ranked(_:)``), when the caller has them (an import into an empty layer computes them
+    ///   while it fills the spatial index); read from the table and ranked here otherwise.
+    static func rebuild(_ db: Database, chunkRows: Int = SitePack.chunkRows, ranked: [(position: GeoPoint?, rank: UInt32?)]? = nil) throws {
         try createSchema(db)
         try clear(db)
         let insert = try db.makeStatement(sql: """
@@ -98,7 +103,7 @@ enum SitePack {
             encoder = Encoder()
             if chunk == 1 { ImportKillPoint.reach("site-pack") }
         }
-        let ranks = try spatialRanks(db)
+        let ranks = try ranked ?? spatialRanks(db)
         var row = 0
         var texts = PortalDatabase.siteTexts()
         try PortalDatabase.stepRows(in: db, "SELECT fid, " + PortalDatabase.siteAttributesColumns + " FROM sites ORDER BY fid") { handle in
@@ -122,6 +127,11 @@ enum SitePack {
         try PortalDatabase.stepRows(in: db, "SELECT geom FROM sites ORDER BY fid") { row in
             positions.append(ColumnReader(statement: row).point(0))
         }
+        return ranked(positions)
+    }
+
+    /// Every point with its rank in the spatial order of the valid points (nil for the others).
+    static func ranked(_ positions: [GeoPoint?]) -> [(position: GeoPoint?, rank: UInt32?)] {
         let ranks = SpatialOrder.ranks(positions)
         return zip(positions, ranks).map { ($0, $1) }
     }

@@ -11,7 +11,7 @@ extension StorageError: CategorizedError {
         case .damaged: .internal
         case .locked, .readOnlyDatabase, .unfinishedWrite, .cannotOpen: .unavailable
         case .notAQamtuDatabase, .newerSchema, .olderSchema: .invalidInput
-        case .spatialite: .unavailable
+        case .spatialite, .temporaryFile: .unavailable
         case .corruptGeometry, .corruptSitePack: .internal
         case .changedWhileReading: .conflict
         case .model(let error): error.category

@@ -1,0 +1,152 @@
+import GeoModel
+import Geodesy
+
+/// A batch of validated features encoded for binding, packed into one byte buffer: the import's
+/// validating thread builds it, the writing thread binds its values straight from the buffer.
+/// One buffer per batch instead of an object per value keeps the writer (the thread every row
+/// passes through) free of allocation and reference counting.
+///
+/// Each row's values are stored back to back in column order, then the geometry: a tag byte,
+/// then for an integer or a real 8 bytes (little-endian; a real as its IEEE bit pattern), for a
+/// text or a blob a 4-byte little-endian length and the bytes; nothing for null.
+struct EncodedRows {
+    /// What a row's tag says its value is.
+    enum Tag: UInt8 {
+        case null = 0, integer, real, text, blob
+    }
+
+    /// One feature of the batch: a row to insert, or the problems that reject it.
+    struct Row {
+        /// Offset of the row's first value in ``EncodedRows/bytes``.
+        var start: Int
+        /// Values of the row (the columns, and the geometry when the layer stores one).
+        var count: Int
+        /// Where the feature is in the input (for a duplicate id's message).
+        var line: Int?
+        var featureIndex: Int?
+        /// Why the feature was rejected; empty for a row to insert.
+        var problems: [ImportProblem]
+        /// The geometry's box as the R*Tree stores it, with its Hilbert key (no box: nil).
+        var keyed: PackedRTree.Keyed?
+        /// The point of a Point geometry (for the site pack).
+        var point: GeoPoint?
+    }
+
+    /// The file the features come from, as messages name it.
+    var file: String
+    /// Every row's values.
+    var bytes: [UInt8] = []
+    /// The features, in input order.
+    var rows: [Row] = []
+    /// The source's progress after the last feature.
+    var progress: (done: Int, total: Int?) = (0, nil)
+    /// The error the source threw after these features (the last batch).
+    var failure: GeoModelError?
+
+    init(file: String, capacity: Int) {
+        self.file = file
+        rows.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity * 128)
+    }
+
+    /// Appends a rejected feature.
+    mutating func reject(_ location: SourceLocation, problems: [ImportProblem]) {
+        rows.append(Row(start: bytes.count, count: 0, line: location.line, featureIndex: location.featureIndex, problems: problems))
+    }
+
+    /// Appends a valid record; `withGeometry` adds its geometry blob (or null) after the values.
+    mutating func append(_ record: FeatureRecord, at location: SourceLocation, withGeometry: Bool) {
+        let start = bytes.count
+        for value in record.values {
+            switch value {
+            case .null: bytes.append(Tag.null.rawValue)
+            case .integer(let i): put(.integer, UInt64(bitPattern: i))
+            case .real(let d): put(.real, d.bitPattern)
+            case .text(let s):
+                var text = s
+                text.withUTF8 { put(.text, $0) }
+            }
+        }
+        var keyed: PackedRTree.Keyed?
+        var point: GeoPoint?
+        if withGeometry {
+            if let geometry = record.geometry {
+                SpatiaLiteBlob.encode(geometry).withUnsafeBufferPointer { put(.blob, $0) }
+                if let box = geometry.boundingBox { keyed = PackedRTree.Keyed(PackedRTree.Entry(id: 0, box: RTreeBox(box))) }
+                if case .point(let p) = geometry { point = p }
+            } else {
+                bytes.append(Tag.null.rawValue)
+            }
+        }
+        rows.append(Row(start: start, count: record.values.count + (withGeometry ? 1 : 0), line: location.line,
+                        featureIndex: location.featureIndex, problems: [], keyed: keyed, point: point))
+    }
+
+    private mutating func put(_ tag: Tag, _ value: UInt64) {
+        bytes.append(tag.rawValue)
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func put(_ tag: Tag, _ data: UnsafeBufferPointer<UInt8>) {
+        bytes.append(tag.rawValue)
+        withUnsafeBytes(of: UInt32(data.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: data)
+    }
+
+    /// Where a row came from, for messages.
+    func location(of row: Row) -> SourceLocation {
+        SourceLocation(file: file, line: row.line, featureIndex: row.featureIndex)
+    }
+
+    /// One value of a row, read in place.
+    struct Value {
+        var tag: Tag
+        /// The 8 bytes of an integer or real (as a bit pattern); 0 otherwise.
+        var number: UInt64
+        /// The bytes of a text or blob; empty otherwise.
+        var bytes: UnsafeRawBufferPointer
+    }
+
+    /// The values of one row, in order, read from the batch's buffer.
+    struct Values: Sequence, IteratorProtocol {
+        let buffer: UnsafeRawBufferPointer
+        var offset: Int
+        var remaining: Int
+
+        mutating func next() -> Value? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            let tag = Tag(rawValue: buffer[offset]) ?? .null
+            offset += 1
+            switch tag {
+            case .null:
+                return Value(tag: tag, number: 0, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+            case .integer, .real:
+                defer { offset += 8 }
+                return Value(tag: tag, number: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                             bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+            case .text, .blob:
+                let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                offset += 4
+                defer { offset += length }
+                return Value(tag: tag, number: 0, bytes: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + length]))
+            }
+        }
+    }
+
+    /// Calls `body` with the values of `row`, valid during the call.
+    func forEachValues<T>(of row: Row, _ body: (Values) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBytes { buffer in
+            try body(Values(buffer: buffer, offset: row.start, remaining: row.count))
+        }
+    }
+
+    /// The row's id: its first value, as text.
+    func id(of row: Row) -> String {
+        forEachValues(of: row) { values in
+            var values = values
+            guard let first = values.next(), first.tag == .text else { return "" }
+            return String(decoding: first.bytes, as: UTF8.self)
+        }
+    }
+}
