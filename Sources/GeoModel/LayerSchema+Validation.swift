@@ -10,6 +10,14 @@ extension LayerSchema {
     ///   - decimalComma: accept `43,25` as a number (CSV files separated by `;`).
     public func validate(_ feature: SourceFeature, decimalComma: Bool = false,
                          problems: inout [ImportProblem]) -> FeatureRecord? {
+        var cache = ValidationCache(capacity: 0)
+        return validate(feature, decimalComma: decimalComma, problems: &problems, cache: &cache)
+    }
+
+    /// ``validate(_:decimalComma:problems:)`` with the conversions of enumeration and set values
+    /// remembered in `cache` (a bulk import meets the same few spellings millions of times).
+    public func validate(_ feature: SourceFeature, decimalComma: Bool = false,
+                         problems: inout [ImportProblem], cache: inout ValidationCache) -> FeatureRecord? {
         let before = problems.count
         if feature.isUnreadable {
             if let reason = feature.unreadableReason {
@@ -26,10 +34,10 @@ extension LayerSchema {
         }
         var values: [FieldValue] = []
         values.reserveCapacity(columns.count)
-        for column in columns {
-            if feature.readProblems.contains(where: { $0.field == column.name }) { values.append(.null); continue }
+        for (index, column) in columns.enumerated() {
+            if !feature.readProblems.isEmpty, feature.readProblems.contains(where: { $0.field == column.name }) { values.append(.null); continue }
             let raw = feature.properties[column.name] ?? .null
-            switch Self.convert(raw, to: column, decimalComma: decimalComma) {
+            switch cache.convert(raw, column: index, of: self, decimalComma: decimalComma) {
             case .success(let value):
                 if value.isNull && column.required {
                     problems.append(ImportProblem(feature.location, field: column.name, "required value is missing"))

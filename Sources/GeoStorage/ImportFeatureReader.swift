@@ -101,13 +101,14 @@ final class ImportFeatureReader: @unchecked Sendable {
         defer { output.finish() }
         let withGeometry = layer.geometryType != nil && !layer.geometryIsDerived
         var problems: [ImportProblem] = []
+        var cache = ValidationCache()
         while let batch = input.take() {
             var rows = EncodedRows(file: batch.features.first?.location.file ?? "", capacity: batch.features.count)
             rows.progress = batch.progress
             rows.failure = batch.failure
             for feature in batch.features {
                 problems.removeAll(keepingCapacity: true)
-                if let record = layer.validate(feature, decimalComma: decimalComma, problems: &problems) {
+                if let record = layer.validate(feature, decimalComma: decimalComma, problems: &problems, cache: &cache) {
                     rows.append(record, at: feature.location, withGeometry: withGeometry)
                 } else {
                     rows.reject(feature.location, problems: problems)

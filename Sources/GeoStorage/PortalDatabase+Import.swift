@@ -190,10 +190,8 @@ extension PortalDatabase {
         /// step), then `trailing`, and steps.
         private func run(_ row: EncodedRows.Row, of rows: EncodedRows, trailing: String?) throws -> Bool {
             let handle = statement.sqliteStatement
-            defer {
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)
-            }
+            // Every parameter is bound for every row, so no binding is left over from the last.
+            defer { sqlite3_reset(handle) }
             return try rows.forEachValues(of: row) { values in
                 var index: Int32 = 1
                 for value in values {
