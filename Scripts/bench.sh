@@ -2,17 +2,20 @@
 # Benchmark suite: Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr on the workloads W1-W4 of
 # ../shared/bench/README.md, in one command, on the same data, runs interleaved.
 #
-# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4,W5,W6,SOAK] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
+# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4,W5,W6,W7,SOAK] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
 #   defaults: --scale S,M  --runs 3  W1-W4  --out bench-results.json (repository root)
 #   W1 runs at S, M, L; W2 at M, L; W3 at S, M; W4 at S, M, L (its goal: --scale L, the 1,000,000 sites).
 #   The server's W5 (qamtu serve beside pygeoapi, wrk) and SOAK run at M, only when --only names them.
 #   Example (the issue's W4 measurement): Scripts/bench.sh --scale L --only W4
 #   Example (the server): Scripts/bench.sh --only W5,SOAK
 #   Example (vector tiles, always the L sites): Scripts/bench.sh --only W6
+#   W7 (load times: each layer on its own into a fresh, query-ready Qamtu file, SpatiaLite file and PostGIS
+#   database, at each scale of --scale) runs only when --only names it; its goals are judged at L:
+#   Example (the load goals): Scripts/bench.sh --scale L --only W7
 #   --baseline OTHER_QAMTU runs every Qamtu row again with that executable, interleaved (speed of a refactor):
 #   Scripts/bench.sh --scale M,L --only W1,W2,W3,W4 --baseline /tmp/qamtu-before
 #
-# It installs missing Debian packages (PostgreSQL 15 + PostGIS 3, spatialite-bin, gdal-bin, python3, and for
+# It installs missing Debian packages (PostgreSQL 15 + PostGIS 3, spatialite-bin, sqlite3, gdal-bin, python3, and for
 # W5/SOAK wrk and python3-venv; through sudo when not root), builds qamtu in release mode (QAMTU_BIN=path skips the build and uses
 # that executable), generates the data with ../shared/bench/gen_data.py into a temporary folder
 # (or reuses $BENCH_DATA when it holds the files) and checks it against MANIFEST.sha256, loads it
@@ -39,7 +42,8 @@ w6=0
 case " ${*^^} " in  # W6: wrk and pgbench (postgresql-15 ships it); mapbox-vector-tile decodes both sides' tiles
   *W6*) w6=1; server_packages+=(wrk) ;;
 esac
-Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 libsqlite3-mod-spatialite python3 time "${server_packages[@]}"
+# sqlite3: the CLI whose CSV .import loads the SpatiaLite peer (loading, and W7)
+Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 libsqlite3-mod-spatialite sqlite3 python3 time "${server_packages[@]}"
 if ! python3 -c 'import numpy' 2>/dev/null; then
   echo "Installing numpy for ../shared/bench/gen_data.py" >&2
   python3 -m pip install --quiet numpy

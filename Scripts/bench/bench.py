@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Qamtu benchmark orchestrator: W1-W4 with Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr; W5 and SOAK (the server).
+"""Qamtu benchmark orchestrator: W1-W4 with Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr; W5-W7 and SOAK.
 
 Run through Scripts/bench.sh, which installs packages, builds qamtu in release mode, creates the
 work folder and removes it (and any server left) on exit. This file uses the standard library only.
@@ -9,8 +9,8 @@ as a separate process: wall time from start to exit, peak RSS from wait4() (for 
 client plus the server backend's VmHWM). Every answer is parsed and checked against the reference
 counts and against the other tools; disagreements are printed in the table, never dropped.
 See Scripts/bench/README.md for the method and for how --scale selects each workload's data.
-The server workloads W5 (Qamtu's OGC API beside pygeoapi, wrk) and SOAK live in w5.py; they run only
-when --only names them.
+The server workloads W5 (Qamtu's OGC API beside pygeoapi, wrk) and SOAK live in w5.py, the vector tiles
+(W6) in w6.py and the load times (W7) in w7.py; they run only when --only names them.
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ import time
 
 import w5  # the server workloads W5 and SOAK (Scripts/bench/w5.py)
 import w6  # the vector tiles workload W6 (Scripts/bench/w6.py)
+import w7  # the load times W7 (Scripts/bench/w7.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -43,11 +44,12 @@ SCALES = ["S", "M", "L"]
 WORKLOADS = ["W1", "W2", "W3", "W4"]
 SERVER_WORKLOADS = ["W5", "SOAK"]  # w5.py; run only when --only names them
 TILE_WORKLOADS = ["W6"]  # w6.py; runs only when --only names it, always on the L sites (whatever --scale says)
+LOAD_WORKLOADS = ["W7"]  # w7.py; runs only when --only names it, at the scales of --scale
 # The scales each workload is defined at (see README.md): W2 needs the road's sites (M, L; the S box
 # does not reach the road), W3 is the 7,000 M settlements (S as a quick smoke test), W1 and W4 run
 # at every scale (W4's goal is the 1,000,000 L sites).
 WORKLOAD_SCALES = {"W1": ["S", "M", "L"], "W2": ["M", "L"], "W3": ["S", "M"], "W4": ["S", "M", "L"],
-                   "W5": ["M"], "SOAK": ["M"], "W6": SCALES}
+                   "W5": ["M"], "SOAK": ["M"], "W6": SCALES, "W7": SCALES}
 # Whether GeoPandas runs here: (ok, reason), set once the run starts.
 GEOPANDAS = (False, "not checked")
 # Per tool, the program files read before each timed run (see program_files); set in main.
@@ -55,7 +57,7 @@ PROGRAMS: dict[str, list[str]] = {"qamtu": [], "spatialite": [], "postgis": [], 
 # W1's answer columns for Qamtu: the peers compute the best technology per settlement only.
 W1_PROPERTIES = "id,class,best_fixed,best_mobile"
 WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export",
-                  "W5": "OGC API server", "SOAK": "server soak", "W6": "vector tiles"}
+                  "W5": "OGC API server", "SOAK": "server soak", "W6": "vector tiles", "W7": "load times"}
 REFERENCE = {  # ../shared/bench/README.md
     ("W1", "S"): {"uncovered": 36}, ("W1", "M"): {"uncovered": 99}, ("W1", "L"): {"uncovered": 0},
     ("W2", "M"): {"count": 426}, ("W2", "L"): {"count": 17485},
@@ -1227,7 +1229,8 @@ def main():
     ap = argparse.ArgumentParser(prog="Scripts/bench.sh", description=__doc__.split("\n")[0])
     ap.add_argument("--scale", default="S,M", help="scales to run: S,M,L (default S,M)")
     ap.add_argument("--only", default=",".join(WORKLOADS),
-                    help="workloads: W1,W2,W3,W4 (default), and the server's W5 and SOAK and the tiles' W6 (L sites), which run only when named")
+                    help="workloads: W1,W2,W3,W4 (default), and the server's W5 and SOAK, the tiles' W6 (L sites) and the "
+                         "load times W7 (at --scale), which run only when named")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool (default 3); the median is reported")
     ap.add_argument("--out", default=os.path.join(REPO, "bench-results.json"), help="JSON results (default bench-results.json)")
     ap.add_argument("--slow", type=float, default=60.0,
@@ -1242,9 +1245,10 @@ def main():
     args = ap.parse_args()
     scales = [s.strip().upper() for s in args.scale.split(",") if s.strip()]
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
-    bad = [s for s in scales if s not in SCALES] + [w for w in only if w not in WORKLOADS + SERVER_WORKLOADS + TILE_WORKLOADS]
+    bad = [s for s in scales if s not in SCALES] + [w for w in only
+                                                    if w not in WORKLOADS + SERVER_WORKLOADS + TILE_WORKLOADS + LOAD_WORKLOADS]
     if bad or not scales or not only or args.runs < 1:
-        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W6, SOAK; "
+        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W7, SOAK; "
                  "runs >= 1)")
     plan = [(w, s) for w in only for s in scales if s in WORKLOAD_SCALES[w]]
     not_defined = [(w, s) for w in only for s in scales if s not in WORKLOAD_SCALES[w]]
@@ -1259,11 +1263,12 @@ def main():
     WORK = args.work
     server_plan = [w for w, _ in plan if w in SERVER_WORKLOADS]
     tile_plan = "W6" in only
-    plan = [(w, s) for w, s in plan if w not in SERVER_WORKLOADS + TILE_WORKLOADS]
+    load_scales = [s for s in SCALES if s in scales] if "W7" in only else []
+    plan = [(w, s) for w, s in plan if w not in SERVER_WORKLOADS + TILE_WORKLOADS + LOAD_WORKLOADS]
     t0 = time.perf_counter()
     need_scales = [s for s in SCALES if any(ps == s for _, ps in plan) or (s == "M" and server_plan)]
     for w, s in not_defined:
-        if w in TILE_WORKLOADS:
+        if w in TILE_WORKLOADS + LOAD_WORKLOADS:
             continue
         log(f"{w} is not run at scale {s} (defined at {', '.join(WORKLOAD_SCALES[w])})")
 
@@ -1276,7 +1281,7 @@ def main():
 
     qamtu = args.qamtu
     pg = PostGIS(WORK)
-    rows, loading, server, tiles = [], [], None, None
+    rows, loading, server, tiles, load_times = [], [], None, None, None
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "host": f"{platform.node()} ({os.cpu_count()} cores, {platform.machine()})",
             "runs": args.runs, "scales": scales, "workloads": only, "slow_seconds": args.slow,
@@ -1302,7 +1307,8 @@ def main():
         for key in ("coverage", "road", "nearest"):
             if not features[key][0]:
                 log(f"Qamtu: {features[key][1]} - its workload runs the peers only")
-        data = prepare_data(sorted(set(need_scales) | ({"L"} if tile_plan else set()), key=SCALES.index), WORK)
+        data = prepare_data(sorted(set(need_scales) | set(load_scales) | ({"L"} if tile_plan else set()), key=SCALES.index),
+                            WORK)
         global GEOPANDAS
         GEOPANDAS = geopandas_available()
         if not GEOPANDAS[0]:
@@ -1342,6 +1348,18 @@ def main():
             if not pg.started:
                 pg.start()
             tiles = w6.run(RUNNER, pg, qamtu, data, WORK)
+        if load_scales:
+            log(f"W7 load times, scales {','.join(load_scales)}:")
+            if not pg.started:
+                pg.start()
+            load_programs = {
+                "qamtu": PROGRAMS["qamtu"], "qamtu_baseline": PROGRAMS["qamtu_baseline"],
+                # W7's SpatiaLite peer is the sqlite3 CLI (its CSV .import) with the mod_spatialite module.
+                "sqlite3": program_files("sqlite3", *([w7.mod_spatialite()] if w7.mod_spatialite() else [])),
+                "postgis": PROGRAMS["postgis"] + w7.postgis_extension_files(),
+            }
+            load_times = w7.run(RUNNER, pg, qamtu, data, WORK, load_scales, args.runs, args.slow, args.timeout,
+                                load_programs, baseline=args.baseline)
     except KeyboardInterrupt:
         interrupted = True
         log("interrupted: stopping the server and cleaning up")
@@ -1369,18 +1387,25 @@ def main():
         w5.print_tables(server)
     if tiles:
         w6.print_table(tiles)
+    if load_times:
+        w7.print_table(load_times)
     print(f"\ntotal {meta['total_seconds']:.0f} s (generation, loading, runs and checks)"
           + ("  INTERRUPTED: partial results" if interrupted else ""))
     with open(args.out, "w") as f:
         json.dump({"meta": meta, "loading": loading, "results": rows, **({"server": server} if server else {}),
-                   **({"tiles": tiles} if tiles else {})},
+                   **({"tiles": tiles} if tiles else {}), **({"load_times": load_times} if load_times else {})},
                   f, indent=1, ensure_ascii=False)
     print(f"results: {args.out}")
     if tiles and not tiles.get("ok"):
         print("W6: a goal or check failed (see above)")
+    if load_times and not all(g["met"] for g in load_times["goals"]):
+        print("W7: a goal was missed (see above)")
     if interrupted:
         return 130
-    # W6 fails on any difference in feature counts between Qamtu's and PostGIS's tiles.
+    # W6 fails on any difference in feature counts between Qamtu's and PostGIS's tiles; W7 when a load
+    # failed or its row counts differ from the CSV's.
+    if load_times and not load_times["checks_ok"]:
+        return 1
     return 1 if tiles and not tiles["check"].get("ok") else 0
 
 
