@@ -77,13 +77,18 @@ final class ExternalSorter<Element: BitwiseCopyable> {
         return merge
     }
 
-    /// A k-way merge of the sorted runs: the spilled ones and the one still in memory.
+    /// A k-way merge of the sorted runs: the spilled ones and the one still in memory, through
+    /// a binary heap of the runs' next values (log₂ of the runs comparisons per value).
     struct Merge {
         private let memory: [Element]
         private var memoryIndex = 0
         private var sources: [RunReader]
         private let less: (Element, Element) -> Bool
         private let files: FileCloser
+        /// The runs that still have values, as a heap ordered by their next value; run `-1` is
+        /// the one in memory.
+        private var heap: [(value: Element, run: Int)] = []
+        private var started = false
 
         fileprivate init(memory: [Element], spilled: [RunReader], less: @escaping (Element, Element) -> Bool) {
             self.memory = memory
@@ -95,17 +100,56 @@ final class ExternalSorter<Element: BitwiseCopyable> {
         /// The next value in order, nil after the last.
         /// - Throws: `StorageError.temporaryFile` when a run cannot be read back.
         mutating func next() throws -> Element? {
-            var best = -1
-            var bestValue: Element? = memoryIndex < memory.count ? memory[memoryIndex] : nil
-            for i in sources.indices {
-                guard let value = try sources[i].peek() else { continue }
-                if let current = bestValue, !less(value, current) { continue }
-                best = i
-                bestValue = value
+            if !started {
+                started = true
+                if !memory.isEmpty { push((memory[0], -1)) }
+                for i in sources.indices {
+                    if let value = try sources[i].peek() { push((value, i)) }
+                }
             }
-            guard let bestValue else { return nil }
-            if best < 0 { memoryIndex += 1 } else { sources[best].advance() }
-            return bestValue
+            guard let top = heap.first else { return nil }
+            // Replace the top by its run's next value, or by the last of the heap.
+            let following: Element?
+            if top.run < 0 {
+                memoryIndex += 1
+                following = memoryIndex < memory.count ? memory[memoryIndex] : nil
+            } else {
+                sources[top.run].advance()
+                following = try sources[top.run].peek()
+            }
+            if let following {
+                heap[0] = (following, top.run)
+            } else {
+                let last = heap.removeLast()
+                if heap.isEmpty { return top.value }
+                heap[0] = last
+            }
+            siftDown()
+            return top.value
+        }
+
+        private mutating func push(_ item: (value: Element, run: Int)) {
+            heap.append(item)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard less(heap[child].value, heap[parent].value) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+
+        private mutating func siftDown() {
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < heap.count, less(heap[left].value, heap[smallest].value) { smallest = left }
+                if right < heap.count, less(heap[right].value, heap[smallest].value) { smallest = right }
+                if smallest == parent { return }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
         }
     }
 

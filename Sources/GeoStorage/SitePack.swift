@@ -334,11 +334,23 @@ enum SitePack {
     }
 
     /// Builds one chunk.
+    /// A text's UTF-8 bytes as a dictionary key, hashed as one block of bytes (an array of
+    /// bytes hashes byte by byte).
+    struct UTF8Key: Hashable {
+        let bytes: [UInt8]
+
+        init(_ text: String) { bytes = Array(text.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
     struct Encoder {
         private var body: [UInt8] = []
         /// Dictionary index by UTF-8 bytes (not by `String`, whose equality would merge
         /// canonically equivalent but different texts).
-        private var dictionary: [[UInt8]: Int] = [:]
+        private var dictionary: [UTF8Key: Int] = [:]
         private var texts: [String] = []
         private(set) var rows = 0
 
@@ -390,7 +402,7 @@ enum SitePack {
         }
 
         private mutating func entry(_ value: String) {
-            let key = Array(value.utf8)
+            let key = UTF8Key(value)
             if let i = dictionary[key] {
                 Self.varint(UInt64(i), into: &body)
             } else {
