@@ -231,6 +231,9 @@ extension PortalDatabase {
     /// Settlements outside every polygon keep what they had.
     /// - Returns: how many settlements got a district.
     static func assignDistricts(_ db: Database, fromFid: Int64) throws -> Int {
+        // Without districts no settlement can get one (and the statement would still look up
+        // every settlement's point).
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM districts)") == true else { return 0 }
         try db.execute(sql: """
             UPDATE settlements SET district = (
                 SELECT d.id FROM districts d
