@@ -10,6 +10,11 @@ final class CSVSource: FeatureSource {
     private var latIndex: Int?
     private var wktIndex: Int?
     private let defaults: [String: String]
+    /// For each field of a record, the index of the layer column it fills (nil for the
+    /// coordinates and for fields the layer does not have).
+    private var columnOfField: [Int?] = []
+    /// `--set` defaults by column index.
+    private var defaultColumns: [(column: Int, value: String)] = []
     private(set) var ignoredFields: Set<String> = []
     let skipped: [String: Int] = [:]
     var progress: (done: Int, total: Int?) { reader.progress }
@@ -57,27 +62,32 @@ final class CSVSource: FeatureSource {
         for (i, name) in header.enumerated() where layer.columnIndex(name) == nil && i != lonIndex && i != latIndex && i != wktIndex {
             ignoredFields.insert(name)
         }
+        columnOfField = header.indices.map { i in i == lonIndex || i == latIndex || i == wktIndex ? nil : layer.columnIndex(header[i]) }
+        defaultColumns = defaults.compactMap { name, value in layer.columnIndex(name).map { ($0, value) } }.sorted { $0.column < $1.column }
     }
 
     func next() throws(GeoModelError) -> SourceFeature? {
         guard let record = try reader.next() else { return nil }
         let location = SourceLocation(file: reader.displayName, line: record.line)
-        var feature = SourceFeature(location: location, properties: Dictionary(minimumCapacity: header.count + defaults.count),
-                                    geometry: nil)
+        var feature = SourceFeature(location: location, properties: [:], geometry: nil)
         if record.fields.count != header.count {
             feature.isUnreadable = true
             feature.unreadableReason = "the record has \(record.fields.count) fields, the header has \(header.count)"
             return feature
         }
+        // Values by column index (validation reads only the layer's columns; the others were
+        // reported as ignored from the header).
+        var values = [RawValue](repeating: .null, count: layer.columns.count)
         for (i, field) in record.fields.enumerated() {
             guard let field else {
                 feature.readProblems.append((header[i], "text is not valid UTF-8"))
                 continue
             }
-            if i == lonIndex || i == latIndex || i == wktIndex { continue }
-            feature.properties[header[i]] = field.isEmpty ? .null : .string(field)
+            guard let column = columnOfField[i] else { continue }
+            values[column] = field.isEmpty ? .null : .string(field)
         }
-        feature.applyDefaults(defaults)
+        for (column, value) in defaultColumns where values[column] == .null { values[column] = .string(value) }
+        feature.columnValues = values
         if let wktIndex, let text = record.fields[wktIndex], !text.isEmpty {
             switch WKT.parse(text) {
             case .success(let g): feature.geometry = g

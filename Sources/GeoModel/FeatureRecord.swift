@@ -122,6 +122,11 @@ public struct SourceFeature: Sendable {
     public var location: SourceLocation
     /// Raw values by column name.
     public var properties: [String: RawValue]
+    /// Raw values by the index of the layer's column, set by a source that knows its layer's
+    /// columns (CSV) instead of ``properties``, which then stays empty: validation reads a
+    /// column's value from here when it is set (no dictionary per row). Null where the input has
+    /// no value for the column.
+    public var columnValues: [RawValue]?
     /// The parsed geometry, nil when absent (GeoJSON `null`, CSV without coordinates) or unreadable.
     public var geometry: Geometry?
     /// Why the geometry could not be read, when it could not.

@@ -36,7 +36,7 @@ extension LayerSchema {
         values.reserveCapacity(columns.count)
         for (index, column) in columns.enumerated() {
             if !feature.readProblems.isEmpty, feature.readProblems.contains(where: { $0.field == column.name }) { values.append(.null); continue }
-            let raw = feature.properties[column.name] ?? .null
+            let raw = feature.columnValues.map { $0[index] } ?? feature.properties[column.name] ?? .null
             switch cache.convert(raw, column: index, of: self, decimalComma: decimalComma) {
             case .success(let value):
                 if value.isNull && column.required {
