@@ -382,31 +382,11 @@ struct ImportCrashTests {
     /// Runs `executable` in `directory` without `QAMTU_DB` and, unless `killAt` is given, without
     /// `QAMTU_IMPORT_KILL_AT`; standard output is kept as bytes.
     static func launch(_ executable: String, _ arguments: [String], in directory: String, killAt: String? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["QAMTU_DB"] = nil
         environment["QAMTU_IMPORT_KILL_AT"] = killAt
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Outcome(reason: process.terminationReason, status: process.terminationStatus, stdout: outData,
-                       stderr: String(decoding: errData, as: UTF8.self))
+        let result = try run(executable, arguments, in: directory, environment: environment)
+        return Outcome(reason: result.terminationReason, status: result.status, stdout: result.stdoutBytes, stderr: result.stderr)
     }
 
     /// Runs `qamtu` as a user who cannot write the database or its folder: `nobody` through

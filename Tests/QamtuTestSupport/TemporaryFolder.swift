@@ -59,6 +59,10 @@ public struct ProcessResult: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    /// Standard output as written (for byte comparisons).
+    public var stdoutBytes: Data = Data()
+    /// Whether the process exited or was ended by a signal (then `status` is the signal).
+    public var terminationReason: Process.TerminationReason = .exit
 }
 
 /// Runs `executable` with `arguments`, optionally in `directory` and with standard input read
@@ -90,7 +94,8 @@ public func run(_ executable: String, _ arguments: [String], in directory: Strin
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus,
                          stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData, as: UTF8.self),
+                         stdoutBytes: outData, terminationReason: process.terminationReason)
 }
 
 /// The full path of a program on PATH, or nil.
