@@ -13,10 +13,14 @@ import Darwin
 /// The points, in the order an import reaches them:
 /// - `rows:<n>`: right after the n-th row (1-based) was written to the layer's table;
 /// - `rows-done`: every row written, before the spatial index is filled;
-/// - `index-fill`: during the spatial-index fill, after half of its nodes (or rows) were written;
+/// - `index-fill`: during the spatial-index fill: when an empty index is packed, after half of its
+///   rows were handed to the packer (its first leaves written); when a non-empty index is filled
+///   row by row with the rows, when the fill ends (rows added by an upsert's update in between:
+///   after half of them);
 /// - `index-done`: the spatial index filled and its triggers restored;
 /// - `districts`: after settlements got their districts and commitments their positions;
-/// - `site-pack`: during the site pack, after its first chunk was written (sites only);
+/// - `site-pack`: during the site pack, after its first chunk (65,536 sites) was written, or after
+///   the whole pack when it has one chunk (sites only);
 /// - `before-commit`: everything written, just before the commit.
 enum ImportKillPoint {
     /// The point named in the environment, read once.

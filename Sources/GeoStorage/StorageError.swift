@@ -35,8 +35,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case corruptSitePack(chunk: Int, reason: String)
     /// Another program changed the layer while it was being read.
     case changedWhileReading(layer: String)
-    /// A temporary file (in `TMPDIR`, e.g. the runs of an import's sort) could not be created,
-    /// written or read back: the folder is missing, read-only or full.
+    /// A temporary file (`tmpfile()` in /tmp, e.g. the runs of an import's sort) could not be
+    /// created, written or read back: the folder is missing, read-only or full.
     case temporaryFile(reason: String)
     /// A model-level error (bad file, bad bbox …).
     case model(GeoModelError)
@@ -77,7 +77,7 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
         case .changedWhileReading(let layer):
             "layer \(layer) changed while it was being read; run the command again"
         case .temporaryFile(let reason):
-            "cannot use a temporary file (in TMPDIR, or /tmp): \(reason)"
+            "cannot use a temporary file in /tmp: \(reason)"
         case .model(let error):
             error.description
         case .sqlite(let message, let sql):
