@@ -134,6 +134,14 @@ struct EncodedRows {
         }
     }
 
+    /// Calls `body` with a function that gives the values of any row of the batch, valid during
+    /// the call (binding several rows before one step).
+    func withValues<T>(_ body: ((Row) -> Values) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBytes { buffer in
+            try body { row in Values(buffer: buffer, offset: row.start, remaining: row.count) }
+        }
+    }
+
     /// Calls `body` with the values of `row`, valid during the call.
     func forEachValues<T>(of row: Row, _ body: (Values) throws -> T) rethrows -> T {
         try bytes.withUnsafeBytes { buffer in

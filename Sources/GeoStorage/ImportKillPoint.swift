@@ -11,7 +11,8 @@ import Darwin
 /// one cached optional with nil.
 ///
 /// The points, in the order an import reaches them:
-/// - `rows:<n>`: right after the n-th row (1-based) was written to the layer's table;
+/// - `rows:<n>`: right after the n-th row (1-based) was written to the layer's table (with the
+///   rows written by the same INSERT statement, ``PortalDatabase/rowsPerInsert`` at most);
 /// - `rows-done`: every row written, before the spatial index is filled;
 /// - `index-fill`: during the spatial-index fill: when an empty index is packed, after half of its
 ///   rows were handed to the packer (its first leaves written); when a non-empty index is filled

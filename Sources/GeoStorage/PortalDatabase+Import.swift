@@ -45,7 +45,8 @@ extension PortalDatabase {
         let table = SQL.identifier(layer.name)
         var names = layer.columns.map { SQL.identifier($0.name) }
         if layer.geometryType != nil && !layer.geometryIsDerived { names.append("geom") }
-        let insertSQL = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+        let rowOfMarks = "(" + names.map { _ in "?" }.joined(separator: ", ") + ")"
+        let insertSQL = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES \(rowOfMarks)"
         // Upserts replace every column and the geometry of the row with the id (SpatiaLite's update
         // triggers keep the spatial index); the id, bound last, selects the row.
         let updateSQL = "UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
@@ -81,41 +82,78 @@ extension PortalDatabase {
                     let startsEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? false
                     var positions: [GeoPoint?]? = isSites && !options.dryRun && startsEmpty ? [] : nil
                     let insert = try RowInserter(db, sql: insertSQL)
+                    let multiInsert = try RowInserter(db, sql: insertSQL + String(repeating: ", " + rowOfMarks, count: Self.rowsPerInsert - 1))
                     let update = try RowInserter(db, sql: updateSQL)
                     var updatedIDs = Set<String>()
                     let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
+                    /// Counts a feature read, and reports progress every 10,000.
+                    func account(_ batch: EncodedRows) {
+                        report.read += 1
+                        if let progress, report.read % 10_000 == 0 {
+                            progress(ImportProgress(features: report.read, bytesRead: batch.progress.done, totalBytes: batch.progress.total))
+                        }
+                    }
+                    /// Records a row that was inserted with `fid`.
+                    func inserted(_ row: EncodedRows.Row, fid: Int64) throws {
+                        if var keyed = row.keyed {
+                            keyed.entry.id = fid
+                            try bulk?.add(keyed)
+                        }
+                        positions?.append(row.point)
+                        report.imported += 1
+                        ImportKillPoint.reachRow(report.imported)
+                    }
+                    /// One feature on its own: its problems, or its row inserted, or updated
+                    /// (`--upsert`), or its duplicate id noted.
+                    func single(_ row: EncodedRows.Row, of batch: EncodedRows) throws {
+                        guard row.problems.isEmpty else {
+                            row.problems.forEach(note)
+                            return
+                        }
+                        if try insert.insert(row, of: batch) {
+                            try inserted(row, fid: db.lastInsertedRowID)
+                            return
+                        }
+                        let id = batch.id(of: row)
+                        let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [id]) ?? 0
+                        if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(id) {
+                            try update.update(row, of: batch, id: id)
+                            updatedIDs.insert(id)
+                            report.updated += 1
+                            // An update moves a site out of fid order: the pack is rebuilt from the table.
+                            positions = nil
+                        } else {
+                            let whose = earlier > firstNewFid || updatedIDs.contains(id)
+                                ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
+                            note(ImportProblem(batch.location(of: row), field: "id", "'\(id)' is already used by \(whose)"))
+                        }
+                    }
                     while let batch = reader.next() {
-                        for row in batch.rows {
-                            report.read += 1
-                            guard row.problems.isEmpty else {
-                                row.problems.forEach(note)
-                                continue
-                            }
-                            if try insert.insert(row, of: batch) {
-                                if var keyed = row.keyed {
-                                    keyed.entry.id = db.lastInsertedRowID
-                                    try bulk?.add(keyed)
-                                }
-                                positions?.append(row.point)
-                                report.imported += 1
-                                ImportKillPoint.reachRow(report.imported)
-                            } else {
-                                let id = batch.id(of: row)
-                                let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [id]) ?? 0
-                                if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(id) {
-                                    try update.update(row, of: batch, id: id)
-                                    updatedIDs.insert(id)
-                                    report.updated += 1
-                                    // An update moves a site out of fid order: the pack is rebuilt from the table.
-                                    positions = nil
+                        let rows = batch.rows
+                        var next = 0
+                        while next < rows.count {
+                            // Runs of valid rows go in by ``rowsPerInsert`` at a time (rows in one
+                            // INSERT get consecutive fids); a run with a duplicate id among its rows
+                            // fails as a whole, changes nothing, and goes again row by row.
+                            let end = next + Self.rowsPerInsert
+                            if end <= rows.count, rows[next..<end].allSatisfy({ $0.problems.isEmpty }) {
+                                if try multiInsert.insert(rows[next..<end], of: batch) {
+                                    let last = db.lastInsertedRowID
+                                    for (offset, row) in rows[next..<end].enumerated() {
+                                        account(batch)
+                                        try inserted(row, fid: last - Int64(end - next - 1 - offset))
+                                    }
                                 } else {
-                                    let whose = earlier > firstNewFid || updatedIDs.contains(id)
-                                        ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
-                                    note(ImportProblem(batch.location(of: row), field: "id", "'\(id)' is already used by \(whose)"))
+                                    for row in rows[next..<end] {
+                                        account(batch)
+                                        try single(row, of: batch)
+                                    }
                                 }
-                            }
-                            if let progress, report.read % 10_000 == 0 {
-                                progress(ImportProgress(features: report.read, bytesRead: batch.progress.done, totalBytes: batch.progress.total))
+                                next = end
+                            } else {
+                                account(batch)
+                                try single(rows[next], of: batch)
+                                next += 1
                             }
                         }
                         try stopIfInterrupted()
@@ -175,7 +213,7 @@ extension PortalDatabase {
         /// Runs the UPDATE of an upsert: the row's values bound as for an insert, then `id`.
         /// - Throws: `StorageError.sqlite` when the statement fails.
         func update(_ row: EncodedRows.Row, of rows: EncodedRows, id: String) throws {
-            guard try run(row, of: rows, trailing: id) else {
+            guard try run(rows, [row], trailing: id) else {
                 throw StorageError.sqlite(message: "an update broke a constraint", sql: sql)
             }
         }
@@ -183,32 +221,41 @@ extension PortalDatabase {
         /// Inserts one row; returns false when the row breaks a UNIQUE constraint (a duplicate id).
         /// - Throws: `StorageError.sqlite` for any other failure.
         func insert(_ row: EncodedRows.Row, of rows: EncodedRows) throws -> Bool {
-            try run(row, of: rows, trailing: nil)
+            try run(rows, [row], trailing: nil)
         }
 
-        /// Binds the row's values (texts and blobs without copying: the buffer outlives the
-        /// step), then `trailing`, and steps.
-        private func run(_ row: EncodedRows.Row, of rows: EncodedRows, trailing: String?) throws -> Bool {
+        /// Inserts the rows through a statement with a group of parameters per row; returns false,
+        /// with none of them inserted, when one breaks a UNIQUE constraint (a duplicate id).
+        /// - Throws: `StorageError.sqlite` for any other failure.
+        func insert(_ group: ArraySlice<EncodedRows.Row>, of rows: EncodedRows) throws -> Bool {
+            try run(rows, group, trailing: nil)
+        }
+
+        /// Binds the rows' values one after the other (texts and blobs without copying: the
+        /// buffer is held until the step is done), then `trailing`, and steps.
+        private func run<Rows: Collection<EncodedRows.Row>>(_ rows: EncodedRows, _ group: Rows, trailing: String?) throws -> Bool {
             let handle = statement.sqliteStatement
-            // Every parameter is bound for every row, so no binding is left over from the last.
+            // Every parameter is bound for every step, so no binding is left over from the last.
             defer { sqlite3_reset(handle) }
-            return try rows.forEachValues(of: row) { values in
+            return try rows.withValues { valuesOf in
                 var index: Int32 = 1
-                for value in values {
-                    switch value.tag {
-                    case .null: sqlite3_bind_null(handle, index)
-                    case .integer: sqlite3_bind_int64(handle, index, Int64(bitPattern: value.number))
-                    case .real: sqlite3_bind_double(handle, index, Double(bitPattern: value.number))
-                    case .text:
-                        if let base = value.bytes.baseAddress, !value.bytes.isEmpty {
-                            sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(value.bytes.count), sqliteStatic)
-                        } else {
-                            sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+                for row in group {
+                    for value in valuesOf(row) {
+                        switch value.tag {
+                        case .null: sqlite3_bind_null(handle, index)
+                        case .integer: sqlite3_bind_int64(handle, index, Int64(bitPattern: value.number))
+                        case .real: sqlite3_bind_double(handle, index, Double(bitPattern: value.number))
+                        case .text:
+                            if let base = value.bytes.baseAddress, !value.bytes.isEmpty {
+                                sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(value.bytes.count), sqliteStatic)
+                            } else {
+                                sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+                            }
+                        case .blob:
+                            sqlite3_bind_blob(handle, index, value.bytes.baseAddress, Int32(value.bytes.count), sqliteStatic)
                         }
-                    case .blob:
-                        sqlite3_bind_blob(handle, index, value.bytes.baseAddress, Int32(value.bytes.count), sqliteStatic)
+                        index += 1
                     }
-                    index += 1
                 }
                 var trailingText = trailing
                 if trailingText != nil {
@@ -225,6 +272,9 @@ extension PortalDatabase {
             }
         }
     }
+
+    /// Valid rows inserted by one INSERT statement (16 rows of a layer's 16 columns: 256 parameters).
+    static let rowsPerInsert = 16
 
     /// Gives settlements with no district, or a district id that is not in the districts layer,
     /// the id of the district polygon that contains them (lowest fid first on shared borders).

@@ -99,6 +99,30 @@ struct ImportValidationTests {
         #expect(try fixture.portal.features(ExportQuery(layer: .settlements)).map(\.id) == ["a"])
     }
 
+    /// Valid rows go in 16 to an INSERT; a duplicate id anywhere in such a run (of the file, of
+    /// the layer, or both in the run) is still named exactly, and nothing is written.
+    @Test func duplicateIdsInsideRunsOfManyRowsAreNamedExactly() throws {
+        let fixture = try Fixture()
+        try fixture.importText(.settlements, "first.csv", Self.header + "old,Old,village,1,none,,71,42\n")
+        var text = Self.header
+        for i in 0..<100 {
+            let id = i == 37 ? "n5" : i == 70 ? "old" : i == 95 ? "n90" : "n\(i)"
+            text += "\(id),N\(i),village,1,none,,71,42\n"
+        }
+        #expect(try fixture.importProblems(.settlements, "many.csv", text) == """
+            import of settlements from many.csv failed: 3 problems, nothing was written
+              many.csv:39: field 'id': 'n5' is already used by an earlier feature of this file
+              many.csv:72: field 'id': 'old' is already used by a feature already in layer settlements
+              many.csv:97: field 'id': 'n90' is already used by an earlier feature of this file
+            """)
+        #expect(try fixture.portal.features(ExportQuery(layer: .settlements)).map(\.id) == ["old"])
+        // Without the duplicates, all 100 go in, in file order, with consecutive fids.
+        var clean = Self.header
+        for i in 0..<100 { clean += "n\(i),N\(i),village,1,none,,71,42\n" }
+        try fixture.importText(.settlements, "clean.csv", clean)
+        #expect(try fixture.portal.features(ExportQuery(layer: .settlements)).map(\.id) == ["old"] + (0..<100).map { "n\($0)" })
+    }
+
     @Test func listsTheFirstTwentyProblemsAndCountsAll() throws {
         let fixture = try Fixture()
         var text = Self.header
