@@ -333,7 +333,6 @@ enum SitePack {
         static let eirp: UInt8 = 16, range: UInt8 = 32, plannedYear: UInt8 = 64, commissioned: UInt8 = 128
     }
 
-    /// Builds one chunk.
     /// A text's UTF-8 bytes as a dictionary key, hashed as one block of bytes (an array of
     /// bytes hashes byte by byte).
     struct UTF8Key: Hashable {
@@ -346,6 +345,7 @@ enum SitePack {
         }
     }
 
+    /// Builds one chunk.
     struct Encoder {
         private var body: [UInt8] = []
         /// Dictionary index by UTF-8 bytes (not by `String`, whose equality would merge
