@@ -142,17 +142,10 @@ struct EncodedRows {
         }
     }
 
-    /// Calls `body` with the values of `row`, valid during the call.
-    func forEachValues<T>(of row: Row, _ body: (Values) throws -> T) rethrows -> T {
-        try bytes.withUnsafeBytes { buffer in
-            try body(Values(buffer: buffer, offset: row.start, remaining: row.count))
-        }
-    }
-
     /// The row's id: its first value, as text.
     func id(of row: Row) -> String {
-        forEachValues(of: row) { values in
-            var values = values
+        withValues { valuesOf in
+            var values = valuesOf(row)
             guard let first = values.next(), first.tag == .text else { return "" }
             return String(decoding: first.bytes, as: UTF8.self)
         }

@@ -13,16 +13,16 @@ import Geodesy
 /// about 1 MiB of geometry) wait between the threads. ``stop()`` ends the threads early and waits
 /// for them; the source may be used again only after ``stop()`` returned.
 final class ImportFeatureReader: @unchecked Sendable {
-    /// Features of the input, in order, and where the source was after them.
-    struct Batch<Feature> {
-        var features: [Feature] = []
+    /// Parsed features of the input, in order, and where the source was after them.
+    struct Batch {
+        var features: [SourceFeature] = []
         /// The source's progress after the last feature of the batch.
         var progress: (done: Int, total: Int?) = (0, nil)
         /// The error the source threw after the features of this batch (the last batch).
         var failure: GeoModelError?
     }
 
-    private let parsed = BatchQueue<Batch<SourceFeature>>(capacity: 2)
+    private let parsed = BatchQueue<Batch>(capacity: 2)
     private let validated = BatchQueue<EncodedRows>(capacity: 2)
     private let running = DispatchGroup()
 
@@ -65,9 +65,9 @@ final class ImportFeatureReader: @unchecked Sendable {
     }
 
     /// The parsing thread: features in batches, then the source's failure if any.
-    private static func parse(_ source: any FeatureSource, into queue: BatchQueue<Batch<SourceFeature>>, batchSize: Int) {
+    private static func parse(_ source: any FeatureSource, into queue: BatchQueue<Batch>, batchSize: Int) {
         defer { queue.finish() }
-        var batch = Batch<SourceFeature>()
+        var batch = Batch()
         batch.features.reserveCapacity(batchSize)
         var positions = 0
         while true {
@@ -96,7 +96,7 @@ final class ImportFeatureReader: @unchecked Sendable {
     }
 
     /// The validating thread: each parsed batch validated and encoded, in order.
-    private static func validate(from input: BatchQueue<Batch<SourceFeature>>, into output: BatchQueue<EncodedRows>,
+    private static func validate(from input: BatchQueue<Batch>, into output: BatchQueue<EncodedRows>,
                                  layer: LayerSchema, decimalComma: Bool) {
         defer { output.finish() }
         let withGeometry = layer.geometryType != nil && !layer.geometryIsDerived
