@@ -42,6 +42,10 @@ struct EncodedRows {
     var progress: (done: Int, total: Int?) = (0, nil)
     /// The error the source threw after these features (the last batch).
     var failure: GeoModelError?
+    /// The site-pack chunks completed by this batch's sites (``SitePackBuilder``), in order.
+    var sitePackChunks: [SitePackBuilder.Chunk] = []
+    /// Set when the site pack's builder gave up at or before this batch.
+    var sitePackAbandoned = false
 
     init(file: String, capacity: Int) {
         self.file = file

@@ -27,15 +27,18 @@ final class ImportFeatureReader: @unchecked Sendable {
     private let running = DispatchGroup()
 
     /// Starts reading `source` for `layer`.
-    /// - Parameter batchSize: features per batch (a batch also closes at 65,536 positions of
-    ///   geometry, 1 MiB).
-    init(source: any FeatureSource, layer: LayerSchema, batchSize: Int = 512) {
+    /// - Parameters:
+    ///   - batchSize: features per batch (a batch also closes at 65,536 positions of geometry, 1 MiB).
+    ///   - sitePack: a builder of the site pack from the valid sites (``SitePackBuilder``), whose
+    ///     chunks come with the batches (``EncodedRows/sitePackChunks``; the last one in a batch
+    ///     of no rows after all others); nil for none.
+    init(source: any FeatureSource, layer: LayerSchema, batchSize: Int = 512, sitePack: SitePackBuilder? = nil) {
         let box = SourceBox(source)
         let size = max(1, batchSize)
         let decimalComma = source.decimalComma
         start("qamtu-import-parse") { [parsed] in Self.parse(box.source, into: parsed, batchSize: size) }
         start("qamtu-import-validate") { [parsed, validated] in
-            Self.validate(from: parsed, into: validated, layer: layer, decimalComma: decimalComma)
+            Self.validate(from: parsed, into: validated, layer: layer, decimalComma: decimalComma, sitePack: sitePack)
         }
     }
 
@@ -97,24 +100,37 @@ final class ImportFeatureReader: @unchecked Sendable {
 
     /// The validating thread: each parsed batch validated and encoded, in order.
     private static func validate(from input: BatchQueue<Batch>, into output: BatchQueue<EncodedRows>,
-                                 layer: LayerSchema, decimalComma: Bool) {
+                                 layer: LayerSchema, decimalComma: Bool, sitePack: SitePackBuilder?) {
         defer { output.finish() }
         let withGeometry = layer.geometryType != nil && !layer.geometryIsDerived
         var problems: [ImportProblem] = []
         var cache = ValidationCache()
+        var sitePack = sitePack
+        var file = ""
         while let batch = input.take() {
-            var rows = EncodedRows(file: batch.features.first?.location.file ?? "", capacity: batch.features.count)
+            file = batch.features.first?.location.file ?? file
+            var rows = EncodedRows(file: file, capacity: batch.features.count)
             rows.progress = batch.progress
             rows.failure = batch.failure
             for feature in batch.features {
                 problems.removeAll(keepingCapacity: true)
                 if let record = layer.validate(feature, decimalComma: decimalComma, problems: &problems, cache: &cache) {
                     rows.append(record, at: feature.location, withGeometry: withGeometry)
+                    if sitePack != nil, let chunk = sitePack?.add(record, point: rows.rows.last?.point) {
+                        rows.sitePackChunks.append(chunk)
+                    }
                 } else {
                     rows.reject(feature.location, problems: problems)
                 }
             }
+            rows.sitePackAbandoned = sitePack?.abandoned ?? false
             guard output.put(rows) else { return }
+        }
+        // The last chunk, partly filled, once every site is known.
+        if let chunk = sitePack?.finish() {
+            var last = EncodedRows(file: file, capacity: 0)
+            last.sitePackChunks = [chunk]
+            _ = output.put(last)
         }
     }
 

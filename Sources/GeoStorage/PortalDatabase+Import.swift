@@ -17,8 +17,10 @@ extension PortalDatabase {
     /// The bulk path: features are read, validated and encoded on a thread of their own
     /// (``ImportFeatureReader``) while this one inserts them through one prepared statement,
     /// with SpatiaLite's per-row triggers set aside; an empty R*Tree is packed in one go at the
-    /// end; a sites import into an empty layer builds the site pack from the positions it kept
-    /// (16 bytes a site, as the pack's own rebuild holds them).
+    /// end; a sites import into an empty layer builds the site pack while it reads the rows
+    /// (``SitePackBuilder``), writes each chunk as its sites are inserted, and sets the spatial
+    /// ranks at the end from the positions it kept (16 bytes a site, as the pack's own rebuild
+    /// holds them). Any other sites import rebuilds the pack from the table.
     ///
     /// After settlements or districts are imported, settlements without a (known) district get the
     /// district whose polygon contains them (`ST_Intersects` after an R*Tree filter). When the
@@ -34,9 +36,10 @@ extension PortalDatabase {
     }
 
     /// ``importFeatures(from:into:fileName:options:progress:)`` with the way the R*Tree is filled
-    /// chosen (tests compare the packed tree with the one SQLite builds row by row).
+    /// chosen (tests compare the packed tree with the one SQLite builds row by row), and the
+    /// sites per chunk of a site pack built during the import (tests cross chunk boundaries).
     func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
-                        options: ImportOptions, indexFill: BulkSpatialIndex.Fill,
+                        options: ImportOptions, indexFill: BulkSpatialIndex.Fill, sitePackChunkRows: Int = SitePack.chunkRows,
                         progress: ((ImportProgress) -> Void)?) throws -> ImportReport {
         var report = ImportReport(layer: layer.name)
         report.dryRun = options.dryRun
@@ -62,16 +65,20 @@ extension PortalDatabase {
 
         // The interrupt this import honours (or that came before it) ends with it.
         defer { interruption.lower() }
-        let reader = ImportFeatureReader(source: source, layer: layer)
+        // Started inside the transaction (it needs to know whether the layer starts empty).
+        var reader: ImportFeatureReader?
         // However the import ends, the reading thread lets go of the source before it returns.
-        defer { reader.stop() }
+        defer { reader?.stop() }
         do {
             try writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let isSites = layer.name == LayerSchema.sites.name
                     // Emptied first, and its insert trigger set aside, so that nothing happens
                     // to the pack per inserted row.
-                    if isSites { try SitePack.clear(db) }
+                    if isSites {
+                        try SitePack.createSchema(db)
+                        try SitePack.clear(db)
+                    }
                     let packTrigger = try SetAsideTriggers(db, names: isSites ? [SitePack.insertTrigger] : [])
                     if options.replace {
                         try db.execute(sql: "DELETE FROM \(table)")
@@ -81,6 +88,10 @@ extension PortalDatabase {
                     // A layer that starts empty gets its site pack from the positions kept here.
                     let startsEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? false
                     var positions: [GeoPoint?]? = isSites && !options.dryRun && startsEmpty ? [] : nil
+                    // Then the pack is also built while the rows are read, and written as they are inserted.
+                    let sitePack = positions != nil ? try SitePackInserter(db) : nil
+                    let batches = ImportFeatureReader(source: source, layer: layer, sitePack: sitePack.map { _ in SitePackBuilder(chunkRows: sitePackChunkRows) })
+                    reader = batches
                     let insert = try RowInserter(db, sql: insertSQL)
                     let multiInsert = try RowInserter(db, sql: insertSQL + String(repeating: ", " + rowOfMarks, count: Self.rowsPerInsert - 1))
                     let update = try RowInserter(db, sql: updateSQL)
@@ -100,6 +111,7 @@ extension PortalDatabase {
                             try bulk?.add(keyed)
                         }
                         positions?.append(row.point)
+                        try sitePack?.inserted(fid: fid)
                         report.imported += 1
                         ImportKillPoint.reachRow(report.imported)
                     }
@@ -122,13 +134,16 @@ extension PortalDatabase {
                             report.updated += 1
                             // An update moves a site out of fid order: the pack is rebuilt from the table.
                             positions = nil
+                            sitePack?.abandon()
                         } else {
                             let whose = earlier > firstNewFid || updatedIDs.contains(id)
                                 ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
                             note(ImportProblem(batch.location(of: row), field: "id", "'\(id)' is already used by \(whose)"))
                         }
                     }
-                    while let batch = reader.next() {
+                    while let batch = batches.next() {
+                        if batch.sitePackAbandoned { sitePack?.abandon() }
+                        try sitePack?.add(batch.sitePackChunks)
                         let rows = batch.rows
                         var next = 0
                         while next < rows.count {
@@ -177,7 +192,12 @@ extension PortalDatabase {
                     }
                     report.unresolvedCommitments = try Self.placeCommitments(db)
                     ImportKillPoint.reach("districts")
-                    if isSites && !options.dryRun { try SitePack.rebuild(db, ranked: ranked?.value()) }
+                    if isSites && !options.dryRun {
+                        let rankedSites = ranked?.value()
+                        // The pack written during the row pass gets its ranks; otherwise it is rebuilt from the table.
+                        let finished = try rankedSites.map { try sitePack?.finish(ranked: $0) ?? false } ?? false
+                        if !finished { try SitePack.rebuild(db, ranked: rankedSites) }
+                    }
                     try stopIfInterrupted()
                     ImportKillPoint.reach("before-commit")
                     return options.dryRun ? .rollback : .commit
@@ -188,7 +208,7 @@ extension PortalDatabase {
             // check between rows), the transaction was rolled back.
             throw ImportError.interrupted(layer: layer.name, file: fileName)
         }
-        reader.stop()
+        reader?.stop()
         report.skipped = source.skipped
         report.ignoredFields = source.ignoredFields.sorted()
         if total > 0 {

@@ -352,9 +352,26 @@ enum SitePack {
         /// canonically equivalent but different texts).
         private var dictionary: [UTF8Key: Int] = [:]
         private var texts: [String] = []
+        /// The UTF-8 bytes of the first ``earlyTexts`` texts (looked up before the dictionary).
+        private var textBytes: [[UInt8]] = []
+        private static let earlyTexts = 16
         private(set) var rows = 0
+        /// For each row appended with ``appendLeavingRank(_:)``, the offset of its rank in
+        /// ``body`` plus one (0: no rank); empty when no row was.
+        private var rankSlots: [UInt32] = []
 
         init() { body.reserveCapacity(1 << 20) }
+
+        /// Appends a site whose spatial rank is not known yet: a site with a valid point
+        /// (``GeoPoint/isValid``, as ``SpatialOrder/ranks(_:)`` ranks them) gets a rank of 0 in
+        /// its place, to be set in the finished chunk (``SitePackBuilder/Chunk/rankOffsets``).
+        mutating func appendLeavingRank(_ site: SiteAttributes) {
+            var ranked = site
+            let hasRank = site.position?.isValid == true
+            ranked.spatialRank = hasRank ? 0 : nil
+            append(ranked)
+            rankSlots.append(hasRank ? UInt32(body.count - 4 + 1) : 0)
+        }
 
         mutating func append(_ site: SiteAttributes) {
             var flags: UInt8 = 0
@@ -387,6 +404,13 @@ enum SitePack {
             rows += 1
         }
 
+        /// The chunk's bytes, with where the ranks left by ``appendLeavingRank(_:)`` are.
+        func finishLeavingRanks() -> SitePackBuilder.Chunk {
+            let bytes = finish()
+            let header = UInt32(bytes.count - body.count)
+            return SitePackBuilder.Chunk(bytes: bytes, rows: rows, rankOffsets: rankSlots.map { $0 == 0 ? SitePackBuilder.Chunk.noRank : header + $0 - 1 })
+        }
+
         /// The chunk's bytes.
         func finish() -> [UInt8] {
             var out = SitePack.magic
@@ -402,10 +426,21 @@ enum SitePack {
         }
 
         private mutating func entry(_ value: String) {
+            // Most columns have a handful of values: the first few are found by comparing bytes,
+            // without hashing or allocating a key.
+            var text = value
+            let early = text.withUTF8 { utf8 in
+                textBytes.firstIndex { UTF8Bytes.equal($0, utf8) }
+            }
+            if let early {
+                Self.varint(UInt64(early), into: &body)
+                return
+            }
             let key = UTF8Key(value)
             if let i = dictionary[key] {
                 Self.varint(UInt64(i), into: &body)
             } else {
+                if textBytes.count < Self.earlyTexts { textBytes.append(key.bytes) }
                 dictionary[key] = texts.count
                 Self.varint(UInt64(texts.count), into: &body)
                 texts.append(value)
@@ -413,9 +448,11 @@ enum SitePack {
         }
 
         private mutating func text(_ value: String) {
-            let utf8 = Array(value.utf8)
-            Self.varint(UInt64(utf8.count), into: &body)
-            body.append(contentsOf: utf8)
+            var text = value
+            text.withUTF8 { utf8 in
+                Self.varint(UInt64(utf8.count), into: &body)
+                body.append(contentsOf: utf8)
+            }
         }
 
         private mutating func word(_ value: UInt64) {

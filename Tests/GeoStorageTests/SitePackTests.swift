@@ -291,6 +291,50 @@ struct SitePackTests {
         #expect(chunks == 0)
     }
 
+    /// Every column of the pack but the random generation, chunk by chunk.
+    static func packRows(_ portal: PortalDatabase) throws -> [[DatabaseValue]] {
+        try portal.queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT chunk, format, sites_sql, rows, first_fid, last_fid, data FROM qamtu_site_pack ORDER BY chunk")
+                .map { Array($0.databaseValues) }
+        }
+    }
+
+    @Test func anImportIntoAnEmptyLayerBuildsThePackWhileReadingAndEqualsARebuild() throws {
+        // Values SQLite changes on the way in: a negative zero and integral reals in REAL columns
+        // (stored as integers, read back as doubles), beside the varied sites of `sitesCSV`.
+        let extra = [
+            "z-1,base_station,Kcell,4G,800,-0,40.0,1000,operational,2026,,70,43",
+            "z-2,antenna_mast,,,1000.0,-0.0,-0,0.5,planned,,,71.5,44.25",
+        ].joined(separator: "\n") + "\n"
+        let csv = Self.sitesCSV(count: 700, seed: 21) + extra
+        for chunkRows in [64, 701, 702, 65_536] {
+            let fixture = try Fixture()
+            let path = try fixture.folder.write("sites.csv", csv)
+            let source = try InputFormat.detect(path: path, displayName: "sites.csv")
+                .openSource(path: path, displayName: "sites.csv", layer: .sites, options: SourceOptions())
+            _ = try fixture.portal.importFeatures(from: source, into: .sites, fileName: "sites.csv", options: ImportOptions(),
+                                                  indexFill: .packedWhenEmpty, sitePackChunkRows: chunkRows, progress: nil)
+            #expect(try fixture.portal.sitePackIsUsable())
+            let built = try Self.packRows(fixture.portal)
+            #expect(built.count == (702 + chunkRows - 1) / chunkRows)
+            try fixture.portal.queue.writeWithoutTransaction { db in try SitePack.rebuild(db, chunkRows: chunkRows) }
+            #expect(try Self.packRows(fixture.portal) == built, "chunks of \(chunkRows)")
+            let scanned = try Self.scan(fixture.portal)
+            #expect(Self.sameBytes(scanned, try Self.tableRows(fixture.portal)))
+            #expect(scanned.last?.heightMeters?.bitPattern == 0.0.bitPattern)
+            #expect(scanned.last?.eirpDBm?.bitPattern == 0.0.bitPattern)
+        }
+    }
+
+    @Test func realsAreKeptAsSQLiteReadsThemBack() {
+        #expect(SitePackBuilder.storedReal(-0.0)?.bitPattern == 0.0.bitPattern)
+        #expect(SitePackBuilder.storedReal(2.5) == 2.5)
+        #expect(SitePackBuilder.storedReal(1e300) == 1e300)
+        #expect(SitePackBuilder.storedReal(-9.3e18) == -9.3e18)
+        #expect(SitePackBuilder.storedReal(.infinity) == .infinity)
+        #expect(SitePackBuilder.storedReal(.nan) == nil)
+    }
+
     @Test func aCorruptChunkIsAClearErrorNotACrash() throws {
         let fixture = try Fixture()
         try fixture.importText(.sites, "sites.csv", Self.sitesCSV(count: 10, seed: 3))
