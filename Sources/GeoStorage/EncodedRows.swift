@@ -50,7 +50,7 @@ struct EncodedRows {
     init(file: String, capacity: Int) {
         self.file = file
         rows.reserveCapacity(capacity)
-        bytes.reserveCapacity(capacity * 128)
+        bytes.reserveCapacity(capacity * 256)
     }
 
     /// Appends a rejected feature.
@@ -88,13 +88,23 @@ struct EncodedRows {
 
     private mutating func put(_ tag: Tag, _ value: UInt64) {
         bytes.append(tag.rawValue)
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        append(value, bytes: 8)
     }
 
     private mutating func put(_ tag: Tag, _ data: UnsafeBufferPointer<UInt8>) {
         bytes.append(tag.rawValue)
-        withUnsafeBytes(of: UInt32(data.count).littleEndian) { bytes.append(contentsOf: $0) }
+        append(UInt64(data.count), bytes: 4)
         bytes.append(contentsOf: data)
+    }
+
+    /// Appends the low `count` bytes of `value`, little-endian.
+    @inline(__always)
+    private mutating func append(_ value: UInt64, bytes count: Int) {
+        var v = value
+        for _ in 0..<count {
+            bytes.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+        }
     }
 
     /// Where a row came from, for messages.
