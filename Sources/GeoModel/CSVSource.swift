@@ -113,7 +113,7 @@ final class CSVSource: FeatureSource {
     private func number(_ text: String) -> Double? {
         var t = text.trimmedOfSpaces
         if decimalComma { t = t.replacingOccurrences(of: ",", with: ".") }
-        guard let d = Double(t), d.isFinite else { return nil }
+        guard let d = DecimalText.double(t), d.isFinite else { return nil }
         return d
     }
 }

@@ -165,7 +165,7 @@ extension LayerSchema {
             case .string(let s):
                 var t = s.trimmedOfSpaces
                 if decimalComma, t.utf8.contains(UInt8(ascii: ",")) { t = t.replacingOccurrences(of: ",", with: ".") }
-                value = Double(t)
+                value = DecimalText.double(t)
             default: value = nil
             }
             guard let value, value.isFinite else { return .failure(ConversionFailure("expected a number, got \(raw.display)")) }
