@@ -37,6 +37,13 @@ final class BatchQueue<Element>: @unchecked Sendable {
         return element
     }
 
+    /// Whether the consumer gave up (``cancel()``).
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
     /// No more elements will come.
     func finish() {
         condition.lock()

@@ -124,12 +124,9 @@ extension PortalDatabase {
         }
 
         /// Replaces the (empty) R*Tree by the packed tree of `entries`, in its shadow tables: the
-        /// nodes as they are built, then the leaf of every row in row-id order (a second sort),
-        /// so that the `_rowid` b-tree is appended to.
-        ///
-        /// The merge of the sorted runs, the nodes' bytes and the second sort are computed on a
-        /// thread of their own (``PackedRTreeWrites``), while this one (the connection's) writes what
-        /// it hands over, in the order it was produced.
+        /// nodes as they are built, then the leaf of every row in row-id order (a second sort,
+        /// on a thread of its own while the nodes are written: ``BackgroundSorter``), so that the
+        /// `_rowid` b-tree is appended to, ``rowidsPerInsert`` rows to a statement.
         private func pack(_ entries: ExternalSorter<PackedRTree.Keyed>) throws {
             // The node size is fixed when the R*Tree is created (from the page size, capped by
             // SQLite) and read back from the root's length whenever it is opened.
@@ -140,29 +137,43 @@ extension PortalDatabase {
             for suffix in ["_node", "_parent", "_rowid"] { try db.execute(sql: "DELETE FROM \(table(suffix))") }
             let node = try BoundStatement(db, sql: "INSERT INTO \(table("_node")) (nodeno, data) VALUES (?, ?)")
             let parent = try BoundStatement(db, sql: "INSERT INTO \(table("_parent")) (nodeno, parentnode) VALUES (?, ?)")
+            let leaves = BackgroundSorter<RowLeaf>(by: { $0.row < $1.row })
+            // However this ends, the sorting thread stops before this returns.
+            defer { leaves.stop() }
+            let count = entries.count
+            var handed = 0
+            var merge = entries.merged()
+            try packer.write(count: count, next: {
+                handed += 1
+                if handed == count / 2 { ImportKillPoint.reach("index-fill") }
+                guard let keyed = try merge.next() else {
+                    throw StorageError.temporaryFile(reason: "a sort's temporary file ended early")
+                }
+                return keyed.entry
+            }, node: { number, blob in
+                try node.run(number, blob: blob)
+            }, parent: { child, parentNumber in
+                try parent.run(child, parentNumber)
+            }, leaf: { row, leaf in
+                try leaves.add(RowLeaf(row: row, leaf: leaf))
+            })
             let rowid = try BoundStatement(db, sql: "INSERT INTO \(table("_rowid")) (rowid, nodeno) VALUES (?, ?)")
             let rowids = try BoundStatement(db, sql: "INSERT INTO \(table("_rowid")) (rowid, nodeno) VALUES "
-                                            + Array(repeating: "(?, ?)", count: PackedRTreeWrites.rowsPerInsert).joined(separator: ", "))
-            let writes = PackedRTreeWrites(entries, packer: packer)
-            // However this ends, the computing thread stops before the sorter's files are released.
-            defer { writes.stop() }
-            while let batch = writes.next() {
-                for write in batch {
-                    switch write {
-                    case .node(let number, let blob): try node.run(number, blob: blob)
-                    case .parent(let child, let parentNumber): try parent.run(child, parentNumber)
-                    case .rowLeaves(let pairs):
-                        var rest = pairs[...]
-                        while rest.count >= PackedRTreeWrites.rowsPerInsert {
-                            try rowids.run(pairs: rest.prefix(PackedRTreeWrites.rowsPerInsert))
-                            rest = rest.dropFirst(PackedRTreeWrites.rowsPerInsert)
-                        }
-                        for pair in rest { try rowid.run(pair.row, pair.leaf) }
-                    }
+                                            + Array(repeating: "(?, ?)", count: Self.rowidsPerInsert).joined(separator: ", "))
+            var group: [RowLeaf] = []
+            group.reserveCapacity(Self.rowidsPerInsert)
+            try leaves.sorted { pair in
+                group.append(pair)
+                if group.count == Self.rowidsPerInsert {
+                    try rowids.run(pairs: group[...])
+                    group.removeAll(keepingCapacity: true)
                 }
             }
-            try writes.check()
+            for pair in group { try rowid.run(pair.row, pair.leaf) }
         }
+
+        /// `_rowid` rows inserted by one statement (two parameters each).
+        static let rowidsPerInsert = 128
 
         /// A row of the index and the leaf that holds it.
         struct RowLeaf: BitwiseCopyable {
@@ -173,7 +184,7 @@ extension PortalDatabase {
 
     /// A prepared statement of two parameters, an integer and an integer or blob, run many times
     /// through SQLite's C API.
-    struct BoundStatement {
+    private struct BoundStatement {
         let db: Database
         let statement: Statement
 

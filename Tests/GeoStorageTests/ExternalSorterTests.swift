@@ -45,4 +45,35 @@ struct ExternalSorterTests {
         #expect(out == values.sorted(by: Self.precedes))
         #expect(try merge.next() == nil)
     }
+
+    @Test(arguments: [(0, 7, 3), (1, 7, 3), (5_000, 64, 1), (20_000, 1_000, 64), (20_000, 32_768, 4_096)])
+    func sortsOnAThreadOfItsOwnExactlyAsInMemory(count: Int, runLength: Int, batchSize: Int) throws {
+        let values = Self.values(count, seed: UInt64(count + runLength + batchSize))
+        let sorter = BackgroundSorter<Pair>(runLength: runLength, batchSize: batchSize, by: Self.precedes)
+        for value in values { try sorter.add(value) }
+        var out: [Pair] = []
+        try sorter.sorted { out.append($0) }
+        #expect(out == values.sorted(by: Self.precedes))
+    }
+
+    @Test func aBackgroundSortStoppedEarlyOrLeftByItsConsumerEnds() throws {
+        // Stopped while values are still being added: the thread ends, and adding more fails.
+        let early = BackgroundSorter<Pair>(runLength: 16, batchSize: 8, by: Self.precedes)
+        for value in Self.values(100, seed: 3) { try early.add(value) }
+        early.stop()
+        #expect(throws: StorageError.self) { for value in Self.values(100, seed: 4) { try early.add(value) } }
+        // The consumer fails while taking: the error is its own, and the thread ends.
+        struct Stop: Error {}
+        let left = BackgroundSorter<Pair>(runLength: 16, batchSize: 8, by: Self.precedes)
+        for value in Self.values(10_000, seed: 5) { try left.add(value) }
+        var taken = 0
+        #expect(throws: Stop.self) {
+            try left.sorted { _ in
+                taken += 1
+                if taken == 100 { throw Stop() }
+            }
+        }
+        left.stop()
+        #expect(taken == 100)
+    }
 }
