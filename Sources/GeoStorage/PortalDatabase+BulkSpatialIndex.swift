@@ -18,7 +18,8 @@ extension PortalDatabase {
     /// The boxes go into the R*Tree `idx_<layer>_geom` in one of two ways:
     /// - **Packed**, when the index holds no row when the import starts (a new layer, or
     ///   `--replace`) and still none at its end: the `(fid, box)` of every imported row goes into
-    ///   an ``ExternalSorter`` (memory bounded by its runs, whatever the number of rows), and
+    ///   an ``ExternalSorter`` on a thread of its own (``BackgroundSorter``: memory bounded by
+    ///   its runs, whatever the number of rows; the connection's thread only hands values over), and
     ///   ``finish()`` writes a Hilbert-packed tree (``PackedRTree``) straight
     ///   into the index's shadow tables `idx_<layer>_geom_node`, `_rowid` and `_parent`, in
     ///   SQLite's own format, with the boxes SQLite itself would store. SQLite's `rtreecheck()`
@@ -42,7 +43,7 @@ extension PortalDatabase {
         let triggers: SetAsideTriggers
         let statement: Statement
         /// The rows kept for packing, or nil when each row goes straight into the R*Tree.
-        private var entries: ExternalSorter<PackedRTree.Keyed>?
+        private var entries: BackgroundSorter<PackedRTree.Keyed>?
 
         /// The quoted name of the R*Tree, or of one of its shadow tables (`suffix` "_node", …).
         private func table(_ suffix: String = "") -> String { SQL.identifier("idx_\(layer.name)_geom\(suffix)") }
@@ -60,7 +61,7 @@ extension PortalDatabase {
                 throw StorageError.spatialite("the spatial index triggers of \(layer.name) are missing")
             }
             statement = try db.makeStatement(sql: "INSERT INTO \(SQL.identifier("idx_\(layer.name)_geom")) (pkid, xmin, xmax, ymin, ymax) VALUES (?, ?, ?, ?, ?)")
-            if fill == .packedWhenEmpty, try isEmpty() { entries = ExternalSorter(by: PackedRTree.Keyed.precedes) }
+            if fill == .packedWhenEmpty, try isEmpty() { entries = BackgroundSorter(by: PackedRTree.Keyed.precedes) }
         }
 
         /// Whether the R*Tree holds no row (read from its `_rowid` table, without the module).
@@ -127,7 +128,7 @@ extension PortalDatabase {
         /// nodes as they are built, then the leaf of every row in row-id order (a second sort,
         /// on a thread of its own while the nodes are written: ``BackgroundSorter``), so that the
         /// `_rowid` b-tree is appended to, ``rowidsPerInsert`` rows to a statement.
-        private func pack(_ entries: ExternalSorter<PackedRTree.Keyed>) throws {
+        private func pack(_ entries: BackgroundSorter<PackedRTree.Keyed>) throws {
             // The node size is fixed when the R*Tree is created (from the page size, capped by
             // SQLite) and read back from the root's length whenever it is opened.
             let size = try Int.fetchOne(db, sql: "SELECT length(data) FROM \(table("_node")) WHERE nodeno = 1")
@@ -142,11 +143,10 @@ extension PortalDatabase {
             defer { leaves.stop() }
             let count = entries.count
             var handed = 0
-            var merge = entries.merged()
             try packer.write(count: count, next: {
                 handed += 1
                 if handed == count / 2 { ImportKillPoint.reach("index-fill") }
-                guard let keyed = try merge.next() else {
+                guard let keyed = try entries.next() else {
                     throw StorageError.temporaryFile(reason: "a sort's temporary file ended early")
                 }
                 return keyed.entry

@@ -62,6 +62,21 @@ struct ExternalSorterTests {
         for value in Self.values(100, seed: 3) { try early.add(value) }
         early.stop()
         #expect(throws: StorageError.self) { for value in Self.values(100, seed: 4) { try early.add(value) } }
+        // Values pulled one at a time, then nothing more may be added.
+        let pulled = BackgroundSorter<Pair>(runLength: 16, batchSize: 8, by: Self.precedes)
+        let values = Self.values(500, seed: 6)
+        for value in values { try pulled.add(value) }
+        #expect(pulled.count == 500)
+        var out: [Pair] = []
+        while let value = try pulled.next() { out.append(value) }
+        #expect(out == values.sorted(by: Self.precedes))
+        #expect(try pulled.next() == nil)
+        #expect(throws: StorageError.self) { try pulled.add(values[0]) }
+        // Released without being read: its thread ends (the test would hang otherwise).
+        do {
+            let dropped = BackgroundSorter<Pair>(runLength: 16, batchSize: 8, by: Self.precedes)
+            for value in values { try dropped.add(value) }
+        }
         // The consumer fails while taking: the error is its own, and the thread ends.
         struct Stop: Error {}
         let left = BackgroundSorter<Pair>(runLength: 16, batchSize: 8, by: Self.precedes)
