@@ -75,7 +75,13 @@ struct EncodedRows {
         var point: GeoPoint?
         if withGeometry {
             if let geometry = record.geometry {
-                SpatiaLiteBlob.encode(geometry).withUnsafeBufferPointer { put(.blob, $0) }
+                // The blob straight into the buffer, its length filled in after.
+                bytes.append(Tag.blob.rawValue)
+                let lengthAt = bytes.count
+                append(0, bytes: 4)
+                SpatiaLiteBlob.encode(geometry, into: &bytes)
+                let length = UInt32(bytes.count - lengthAt - 4)
+                for i in 0..<4 { bytes[lengthAt + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
                 if let box = geometry.boundingBox { keyed = PackedRTree.Keyed(PackedRTree.Entry(id: 0, box: RTreeBox(box))) }
                 if case .point(let p) = geometry { point = p }
             } else {

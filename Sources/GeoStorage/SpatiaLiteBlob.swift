@@ -27,6 +27,12 @@ enum SpatiaLiteBlob {
     static func encode(_ geometry: Geometry) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(60)
+        encode(geometry, into: &out)
+        return out
+    }
+
+    /// Appends the encoding of a geometry (XY, SRID 4326) to `out`.
+    static func encode(_ geometry: Geometry, into out: inout [UInt8]) {
         let box = geometry.boundingBox ?? BoundingBox(minLongitude: 0, minLatitude: 0, maxLongitude: 0, maxLatitude: 0)
         out.append(0x00)
         out.append(0x01)
@@ -67,7 +73,6 @@ enum SpatiaLiteBlob {
             for poly in polys { out.append(0x69); append(Int32(3), to: &out); rings(poly) }
         }
         out.append(0xFE)
-        return out
     }
 
     @inline(__always)
