@@ -118,9 +118,10 @@ public enum MaximalCovering {
         var checkpoint = 0
         while state.value < target {
             let step = state.chosen.count
-            if step == checkpoint {
+            // The bound at every one of the first 64 steps, then at powers of two (each costs a sort).
+            if step < 64 || step == checkpoint {
                 lowerBound = max(lowerBound, state.fewestToReach(target))
-                checkpoint = max(1, checkpoint * 2)
+                if step >= checkpoint { checkpoint = max(1, checkpoint * 2) }
             }
             guard let best = state.bestAndTopSum(0).best else { break }
             state.add(best)
