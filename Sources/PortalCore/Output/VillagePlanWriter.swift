@@ -199,7 +199,8 @@ public struct VillagePlanWriter: Sendable {
             lines.append("Optimal: no \(NumberFormat.count(plan.masts.count, "mast")) serve more (\(solution.boundSource)).")
         } else {
             lines.append("Upper bound: no plan of this budget serves more than \(NumberFormat.grouped(Int(solution.upperBound))) "
-                + "people; this one is within \(NumberFormat.percent(solution.gapShare)) of the optimum (\(solution.boundSource)).")
+                + "people; this one is within \(NumberFormat.grouped(Int(solution.upperBound - solution.value))) people "
+                + "(\(String(format: "%.3f%%", solution.gapShare * 100))) of the optimum (\(solution.boundSource)).")
         }
         return lines
     }
