@@ -66,7 +66,7 @@ struct MaximalCoveringTests {
         }
     }
 
-    @Test("the stated upper bound is never below the optimum, also without the exact search or with it cut short")
+    @Test("the stated upper bound is never below the optimum, also without the exact search, with it cut short, or with few Lagrangian steps")
     func boundIsNeverBelowOptimum() throws {
         var rng = SplitMix64(seed: 8)
         var belowOptimum = 0
@@ -77,8 +77,11 @@ struct MaximalCoveringTests {
             let k = Int.random(in: 1...5, using: &rng)
             let instance = try CoveringInstance(weights: weights, covers: covers)
             let optimum = bruteForceOptimum(weights, covers, budget: k)
-            for options in [MaximalCovering.Options(exactWorkLimit: 0, localSearchSeconds: 0),
+            for options in [MaximalCovering.Options(exactWorkLimit: 0, localSearchSeconds: 0, lagrangianIterations: 0),
+                            MaximalCovering.Options(exactWorkLimit: 0, lagrangianIterations: 0),
+                            MaximalCovering.Options(exactWorkLimit: 0, localSearchSeconds: 0, lagrangianIterations: 3),
                             MaximalCovering.Options(exactWorkLimit: 0),
+                            MaximalCovering.Options(exactWorkLimit: 40, lagrangianIterations: 0),
                             MaximalCovering.Options(exactWorkLimit: 40)] {
                 let plan = MaximalCovering.solve(instance, budget: k, options: options)
                 #expect(plan.upperBound >= optimum, "bound \(plan.upperBound) < optimum \(optimum) (\(plan.boundSource))")
@@ -100,7 +103,8 @@ struct MaximalCoveringTests {
         // Candidate 0 covers the four points of weight 2 (8); 1 and 2 each cover two of them and
         // a point of weight 3 (7). Greedy takes 0, then 1 or 2: 11; the optimum is {1, 2}: 14.
         let instance = try CoveringInstance(weights: [2, 2, 2, 2, 3, 3], covers: [[0, 1, 2, 3], [0, 1, 4], [2, 3, 5]])
-        let greedy = MaximalCovering.solve(instance, budget: 2, options: .init(exactWorkLimit: 0, localSearchSeconds: 0))
+        let greedy = MaximalCovering.solve(instance, budget: 2,
+                                           options: .init(exactWorkLimit: 0, localSearchSeconds: 0, lagrangianIterations: 0))
         #expect(greedy.picks == [0, 1])
         #expect(greedy.value == 11)
         #expect(greedy.upperBound >= 14)
@@ -136,7 +140,8 @@ struct MaximalCoveringTests {
             #expect(plan.picks.count == fewest, "round \(round): \(plan.picks.count) masts, fewest \(fewest)")
             #expect(plan.isOptimal)
             #expect(plan.fewestLowerBound == fewest)
-            let quick = try MaximalCovering.fewest(instance, target: target, options: .init(exactWorkLimit: 0, localSearchSeconds: 0))
+            let quick = try MaximalCovering.fewest(instance, target: target,
+                                                   options: .init(exactWorkLimit: 0, localSearchSeconds: 0, lagrangianIterations: 0))
             #expect((quick.fewestLowerBound ?? .max) <= fewest)
             #expect(quick.picks.count >= fewest)
             #expect(quick.value >= target)

@@ -186,7 +186,8 @@ public struct VillagePlanWriter: Sendable {
                 + "\(NumberFormat.count(mast.servedSettlements.count, "settlement"))  (cumulative "
                 + "\(NumberFormat.grouped(Int(mast.cumulativePopulation))), \(NumberFormat.percent(mast.cumulativeShare)))")
         }
-        lines.append("\(NumberFormat.count(plan.masts.count, "new mast")) serve \(NumberFormat.grouped(Int(plan.population))) of "
+        lines.append("\(NumberFormat.count(plan.masts.count, "new mast")) \(plan.masts.count == 1 ? "serves" : "serve") "
+            + "\(NumberFormat.grouped(Int(plan.population))) of "
             + "\(NumberFormat.grouped(Int(plan.demandPopulation))) people (\(NumberFormat.percent(plan.share))).")
         if case .targetShare = settings.objective {
             if solution.isOptimal {
@@ -196,7 +197,7 @@ public struct VillagePlanWriter: Sendable {
                     + "the plan uses \(plan.masts.count).")
             }
         } else if solution.isOptimal {
-            lines.append("Optimal: no \(NumberFormat.count(plan.masts.count, "mast")) serve more (\(solution.boundSource)).")
+            lines.append("Optimal: no plan within the budget serves more (\(solution.boundSource)).")
         } else {
             lines.append("Upper bound: no plan of this budget serves more than \(NumberFormat.grouped(Int(solution.upperBound))) "
                 + "people; this one is within \(NumberFormat.grouped(Int(solution.upperBound - solution.value))) people "
