@@ -48,9 +48,9 @@ public enum MaximalCovering {
         /// The Lagrangian bound stops after this many seconds.
         public var lagrangianSeconds: Double
 
-        /// Limits; by default 100,000,000 scanned gains, 20 s of local search, and 1,500 subgradient
+        /// Limits; by default 20,000,000 scanned gains, 20 s of local search, and 1,500 subgradient
         /// steps or 20 s for the Lagrangian bound.
-        public init(exactWorkLimit: Int = 100_000_000, localSearchSeconds: Double = 20, lagrangianIterations: Int = 1_500,
+        public init(exactWorkLimit: Int = 20_000_000, localSearchSeconds: Double = 20, lagrangianIterations: Int = 1_500,
                     lagrangianSeconds: Double = 20) {
             self.exactWorkLimit = exactWorkLimit
             self.localSearchSeconds = localSearchSeconds
