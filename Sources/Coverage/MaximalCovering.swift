@@ -48,9 +48,9 @@ public enum MaximalCovering {
         /// The Lagrangian bound stops after this many seconds.
         public var lagrangianSeconds: Double
 
-        /// Limits; by default 20,000,000 scanned gains, 20 s of local search, and 1,500 subgradient
+        /// Limits; by default 5,000,000 scanned gains, 20 s of local search, and 1,500 subgradient
         /// steps or 20 s for the Lagrangian bound.
-        public init(exactWorkLimit: Int = 20_000_000, localSearchSeconds: Double = 20, lagrangianIterations: Int = 1_500,
+        public init(exactWorkLimit: Int = 5_000_000, localSearchSeconds: Double = 20, lagrangianIterations: Int = 1_500,
                     lagrangianSeconds: Double = 20) {
             self.exactWorkLimit = exactWorkLimit
             self.localSearchSeconds = localSearchSeconds
@@ -139,8 +139,11 @@ public enum MaximalCovering {
     }
 
     /// The fewest candidates covering at least `target` weight, in pick order: greedy until the
-    /// target is reached, then (within ``Options/exactWorkLimit``) branch and bound with one
-    /// candidate fewer each time until no such set exists, which proves the count optimal.
+    /// target is reached; a lower bound on the count from the marginal gains at the greedy steps
+    /// and from Lagrangian bounds of smaller sizes (a binary search; a set it finds that reaches
+    /// the target with fewer candidates is taken); then (within ``Options/exactWorkLimit``)
+    /// branch and bound with one candidate fewer each time until no such set exists, which proves
+    /// the count optimal.
     /// ``CoveringSolution/fewestLowerBound`` states the proven least count; its
     /// ``CoveringSolution/upperBound`` bounds the value of any set of the solution's size.
     /// - Throws: `CoverageError.unreachableTarget` when all candidates together cover less than `target`.
@@ -169,6 +172,36 @@ public enum MaximalCovering {
         var chosen = state.chosen
         var proven = lowerBound >= chosen.count
         var source = proven ? "greedy count equals the bound from the marginal gains" : ""
+        var boundSource = "marginal gains at greedy steps"
+        // The Lagrangian bound of a size below the greedy count: when it is below the target, no
+        // set of that size reaches it (the least count is above); a set it finds that reaches the
+        // target is taken. A binary search over the sizes between the bound and the greedy count.
+        if !proven && options.lagrangianIterations > 0 {
+            var low = lowerBound, high = chosen.count - 1
+            var ordered = sequence(instance, chosen).picks
+            while low <= high {
+                let size = (low + high) / 2
+                let relaxed = LagrangianBound.run(instance, budget: size, incumbent: target - 1,
+                                                  incumbentSet: Array(ordered.prefix(size)),
+                                                  maxIterations: min(300, options.lagrangianIterations),
+                                                  seconds: options.lagrangianSeconds / 4)
+                if relaxed.bestValue >= target && relaxed.bestSet.count < chosen.count {
+                    chosen = relaxed.bestSet
+                    ordered = sequence(instance, chosen).picks
+                    high = min(high, chosen.count - 1)
+                } else if relaxed.bound < target {
+                    low = size + 1
+                    lowerBound = max(lowerBound, size + 1)
+                    boundSource = "Lagrangian relaxation: no \(size) candidates reach the target"
+                } else {
+                    high = size - 1
+                }
+            }
+            if lowerBound >= chosen.count {
+                proven = true
+                source = boundSource
+            }
+        }
         // Fewer candidates by branch and bound, one fewer at a time.
         if !proven && options.exactWorkLimit > 0 {
             var size = chosen.count - 1
@@ -187,7 +220,10 @@ public enum MaximalCovering {
                 }
                 break
             }
-            if size < lowerBound { proven = true; source = "branch and bound reached the bound from the marginal gains" }
+            if !proven && size < lowerBound {
+                proven = true
+                source = "branch and bound down to the lower bound (\(boundSource))"
+            }
         }
         let (picks, gains) = sequence(instance, chosen)
         let value = gains.reduce(0, +)
@@ -195,7 +231,7 @@ public enum MaximalCovering {
         for c in picks { final.add(c) }
         let bound = final.value + final.bestAndTopSum(picks.count).topSum
         return CoveringSolution(picks: picks, gains: gains, value: value, upperBound: max(bound, value),
-                                isOptimal: proven, boundSource: proven ? source : "marginal gains at greedy steps",
+                                isOptimal: proven, boundSource: proven ? source : boundSource,
                                 fewestLowerBound: proven ? picks.count : lowerBound)
     }
 

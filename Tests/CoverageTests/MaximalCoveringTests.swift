@@ -48,6 +48,7 @@ struct MaximalCoveringTests {
     @Test("the plan is the exact optimum on random instances of up to 30 candidates and budgets up to 5")
     func equalsBruteForce() throws {
         var rng = SplitMix64(seed: 21)
+        var searched = 0
         for round in 0..<120 {
             let n = Int.random(in: 1...30, using: &rng)
             let (weights, covers) = randomInstance(&rng, candidates: n, demand: Int.random(in: 5...60, using: &rng))
@@ -63,7 +64,14 @@ struct MaximalCoveringTests {
             #expect(instance.value(of: plan.picks) == plan.value)
             #expect(plan.gains.reduce(0, +) == plan.value)
             #expect(zip(plan.gains, plan.gains.dropFirst()).allSatisfy { $0 >= $1 }, "gains in pick order never increase")
+            // Branch and bound alone (no Lagrangian bound) proves the same optimum.
+            let exact = MaximalCovering.solve(instance, budget: k, options: .init(lagrangianIterations: 0))
+            #expect(exact.isOptimal, "round \(round): branch and bound did not finish (\(exact.boundSource))")
+            #expect(exact.value == optimum)
+            if exact.boundSource.hasPrefix("branch and bound") { searched += 1 }
         }
+        // Many instances need the search (the greedy bound alone does not prove them).
+        #expect(searched >= 20, "\(searched)")
     }
 
     @Test("the stated upper bound is never below the optimum, also without the exact search, with it cut short, or with few Lagrangian steps")
