@@ -193,7 +193,7 @@ public struct VillagePlanWriter: Sendable {
             if solution.isOptimal {
                 lines.append("Fewest masts: proven (\(solution.boundSource)).")
             } else if let lower = solution.fewestLowerBound {
-                lines.append("At least \(NumberFormat.count(lower, "mast")) are needed (bound from the marginal gains); "
+                lines.append("At least \(NumberFormat.count(lower, "mast")) \(lower == 1 ? "is" : "are") needed (\(solution.boundSource)); "
                     + "the plan uses \(plan.masts.count).")
             }
         } else if solution.isOptimal {
