@@ -27,10 +27,11 @@ struct PlanVillagesCommand: ParsableCommand {
             meridian, points 5 km apart along each parallel), or a GeoJSON/CSV file of Points with \
             id and name, validated like an import.
 
-            The solver: greedy with exact marginal gains, swap improvement, then branch and bound \
-            within a work limit. The output states an upper bound on the optimum, proven from \
-            submodularity (value + the N largest marginal gains, at every greedy step) or by the \
-            complete branch and bound (then the plan is optimal). Masts are listed in pick order, \
+            The solver: greedy with exact marginal gains, swap improvement, a Lagrangian relaxation \
+            (subgradient steps), then branch and bound within a work limit. The output states an \
+            upper bound on the optimum, proven from submodularity (value + the N largest marginal \
+            gains, at every greedy step), by the Lagrangian relaxation or by a complete branch and \
+            bound (then the plan is optimal). Masts are listed in pick order, \
             each with the settlements it newly serves, their population, the cumulative population \
             and share; the summary on standard error shows the population gained per mast.
             """)
