@@ -9,6 +9,12 @@ struct CoverageDiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "The settlements whose class changes between two years, or if proposed sites existed; and why.",
+        // Written out: with more than 12 options the generated usage is only `<options>`.
+        usage: """
+            qamtu coverage diff [<year1>] [<year2>] [--with-sites <file>] [--as-of <year>] [--scenario <scenario>] \
+            [--profile <name>] [--district <name>] [--format <format>] [--properties <names>] [--threshold <tech=dbm> ...] \
+            [--default-range <tech=m> ...] [--receiver-height <m>] [--output <file>] [--db <file>]
+            """,
         discussion: """
             The scenario defaults to planned here: in the actual scenario only commissioning dates and \
             fibre connection years differ between years.

@@ -10,9 +10,10 @@ struct PlanVillagesCommand: ParsableCommand {
         abstract: "New mast positions that serve the most people of the settlements lacking a technology (existing and planned sites kept).",
         // Written out: with more than 12 options the generated usage is only `<options>`.
         usage: """
-            qamtu plan villages (--budget <n> | --target-share <share>) [--district <name>] [--technology <tech>] \
-            [--range <dist> | --band <mhz> --height <m> --eirp <dbm>] [--candidates <settlements|grid:DIST|file>] \
-            [--as-of <year>] [--scenario <scenario>] [--ignore-existing] [--format <format>] [--output <file>] [--db <file>]
+            qamtu plan villages [--budget <n>] [--target-share <share>] [--district <name>] [--technology <tech>] \
+            [--range <dist>] [--band <mhz>] [--height <m>] [--eirp <dbm>] [--candidates <candidates>] [--as-of <year>] \
+            [--scenario <scenario>] [--ignore-existing] [--format <format>] [--precision <n>] [--threshold <tech=dbm> ...] \
+            [--default-range <tech=m> ...] [--receiver-height <m>] [--output <file>] [--db <file>]
             """,
         discussion: """
             The settlements that gain are those whose best mobile technology as of --as-of in \
