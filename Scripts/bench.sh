@@ -2,7 +2,7 @@
 # Benchmark suite: Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr on the workloads W1-W4 of
 # ../shared/bench/README.md, in one command, on the same data, runs interleaved.
 #
-# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4,W5,W6,W7,SOAK] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
+# Usage: Scripts/bench.sh [--scale S,M,L] [--only W1,W2,W3,W4,W5,W6,W7,W8,SOAK] [--runs N] [--out FILE] [--slow S] [--timeout S] [--baseline QAMTU]
 #   defaults: --scale S,M  --runs 3  W1-W4  --out bench-results.json (repository root)
 #   W1 runs at S, M, L; W2 at M, L; W3 at S, M; W4 at S, M, L (its goal: --scale L, the 1,000,000 sites).
 #   The server's W5 (qamtu serve beside pygeoapi, wrk) and SOAK run at M, only when --only names them.
@@ -12,6 +12,8 @@
 #   W7 (load times: each layer on its own into a fresh, query-ready Qamtu file, SpatiaLite file and PostGIS
 #   database, at each scale of --scale) runs only when --only names it; its goals are judged at L:
 #   Example (the load goals): Scripts/bench.sh --scale L --only W7
+#   W8 (planning: the settlements' maximal covering problem, Qamtu beside spopt's exact MCLP) runs only when --only
+#   names it, always at M (budgets 10 and 50) and L (budget 100, Qamtu alone): Scripts/bench.sh --only W8
 #   --baseline OTHER_QAMTU runs every Qamtu row again with that executable, interleaved (speed of a refactor):
 #   Scripts/bench.sh --scale M,L --only W1,W2,W3,W4 --baseline /tmp/qamtu-before
 #
@@ -60,6 +62,15 @@ if [ "$w6" = 1 ] && ! python3 -c 'import mapbox_vector_tile' 2>/dev/null; then
     || python3 -m pip install --quiet --break-system-packages mapbox-vector-tile==2.2.0 \
     || echo "warning: mapbox-vector-tile did not install; W6 cannot check feature counts (and fails)" >&2
 fi
+case " ${*^^} " in  # W8: spopt's MCLP solved exactly with PuLP (CBC ships with PuLP); scipy and pyproj build the instance
+  *W8*)
+    if ! python3 -c 'import spopt, pulp, scipy, pyproj' 2>/dev/null; then
+      echo "Installing spopt, PuLP, SciPy and pyproj (the W8 peer)" >&2
+      python3 -m pip install --quiet spopt pulp scipy pyproj \
+        || python3 -m pip install --quiet --break-system-packages spopt pulp scipy pyproj \
+        || echo "warning: spopt did not install; W8 runs Qamtu alone (its goals against spopt are then missed)" >&2
+    fi ;;
+esac
 if [ ! -c /dev/null ]; then
   echo "error: /dev/null is not a character device on this machine (initdb needs it);" >&2
   echo "  as root: rm -f /dev/null && mknod -m 666 /dev/null c 1 3" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Qamtu benchmark orchestrator: W1-W4 with Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr; W5-W7 and SOAK.
+"""Qamtu benchmark orchestrator: W1-W4 with Qamtu beside SpatiaLite SQL, PostGIS and ogr2ogr; W5-W8 and SOAK.
 
 Run through Scripts/bench.sh, which installs packages, builds qamtu in release mode, creates the
 work folder and removes it (and any server left) on exit. This file uses the standard library only.
@@ -10,7 +10,8 @@ client plus the server backend's VmHWM). Every answer is parsed and checked agai
 counts and against the other tools; disagreements are printed in the table, never dropped.
 See Scripts/bench/README.md for the method and for how --scale selects each workload's data.
 The server workloads W5 (Qamtu's OGC API beside pygeoapi, wrk) and SOAK live in w5.py, the vector tiles
-(W6) in w6.py and the load times (W7) in w7.py; they run only when --only names them.
+(W6) in w6.py, the load times (W7) in w7.py and the planning (W8, beside spopt) in w8.py; they run only when
+--only names them.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ import time
 import w5  # the server workloads W5 and SOAK (Scripts/bench/w5.py)
 import w6  # the vector tiles workload W6 (Scripts/bench/w6.py)
 import w7  # the load times W7 (Scripts/bench/w7.py)
+import w8  # the planning W8 (Scripts/bench/w8.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -45,11 +47,12 @@ WORKLOADS = ["W1", "W2", "W3", "W4"]
 SERVER_WORKLOADS = ["W5", "SOAK"]  # w5.py; run only when --only names them
 TILE_WORKLOADS = ["W6"]  # w6.py; runs only when --only names it, always on the L sites (whatever --scale says)
 LOAD_WORKLOADS = ["W7"]  # w7.py; runs only when --only names it, at the scales of --scale
+PLANNING_WORKLOADS = ["W8"]  # w8.py; runs only when --only names it, always at M and L (whatever --scale says)
 # The scales each workload is defined at (see README.md): W2 needs the road's sites (M, L; the S box
 # does not reach the road), W3 is the 7,000 M settlements (S as a quick smoke test), W1 and W4 run
 # at every scale (W4's goal is the 1,000,000 L sites).
 WORKLOAD_SCALES = {"W1": ["S", "M", "L"], "W2": ["M", "L"], "W3": ["S", "M"], "W4": ["S", "M", "L"],
-                   "W5": ["M"], "SOAK": ["M"], "W6": SCALES, "W7": SCALES}
+                   "W5": ["M"], "SOAK": ["M"], "W6": SCALES, "W7": SCALES, "W8": ["M", "L"]}
 # Whether GeoPandas runs here: (ok, reason), set once the run starts.
 GEOPANDAS = (False, "not checked")
 # Per tool, the program files read before each timed run (see program_files); set in main.
@@ -57,7 +60,8 @@ PROGRAMS: dict[str, list[str]] = {"qamtu": [], "spatialite": [], "postgis": [], 
 # W1's answer columns for Qamtu: the peers compute the best technology per settlement only.
 W1_PROPERTIES = "id,class,best_fixed,best_mobile"
 WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export",
-                  "W5": "OGC API server", "SOAK": "server soak", "W6": "vector tiles", "W7": "load times"}
+                  "W5": "OGC API server", "SOAK": "server soak", "W6": "vector tiles", "W7": "load times",
+                  "W8": "planning (MCLP)"}
 REFERENCE = {  # ../shared/bench/README.md
     ("W1", "S"): {"uncovered": 36}, ("W1", "M"): {"uncovered": 99}, ("W1", "L"): {"uncovered": 0},
     ("W2", "M"): {"count": 426}, ("W2", "L"): {"count": 17485},
@@ -1230,7 +1234,7 @@ def main():
     ap.add_argument("--scale", default="S,M", help="scales to run: S,M,L (default S,M)")
     ap.add_argument("--only", default=",".join(WORKLOADS),
                     help="workloads: W1,W2,W3,W4 (default), and the server's W5 and SOAK, the tiles' W6 (L sites) and the "
-                         "load times W7 (at --scale), which run only when named")
+                         "load times W7 (at --scale) and the planning W8 (at M and L of --scale), which run only when named")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool (default 3); the median is reported")
     ap.add_argument("--out", default=os.path.join(REPO, "bench-results.json"), help="JSON results (default bench-results.json)")
     ap.add_argument("--slow", type=float, default=60.0,
@@ -1246,9 +1250,10 @@ def main():
     scales = [s.strip().upper() for s in args.scale.split(",") if s.strip()]
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
     bad = [s for s in scales if s not in SCALES] + [w for w in only
-                                                    if w not in WORKLOADS + SERVER_WORKLOADS + TILE_WORKLOADS + LOAD_WORKLOADS]
+                                                    if w not in WORKLOADS + SERVER_WORKLOADS + TILE_WORKLOADS + LOAD_WORKLOADS
+                                                    + PLANNING_WORKLOADS]
     if bad or not scales or not only or args.runs < 1:
-        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W7, SOAK; "
+        ap.error(f"bad --scale/--only/--runs: {', '.join(bad) or 'empty'} (scales S,M,L; workloads W1-W8, SOAK; "
                  "runs >= 1)")
     plan = [(w, s) for w in only for s in scales if s in WORKLOAD_SCALES[w]]
     not_defined = [(w, s) for w in only for s in scales if s not in WORKLOAD_SCALES[w]]
@@ -1264,11 +1269,15 @@ def main():
     server_plan = [w for w, _ in plan if w in SERVER_WORKLOADS]
     tile_plan = "W6" in only
     load_scales = [s for s in SCALES if s in scales] if "W7" in only else []
-    plan = [(w, s) for w, s in plan if w not in SERVER_WORKLOADS + TILE_WORKLOADS + LOAD_WORKLOADS]
+    # W8 is defined at M (budgets 10, 50, beside spopt) and L (budget 100, Qamtu alone): both run, whatever --scale says.
+    planning_scales = list(WORKLOAD_SCALES["W8"]) if "W8" in only else []
+    plan = [(w, s) for w, s in plan if w not in SERVER_WORKLOADS + TILE_WORKLOADS + LOAD_WORKLOADS + PLANNING_WORKLOADS]
     t0 = time.perf_counter()
     need_scales = [s for s in SCALES if any(ps == s for _, ps in plan) or (s == "M" and server_plan)]
     for w, s in not_defined:
         if w in TILE_WORKLOADS + LOAD_WORKLOADS:
+            continue
+        if w in PLANNING_WORKLOADS:
             continue
         log(f"{w} is not run at scale {s} (defined at {', '.join(WORKLOAD_SCALES[w])})")
 
@@ -1281,7 +1290,7 @@ def main():
 
     qamtu = args.qamtu
     pg = PostGIS(WORK)
-    rows, loading, server, tiles, load_times = [], [], None, None, None
+    rows, loading, server, tiles, load_times, planning = [], [], None, None, None, None
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "host": f"{platform.node()} ({os.cpu_count()} cores, {platform.machine()})",
             "runs": args.runs, "scales": scales, "workloads": only, "slow_seconds": args.slow,
@@ -1307,8 +1316,8 @@ def main():
         for key in ("coverage", "road", "nearest"):
             if not features[key][0]:
                 log(f"Qamtu: {features[key][1]} - its workload runs the peers only")
-        data = prepare_data(sorted(set(need_scales) | set(load_scales) | ({"L"} if tile_plan else set()), key=SCALES.index),
-                            WORK)
+        data = prepare_data(sorted(set(need_scales) | set(load_scales) | set(planning_scales) | ({"L"} if tile_plan else set()),
+                                   key=SCALES.index), WORK)
         global GEOPANDAS
         GEOPANDAS = geopandas_available()
         if not GEOPANDAS[0]:
@@ -1360,6 +1369,10 @@ def main():
             }
             load_times = w7.run(RUNNER, pg, qamtu, data, WORK, load_scales, args.runs, args.slow, args.timeout,
                                 load_programs, baseline=args.baseline)
+        if planning_scales:
+            log(f"W8 planning, scales {','.join(planning_scales)}:")
+            planning = w8.run(RUNNER, qamtu, data, WORK, planning_scales, args.runs, args.slow, args.timeout,
+                              PROGRAMS["qamtu"])
     except KeyboardInterrupt:
         interrupted = True
         log("interrupted: stopping the server and cleaning up")
@@ -1389,22 +1402,29 @@ def main():
         w6.print_table(tiles)
     if load_times:
         w7.print_table(load_times)
+    if planning:
+        w8.print_table(planning)
     print(f"\ntotal {meta['total_seconds']:.0f} s (generation, loading, runs and checks)"
           + ("  INTERRUPTED: partial results" if interrupted else ""))
     with open(args.out, "w") as f:
         json.dump({"meta": meta, "loading": loading, "results": rows, **({"server": server} if server else {}),
-                   **({"tiles": tiles} if tiles else {}), **({"load_times": load_times} if load_times else {})},
+                   **({"tiles": tiles} if tiles else {}), **({"load_times": load_times} if load_times else {}),
+                   **({"planning": planning} if planning else {})},
                   f, indent=1, ensure_ascii=False)
     print(f"results: {args.out}")
     if tiles and not tiles.get("ok"):
         print("W6: a goal or check failed (see above)")
     if load_times and not all(g["met"] for g in load_times["goals"]):
         print("W7: a goal was missed (see above)")
+    if planning and not all(g["met"] for g in planning["goals"]):
+        print("W8: a goal was missed (see above)")
     if interrupted:
         return 130
     # W6 fails on any difference in feature counts between Qamtu's and PostGIS's tiles; W7 when a load
     # failed or its row counts differ from the CSV's.
     if load_times and not load_times["checks_ok"]:
+        return 1
+    if planning and not planning["checks_ok"]:
         return 1
     return 1 if tiles and not tiles["check"].get("ok") else 0
 

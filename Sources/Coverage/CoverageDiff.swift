@@ -1,3 +1,5 @@
+import GeoModel
+
 /// One settlement whose class differs between two years.
 public struct CoverageChange: Sendable {
     /// The settlement's index in ``CoverageDiff/settlements``.
@@ -18,17 +20,48 @@ public struct CoverageDiff: Sendable {
     public let after: CoverageResult
     /// The changed settlements, in settlement order.
     public let changes: [CoverageChange]
+    /// What is compared, in words: `2024 → 2026`, or `as of 2026, with 2 proposed sites` for a
+    /// what-if diff.
+    public let comparison: String
+    /// The ids of the proposed sites of a what-if diff (empty for a diff between years).
+    public let proposedSiteIDs: [String]
 
     /// Compares two results over the same settlements (same order).
-    public init(before: CoverageResult, after: CoverageResult) {
+    /// - Parameters:
+    ///   - comparison: what is compared, in words (default `YEAR1 → YEAR2`).
+    ///   - proposedSiteIDs: the proposed sites that `after` adds, for a what-if diff.
+    public init(before: CoverageResult, after: CoverageResult, comparison: String? = nil, proposedSiteIDs: [String] = []) {
         self.before = before
         self.after = after
+        self.comparison = comparison ?? "\(before.asOfYear) → \(after.asOfYear)"
+        self.proposedSiteIDs = proposedSiteIDs
         var changes: [CoverageChange] = []
         for (old, new) in zip(before.entries, after.entries) where old.coverageClass != new.coverageClass {
             changes.append(CoverageChange(settlement: new.settlement, before: old, after: new,
-                                          reason: Self.reason(old, new, before: before, after: after)))
+                                          reason: Self.reason(old, new, before: before, after: after, comparison: self.comparison)))
         }
         self.changes = changes
+    }
+
+    /// Per class, the population that the changes move into it less the population they move
+    /// out of it (settlements without a population count 0): `served +12,400` when villages of
+    /// 12,400 people become served. Every class appears, in ``CoverageClass`` order.
+    public var populationChange: [(coverageClass: CoverageClass, people: Int)] {
+        var change: [CoverageClass: Int] = [:]
+        for c in changes {
+            let people = settlements[c.settlement].population ?? 0
+            change[c.after.coverageClass, default: 0] += people
+            change[c.before.coverageClass, default: 0] -= people
+        }
+        return CoverageClass.allCases.map { ($0, change[$0] ?? 0) }
+    }
+
+    /// ``populationChange`` in words: `served +12,400, underserved −3,000, unserved −9,400`.
+    public var populationChangeText: String {
+        populationChange.map { entry in
+            let sign = entry.people > 0 ? "+" : entry.people < 0 ? "−" : "±"
+            return "\(entry.coverageClass.rawValue) \(sign)\(NumberFormat.grouped(abs(entry.people)))"
+        }.joined(separator: ", ")
     }
 
     /// The settlements compared.
@@ -36,7 +69,7 @@ public struct CoverageDiff: Sendable {
 
     /// E.g. `unserved → served (2024 → 2025): gains fibre (planned 2025); best mobile 2G → 4G: kc-0101 (Kcell, planned 2025) at 2310 m`.
     static func reason(_ old: SettlementCoverage, _ new: SettlementCoverage, before: CoverageResult,
-                       after: CoverageResult) -> String {
+                       after: CoverageResult, comparison: String) -> String {
         var parts: [String] = []
         switch (old.fixed, new.fixed) {
         case (nil, .fibre(let year, let planned)?):
@@ -66,7 +99,7 @@ public struct CoverageDiff: Sendable {
         if (old.satelliteInstitutions > 0) != (new.satelliteInstitutions > 0) {
             parts.append(new.satelliteInstitutions > 0 ? "gains a satellite link" : "loses its satellite link")
         }
-        let head = "\(old.coverageClass.rawValue) → \(new.coverageClass.rawValue) (\(before.asOfYear) → \(after.asOfYear))"
+        let head = "\(old.coverageClass.rawValue) → \(new.coverageClass.rawValue) (\(comparison))"
         return parts.isEmpty ? head : head + ": " + parts.joined(separator: "; ")
     }
 }

@@ -14,6 +14,7 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
         case invalidRecord(layer: String, id: String, reason: String)
         case unknownOperator(query: String, known: [String])
         case unknownProperty(name: String, known: [String])
+        case unreachableTarget(target: Int64, reachable: Int64, total: Int64)
     }
 
     private let code: Code
@@ -60,6 +61,12 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
         CoverageError(.unknownProperty(name: name, known: known))
     }
 
+    /// A plan's target weight (people) is more than all candidates together cover: `reachable`
+    /// is what they cover, `total` the whole demand (the denominator of shares).
+    public static func unreachableTarget(target: Int64, reachable: Int64, total: Int64) -> CoverageError {
+        CoverageError(.unreachableTarget(target: target, reachable: reachable, total: total))
+    }
+
     /// The message for a user: what is wrong and what would work.
     public var description: String {
         switch code {
@@ -83,6 +90,12 @@ public struct CoverageError: Error, Sendable, Hashable, CustomStringConvertible 
                 : "no operator matches '\(query)'; operators of the sites: \(known.joined(separator: ", "))"
         case .unknownProperty(let name, let known):
             "no property '\(name)' (properties: \(known.joined(separator: ", ")))"
+        case .unreachableTarget(let target, let reachable, let total):
+            "the target of \(NumberFormat.grouped(Int(target))) people "
+                + "(share \(NumberFormat.rounded(total > 0 ? Double(target) / Double(total) : 0, decimals: 4))) "
+                + "is not reachable: all candidates together reach "
+                + "\(NumberFormat.grouped(Int(reachable))) of \(NumberFormat.grouped(Int(total))) "
+                + "(share \(NumberFormat.rounded(total > 0 ? Double(reachable) / Double(total) : 0, decimals: 4)))"
         }
     }
 }
@@ -95,7 +108,7 @@ extension CoverageError: CategorizedError {
         switch code {
         case .unknownProfile, .unknownDistrict, .unknownOperator: .notFound
         case .ambiguousDistrict: .conflict
-        case .invalidProfile, .invalidSetting, .invalidRecord, .unknownProperty: .invalidInput
+        case .invalidProfile, .invalidSetting, .invalidRecord, .unknownProperty, .unreachableTarget: .invalidInput
         }
     }
 }

@@ -55,6 +55,7 @@ public struct CoverageSite: Sendable, Hashable {
     private enum Bit {
         static let band: UInt8 = 1, height: UInt8 = 2, eirp: UInt8 = 4, range: UInt8 = 8
         static let planned: UInt8 = 16, commissioned: UInt8 = 32, rank: UInt8 = 64
+        static let proposed: UInt8 = 128
     }
 
     @inline(__always)
@@ -102,6 +103,13 @@ public struct CoverageSite: Sendable, Hashable {
     public var spatialRank: UInt32? {
         get { value(rank, Bit.rank) }
         set { rank = newValue ?? 0; present = Self.flags(present, Bit.rank, newValue != nil) }
+    }
+
+    /// True for a site that does not exist: proposed for a what-if question
+    /// (``CoverageAnalysis/adding(proposedSites:)``). Reasons call it `proposed`.
+    public var isProposed: Bool {
+        get { present & Bit.proposed != 0 }
+        set { present = Self.flags(present, Bit.proposed, newValue) }
     }
 
     /// True for a fibre node (kind `fibre_node`, or `fibre` among the technologies).

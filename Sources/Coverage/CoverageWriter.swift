@@ -174,7 +174,9 @@ public struct CoverageWriter: Sendable {
             ("year_from", .integer(Int64(diff.before.asOfYear))), ("year_to", .integer(Int64(diff.after.asOfYear))),
             ("scenario", .string(diff.after.scenario.rawValue)), ("profile", .string(diff.after.profile.name)),
             ("rules", .string(diff.after.profile.summary)), ("changes", .integer(Int64(diff.changes.count))),
-        ])
+            ("comparison", .string(diff.comparison)),
+            ("population_change", .object(diff.populationChange.map { ($0.coverageClass.rawValue, .integer(Int64($0.people))) })),
+        ] + (diff.proposedSiteIDs.isEmpty ? [] : [("with_sites", .array(diff.proposedSiteIDs.map { .string($0) }))]))
         return try write(count: diff.changes.count, settlements: diff.settlements, extraFields: Self.diffFields,
                          fields: Self.fields(properties, extraFields: Self.diffFields), name: "coverage-diff",
                          metadata: metadata, to: sink) { i, values in

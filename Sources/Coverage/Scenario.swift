@@ -21,11 +21,14 @@ public enum SiteActivity: Sendable, Hashable {
     case planned(status: SiteStatus, year: Int)
     /// Does not count; the text says why.
     case inactive(String)
+    /// A proposed site of a what-if question (``CoverageSite/isProposed``): counts whatever the
+    /// year and scenario.
+    case proposed
 
     /// Whether `site` counts as of `year` in `scenario`: the same answer as ``isActive`` of
     /// ``init(site:asOf:scenario:)``, without building the reason text.
     public static func counts(_ site: CoverageSite, asOf year: Int, scenario: Scenario) -> Bool {
-        counts(status: site.status, commissionedYear: site.commissionedYear, plannedYear: site.plannedYear,
+        site.isProposed || counts(status: site.status, commissionedYear: site.commissionedYear, plannedYear: site.plannedYear,
                asOf: year, scenario: scenario)
     }
 
@@ -46,6 +49,10 @@ public enum SiteActivity: Sendable, Hashable {
 
     /// The activity of `site` as of `year` in `scenario` (rules in ``Scenario``).
     public init(site: CoverageSite, asOf year: Int, scenario: Scenario) {
+        if site.isProposed {
+            self = .proposed
+            return
+        }
         switch site.status {
         case .retired:
             self = .inactive("retired")
@@ -80,6 +87,7 @@ public enum SiteActivity: Sendable, Hashable {
         case .operational: nil
         case .planned(let status, let year): status == .building ? "building, due \(year)" : "planned \(year)"
         case .inactive(let why): why
+        case .proposed: "proposed"
         }
     }
 }

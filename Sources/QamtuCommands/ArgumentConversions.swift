@@ -46,6 +46,7 @@ extension FootprintWriter.Format: ExpressibleByArgument {}
 extension FindWriter.Format: ExpressibleByArgument {}
 extension RoadMastsWriter.Format: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
+extension VillagePlanWriter.Format: ExpressibleByArgument {}
 
 /// A comma-separated list (`--properties`) as names: blanks trimmed, empty items dropped.
 func parsePropertyList(_ text: String) -> [String] {

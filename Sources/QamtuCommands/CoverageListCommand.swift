@@ -12,7 +12,7 @@ struct CoverageListCommand: ParsableCommand {
         usage: """
             qamtu coverage list [--as-of <year>] [--scenario <scenario>] [--profile <name>] [--threshold <tech=dbm> ...] \
             [--default-range <tech=m> ...] [--receiver-height <m>] [--district <name>] [--class <class>] [--format <format>] \
-            [--precision <n>] [--properties <names>] [--output <file>] [--db <file>]
+            [--precision <n>] [--properties <names>] [--with-sites <file>] [--output <file>] [--db <file>]
             """)
 
     @OptionGroup var analysis: AnalysisOptions
@@ -38,6 +38,13 @@ struct CoverageListCommand: ParsableCommand {
         """, valueName: "names"))
     var properties: String?
 
+    @Option(name: .customLong("with-sites"), help: ArgumentHelp("""
+        A GeoJSON or CSV file of proposed sites (the sites layer's columns), validated like \
+        `qamtu import sites` and never written: the coverage as if they existed (reasons call \
+        them proposed).
+        """, valueName: "file"))
+    var withSites: String?
+
     @OptionGroup var destination: OutputOptions
 
     @OptionGroup var database: DatabaseOptions
@@ -55,7 +62,7 @@ struct CoverageListCommand: ParsableCommand {
     func run() throws {
         try ErrorReporting.run {
             let listing = try database.portal().coverage(try analysis.request(), district: district, only: coverageClass,
-                                                         properties: propertyList)
+                                                         properties: propertyList, withSites: withSites)
             let count = try CoverageWriter(format: format, precision: precision, properties: propertyList)
                 .write(listing.result, to: try destination.sink())
             ExitTimeRelease.keep(listing)

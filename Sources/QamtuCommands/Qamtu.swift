@@ -16,7 +16,7 @@ public struct Qamtu: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, ImportCommand.self, ExportCommand.self, FindCommand.self, InfoCommand.self,
-                      CoverageCommand.self, ReportCommand.self, NearestCommand.self, RoadCommand.self, ServeCommand.self,
+                      CoverageCommand.self, ReportCommand.self, NearestCommand.self, RoadCommand.self, PlanCommand.self, ServeCommand.self,
                       TilesCommand.self, UsersCommand.self, ApplicationsCommand.self]
     )
 

@@ -40,14 +40,21 @@ extension Portal {
     ///   - only: only settlements of this class.
     ///   - properties: the properties an output will write (nil: all); only the settlement
     ///     columns among them are read, and the engine skips work none of them needs.
-    /// - Throws: `CoverageError` for an unknown profile, district or property; store errors.
+    ///   - withSites: a file of proposed sites (GeoJSON or CSV of the sites layer's columns):
+    ///     the coverage as if they existed (``proposedSites(_:for:)``); nothing is written.
+    /// - Throws: `CoverageError` for an unknown profile, district or property; `ImportError` for
+    ///   a proposed sites file with problems; store errors.
     public func coverage(_ request: AnalysisRequest, district: String? = nil, only: CoverageClass? = nil,
-                         properties: [String]? = nil) throws -> CoverageListing {
+                         properties: [String]? = nil, withSites: String? = nil) throws -> CoverageListing {
         _ = try CalendarYear.checked(request.asOfYear, name: "as-of")
         if let properties { try CoverageWriter.validate(resultProperties: properties) }
         let profile = try Self.profile(for: request)
         let columns = LayerSchema.settlements.columns.map(\.name)
-        let loaded = try loadAnalysis(request.propagation, settlementColumns: properties.map { $0.filter(columns.contains) })
+        var loaded = try loadAnalysis(request.propagation, settlementColumns: properties.map { $0.filter(columns.contains) })
+        if let withSites {
+            let proposed = try proposedSites(withSites, for: loaded.analysis)
+            loaded = LoadedAnalysis(analysis: loaded.analysis.adding(proposedSites: proposed), skipped: loaded.skipped)
+        }
         let districtID = try district.map { try resolveDistrict($0, in: loaded) }
         var result = loaded.analysis.run(asOf: request.asOfYear, scenario: request.scenario, profile: profile,
                                          districtID: districtID, detail: CoverageWriter.detail(forProperties: properties))
