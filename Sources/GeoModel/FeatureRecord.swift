@@ -102,6 +102,13 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible, Error 
         self.message = message
     }
 
+    /// A feature whose `id` is taken: by a feature already in `layer` (`inLayer`), or by an
+    /// earlier feature of the same file. The one wording of imports and of validated files.
+    public static func duplicateID(_ id: String, at location: SourceLocation, inLayer layer: String?) -> ImportProblem {
+        let whose = layer.map { "a feature already in layer \($0)" } ?? "an earlier feature of this file"
+        return ImportProblem(location, field: "id", "'\(id)' is already used by \(whose)")
+    }
+
     /// E.g. `places.csv:4: field 'lat': 95.2 is outside [-90, 90]`.
     public var description: String {
         if let field { "\(location.description): field '\(field)': \(message)" } else { "\(location.description): \(message)" }

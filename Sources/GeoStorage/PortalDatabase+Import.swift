@@ -136,9 +136,8 @@ extension PortalDatabase {
                             positions = nil
                             sitePack?.abandon()
                         } else {
-                            let whose = earlier > firstNewFid || updatedIDs.contains(id)
-                                ? "an earlier feature of this file" : "a feature already in layer \(layer.name)"
-                            note(ImportProblem(batch.location(of: row), field: "id", "'\(id)' is already used by \(whose)"))
+                            let inFile = earlier > firstNewFid || updatedIDs.contains(id)
+                            note(.duplicateID(id, at: batch.location(of: row), inLayer: inFile ? nil : layer.name))
                         }
                     }
                     while let batch = batches.next() {

@@ -188,9 +188,8 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
                           let index = existing.firstIndex(where: { $0.id == record.id }) {
                     existing[index] = record
                 } else {
-                    let whose = existingIDs.contains(record.id) && !updated.contains(record.id)
-                        ? "a feature already in layer \(layer.name)" : "an earlier feature of this file"
-                    featureProblems.append(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by \(whose)"))
+                    let inLayer = existingIDs.contains(record.id) && !updated.contains(record.id)
+                    featureProblems.append(.duplicateID(record.id, at: feature.location, inLayer: inLayer ? layer.name : nil))
                 }
             }
             for problem in featureProblems {

@@ -39,9 +39,9 @@ enum ValidatedFile {
                 continue
             }
             if existingIDs.contains(record.id) {
-                note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by a feature already in layer \(layer.name)"))
+                note(.duplicateID(record.id, at: feature.location, inLayer: layer.name))
             } else if !seen.insert(record.id).inserted {
-                note(ImportProblem(feature.location, field: "id", "'\(record.id)' is already used by an earlier feature of this file"))
+                note(.duplicateID(record.id, at: feature.location, inLayer: nil))
             } else {
                 records.append(record)
             }
