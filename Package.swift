@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GeoModel", targets: ["GeoModel"]),
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "GeoStorage", targets: ["GeoStorage"]),
+        .library(name: "PostGISStorage", targets: ["PostGISStorage"]),
         .library(name: "PortalCore", targets: ["PortalCore"]),
         .library(name: "QamtuServer", targets: ["QamtuServer"]),
         .library(name: "VectorTiles", targets: ["VectorTiles"]),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The SQLite C API (GRDB links the same libsqlite3). SpatiaLite is not linked: GeoStorage
@@ -50,6 +52,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // PostgreSQL with PostGIS through postgres-nio: connection URLs, a pool, migrations, COPY
+        // imports, cursor-streamed queries. The only PostgreSQL SQL in the package.
+        .target(
+            name: "PostGISStorage",
+            dependencies: [
+                "GeoModel", "Geodesy",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Coverage analysis: ranges, connectivity by year and scenario, classification, reports. No SQL.
         .target(name: "Coverage", dependencies: ["GeoModel", "Geodesy", "CPrefetch"]),
         // Road corridors: linear referencing along (Multi)LineString roads, sites near a road,
@@ -63,7 +75,7 @@ let package = Package(
         // memory), the writers of their outputs to sinks, and async entry points that run the
         // blocking work on threads of their own. The CLI and the server are front ends over it.
         // Service applications: bearer tokens (random from swift-crypto, stored as SHA-256) and roles.
-        .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "Coverage", "Corridor", "VectorTiles",
+        .target(name: "PortalCore", dependencies: ["GeoModel", "Geodesy", "GeoStorage", "PostGISStorage", "Coverage", "Corridor", "VectorTiles",
                                                    .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP server (Hummingbird 2): OGC API – Features over the core, no SQL. Handlers parse a
         // request into the core's typed request, make one core call and stream its result.
@@ -99,7 +111,7 @@ let package = Package(
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy", "QamtuTestSupport"], exclude: ["make_reference.py"]),
-        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "GeoModel", "Coverage", "VectorTiles", "QamtuTestSupport",
+        .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "PostGISStorage", "GeoModel", "Coverage", "VectorTiles", "QamtuTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "QamtuServerTests",

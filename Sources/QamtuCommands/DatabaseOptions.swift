@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import PortalCore
 
-/// `--db FILE`, shared by every command.
+/// `--db FILE|URL`, shared by every command: a SpatiaLite file, or a PostgreSQL database with
+/// PostGIS named by a `postgresql://` URL (libpq's conventions; see `PostGISStore`).
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The portal database file (default: $QAMTU_DB, else qamtu.sqlite).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The portal database: a SpatiaLite file, or postgresql://user@host:port/dbname (default: $QAMTU_DB, else qamtu.sqlite).", valueName: "file|url"))
     var db: String?
 
     /// The database path: `--db`, else `$QAMTU_DB`, else `qamtu.sqlite`.
@@ -14,18 +15,30 @@ struct DatabaseOptions: ParsableArguments {
         return "qamtu.sqlite"
     }
 
+    /// Whether the database is a PostgreSQL URL rather than a file.
+    var isPostGIS: Bool { PostGISStore.isURL(path) }
+
+    /// The store of the database: a ``PostGISStore`` for a URL, else the SpatiaLite file.
+    /// - Parameter readOnly: open read-only (every command but `import`).
+    func store(readOnly: Bool = true) throws -> any PortalStore {
+        if isPostGIS { return try PostGISStore.open(url: path, readOnly: readOnly) }
+        return try SpatiaLiteStore.open(at: path, readOnly: readOnly)
+    }
+
     /// The application core over the database; notes go to standard error. SpatiaLite is loaded
     /// only when a query calls its functions (see ``SpatiaLiteStore``).
     /// - Parameter readOnly: open read-only (every command but `import`).
     func portal(readOnly: Bool = true) throws -> Portal {
-        let store = try SpatiaLiteStore.open(at: path, readOnly: readOnly)
-        return Portal(store: store, notify: { Terminal.note($0) })
+        Portal(store: try store(readOnly: readOnly), notify: { Terminal.note($0) })
     }
 
     /// The application core with the file's service applications (users, applications,
     /// events), opened for writing (the schema is migrated first when it is older) or, with
     /// `readOnly`, for reading only (the file is never changed).
     func applicationsPortal(readOnly: Bool = false) throws -> Portal {
+        if isPostGIS {
+            throw PortalError(.unavailable, "service applications are not available on a PostGIS database yet (issue 19)")
+        }
         let ledger = try SpatiaLiteStore.openLedger(at: path, concurrent: false, readOnly: readOnly)
         let store = try SpatiaLiteStore.open(at: path, readOnly: true)
         return Portal(store: store, ledger: ledger, notify: { Terminal.note($0) })

@@ -14,7 +14,8 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         try ErrorReporting.run {
             let status = try database.portal().status()
-            print("\(database.path) (schema \(status.schema ?? "?"), EPSG:4326)")
+            // The store's location: the path, or the URL without its password.
+            print("\(status.location) (schema \(status.schema ?? "?"), EPSG:4326)")
             for entry in status.layerCounts {
                 let type = LayerSchema.named(entry.layer)?.geometryType?.rawValue ?? "no geometry"
                 let count = NumberFormat.grouped(entry.count)
@@ -24,7 +25,7 @@ struct InfoCommand: ParsableCommand {
             switch status.sitePackCurrent {
             case true?: print("site pack: current (coverage reads the packed sites)")
             case false?:
-                print("site pack: not current, coverage reads the sites table (slower); `qamtu init --db \(database.path)` rebuilds it")
+                print("site pack: not current, coverage reads the sites table (slower); `qamtu init --db \(status.location)` rebuilds it")
             case nil: break
             }
         }

@@ -19,10 +19,22 @@ public enum QamtuServerApplication {
                              drain: ShutdownDrain = ShutdownDrain()) async throws -> some ApplicationProtocol {
         let path = configuration.databasePath
         let size = configuration.poolSize
-        // The ledger first: it switches the file to WAL before the readers open it.
-        let ledger: (any ApplicationLedger)? = configuration.writable
-            ? try await BlockingExecutor.shared.run { try SpatiaLiteStore.openLedger(at: path, concurrent: true) } : nil
-        let store = try await BlockingExecutor.shared.run { try PooledStore.openSpatiaLite(at: path, size: size) }
+        let store: any PortalStore
+        let ledger: (any ApplicationLedger)?
+        if PostGISStore.isURL(path) {
+            // A PostGIS database: read-only serving through the store's own connection pool; the
+            // service applications are not kept in PostGIS yet.
+            guard !configuration.writable else {
+                throw PortalError(.unavailable, "--writable (service applications) is not available on a PostGIS database yet (issue 19)")
+            }
+            ledger = nil
+            store = try await BlockingExecutor.shared.run { try PostGISStore.open(url: path, readOnly: true, connections: size) }
+        } else {
+            // The ledger first: it switches the file to WAL before the readers open it.
+            ledger = configuration.writable
+                ? try await BlockingExecutor.shared.run { try SpatiaLiteStore.openLedger(at: path, concurrent: true) } : nil
+            store = try await BlockingExecutor.shared.run { try PooledStore.openSpatiaLite(at: path, size: size) }
+        }
         let portal = Portal(store: store, ledger: ledger, notify: { note in logger.info("\(note)") })
         let changes = try await portal.perform { try ChangeWatcher(portal: $0, logger: logger) }
         let router = buildRouter(portal: portal, configuration: configuration, changes: changes, drain: drain, logger: logger)
@@ -54,7 +66,10 @@ public enum QamtuServerApplication {
             }
         }
         defer { watcher.cancel() }
-        logger.notice("serving \(configuration.databasePath) at \(configuration.linkBase) (\(configuration.poolSize) connections\(configuration.writable ? ", service applications writable" : ""))")
+        // The database as the store names it (a URL without its password).
+        let served = PostGISStore.isURL(configuration.databasePath)
+            ? PostGISStore.displayLocation(configuration.databasePath) : configuration.databasePath
+        logger.notice("serving \(served) at \(configuration.linkBase) (\(configuration.poolSize) connections\(configuration.writable ? ", service applications writable" : ""))")
         try await group.run()
     }
 

@@ -96,11 +96,11 @@ struct AsyncSurfaceTests {
     /// import of them as CSV, which its chunked parallel export then reads).
     static func largeStore(_ kind: StoreKind, count: Int, in folder: TemporaryFolder) throws -> Portal {
         let memory = largeStore(count: count)
-        guard kind == .spatiaLite else { return Portal(store: memory) }
+        guard kind != .memory else { return Portal(store: memory) }
         let sink = MemorySink()
         _ = try memory.export(ExportQuery(layer: .sites), options: ExportOptions(format: .csv, precision: 9), to: sink)
         let path = try folder.write("sites.csv", sink.text)
-        let portal = Portal(store: try SpatiaLiteStore.initialise(at: folder.path("large.sqlite")).store)
+        let portal = Portal(store: try StoreFixture.emptyStore(kind, in: folder, name: "large"))
         _ = try portal.importFeatures(ImportRequest(layer: .sites, path: path))
         return portal
     }

@@ -47,8 +47,7 @@ struct NearbyTests {
 
     /// A fresh store of `kind` whose sites layer holds the rows of `csv`.
     static func portal(_ kind: StoreKind, _ folder: TemporaryFolder, sitesCSV csv: String) throws -> Portal {
-        let store: any PortalStore = kind == .memory
-            ? MemoryStore() : try SpatiaLiteStore.initialise(at: folder.path("nearby.sqlite")).store
+        let store = try StoreFixture.emptyStore(kind, in: folder, name: "nearby")
         let portal = Portal(store: store)
         _ = try portal.importFeatures(ImportRequest(layer: .sites, path: try folder.write("sites.csv", csv)))
         return portal

@@ -81,8 +81,7 @@ struct PortalStoreTests {
     /// features on every store, on both sides of the antimeridian and on it (issue 20, item 17).
     @Test(arguments: StoreKind.allCases) func bboxAcrossTheAntimeridian(kind: StoreKind) throws {
         let folder = try TemporaryFolder()
-        let store: any PortalStore = kind == .memory
-            ? MemoryStore() : try SpatiaLiteStore.initialise(at: folder.path("across.sqlite")).store
+        let store = try StoreFixture.emptyStore(kind, in: folder, name: "across")
         let portal = Portal(store: store)
         let layers: [(LayerSchema, String)] = [(.settlements, AntimeridianData.settlements), (.roads, AntimeridianData.roads),
                                                (.districts, AntimeridianData.districts)]
@@ -101,8 +100,7 @@ struct PortalStoreTests {
     @Test(arguments: StoreKind.allCases) func districtQueriesSayWhenTheyAreAmbiguousOrEmpty(kind: StoreKind) throws {
         let folder = try TemporaryFolder()
         let notes = NoteLog()
-        let store: any PortalStore = kind == .memory
-            ? MemoryStore() : try SpatiaLiteStore.initialise(at: folder.path("districts.sqlite")).store
+        let store = try StoreFixture.emptyStore(kind, in: folder, name: "districts")
         let portal = Portal(store: store, notify: { notes.append($0) })
         func box(_ id: String, _ name: String, _ west: Double, _ south: Double, _ east: Double, _ north: Double) -> String {
             #"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[\#(west),\#(south)],[\#(east),\#(south)],"#

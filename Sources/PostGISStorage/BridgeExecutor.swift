@@ -1,0 +1,49 @@
+import Foundation
+
+/// Threads of their own for the async side of ``BlockingBridge``: the tasks that talk to
+/// PostgreSQL (queries, the connection pool's run loop) prefer this executor, so that they never
+/// need Swift's cooperative pool.
+///
+/// The store's blocking methods may be called from a thread of that pool (a test body, an async
+/// caller that does not use the core's `BlockingExecutor`); with every pool thread waiting for a
+/// query whose continuation needed the pool, nothing would run. Jobs here never block (they
+/// await postgres-nio and hand rows over), so two threads serve every connection.
+final class BridgeExecutor: TaskExecutor, @unchecked Sendable {
+    /// The executor of every PostGIS database of the process.
+    static let shared = BridgeExecutor(threads: 2)
+
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var head = 0
+
+    private init(threads: Int) {
+        for index in 0..<max(1, threads) {
+            let thread = Thread { [unowned self] in self.work() }
+            thread.name = "qamtu-postgis-\(index)"
+            thread.start()
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while head == jobs.count { condition.wait() }
+            let job = jobs[head]
+            head += 1
+            if head > 1024 && head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}

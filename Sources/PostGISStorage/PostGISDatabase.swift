@@ -1,0 +1,177 @@
+import Foundation
+import GeoModel
+import Logging
+import PostgresNIO
+
+/// A Qamtu portal in a PostgreSQL database with PostGIS, through a pool of postgres-nio
+/// connections (`PostgresClient`).
+///
+/// Every method blocks its calling thread until the server answers (the store protocol is
+/// synchronous); call them from threads that may block (the core's `BlockingExecutor`, the CLI's
+/// main thread), never from a task on Swift's cooperative pool (see ``BlockingBridge``).
+/// Statements take their values as bound parameters (`$1`, `$2`, …); the only identifiers written
+/// into SQL are the fixed layer and column names of ``LayerSchema``, quoted.
+public final class PostGISDatabase: @unchecked Sendable {
+    /// Where the database is (its URL without the password in messages).
+    public let location: PostgresLocation
+    /// Whether writes are refused.
+    public let readOnly: Bool
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    /// postgres-nio's logs are not Qamtu's: errors reach the caller as thrown errors.
+    static let logger = Logger(label: "qamtu.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Opens a pool on `location` and checks the connection (and, unless `checkSchema` is false,
+    /// that the database holds a current Qamtu schema).
+    /// - Parameter connections: the most connections open at once.
+    /// - Throws: ``PostGISError/cannotConnect(location:reason:)``, `.emptyDatabase`,
+    ///   `.notAQamtuDatabase`, `.newerSchema`, `.olderSchema`.
+    public init(location: PostgresLocation, readOnly: Bool, connections: Int = 4, checkSchema: Bool = true) throws {
+        self.location = location
+        self.readOnly = readOnly
+        var configuration: PostgresClient.Configuration
+        if location.isUnixSocket {
+            configuration = .init(unixSocketPath: location.socketPath, username: location.user, password: location.password,
+                                  database: location.database)
+        } else {
+            configuration = .init(host: location.host, port: location.port, username: location.user, password: location.password,
+                                  database: location.database, tls: Self.tls(location.tlsMode))
+        }
+        configuration.options.maximumConnections = max(1, connections)
+        configuration.options.minimumConnections = 0
+        let client = PostgresClient(configuration: configuration, backgroundLogger: Self.logger)
+        self.client = client
+        runner = Task.detached(executorPreference: BridgeExecutor.shared) { await client.run() }
+        do {
+            _ = try rows("SELECT 1")
+            if checkSchema { try Self.checkSchema(self) }
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    deinit { runner.cancel() }
+
+    /// postgres-nio's TLS setting for libpq's `sslmode`: `disable` and `allow` never start TLS,
+    /// `prefer` tries it, `require` insists without checking the certificate (as libpq), and
+    /// `verify-ca` / `verify-full` check it against the system's roots (and the host name).
+    static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable, .allow: return .disable
+        case .prefer:
+            tls.certificateVerification = .none
+            return .prefer(tls)
+        case .require:
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyCA:
+            tls.certificateVerification = .noHostnameVerification
+            return .require(tls)
+        case .verifyFull:
+            tls.certificateVerification = .fullVerification
+            return .require(tls)
+        }
+    }
+
+    /// Closes the pool's connections.
+    public func close() { runner.cancel() }
+
+    /// The URL without the password.
+    var name: String { location.description }
+
+    /// Runs `sql` with `binds` and returns every row (for small results).
+    /// - Throws: ``PostGISError/server(message:sqlState:sql:)`` when the server rejects it.
+    func rows(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> [PostgresRow] {
+        let client = client, name = name
+        return try BlockingBridge.run {
+            do {
+                var out: [PostgresRow] = []
+                for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: Self.logger) {
+                    out.append(row)
+                }
+                return out
+            } catch {
+                throw PostGISError.wrap(error, location: name, sql: sql)
+            }
+        }
+    }
+
+    /// Runs `sql` with `binds` and calls `body` with its rows in batches, streamed: at most a few
+    /// batches are held in memory while `body` works (``BatchChannel``), and the server is read
+    /// only as fast as `body` consumes. `body` runs on the calling thread; when it throws, the
+    /// query is abandoned and its error rethrown.
+    func stream(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), batchSize: Int = 1_000,
+                _ body: ([PostgresRow]) throws -> Void) throws {
+        let channel = BatchChannel<[PostgresRow]>(capacity: 4)
+        let client = client, name = name
+        Task.detached(executorPreference: BridgeExecutor.shared) {
+            do {
+                var batch: [PostgresRow] = []
+                batch.reserveCapacity(batchSize)
+                for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: Self.logger) {
+                    batch.append(row)
+                    if batch.count == batchSize {
+                        guard await channel.send(batch) else { break }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { _ = await channel.send(batch) }
+                channel.finish()
+            } catch {
+                channel.finish(throwing: PostGISError.wrap(error, location: name, sql: sql))
+            }
+        }
+        do {
+            while let batch = try channel.receive() { try body(batch) }
+        } catch {
+            channel.cancel()
+            channel.waitUntilFinished()
+            throw error
+        }
+    }
+
+    /// Runs `operation` with one connection of the pool.
+    func withConnection<T: Sendable>(_ operation: @escaping @Sendable (PostgresConnection) async throws -> T) throws -> T {
+        let client = client, name = name
+        return try BlockingBridge.run {
+            do {
+                return try await client.withConnection { try await operation($0) }
+            } catch {
+                throw PostGISError.wrap(error, location: name)
+            }
+        }
+    }
+
+    /// Runs `operation` in one transaction on one connection: `COMMIT` when it returns, `ROLLBACK`
+    /// when it throws (its error is rethrown).
+    func transaction<T: Sendable>(_ operation: @escaping @Sendable (PostgresConnection) async throws -> T) throws -> T {
+        try withConnection { connection in
+            try await connection.query("BEGIN", logger: Self.logger)
+            do {
+                let value = try await operation(connection)
+                try await connection.query("COMMIT", logger: Self.logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+                throw error
+            }
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `sql` with `binds` and returns every row (for small results inside a transaction).
+    func rows(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
+        var out: [PostgresRow] = []
+        do {
+            for try await row in try await query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: PostGISDatabase.logger) {
+                out.append(row)
+            }
+        } catch let error as PSQLError {
+            throw PostGISError.wrap(error, location: "", sql: sql)
+        }
+        return out
+    }
+}
