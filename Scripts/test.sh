@@ -2,6 +2,8 @@
 # Runs the whole Qamtu test suite on a fresh Debian machine with the Swift toolchain:
 # installs missing system packages, builds, runs every test (Swift Testing).
 # Tests that need ../shared/geodata or a tool skip themselves when it is absent, and fail when CI=true.
+# The store tests also run against a private PostgreSQL 15 + PostGIS cluster (Scripts/pg-cluster.sh),
+# started here and named to them by QAMTU_TEST_POSTGRES_URL.
 # The timing test of the async surface (a timer on Swift's cooperative pool while heavy use cases
 # run) runs alone afterwards: beside the other tests it would measure them. Then real clients (GDAL,
 # OWSLib, schemathesis, a corpus of bad requests) run against `qamtu serve` (Scripts/test-clients.sh), then
@@ -12,7 +14,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-Scripts/ensure-packages.sh
+Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3
+# A private PostgreSQL 15 + PostGIS cluster for the PostGIS store's tests (the store tests run their
+# bodies against it too): initdb in a temporary folder, unix socket only, stopped and removed on exit.
+pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/qamtu-test-pg.XXXXXX")"
+cleanup_pg() {
+  Scripts/pg-cluster.sh stop "$pg_dir/cluster" || true
+  rm -rf "$pg_dir"
+}
+trap cleanup_pg EXIT
+chmod 755 "$pg_dir"
+QAMTU_TEST_POSTGRES_URL="$(Scripts/pg-cluster.sh start "$pg_dir/cluster")"
+export QAMTU_TEST_POSTGRES_URL
 swift build --build-tests
 swift test --skip-build "$@"
 if [ $# -eq 0 ]; then
