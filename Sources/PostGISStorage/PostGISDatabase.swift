@@ -53,24 +53,37 @@ public final class PostGISDatabase: @unchecked Sendable {
 
     deinit { runner.cancel() }
 
-    /// postgres-nio's TLS setting for libpq's `sslmode`: `disable` and `allow` never start TLS,
-    /// `prefer` tries it, `require` insists without checking the certificate (as libpq), and
-    /// `verify-ca` / `verify-full` check it against the system's roots (and the host name).
+    /// What TLS a connection uses: none, tried (`prefer`) or insisted on (`require`), with the
+    /// certificate checks to make.
+    enum TLSPlan: Equatable {
+        case off
+        case prefer(CertificateVerification)
+        case require(CertificateVerification)
+    }
+
+    /// libpq's `sslmode` as a plan: `disable` and `allow` never start TLS, `prefer` tries it,
+    /// `require` insists without checking the certificate (as libpq does), `verify-ca` checks the
+    /// certificate against the system's roots and `verify-full` also the host name.
+    static func tlsPlan(_ mode: PostgresLocation.TLSMode) -> TLSPlan {
+        switch mode {
+        case .disable, .allow: .off
+        case .prefer: .prefer(.none)
+        case .require: .require(.none)
+        case .verifyCA: .require(.noHostnameVerification)
+        case .verifyFull: .require(.fullVerification)
+        }
+    }
+
+    /// postgres-nio's TLS setting for libpq's `sslmode` (see ``tlsPlan(_:)``).
     static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
         var tls = TLSConfiguration.makeClientConfiguration()
-        switch mode {
-        case .disable, .allow: return .disable
-        case .prefer:
-            tls.certificateVerification = .none
+        switch tlsPlan(mode) {
+        case .off: return .disable
+        case .prefer(let verification):
+            tls.certificateVerification = verification
             return .prefer(tls)
-        case .require:
-            tls.certificateVerification = .none
-            return .require(tls)
-        case .verifyCA:
-            tls.certificateVerification = .noHostnameVerification
-            return .require(tls)
-        case .verifyFull:
-            tls.certificateVerification = .fullVerification
+        case .require(let verification):
+            tls.certificateVerification = verification
             return .require(tls)
         }
     }
