@@ -5,12 +5,15 @@
 # Usage: Scripts/same-answers.sh QAMTU_BEFORE QAMTU_AFTER DATABASE [ROAD] [OUTDIR]
 #   ROAD: the road for `road masts / gaps / plan` (default: the demo's Shakpakata–Otar, a2-shakpakata-otar).
 #   OUTDIR: where the outputs go (default: a temporary folder, removed on success).
+# AFTER_DB (environment): the after side reads this database instead, e.g. the same data in PostGIS
+#   (AFTER_DB=postgresql://postgres@/demo?host=/run/pg Scripts/same-answers.sh qamtu qamtu qamtu.sqlite):
+#   the two stores must then answer alike (info names its database, so it differs in its first line).
 # Exit status 0 when every output is identical, 1 when any differs (each difference is listed).
 # Example (the demo):   Scripts/same-answers.sh /tmp/qamtu-old .build/release/qamtu qamtu.sqlite
 # Example (bench L):    Scripts/same-answers.sh /tmp/qamtu-old .build/release/qamtu /tmp/qamtu_L.sqlite 1
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n 2,11p "$0" >&2; exit 64; }
-before="$1"; after="$2"; db="$3"; road="${4:-a2-shakpakata-otar}"
+before="$1"; after="$2"; db="$3"; road="${4:-a2-shakpakata-otar}"; db_after="${AFTER_DB:-$db}"
 out="${5:-$(mktemp -d "${TMPDIR:-/tmp}/qamtu-same.XXXXXX")}"
 mkdir -p "$out/before" "$out/after"
 
@@ -60,12 +63,12 @@ for entry in "${commands[@]}"; do
   name="${entry%%|*}"; args="${entry#*|}"
   read -r -a argv <<< "$args"
   for side in before after; do
-    bin="$before"; [ "$side" = after ] && bin="$after"
+    bin="$before"; side_db="$db"; [ "$side" = after ] && bin="$after" && side_db="$db_after"
     file="$out/$side/$name"
     if [[ "$name" == *.txt ]]; then
-      "$bin" "${argv[@]}" --db "$db" > "$file" 2> "$file.err" || echo "exit $?" >> "$file"
+      "$bin" "${argv[@]}" --db "$side_db" > "$file" 2> "$file.err" || echo "exit $?" >> "$file"
     else
-      "$bin" "${argv[@]}" --db "$db" -o "$file" 2> "$file.err" || echo "exit $?" >> "$file"
+      "$bin" "${argv[@]}" --db "$side_db" -o "$file" 2> "$file.err" || echo "exit $?" >> "$file"
     fi
   done
   if cmp -s "$out/before/$name" "$out/after/$name"; then
