@@ -219,3 +219,19 @@ extension PostGISDatabase {
         return ids.compactMap { byID[$0] }
     }
 }
+
+extension PostGISDatabase {
+    /// PostgreSQL's plan for the selection of `query` (one line per plan node), with sequential
+    /// scans discouraged (`SET LOCAL enable_seqscan = off`, in a transaction of its own): shows
+    /// that the GiST index can drive a bounding-box search, which the planner would otherwise
+    /// skip on a small table.
+    public func queryPlan(_ query: ExportQuery) throws -> [String] {
+        let selection = try Self.selection(query)
+        let sql = "EXPLAIN " + selection.sql
+        let binds = selection.binds
+        return try transaction { connection in
+            _ = try await connection.rows("SET LOCAL enable_seqscan = off")
+            return try await connection.rows(sql, binds).map { try $0.decode(String.self) }
+        }
+    }
+}

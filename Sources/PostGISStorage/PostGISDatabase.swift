@@ -29,6 +29,9 @@ public final class PostGISDatabase: @unchecked Sendable {
     public init(location: PostgresLocation, readOnly: Bool, connections: Int = 4, checkSchema: Bool = true) throws {
         self.location = location
         self.readOnly = readOnly
+        // One connection first, alone: a wrong URL, password or server fails here at once with
+        // the reason (the pool would retry for a minute before giving up without one).
+        try Self.probe(location)
         var configuration: PostgresClient.Configuration
         if location.isUnixSocket {
             configuration = .init(unixSocketPath: location.socketPath, username: location.user, password: location.password,
@@ -52,6 +55,47 @@ public final class PostGISDatabase: @unchecked Sendable {
     }
 
     deinit { runner.cancel() }
+
+    /// Opens and closes one connection to `location`.
+    /// - Throws: ``PostGISError/cannotConnect(location:reason:)`` with the server's or the
+    ///   network's reason.
+    static func probe(_ location: PostgresLocation) throws {
+        var configuration: PostgresConnection.Configuration
+        if location.isUnixSocket {
+            configuration = .init(unixSocketPath: location.socketPath, username: location.user, password: location.password,
+                                  database: location.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch tlsPlan(location.tlsMode) {
+            case .off: tls = .disable
+            case .prefer(let verification), .require(let verification):
+                var settings = TLSConfiguration.makeClientConfiguration()
+                settings.certificateVerification = verification
+                let context: NIOSSLContext
+                do { context = try NIOSSLContext(configuration: settings) } catch {
+                    throw PostGISError.cannotConnect(location: location.description, reason: "TLS: \(error)")
+                }
+                if case .prefer = tlsPlan(location.tlsMode) { tls = .prefer(context) } else { tls = .require(context) }
+            }
+            configuration = .init(host: location.host, port: location.port, username: location.user, password: location.password,
+                                  database: location.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        let settings = configuration
+        let name = location.description
+        try BlockingBridge.run {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: settings, id: 0, logger: Self.logger)
+                try await connection.close()
+            } catch {
+                let wrapped = PostGISError.wrap(error, location: name)
+                if let wrapped = wrapped as? PostGISError, case .server(let message, _, _) = wrapped {
+                    throw PostGISError.cannotConnect(location: name, reason: message)
+                }
+                throw wrapped
+            }
+        }
+    }
 
     /// What TLS a connection uses: none, tried (`prefer`) or insisted on (`require`), with the
     /// certificate checks to make.

@@ -81,6 +81,10 @@ extension PostGISError: CategorizedError {
             if let inner = error.beginError ?? error.commitError { return wrap(inner, location: location, sql: sql) }
             return error
         }
+        if String(describing: type(of: error)).contains("ConnectionPoolError") {
+            // The pool gave up on connecting (postgres-nio's pool error type is not public API).
+            return PostGISError.cannotConnect(location: location, reason: "\(error)")
+        }
         guard let error = error as? PSQLError else { return error }
         if let info = error.serverInfo {
             let message = info[.message] ?? "unknown server error"

@@ -151,3 +151,10 @@ extension PostGISDatabase {
         return server.with(database: name)
     }
 }
+
+extension PostGISDatabase {
+    /// Runs one statement without binds (tests that set up a broken or foreign schema).
+    public func executeForTests(_ sql: String) throws {
+        _ = try rows(sql)
+    }
+}
