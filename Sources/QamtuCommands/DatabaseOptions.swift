@@ -21,8 +21,19 @@ struct DatabaseOptions: ParsableArguments {
     /// The store of the database: a ``PostGISStore`` for a URL, else the SpatiaLite file.
     /// - Parameter readOnly: open read-only (every command but `import`).
     func store(readOnly: Bool = true) throws -> any PortalStore {
-        if isPostGIS { return try PostGISStore.open(url: path, readOnly: readOnly) }
-        return try SpatiaLiteStore.open(at: path, readOnly: readOnly)
+        try Self.openStore(path, readOnly: readOnly)
+    }
+
+    /// The store at `location`: a ``PostGISStore`` for a `postgresql://` URL, else a SpatiaLite file.
+    static func openStore(_ location: String, readOnly: Bool) throws -> any PortalStore {
+        if PostGISStore.isURL(location) { return try PostGISStore.open(url: location, readOnly: readOnly) }
+        return try SpatiaLiteStore.open(at: location, readOnly: readOnly)
+    }
+
+    /// Creates (or upgrades) the store at `location`, open for writing.
+    static func initialiseStore(_ location: String) throws -> any PortalStore {
+        if PostGISStore.isURL(location) { return try PostGISStore.initialise(url: location) }
+        return try SpatiaLiteStore.initialise(at: location).store
     }
 
     /// The application core over the database; notes go to standard error. SpatiaLite is loaded
