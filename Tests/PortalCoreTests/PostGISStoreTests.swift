@@ -77,6 +77,21 @@ struct PostGISStoreTests {
         #expect(!unboxed.contains("idx_settlements_geom"))
     }
 
+    /// A scan stopped early (a page taken in Swift after the exact box test, a body that throws)
+    /// gives its connection back: a pool of one connection serves every following query.
+    @Test func scansStoppedEarlyReturnTheirConnection() throws {
+        let folder = try TemporaryFolder()
+        let portal = try StoreFixture.store(.postGIS, in: folder)
+        let store = try PostGISStore.open(url: portal.store.location, readOnly: true, connections: 1)
+        let box = try BoundingBox(parsing: "70,42,72,44")
+        struct Stop: Error {}
+        for _ in 0..<5 {
+            #expect(try store.features(ExportQuery(layer: .sites, bbox: box).paged(limit: 1)).map(\.id) == ["t1"])
+            #expect(throws: Stop.self) { try store.forEachFeature(ExportQuery(layer: .sites), columns: []) { _ in throw Stop() } }
+        }
+        #expect(try store.count(ExportQuery(layer: .sites, bbox: box)) == 7)
+    }
+
     @Test func changeTokensMoveWithCommitsOfAnyConnection() throws {
         let folder = try TemporaryFolder()
         let portal = try StoreFixture.store(.postGIS, in: folder)

@@ -143,7 +143,7 @@ struct ParsingTests {
     @Test func helpForAnUnknownCommandIsAUsageError() throws {
         let unknown = try #require(Qamtu.helpTopicError(["help", "nosuch"]))
         #expect(unknown.message == "unknown command 'qamtu nosuch'; the commands of qamtu are init, import, export, find, info, "
-            + "coverage, report, nearest, road, plan, serve, tiles, users, applications")
+            + "coverage, report, nearest, road, plan, serve, tiles, users, applications, copy")
         #expect(Qamtu.exitCode(for: unknown) == .validationFailure)
         #expect(Qamtu.helpTopicError(["help", "coverage", "nosuch"])?.message
             == "unknown command 'qamtu coverage nosuch'; the commands of qamtu coverage are list, diff, footprints")
@@ -165,7 +165,7 @@ struct ParsingTests {
     /// `init` reads as its output does (issue 20, item 13).
     @Test func usageListsEveryOption() throws {
         let commands = Self.leafCommands()
-        #expect(commands.count == 24)
+        #expect(commands.count == 25)
         for command in commands {
             let help = Qamtu.helpMessage(for: command, columns: 2_000)
             let usage = try #require(help.components(separatedBy: "USAGE: ").dropFirst().first?.components(separatedBy: "\n\n").first)
