@@ -30,7 +30,12 @@ extension PostGISDatabase {
         func matches(_ record: FeatureRecord) -> Bool {
             let layer = query.layer
             if let bbox = query.bbox, layer.geometryType != nil {
-                guard let geometry = record.geometry, geometry.intersects(bbox) else { return false }
+                guard let geometry = record.geometry else { return false }
+                if case .point(let point) = geometry {
+                    guard PostGISDatabase.rtreeMatches(point, bbox) else { return false }
+                } else if !geometry.intersects(bbox) {
+                    return false
+                }
             }
             for filter in query.filters {
                 guard let column = layer.columnIndex(filter.column), filter.matches(record.values[column]) else { return false }
@@ -55,7 +60,10 @@ extension PostGISDatabase {
             var parts: [String] = []
             for part in bbox.splitAtAntimeridian {
                 var envelope = "geom && ST_MakeEnvelope("
-                for value in [part.minLongitude, part.minLatitude, part.maxLongitude, part.maxLatitude] {
+                // Widened by 1e-4° (more than a single-precision step at 180°), so that the index
+                // never leaves out a point that SQLite's rounded R*Tree box would take in.
+                let margin = 1e-4
+                for value in [part.minLongitude - margin, part.minLatitude - margin, part.maxLongitude + margin, part.maxLatitude + margin] {
                     envelope += placeholder() + ", "
                     binds.append(value)
                 }
@@ -128,6 +136,19 @@ extension PostGISDatabase {
             }
         }
         return Selection(sql: sql, binds: binds, columns: columns, checksInSwift: inSwift, query: query)
+    }
+
+    /// Whether `point` is in `box` as the SpatiaLite store decides it for a point layer: by the
+    /// point's R*Tree box alone, its coordinates rounded outwards to single precision
+    /// (``roundedDown(_:)``, ``roundedUp(_:)``), compared with the query's double bounds, on
+    /// either side of the antimeridian. A point up to about 1e-5° outside the box can be in; the
+    /// same points are in as from the SpatiaLite file, so exports with a box are the same bytes.
+    static func rtreeMatches(_ point: GeoPoint, _ box: BoundingBox) -> Bool {
+        let west = roundedDown(point.longitude), east = roundedUp(point.longitude)
+        let south = roundedDown(point.latitude), north = roundedUp(point.latitude)
+        return box.splitAtAntimeridian.contains { part in
+            west <= part.maxLongitude && east >= part.minLongitude && south <= part.maxLatitude && north >= part.minLatitude
+        }
     }
 
     /// A row of a selection as a model record: the selected columns' values (null for the

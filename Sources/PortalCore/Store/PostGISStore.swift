@@ -10,10 +10,11 @@ import PostGISStorage
 /// All SQL is in PostGISStorage (``PostGISDatabase``); this adapter formats records as the other
 /// stores do. Queries are answered as the in-memory store answers them: PostgreSQL selects,
 /// orders and pages what it can decide exactly, the GiST index narrows bounding boxes, and the
-/// exact tests (a box against each geometry in the plane of degrees, text equality ignoring
-/// case, a ``FeatureCondition``) run in Swift on the streamed rows. As with the in-memory store,
-/// a point within about 1e-5° of a box's edge can be decided differently from SpatiaLite, whose
-/// R*Tree rounds point boxes outwards to single precision. Imports keep the derived data as
+/// exact tests (a box against each line or polygon in the plane of degrees, text equality
+/// ignoring case, a ``FeatureCondition``) run in Swift on the streamed rows. A query's box takes
+/// in the points SpatiaLite's R*Tree takes in (their boxes rounded outwards to single precision,
+/// so a point up to about 1e-5° outside can be in), so that such exports are the same bytes; a
+/// ``FeatureCondition``'s boxes are decided exactly, as by the in-memory store. Imports keep the derived data as
 /// SpatiaLite does (settlements' districts, commitments' positions); the site pack of the
 /// SpatiaLite file has no counterpart (sites are read in bulk in one statement).
 ///
