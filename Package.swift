@@ -122,7 +122,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "PortalCore", "GeoStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
+        .testTarget(name: "QamtuCommandsTests", dependencies: ["QamtuCommands", "PortalCore", "GeoStorage", "PostGISStorage", "GeoModel", "Coverage", "QamtuTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

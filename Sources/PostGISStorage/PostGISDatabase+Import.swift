@@ -15,6 +15,10 @@ extension PostGISDatabase {
     /// district whose polygon contains them, commitments get their target's position, and the
     /// change counter is bumped. A dry run does all of it and rolls back.
     ///
+    /// The layer's ids are read before the transaction (to name duplicates as the other stores
+    /// do); an import by another process of the same ids in between fails on the `id` unique
+    /// constraint instead (SQLSTATE 23505, a conflict), and nothing of this import is kept.
+    ///
     /// - Parameter interrupted: polled between features and between COPY chunks; when it returns
     ///   true the import stops and nothing is kept.
     /// - Throws: `ImportError.failed` listing the problems, `ImportError.interrupted`,
