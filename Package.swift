@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "QamtuServerTests",
             dependencies: [
-                "QamtuServer", "PortalCore", "GeoStorage", "GeoModel", "Geodesy", "QamtuTestSupport", "VectorTiles",
+                "QamtuServer", "PortalCore", "GeoStorage", "PostGISStorage", "GeoModel", "Geodesy", "QamtuTestSupport", "VectorTiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]

@@ -1,0 +1,77 @@
+import Foundation
+import GeoModel
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PortalCore
+import PostGISStorage
+import QamtuServer
+import QamtuTestSupport
+import Testing
+
+/// The server named by `QAMTU_TEST_POSTGRES_URL` (`Scripts/test.sh` starts one).
+let postGISTestServer = Prerequisite("a PostgreSQL 15 + PostGIS server named by QAMTU_TEST_POSTGRES_URL (Scripts/test.sh starts one)") {
+    ProcessInfo.processInfo.environment["QAMTU_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+}
+
+/// `qamtu serve --db postgresql://…`: the same responses as from the SpatiaLite file.
+@Suite("Serving a PostGIS database", .requires(postGISTestServer))
+struct PostGISServerTests {
+    static var server: Prerequisite { postGISTestServer }
+
+    /// The bodies of `paths` served from `databasePath` (a file or a URL), in order.
+    static func bodies(_ databasePath: String, _ paths: [String]) async throws -> [String] {
+        var logger = Logger(label: "qamtu.test")
+        logger.logLevel = .warning
+        let configuration = ServerConfiguration(databasePath: databasePath, host: "127.0.0.1", port: 0,
+                                                baseURL: "http://qamtu.test/", poolSize: 2)
+        let app = try await QamtuServerApplication.build(configuration, logger: logger)
+        let collected = BodyList()
+        try await app.test(.router) { client in
+            for path in paths {
+                let response = try await client.execute(uri: path, method: .get)
+                collected.append("\(response.status.code) \(String(buffer: response.body))")
+            }
+        }
+        return collected.items
+    }
+
+    @Test func answersAsTheFileDoes() async throws {
+        let fixture = try ServerFixture()
+        let location = try PostgresLocation(parsing: try Self.server.require())
+        let url = try PostGISDatabase.createScratchDatabase(on: location).description
+        _ = try StoreCopy.copy(from: try SpatiaLiteStore.open(at: fixture.path), to: try PostGISStore.initialise(url: url))
+        let paths = [
+            "/collections", "/collections/sites", "/collections/sites/items?limit=2&offset=1",
+            "/collections/sites/items?bbox=179,60,-179,70", "/collections/sites/items?filter=operator%3D%27Kcell%27",
+            "/collections/sites/items?sortby=-name", "/collections/sites/items/t4", "/collections/sites/items/nosuch",
+            "/collections/settlements/items?f=html", "/collections/districts/items", "/collections/sites/items?filter=nosuch%3D1",
+        ]
+        let file = try await Self.bodies(fixture.path, paths)
+        let postGIS = try await Self.bodies(url, paths)
+        for (path, (a, b)) in zip(paths, zip(file, postGIS)) {
+            #expect(a == b, "\(path)")
+        }
+        #expect(file[3].contains("\"t5\"") && file[3].contains("\"t6\""))
+    }
+
+    @Test func writableServingIsNotAvailableYet() async throws {
+        let location = try PostgresLocation(parsing: try Self.server.require())
+        let url = try PostGISDatabase.createScratchDatabase(on: location).description
+        _ = try PostGISStore.initialise(url: url)
+        var configuration = ServerConfiguration(databasePath: url, host: "127.0.0.1", port: 0, baseURL: nil, poolSize: 2)
+        configuration.writable = true
+        await #expect(throws: PortalError.self) {
+            _ = try await QamtuServerApplication.build(configuration, logger: Logger(label: "qamtu.test"))
+        }
+    }
+}
+
+/// Response bodies collected in a router test.
+final class BodyList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+
+    func append(_ item: String) { lock.withLock { list.append(item) } }
+    var items: [String] { lock.withLock { list } }
+}
