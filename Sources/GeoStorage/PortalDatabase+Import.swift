@@ -27,6 +27,12 @@ extension PortalDatabase {
     /// districts are replaced, settlements whose district is gone and that no new polygon
     /// contains lose their district, in the same transaction (`districtsCleared`).
     ///
+    /// SpatiaLite is loaded on the connection (when it was opened without it) only for what calls
+    /// its functions: upserts and replacements (its update and delete triggers), layers whose
+    /// triggers are not set aside (those without a geometry of their own), district assignment
+    /// when there are districts, and the placing of commitments when there are any. An append to
+    /// settlements or sites does without, and starts about 30 ms sooner.
+    ///
     /// ``interrupt()`` (e.g. on Ctrl-C) stops the import at its next feature or SQL statement; the
     /// transaction is rolled back and `ImportError.interrupted` thrown.
     public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
@@ -92,11 +98,17 @@ extension PortalDatabase {
                     let sitePack = positions != nil ? try SitePackInserter(db) : nil
                     let batches = ImportFeatureReader(source: source, layer: layer, sitePack: sitePack.map { _ in SitePackBuilder(chunkRows: sitePackChunkRows) })
                     reader = batches
+                    // SpatiaLite's insert triggers are set aside here, before the statements are
+                    // prepared (a statement compiles the triggers it fires).
+                    let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
+                    if options.upsert || options.replace || (bulk == nil && layer.geometryType != nil)
+                        || layer.name == LayerSchema.districts.name || layer.name == LayerSchema.commitments.name {
+                        try spatialSQL.load(on: db)
+                    }
                     let insert = try RowInserter(db, sql: insertSQL)
                     let multiInsert = try RowInserter(db, sql: insertSQL + String(repeating: ", " + rowOfMarks, count: Self.rowsPerInsert - 1))
-                    let update = try RowInserter(db, sql: updateSQL)
+                    let update = options.upsert ? try RowInserter(db, sql: updateSQL) : nil
                     var updatedIDs = Set<String>()
-                    let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
                     /// Counts a feature read, and reports progress every 10,000.
                     func account(_ batch: EncodedRows) {
                         report.read += 1
@@ -128,7 +140,7 @@ extension PortalDatabase {
                         }
                         let id = batch.id(of: row)
                         let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [id]) ?? 0
-                        if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(id) {
+                        if let update, earlier <= firstNewFid && !updatedIDs.contains(id) {
                             try update.update(row, of: batch, id: id)
                             updatedIDs.insert(id)
                             report.updated += 1
@@ -184,12 +196,13 @@ extension PortalDatabase {
                     try packTrigger.restore()
                     if layer.name == LayerSchema.settlements.name {
                         // Updated settlements may have moved: all of them, then.
-                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: report.updated > 0 ? 0 : firstNewFid)
+                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: report.updated > 0 ? 0 : firstNewFid,
+                                                                            spatialSQL: spatialSQL)
                     } else if layer.name == LayerSchema.districts.name {
-                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
+                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0, spatialSQL: spatialSQL)
                         if options.replace { report.districtsCleared = try Self.clearUnknownDistricts(db) }
                     }
-                    report.unresolvedCommitments = try Self.placeCommitments(db)
+                    report.unresolvedCommitments = try Self.placeCommitments(db, spatialSQL: spatialSQL)
                     ImportKillPoint.reach("districts")
                     if isSites && !options.dryRun {
                         let rankedSites = ranked?.value()
@@ -298,11 +311,13 @@ extension PortalDatabase {
     /// Gives settlements with no district, or a district id that is not in the districts layer,
     /// the id of the district polygon that contains them (lowest fid first on shared borders).
     /// Settlements outside every polygon keep what they had.
+    /// SpatiaLite is loaded on the connection (`spatialSQL`) when there are districts.
     /// - Returns: how many settlements got a district.
-    static func assignDistricts(_ db: Database, fromFid: Int64) throws -> Int {
+    static func assignDistricts(_ db: Database, fromFid: Int64, spatialSQL: SpatialSQLState) throws -> Int {
         // Without districts no settlement can get one (and the statement would still look up
         // every settlement's point).
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM districts)") == true else { return 0 }
+        try spatialSQL.load(on: db)
         try db.execute(sql: """
             UPDATE settlements SET district = (
                 SELECT d.id FROM districts d
@@ -335,8 +350,11 @@ extension PortalDatabase {
     /// Gives every commitment the position of its target: the point of a settlement, institution
     /// or site, the middle of a road's first part, a point inside a district; null when the target
     /// is not (yet) in its layer.
+    /// SpatiaLite is loaded on the connection (`spatialSQL`) when there are commitments.
     /// - Returns: the number of commitments whose target was not found.
-    static func placeCommitments(_ db: Database) throws -> Int {
+    static func placeCommitments(_ db: Database, spatialSQL: SpatialSQLState) throws -> Int {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM commitments)") == true else { return 0 }
+        try spatialSQL.load(on: db)
         try db.execute(sql: """
             UPDATE commitments SET geom = CASE target_layer
                 WHEN 'settlements' THEN (SELECT t.geom FROM settlements t WHERE t.id = commitments.target_id)
