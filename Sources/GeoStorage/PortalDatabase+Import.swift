@@ -109,33 +109,36 @@ extension PortalDatabase {
                     let multiInsert = try RowInserter(db, sql: insertSQL + String(repeating: ", " + rowOfMarks, count: Self.rowsPerInsert - 1))
                     let update = options.upsert ? try RowInserter(db, sql: updateSQL) : nil
                     var updatedIDs = Set<String>()
+                    // The writer's per-row steps take plain values, not the batch or the row (whose
+                    // arrays each call would retain and release).
                     /// Counts a feature read, and reports progress every 10,000.
-                    func account(_ batch: EncodedRows) {
+                    func account(_ done: (done: Int, total: Int?)) {
                         report.read += 1
                         if let progress, report.read % 10_000 == 0 {
-                            progress(ImportProgress(features: report.read, bytesRead: batch.progress.done, totalBytes: batch.progress.total))
+                            progress(ImportProgress(features: report.read, bytesRead: done.done, totalBytes: done.total))
                         }
                     }
-                    /// Records a row that was inserted with `fid`.
-                    func inserted(_ row: EncodedRows.Row, fid: Int64) throws {
-                        if var keyed = row.keyed {
+                    /// Records a row that was inserted with `fid`, with its box and point.
+                    func inserted(_ keyed: PackedRTree.Keyed?, _ point: GeoPoint?, fid: Int64) throws {
+                        if var keyed {
                             keyed.entry.id = fid
                             try bulk?.add(keyed)
                         }
-                        positions?.append(row.point)
+                        positions?.append(point)
                         try sitePack?.inserted(fid: fid)
                         report.imported += 1
                         ImportKillPoint.reachRow(report.imported)
                     }
-                    /// One feature on its own: its problems, or its row inserted, or updated
-                    /// (`--upsert`), or its duplicate id noted.
-                    func single(_ row: EncodedRows.Row, of batch: EncodedRows) throws {
-                        guard row.problems.isEmpty else {
-                            row.problems.forEach(note)
+                    /// One feature on its own (the row at `index` of the batch): its problems, or
+                    /// its row inserted, or updated (`--upsert`), or its duplicate id noted.
+                    func single(_ index: Int, of batch: EncodedRows) throws {
+                        let row = batch.rows[index]
+                        guard !row.isRejected else {
+                            batch.problems(of: index).forEach(note)
                             return
                         }
                         if try insert.insert(row, of: batch) {
-                            try inserted(row, fid: db.lastInsertedRowID)
+                            try inserted(row.keyed, row.point, fid: db.lastInsertedRowID)
                             return
                         }
                         let id = batch.id(of: row)
@@ -156,29 +159,30 @@ extension PortalDatabase {
                         if batch.sitePackAbandoned { sitePack?.abandon() }
                         try sitePack?.add(batch.sitePackChunks)
                         let rows = batch.rows
+                        let done = batch.progress
                         var next = 0
                         while next < rows.count {
                             // Runs of valid rows go in by ``rowsPerInsert`` at a time (rows in one
                             // INSERT get consecutive fids); a run with a duplicate id among its rows
                             // fails as a whole, changes nothing, and goes again row by row.
                             let end = next + Self.rowsPerInsert
-                            if end <= rows.count, rows[next..<end].allSatisfy({ $0.problems.isEmpty }) {
+                            if end <= rows.count, batch.rejected == 0 || (next..<end).allSatisfy({ !rows[$0].isRejected }) {
                                 if try multiInsert.insert(rows[next..<end], of: batch) {
                                     let last = db.lastInsertedRowID
-                                    for (offset, row) in rows[next..<end].enumerated() {
-                                        account(batch)
-                                        try inserted(row, fid: last - Int64(end - next - 1 - offset))
+                                    for index in next..<end {
+                                        account(done)
+                                        try inserted(rows[index].keyed, rows[index].point, fid: last - Int64(end - 1 - index))
                                     }
                                 } else {
-                                    for row in rows[next..<end] {
-                                        account(batch)
-                                        try single(row, of: batch)
+                                    for index in next..<end {
+                                        account(done)
+                                        try single(index, of: batch)
                                     }
                                 }
                                 next = end
                             } else {
-                                account(batch)
-                                try single(rows[next], of: batch)
+                                account(done)
+                                try single(next, of: batch)
                                 next += 1
                             }
                         }

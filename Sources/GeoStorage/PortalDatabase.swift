@@ -205,7 +205,37 @@ public final class PortalDatabase: Sendable {
         }
         // The migrations call SpatiaLite (InitSpatialMetadata, AddGeometryColumn, triggers).
         try loadSpatialSQL()
+        if state.tables == 0 {
+            try createSchema(with: migrator)
+        } else {
+            try migrator.migrate(queue)
+        }
+    }
+
+    /// Applies every migration to a new, empty file without waiting for the disk after each
+    /// (`PRAGMA synchronous = OFF`: four transactions, each of which would sync the journal, the
+    /// folder and the file), then syncs the file and its folder once. A crash of the program
+    /// loses nothing (the writes are in the kernel's cache); a power cut before the final sync
+    /// can leave a damaged new file, which holds no data: `qamtu init` makes it again once it is
+    /// deleted.
+    private func createSchema(with migrator: DatabaseMigrator) throws {
+        let previous = try writeWithoutTransaction { db in
+            let level = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+            return level
+        }
         try migrator.migrate(queue)
+        try writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(previous)") }
+        let folder = (path as NSString).deletingLastPathComponent
+        for file in [path, folder.isEmpty ? "." : folder] {
+            do {
+                guard let handle = FileHandle(forReadingAtPath: file) else { throw CocoaError(.fileReadNoPermission) }
+                defer { try? handle.close() }
+                try handle.synchronize()
+            } catch {
+                throw StorageError.cannotOpen(path: path, reason: "\(file) could not be synced to disk (\(error.localizedDescription))")
+            }
+        }
     }
 
     /// Initialises SpatiaLite on the connection unless it already is: before a write outside an
