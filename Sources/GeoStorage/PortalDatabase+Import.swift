@@ -79,6 +79,13 @@ extension PortalDatabase {
             try writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let isSites = layer.name == LayerSchema.sites.name
+                    // SpatiaLite's functions, for the statements that call them: its update and
+                    // delete triggers, its insert triggers where they are not set aside (a
+                    // derived geometry), and the districts' and commitments' own statements.
+                    if options.upsert || options.replace || (layer.geometryType != nil && layer.geometryIsDerived)
+                        || layer.name == LayerSchema.districts.name || layer.name == LayerSchema.commitments.name {
+                        try spatialSQL.load(on: db)
+                    }
                     // Emptied first, and its insert trigger set aside, so that nothing happens
                     // to the pack per inserted row.
                     if isSites {
@@ -101,10 +108,6 @@ extension PortalDatabase {
                     // SpatiaLite's insert triggers are set aside here, before the statements are
                     // prepared (a statement compiles the triggers it fires).
                     let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
-                    if options.upsert || options.replace || (bulk == nil && layer.geometryType != nil)
-                        || layer.name == LayerSchema.districts.name || layer.name == LayerSchema.commitments.name {
-                        try spatialSQL.load(on: db)
-                    }
                     let insert = try RowInserter(db, sql: insertSQL)
                     let multiInsert = try RowInserter(db, sql: insertSQL + String(repeating: ", " + rowOfMarks, count: Self.rowsPerInsert - 1))
                     let update = options.upsert ? try RowInserter(db, sql: updateSQL) : nil
