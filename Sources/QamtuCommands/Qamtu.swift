@@ -17,7 +17,7 @@ public struct Qamtu: ParsableCommand {
         version: "0.1.0",
         subcommands: [InitCommand.self, ImportCommand.self, ExportCommand.self, FindCommand.self, InfoCommand.self,
                       CoverageCommand.self, ReportCommand.self, NearestCommand.self, RoadCommand.self, PlanCommand.self, ServeCommand.self,
-                      TilesCommand.self, UsersCommand.self, ApplicationsCommand.self]
+                      TilesCommand.self, UsersCommand.self, ApplicationsCommand.self, CopyCommand.self]
     )
 
     public init() {}

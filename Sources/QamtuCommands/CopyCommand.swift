@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import GeoModel
+import PortalCore
+
+/// `qamtu copy --from SOURCE --to TARGET`: every layer of one portal database into another.
+struct CopyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy every layer of one portal database into a new one.",
+        discussion: """
+            Layers are copied in this order: districts, settlements, roads, sites, institutions, \
+            services, commitments. Each layer is streamed from the source and imported into the target \
+            in one transaction, with the import's validation, spatial index and site pack, so every \
+            export of the target equals the source's, byte for byte. The target is created when it does \
+            not exist (as `qamtu init` does); its layers must be empty. The source is opened read-only. \
+            The service applications, their events and the users are not copied.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The portal database to read.", valueName: "source"))
+    var from: String
+
+    @Option(name: .long, help: ArgumentHelp("The portal database to fill (created when missing).", valueName: "target"))
+    var to: String
+
+    func run() throws {
+        try ErrorReporting.run {
+            let source = Portal(store: try SpatiaLiteStore.open(at: from, readOnly: true), notify: { Terminal.note($0) })
+            let target: any PortalStore = FileManager.default.fileExists(atPath: to)
+                ? try SpatiaLiteStore.open(at: to, readOnly: false)
+                : try SpatiaLiteStore.initialise(at: to).store
+            let started = Date()
+            let copies = try source.copyLayers(to: target) { copy in
+                print("\(copy.layer): \(NumberFormat.grouped(copy.features))")
+            }
+            let total = copies.reduce(0) { $0 + $1.features }
+            print("copied \(NumberFormat.grouped(total)) features from \(from) to \(to) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        }
+    }
+}
