@@ -16,7 +16,7 @@ struct EncodedRows {
     }
 
     /// One feature of the batch: a row to insert, or the problems that reject it.
-    struct Row {
+    struct Row: BitwiseCopyable {
         /// Offset of the row's first value in ``EncodedRows/bytes``.
         var start: Int
         /// Values of the row (the columns, and the geometry when the layer stores one).
@@ -24,8 +24,9 @@ struct EncodedRows {
         /// Where the feature is in the input (for a duplicate id's message).
         var line: Int?
         var featureIndex: Int?
-        /// Why the feature was rejected; empty for a row to insert.
-        var problems: [ImportProblem]
+        /// Whether the feature was rejected (its problems are in ``EncodedRows/problems(of:)``).
+        /// A row holds no reference, so that the writer copies rows without reference counting.
+        var isRejected = false
         /// The geometry's box as the R*Tree stores it, with its Hilbert key (no box: nil).
         var keyed: PackedRTree.Keyed?
         /// The point of a Point geometry (for the site pack).
@@ -46,6 +47,10 @@ struct EncodedRows {
     var sitePackChunks: [SitePackBuilder.Chunk] = []
     /// Set when the site pack's builder gave up at or before this batch.
     var sitePackAbandoned = false
+    /// How many of the rows are rejected features.
+    var rejected: Int { rejections.count }
+    /// The problems of each rejected feature, by its index in ``rows``.
+    private var rejections: [Int: [ImportProblem]] = [:]
 
     init(file: String, capacity: Int) {
         self.file = file
@@ -55,7 +60,8 @@ struct EncodedRows {
 
     /// Appends a rejected feature.
     mutating func reject(_ location: SourceLocation, problems: [ImportProblem]) {
-        rows.append(Row(start: bytes.count, count: 0, line: location.line, featureIndex: location.featureIndex, problems: problems))
+        rejections[rows.count] = problems
+        rows.append(Row(start: bytes.count, count: 0, line: location.line, featureIndex: location.featureIndex, isRejected: true))
     }
 
     /// Appends a valid record; `withGeometry` adds its geometry blob (or null) after the values.
@@ -89,7 +95,7 @@ struct EncodedRows {
             }
         }
         rows.append(Row(start: start, count: record.values.count + (withGeometry ? 1 : 0), line: location.line,
-                        featureIndex: location.featureIndex, problems: [], keyed: keyed, point: point))
+                        featureIndex: location.featureIndex, keyed: keyed, point: point))
     }
 
     private mutating func put(_ tag: Tag, _ value: UInt64) {
@@ -160,6 +166,11 @@ struct EncodedRows {
         try bytes.withUnsafeBytes { buffer in
             try body { row in Values(buffer: buffer, offset: row.start, remaining: row.count) }
         }
+    }
+
+    /// Why the row at `index` of ``rows`` was rejected; empty for a row to insert.
+    func problems(of index: Int) -> [ImportProblem] {
+        rejections[index] ?? []
     }
 
     /// The row's id: its first value, as text.

@@ -44,6 +44,8 @@ extension PortalDatabase {
         let statement: Statement
         /// The rows kept for packing, or nil when each row goes straight into the R*Tree.
         private var entries: BackgroundSorter<PackedRTree.Keyed>?
+        /// The least and greatest row id added, to tell whether the rows are one run of ids.
+        private var rowRange: (first: Int64, last: Int64)?
 
         /// The quoted name of the R*Tree, or of one of its shadow tables (`suffix` "_node", …).
         private func table(_ suffix: String = "") -> String { SQL.identifier("idx_\(layer.name)_geom\(suffix)") }
@@ -73,6 +75,12 @@ extension PortalDatabase {
         func add(_ keyed: PackedRTree.Keyed) throws {
             if let entries {
                 try entries.add(keyed)
+                let row = keyed.entry.id
+                if let range = rowRange {
+                    rowRange = (min(range.first, row), max(range.last, row))
+                } else {
+                    rowRange = (row, row)
+                }
             } else {
                 // Stored floats are exact doubles: the module stores them unchanged.
                 let box = keyed.entry.box
@@ -125,9 +133,11 @@ extension PortalDatabase {
         }
 
         /// Replaces the (empty) R*Tree by the packed tree of `entries`, in its shadow tables: the
-        /// nodes as they are built, then the leaf of every row in row-id order (a second sort,
-        /// on a thread of its own while the nodes are written: ``BackgroundSorter``), so that the
-        /// `_rowid` b-tree is appended to, ``rowidsPerInsert`` rows to a statement.
+        /// nodes as they are built, then the leaf of every row in row-id order, so that the
+        /// `_rowid` b-tree is appended to, ``rowidsPerInsert`` rows to a statement. When the rows
+        /// are one run of ids (an import's rows always are), each leaf goes straight to its
+        /// row's place in an array (8 bytes a row); otherwise the pairs are sorted by row id (a
+        /// second sort, on a thread of its own while the nodes are written: ``BackgroundSorter``).
         private func pack(_ entries: BackgroundSorter<PackedRTree.Keyed>) throws {
             // The node size is fixed when the R*Tree is created (from the page size, capped by
             // SQLite) and read back from the root's length whenever it is opened.
@@ -138,10 +148,13 @@ extension PortalDatabase {
             for suffix in ["_node", "_parent", "_rowid"] { try db.execute(sql: "DELETE FROM \(table(suffix))") }
             let node = try BoundStatement(db, sql: "INSERT INTO \(table("_node")) (nodeno, data) VALUES (?, ?)")
             let parent = try BoundStatement(db, sql: "INSERT INTO \(table("_parent")) (nodeno, parentnode) VALUES (?, ?)")
-            let leaves = BackgroundSorter<RowLeaf>(by: { $0.row < $1.row })
-            // However this ends, the sorting thread stops before this returns.
-            defer { leaves.stop() }
             let count = entries.count
+            // The rows' leaves by row id: placed in an array when the ids are one run, else sorted.
+            let firstRow = rowRange.flatMap { $0.last - $0.first + 1 == Int64(count) ? $0.first : nil }
+            var leafOfRow: [Int64] = firstRow != nil ? Array(repeating: 0, count: count) : []
+            let leaves = firstRow == nil ? BackgroundSorter<RowLeaf>(by: { $0.row < $1.row }) : nil
+            // However this ends, the sorting thread stops before this returns.
+            defer { leaves?.stop() }
             var handed = 0
             try packer.write(count: count, next: {
                 handed += 1
@@ -155,19 +168,28 @@ extension PortalDatabase {
             }, parent: { child, parentNumber in
                 try parent.run(child, parentNumber)
             }, leaf: { row, leaf in
-                try leaves.add(RowLeaf(row: row, leaf: leaf))
+                if let firstRow {
+                    leafOfRow[Int(row - firstRow)] = leaf
+                } else {
+                    try leaves?.add(RowLeaf(row: row, leaf: leaf))
+                }
             })
             let rowid = try BoundStatement(db, sql: "INSERT INTO \(table("_rowid")) (rowid, nodeno) VALUES (?, ?)")
             let rowids = try BoundStatement(db, sql: "INSERT INTO \(table("_rowid")) (rowid, nodeno) VALUES "
                                             + Array(repeating: "(?, ?)", count: Self.rowidsPerInsert).joined(separator: ", "))
             var group: [RowLeaf] = []
             group.reserveCapacity(Self.rowidsPerInsert)
-            try leaves.sorted { pair in
+            func write(_ pair: RowLeaf) throws {
                 group.append(pair)
                 if group.count == Self.rowidsPerInsert {
                     try rowids.run(pairs: group[...])
                     group.removeAll(keepingCapacity: true)
                 }
+            }
+            if let firstRow {
+                for (offset, leaf) in leafOfRow.enumerated() { try write(RowLeaf(row: firstRow + Int64(offset), leaf: leaf)) }
+            } else {
+                try leaves?.sorted(write)
             }
             for pair in group { try rowid.run(pair.row, pair.leaf) }
         }

@@ -27,6 +27,12 @@ extension PortalDatabase {
     /// districts are replaced, settlements whose district is gone and that no new polygon
     /// contains lose their district, in the same transaction (`districtsCleared`).
     ///
+    /// SpatiaLite is loaded on the connection (when it was opened without it) only for what calls
+    /// its functions: upserts and replacements (its update and delete triggers), layers whose
+    /// triggers are not set aside (those without a geometry of their own), district assignment
+    /// when there are districts, and the placing of commitments when there are any. An append to
+    /// settlements or sites does without, and starts about 30 ms sooner.
+    ///
     /// ``interrupt()`` (e.g. on Ctrl-C) stops the import at its next feature or SQL statement; the
     /// transaction is rolled back and `ImportError.interrupted` thrown.
     public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
@@ -73,6 +79,13 @@ extension PortalDatabase {
             try writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     let isSites = layer.name == LayerSchema.sites.name
+                    // SpatiaLite's functions, for the statements that call them: its update and
+                    // delete triggers, its insert triggers where they are not set aside (a
+                    // derived geometry), and the districts' and commitments' own statements.
+                    if options.upsert || options.replace || (layer.geometryType != nil && layer.geometryIsDerived)
+                        || layer.name == LayerSchema.districts.name || layer.name == LayerSchema.commitments.name {
+                        try spatialSQL.load(on: db)
+                    }
                     // Emptied first, and its insert trigger set aside, so that nothing happens
                     // to the pack per inserted row.
                     if isSites {
@@ -92,43 +105,48 @@ extension PortalDatabase {
                     let sitePack = positions != nil ? try SitePackInserter(db) : nil
                     let batches = ImportFeatureReader(source: source, layer: layer, sitePack: sitePack.map { _ in SitePackBuilder(chunkRows: sitePackChunkRows) })
                     reader = batches
+                    // SpatiaLite's insert triggers are set aside here, before the statements are
+                    // prepared (a statement compiles the triggers it fires).
+                    let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
                     let insert = try RowInserter(db, sql: insertSQL)
                     let multiInsert = try RowInserter(db, sql: insertSQL + String(repeating: ", " + rowOfMarks, count: Self.rowsPerInsert - 1))
-                    let update = try RowInserter(db, sql: updateSQL)
+                    let update = options.upsert ? try RowInserter(db, sql: updateSQL) : nil
                     var updatedIDs = Set<String>()
-                    let bulk = try BulkSpatialIndex(db, layer: layer, fill: indexFill)
+                    // The writer's per-row steps take plain values, not the batch or the row (whose
+                    // arrays each call would retain and release).
                     /// Counts a feature read, and reports progress every 10,000.
-                    func account(_ batch: EncodedRows) {
+                    func account(_ done: (done: Int, total: Int?)) {
                         report.read += 1
                         if let progress, report.read % 10_000 == 0 {
-                            progress(ImportProgress(features: report.read, bytesRead: batch.progress.done, totalBytes: batch.progress.total))
+                            progress(ImportProgress(features: report.read, bytesRead: done.done, totalBytes: done.total))
                         }
                     }
-                    /// Records a row that was inserted with `fid`.
-                    func inserted(_ row: EncodedRows.Row, fid: Int64) throws {
-                        if var keyed = row.keyed {
+                    /// Records a row that was inserted with `fid`, with its box and point.
+                    func inserted(_ keyed: PackedRTree.Keyed?, _ point: GeoPoint?, fid: Int64) throws {
+                        if var keyed {
                             keyed.entry.id = fid
                             try bulk?.add(keyed)
                         }
-                        positions?.append(row.point)
+                        positions?.append(point)
                         try sitePack?.inserted(fid: fid)
                         report.imported += 1
                         ImportKillPoint.reachRow(report.imported)
                     }
-                    /// One feature on its own: its problems, or its row inserted, or updated
-                    /// (`--upsert`), or its duplicate id noted.
-                    func single(_ row: EncodedRows.Row, of batch: EncodedRows) throws {
-                        guard row.problems.isEmpty else {
-                            row.problems.forEach(note)
+                    /// One feature on its own (the row at `index` of the batch): its problems, or
+                    /// its row inserted, or updated (`--upsert`), or its duplicate id noted.
+                    func single(_ index: Int, of batch: EncodedRows) throws {
+                        let row = batch.rows[index]
+                        guard !row.isRejected else {
+                            batch.problems(of: index).forEach(note)
                             return
                         }
                         if try insert.insert(row, of: batch) {
-                            try inserted(row, fid: db.lastInsertedRowID)
+                            try inserted(row.keyed, row.point, fid: db.lastInsertedRowID)
                             return
                         }
                         let id = batch.id(of: row)
                         let earlier = try Int64.fetchOne(db, sql: "SELECT fid FROM \(table) WHERE id = ?", arguments: [id]) ?? 0
-                        if options.upsert && earlier <= firstNewFid && !updatedIDs.contains(id) {
+                        if let update, earlier <= firstNewFid && !updatedIDs.contains(id) {
                             try update.update(row, of: batch, id: id)
                             updatedIDs.insert(id)
                             report.updated += 1
@@ -144,29 +162,30 @@ extension PortalDatabase {
                         if batch.sitePackAbandoned { sitePack?.abandon() }
                         try sitePack?.add(batch.sitePackChunks)
                         let rows = batch.rows
+                        let done = batch.progress
                         var next = 0
                         while next < rows.count {
                             // Runs of valid rows go in by ``rowsPerInsert`` at a time (rows in one
                             // INSERT get consecutive fids); a run with a duplicate id among its rows
                             // fails as a whole, changes nothing, and goes again row by row.
                             let end = next + Self.rowsPerInsert
-                            if end <= rows.count, rows[next..<end].allSatisfy({ $0.problems.isEmpty }) {
+                            if end <= rows.count, batch.rejected == 0 || (next..<end).allSatisfy({ !rows[$0].isRejected }) {
                                 if try multiInsert.insert(rows[next..<end], of: batch) {
                                     let last = db.lastInsertedRowID
-                                    for (offset, row) in rows[next..<end].enumerated() {
-                                        account(batch)
-                                        try inserted(row, fid: last - Int64(end - next - 1 - offset))
+                                    for index in next..<end {
+                                        account(done)
+                                        try inserted(rows[index].keyed, rows[index].point, fid: last - Int64(end - 1 - index))
                                     }
                                 } else {
-                                    for row in rows[next..<end] {
-                                        account(batch)
-                                        try single(row, of: batch)
+                                    for index in next..<end {
+                                        account(done)
+                                        try single(index, of: batch)
                                     }
                                 }
                                 next = end
                             } else {
-                                account(batch)
-                                try single(rows[next], of: batch)
+                                account(done)
+                                try single(next, of: batch)
                                 next += 1
                             }
                         }
@@ -184,12 +203,13 @@ extension PortalDatabase {
                     try packTrigger.restore()
                     if layer.name == LayerSchema.settlements.name {
                         // Updated settlements may have moved: all of them, then.
-                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: report.updated > 0 ? 0 : firstNewFid)
+                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: report.updated > 0 ? 0 : firstNewFid,
+                                                                            spatialSQL: spatialSQL)
                     } else if layer.name == LayerSchema.districts.name {
-                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0)
+                        report.districtsAssigned = try Self.assignDistricts(db, fromFid: 0, spatialSQL: spatialSQL)
                         if options.replace { report.districtsCleared = try Self.clearUnknownDistricts(db) }
                     }
-                    report.unresolvedCommitments = try Self.placeCommitments(db)
+                    report.unresolvedCommitments = try Self.placeCommitments(db, spatialSQL: spatialSQL)
                     ImportKillPoint.reach("districts")
                     if isSites && !options.dryRun {
                         let rankedSites = ranked?.value()
@@ -298,11 +318,13 @@ extension PortalDatabase {
     /// Gives settlements with no district, or a district id that is not in the districts layer,
     /// the id of the district polygon that contains them (lowest fid first on shared borders).
     /// Settlements outside every polygon keep what they had.
+    /// SpatiaLite is loaded on the connection (`spatialSQL`) when there are districts.
     /// - Returns: how many settlements got a district.
-    static func assignDistricts(_ db: Database, fromFid: Int64) throws -> Int {
+    static func assignDistricts(_ db: Database, fromFid: Int64, spatialSQL: SpatialSQLState) throws -> Int {
         // Without districts no settlement can get one (and the statement would still look up
         // every settlement's point).
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM districts)") == true else { return 0 }
+        try spatialSQL.load(on: db)
         try db.execute(sql: """
             UPDATE settlements SET district = (
                 SELECT d.id FROM districts d
@@ -335,8 +357,11 @@ extension PortalDatabase {
     /// Gives every commitment the position of its target: the point of a settlement, institution
     /// or site, the middle of a road's first part, a point inside a district; null when the target
     /// is not (yet) in its layer.
+    /// SpatiaLite is loaded on the connection (`spatialSQL`) when there are commitments.
     /// - Returns: the number of commitments whose target was not found.
-    static func placeCommitments(_ db: Database) throws -> Int {
+    static func placeCommitments(_ db: Database, spatialSQL: SpatialSQLState) throws -> Int {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM commitments)") == true else { return 0 }
+        try spatialSQL.load(on: db)
         try db.execute(sql: """
             UPDATE commitments SET geom = CASE target_layer
                 WHEN 'settlements' THEN (SELECT t.geom FROM settlements t WHERE t.id = commitments.target_id)

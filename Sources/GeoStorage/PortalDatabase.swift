@@ -20,12 +20,15 @@ public final class PortalDatabase: Sendable {
     public let path: String
     let queue: DatabaseQueue
     let interruption = InterruptFlag()
+    /// Whether SpatiaLite is initialised on the connection (see ``SpatialSQLState``).
+    let spatialSQL: SpatialSQLState
     /// Idle read-only C-API connections kept for the next export or scan.
     let rawConnections: RawConnectionPool
 
-    private init(path: String, queue: DatabaseQueue) {
+    private init(path: String, queue: DatabaseQueue, spatialSQL: SpatialSQLState) {
         self.path = path
         self.queue = queue
+        self.spatialSQL = spatialSQL
         rawConnections = RawConnectionPool(path: path)
     }
 
@@ -41,11 +44,14 @@ public final class PortalDatabase: Sendable {
     /// - Parameters:
     ///   - readOnly: open without write access (the file is never changed; a schema older than
     ///     this build is refused instead of migrated).
-    ///   - spatialSQL: initialise SpatiaLite on the connection (loading libspatialite on first
-    ///     use, see ``SpatiaLiteSetup``). Only a read-only reader of plain columns may leave it
-    ///     out, to start faster: the coverage and nearest loaders, which decode geometry blobs
-    ///     themselves. Without it, queries that call SpatiaLite functions (a bounding-box export,
-    ///     imports, `ST_*` in SQL) fail with "no such function".
+    ///   - spatialSQL: initialise SpatiaLite on the connection now (loading libspatialite on
+    ///     first use, see ``SpatiaLiteSetup``). A read-only reader of plain columns leaves it out
+    ///     to start faster: the coverage and nearest loaders, which decode geometry blobs
+    ///     themselves; queries that call SpatiaLite functions (a bounding-box export, `ST_*` in
+    ///     SQL) then fail with "no such function". A writer that leaves it out gets it when it
+    ///     needs it: migrations and ``importFeatures(from:into:fileName:options:progress:)`` load
+    ///     it themselves, and any other write must call ``loadSpatialSQL()`` first (SpatiaLite's
+    ///     triggers on the layers call its functions).
     ///
     /// A read-only open first rolls back a write that an interrupted program left unfinished (see
     /// ``rollBackUnfinishedWrite(path:)``). Every connection waits up to ``busyTimeout`` for a lock.
@@ -55,7 +61,7 @@ public final class PortalDatabase: Sendable {
     ///   `.unfinishedWrite` when a read-only open meets a hot journal it has no right to roll back;
     ///   `.spatialite` when SpatiaLite is asked for and cannot be loaded.
     public static func open(at path: String, readOnly: Bool = false, spatialSQL: Bool = true) throws -> PortalDatabase {
-        try open(path: path, create: false, readOnly: readOnly, spatialSQL: spatialSQL || !readOnly)
+        try open(path: path, create: false, readOnly: readOnly, spatialSQL: spatialSQL)
     }
 
     /// How long any connection waits for another connection's lock before giving up with
@@ -75,10 +81,11 @@ public final class PortalDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "qamtu"
         configuration.busyMode = .timeout(busyTimeout)
+        let spatialState = SpatialSQLState(loaded: false)
         configuration.prepareDatabase { db in
             guard let connection = db.sqliteConnection else { return }
             try CaseInsensitiveCollation.register(on: connection)
-            if spatialSQL { try SpatiaLiteSetup.prepare(db) }
+            if spatialSQL { try spatialState.load(on: db) }
         }
         let queue: DatabaseQueue
         do {
@@ -86,7 +93,7 @@ public final class PortalDatabase: Sendable {
         } catch let error as DatabaseError {
             throw StorageError(error, path: path)
         }
-        let portal = PortalDatabase(path: path, queue: queue)
+        let portal = PortalDatabase(path: path, queue: queue, spatialSQL: spatialState)
         do {
             try portal.checkAndMigrate(allowEmpty: create, readOnly: readOnly)
         } catch let error as DatabaseError {
@@ -196,7 +203,47 @@ public final class PortalDatabase: Sendable {
             let known = Set(state.applied)
             throw StorageError.olderSchema(path: path, missingMigrations: migrator.migrations.filter { !known.contains($0) })
         }
+        // The migrations call SpatiaLite (InitSpatialMetadata, AddGeometryColumn, triggers).
+        try loadSpatialSQL()
+        if state.tables == 0 {
+            try createSchema(with: migrator)
+        } else {
+            try migrator.migrate(queue)
+        }
+    }
+
+    /// Applies every migration to a new, empty file without waiting for the disk after each
+    /// (`PRAGMA synchronous = OFF`: four transactions, each of which would sync the journal, the
+    /// folder and the file), then syncs the file and its folder once. A crash of the program
+    /// loses nothing (the writes are in the kernel's cache); a power cut before the final sync
+    /// can leave a damaged new file, which holds no data: `qamtu init` makes it again once it is
+    /// deleted.
+    private func createSchema(with migrator: DatabaseMigrator) throws {
+        let previous = try writeWithoutTransaction { db in
+            let level = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+            return level
+        }
         try migrator.migrate(queue)
+        try writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(previous)") }
+        let folder = (path as NSString).deletingLastPathComponent
+        for file in [path, folder.isEmpty ? "." : folder] {
+            do {
+                guard let handle = FileHandle(forReadingAtPath: file) else { throw CocoaError(.fileReadNoPermission) }
+                defer { try? handle.close() }
+                try handle.synchronize()
+            } catch {
+                throw StorageError.cannotOpen(path: path, reason: "\(file) could not be synced to disk (\(error.localizedDescription))")
+            }
+        }
+    }
+
+    /// Initialises SpatiaLite on the connection unless it already is: before a write outside an
+    /// import on a writer opened with `spatialSQL: false`.
+    /// - Throws: `StorageError.spatialite` when libspatialite cannot be loaded.
+    public func loadSpatialSQL() throws {
+        if spatialSQL.isLoaded { return }
+        try writeWithoutTransaction { db in try spatialSQL.load(on: db) }
     }
 
     /// The schema, as ordered, named migrations. Never edit a shipped migration: add a new one.

@@ -13,7 +13,7 @@
 /// loops); use ``isValid`` or ``init(validatingLongitude:latitude:)`` at input
 /// boundaries. Functions in this module return `NaN` results for invalid points
 /// rather than trapping.
-public struct GeoPoint: Sendable, Hashable {
+public struct GeoPoint: Sendable, Hashable, BitwiseCopyable {
     /// Longitude in degrees (EPSG:4326), east positive; any finite value, taken modulo 360°.
     public var longitude: Double
     /// Geodetic latitude in degrees (EPSG:4326), north positive; valid range `[-90, 90]`.

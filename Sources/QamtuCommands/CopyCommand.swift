@@ -1,37 +1,43 @@
 import ArgumentParser
+import Foundation
 import GeoModel
 import PortalCore
 
-/// `qamtu copy --from SOURCE --to TARGET`: every layer from one portal database to another.
+/// `qamtu copy --from SOURCE --to TARGET`: every layer of one portal database into another.
 struct CopyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
-        abstract: "Copy every layer from one portal database to another (SpatiaLite file ↔ PostGIS).",
+        abstract: "Copy every layer of one portal database into a new one.",
         discussion: """
-            SOURCE and TARGET are each a SpatiaLite file or a postgresql:// URL. TARGET is created (or \
-            upgraded) as qamtu init does; each of its layers is replaced by the source's, in one \
-            transaction per layer, through the ordinary validated import, so that every export of the \
-            copy is identical to the source's. The service applications are not copied.
+            Layers are copied in this order: districts, settlements, roads, sites, institutions, \
+            services, commitments. Each layer is streamed from the source and imported into the target \
+            in one transaction, with the import's validation, spatial index and site pack, so every \
+            export of the target equals the source's, byte for byte. The target is created when it does \
+            not exist (as `qamtu init` does); its layers must be empty. The source is opened read-only. \
+            The service applications, their events and the users are not copied.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The database to copy from (a file or a postgresql:// URL).", valueName: "file|url"))
+    @Option(name: .long, help: ArgumentHelp("The portal database to read (a file or a postgresql:// URL).", valueName: "source"))
     var from: String
 
-    @Option(name: .long, help: ArgumentHelp("The database to copy into, created when missing.", valueName: "file|url"))
+    @Option(name: .long, help: ArgumentHelp("The portal database to fill (created when missing; a file or a postgresql:// URL).", valueName: "target"))
     var to: String
-
-    func validate() throws {
-        if from == to { throw ValidationError("--from and --to name the same database") }
-    }
 
     func run() throws {
         try ErrorReporting.run {
-            let source = try DatabaseOptions.openStore(from, readOnly: true)
-            let target = try DatabaseOptions.initialiseStore(to)
-            _ = try StoreCopy.copy(from: source, to: target) { report in
-                print("copied \(NumberFormat.grouped(report.imported)) \(report.layer)")
+            // Either side may be a SpatiaLite file or a PostGIS database (a postgresql:// URL, whose
+            // schema init creates or upgrades; it refuses a database that is not Qamtu's).
+            let source = Portal(store: try DatabaseOptions.openStore(from, readOnly: true), notify: { Terminal.note($0) })
+            let target: any PortalStore = PostGISStore.isURL(to) || !FileManager.default.fileExists(atPath: to)
+                ? try DatabaseOptions.initialiseStore(to)
+                : try SpatiaLiteStore.open(at: to, readOnly: false)
+            let started = Date()
+            let copies = try source.copyLayers(to: target) { copy in
+                print("\(copy.layer): \(NumberFormat.grouped(copy.features))")
             }
-            print("\(source.location) → \(target.location): every layer copied")
+            let total = copies.reduce(0) { $0 + $1.features }
+            // The stores' locations: a URL is shown without its password.
+            print("copied \(NumberFormat.grouped(total)) features from \(source.store.location) to \(target.location) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
         }
     }
 }

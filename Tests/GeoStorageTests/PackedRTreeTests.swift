@@ -283,6 +283,32 @@ struct PackedRTreeTests {
         try Self.expectExactQueries(fixture, .settlements, seed: 12)
     }
 
+    @Test func rowsThatAreNotOneRunOfIdsArePackedThroughTheSort() throws {
+        // An import's new rows are one run of fids, and their leaves are placed by fid; rows with
+        // gaps between their fids take the sorting path, with the same tree as a result.
+        let fixture = try Fixture()
+        try Self.importText(fixture, .sites, "a.csv", SitePackTests.sitesCSV(count: 3_000, seed: 21))
+        try fixture.portal.writeWithoutTransaction { db in try db.execute(sql: "DELETE FROM sites WHERE fid % 3 = 0 OR fid BETWEEN 1000 AND 1400") }
+        let expected = try Self.indexRows(fixture, .sites)
+        #expect(expected.count == 1_732)
+        try fixture.portal.writeWithoutTransaction { db in
+            try db.inTransaction {
+                try db.execute(sql: "DELETE FROM idx_sites_geom")
+                let bulk = try #require(try PortalDatabase.BulkSpatialIndex(db, layer: .sites, fill: .packedWhenEmpty))
+                let rows = try Row.fetchAll(db, sql: "SELECT fid, MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM sites ORDER BY fid DESC")
+                for row in rows {
+                    let box = BoundingBox(minLongitude: row[1], minLatitude: row[2], maxLongitude: row[3], maxLatitude: row[4])
+                    try bulk.add(PackedRTree.Keyed(PackedRTree.Entry(id: row[0], box: RTreeBox(box))))
+                }
+                try bulk.finish()
+                return .commit
+            }
+        }
+        try Self.expectValid(fixture, .sites)
+        #expect(try Self.indexRows(fixture, .sites) == expected)
+        try Self.expectExactQueries(fixture, .sites, seed: 22)
+    }
+
     @Test func anImportThatFailsAtItsLastRowLeavesLayerAndIndexAsTheyWere() throws {
         let fixture = try Fixture()
         let bad = SitePackTests.sitesCSV(count: 2_000, seed: 13) + "bad,base_station,,,,,,,operational,,,200,100\n"

@@ -75,8 +75,14 @@ struct PortalDatabaseTests {
         #expect(throws: (any Error).self) {
             try plain.queue.read { db in try Int.fetchOne(db, sql: "SELECT ST_NPoints(MakePoint(1, 2, 4326))") }
         }
-        // Every other open has them, and a writer always does (imports fire SpatiaLite triggers).
-        for portal in [try PortalDatabase.open(at: path, readOnly: true), try PortalDatabase.open(at: path, spatialSQL: false)] {
+        // Every other open has them, and so does a writer without them once it loads them
+        // (imports load them when a statement needs them: SpatialSQLLoadingTests).
+        let writer = try PortalDatabase.open(at: path, spatialSQL: false)
+        #expect(throws: (any Error).self) {
+            try writer.queue.read { db in try Int.fetchOne(db, sql: "SELECT ST_NPoints(MakePoint(1, 2, 4326))") }
+        }
+        try writer.loadSpatialSQL()
+        for portal in [try PortalDatabase.open(at: path, readOnly: true), try PortalDatabase.open(at: path), writer] {
             #expect(try portal.queue.read { db in try Int.fetchOne(db, sql: "SELECT ST_NPoints(MakePoint(1, 2, 4326))") } == 1)
         }
     }

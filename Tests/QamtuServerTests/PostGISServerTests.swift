@@ -40,7 +40,7 @@ struct PostGISServerTests {
         let fixture = try ServerFixture()
         let location = try PostgresLocation(parsing: try Self.server.require())
         let url = try PostGISDatabase.createScratchDatabase(on: location).description
-        _ = try StoreCopy.copy(from: try SpatiaLiteStore.open(at: fixture.path), to: try PostGISStore.initialise(url: url))
+        _ = try Portal(store: try SpatiaLiteStore.open(at: fixture.path)).copyLayers(to: try PostGISStore.initialise(url: url))
         let paths = [
             "/collections", "/collections/sites", "/collections/sites/items?limit=2&offset=1",
             "/collections/sites/items?bbox=179,60,-179,70", "/collections/sites/items?filter=operator%3D%27Kcell%27",

@@ -8,8 +8,9 @@ import GeoStorage
 ///
 /// Readers of plain columns (coverage, nearest, names) use a connection without SpatiaLite, so
 /// that they start without loading its fifty shared libraries; the first call that needs
-/// spatial SQL (a bounding-box export of lines or polygons, an import) opens a second connection
-/// with it. Both are opened read-only for a read-only store.
+/// spatial SQL (a bounding-box export of lines or polygons) opens a second connection with it.
+/// Both are opened read-only for a read-only store. A writable store has one connection, which
+/// loads SpatiaLite when a call first needs it.
 public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
     /// The database file.
     public let path: String
@@ -33,11 +34,7 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
     /// - Throws: `StorageError.missingDatabase`, `.notAQamtuDatabase`, `.newerSchema`, `.olderSchema`.
     public static func open(at path: String, readOnly: Bool = true, spatialSQL: Bool = false) throws -> SpatiaLiteStore {
         let store = SpatiaLiteStore(path: path, readOnly: readOnly)
-        if spatialSQL || !readOnly {
-            _ = try store.database(spatial: true)
-        } else {
-            _ = try store.database(spatial: false)
-        }
+        _ = try store.database(spatial: spatialSQL)
         return store
     }
 
@@ -54,9 +51,16 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
     }
 
     /// The connection with (`spatial`) or without SpatiaLite, opened on first use.
+    ///
+    /// A writable store has one connection, which gets SpatiaLite the first time a call asks for
+    /// it (an import loads it itself only when a statement needs it, see
+    /// ``PortalDatabase/importFeatures(from:into:fileName:options:progress:)``).
     func database(spatial: Bool) throws -> PortalDatabase {
         try lock.withLock {
-            if let spatialDatabase { return spatialDatabase }
+            if let spatialDatabase {
+                if spatial { try spatialDatabase.loadSpatialSQL() }
+                return spatialDatabase
+            }
             if !spatial, let plainDatabase { return plainDatabase }
             let opened = try PortalDatabase.open(at: path, readOnly: readOnly, spatialSQL: spatial)
             if spatial || !readOnly { spatialDatabase = opened } else { plainDatabase = opened }
@@ -106,7 +110,7 @@ public final class SpatiaLiteStore: PortalStore, @unchecked Sendable {
 
     public func importFeatures(from source: any FeatureSource, into layer: LayerSchema, fileName: String,
                                options: ImportOptions, progress: ((ImportProgress) -> Void)?) throws -> ImportReport {
-        let database = try database(spatial: true)
+        let database = try database(spatial: false)
         let report = try database.importFeatures(from: source, into: layer, fileName: fileName, options: options,
                                                  progress: progress)
         if !options.dryRun {
