@@ -1,4 +1,5 @@
 import Foundation
+import GeoModel
 
 /// Threads of their own for the async side of ``BlockingBridge``: the tasks that talk to
 /// PostgreSQL (queries, the connection pool's run loop) prefer this executor, so that they never
@@ -12,9 +13,7 @@ final class BridgeExecutor: TaskExecutor, @unchecked Sendable {
     /// The executor of every PostGIS database of the process.
     static let shared = BridgeExecutor(threads: 2)
 
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-    private var head = 0
+    private let jobs = WorkQueue<UnownedJob>()
 
     private init(threads: Int) {
         for index in 0..<max(1, threads) {
@@ -25,25 +24,12 @@ final class BridgeExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        jobs.put(UnownedJob(job))
     }
 
     private func work() {
         while true {
-            condition.lock()
-            while head == jobs.count { condition.wait() }
-            let job = jobs[head]
-            head += 1
-            if head > 1024 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            condition.unlock()
-            job.runSynchronously(on: asUnownedTaskExecutor())
+            jobs.take().runSynchronously(on: asUnownedTaskExecutor())
         }
     }
 }

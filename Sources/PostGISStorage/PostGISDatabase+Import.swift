@@ -30,8 +30,6 @@ extension PostGISDatabase {
         guard !readOnly else { throw PostGISError.readOnly(location: name) }
         var report = ImportReport(layer: layer.name)
         report.dryRun = options.dryRun
-        var problems: [ImportProblem] = []
-        var total = 0
         let table = PostGISSQL.identifier(layer.name)
         // The ids already in the layer (none when it is replaced).
         var existingIDs = Set<String>()
@@ -40,40 +38,18 @@ extension PostGISDatabase {
                 for row in rows { existingIDs.insert(try row.decode(String.self)) }
             }
         }
-        var ids = existingIDs
-        var updatedIDs = Set<String>()
         var updates: [FeatureRecord] = []
         let withGeometry = layer.geometryType != nil && !layer.geometryIsDerived
         let copyFile = try CopyFile()
         defer { copyFile.remove() }
-        var featureProblems: [ImportProblem] = []
-        var cache = ValidationCache(capacity: 256)
-        while let feature = try source.next() {
-            if interrupted() { throw ImportError.interrupted(layer: layer.name, file: fileName) }
-            report.read += 1
-            featureProblems.removeAll(keepingCapacity: true)
-            if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems, cache: &cache) {
-                if ids.insert(record.id).inserted {
-                    try copyFile.append(record, layer: layer, withGeometry: withGeometry)
-                    report.imported += 1
-                } else if options.upsert && existingIDs.contains(record.id) && updatedIDs.insert(record.id).inserted {
-                    updates.append(record)
-                } else {
-                    let inLayer = existingIDs.contains(record.id) && !updatedIDs.contains(record.id)
-                    featureProblems.append(.duplicateID(record.id, at: feature.location, inLayer: inLayer ? layer.name : nil))
-                }
-            }
-            for problem in featureProblems {
-                total += 1
-                if problems.count < options.maxListedProblems { problems.append(problem) }
-            }
-            if let progress, report.read % 10_000 == 0 {
-                progress(ImportProgress(features: report.read, bytesRead: source.progress.done, totalBytes: source.progress.total))
-            }
-        }
-        if total > 0 {
-            throw ImportError.failed(layer: layer.name, file: fileName, problems: problems, total: total)
-        }
+        report.read = try RecordValidation.run(
+            source, layer: layer, fileName: fileName, options: options, existingIDs: existingIDs,
+            interrupted: interrupted, progress: progress,
+            add: { record in
+                try copyFile.append(record, layer: layer, withGeometry: withGeometry)
+                report.imported += 1
+            },
+            update: { updates.append($0) })
         if interrupted() { throw ImportError.interrupted(layer: layer.name, file: fileName) }
         try copyFile.close()
         report.updated = updates.count

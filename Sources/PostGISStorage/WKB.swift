@@ -31,26 +31,20 @@ enum WKB {
             return bytes[offset]
         }
 
-        mutating func uint32() throws(DecodingError) -> UInt32 {
-            guard offset + 4 <= bytes.count else { throw DecodingError(reason: "truncated") }
-            var value: UInt32 = 0
-            for i in 0..<4 {
-                let b = UInt32(bytes[offset + i])
-                value |= littleEndian ? b << (8 * UInt32(i)) : b << (8 * UInt32(3 - i))
-            }
-            offset += 4
-            return value
-        }
+        mutating func uint32() throws(DecodingError) -> UInt32 { try unsigned(UInt32.self) }
 
-        mutating func double() throws(DecodingError) -> Double {
-            guard offset + 8 <= bytes.count else { throw DecodingError(reason: "truncated") }
-            var value: UInt64 = 0
-            for i in 0..<8 {
-                let b = UInt64(bytes[offset + i])
-                value |= littleEndian ? b << (8 * UInt64(i)) : b << (8 * UInt64(7 - i))
+        mutating func double() throws(DecodingError) -> Double { Double(bitPattern: try unsigned(UInt64.self)) }
+
+        /// The next `T` in the geometry's byte order.
+        private mutating func unsigned<T: FixedWidthInteger & UnsignedInteger>(_: T.Type) throws(DecodingError) -> T {
+            let size = MemoryLayout<T>.size
+            guard offset + size <= bytes.count else { throw DecodingError(reason: "truncated") }
+            var value: T = 0
+            for i in 0..<size {
+                value |= T(bytes[offset + i]) << (8 * (littleEndian ? i : size - 1 - i))
             }
-            offset += 8
-            return Double(bitPattern: value)
+            offset += size
+            return value
         }
 
         mutating func point() throws(DecodingError) -> GeoPoint {

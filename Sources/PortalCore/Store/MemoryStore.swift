@@ -93,41 +93,18 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
     public func features(_ query: ExportQuery) throws -> [FeatureRecord] { Array(page(try matching(query), query)) }
 
     public func forEachFeature(_ query: ExportQuery, columns names: [String], _ body: (FeatureRecord) throws -> Void) throws {
-        var kept: Set<Int> = [0]
-        for name in names {
-            guard let index = query.layer.columnIndex(name) else {
-                throw GeoModelError.unknownField(layer: query.layer.name, field: name)
-            }
-            kept.insert(index)
-        }
+        let kept = try RecordStreaming.columns(names, of: query.layer)
         for record in page(try matching(query), query) {
-            var values = record.values
-            for i in values.indices where !kept.contains(i) { values[i] = .null }
-            try body(FeatureRecord(values: values, geometry: record.geometry))
+            try body(RecordStreaming.keeping(kept, of: record))
         }
     }
 
     public func export(_ query: ExportQuery, options: ExportOptions, to sink: OutputSink) throws -> Int {
-        var included: [Int] = []
-        for name in options.properties ?? query.layer.columns.map(\.name) {
-            guard let index = query.layer.columnIndex(name) else {
-                throw GeoModelError.unknownField(layer: query.layer.name, field: name)
-            }
-            included.append(index)
+        let included = try RecordStreaming.exported(options, of: query.layer)
+        let records = page(try matching(query), query)
+        return try RecordStreaming.export(query.layer, included: included, options: options, to: sink) { write in
+            for record in records { try write(record) }
         }
-        let formatter = RecordFormatter(layer: query.layer, included: included, options: options)
-        var out = JSONBuffer(capacity: 1 << 16)
-        formatter.header(into: &out)
-        var count = 0
-        for record in page(try matching(query), query) {
-            formatter.feature(record, index: count, into: &out)
-            count += 1
-            if out.count >= 1 << 20 { try sink.drain(&out) }
-        }
-        formatter.footer(count: count, into: &out)
-        try sink.drain(&out)
-        try sink.finish()
-        return count
     }
 
     public func features(_ layer: LayerSchema, ids: [String]) throws -> [FeatureRecord] {
@@ -168,43 +145,23 @@ public final class MemoryStore: PortalStore, @unchecked Sendable {
                                options: ImportOptions, progress: ((ImportProgress) -> Void)?) throws -> ImportReport {
         var report = ImportReport(layer: layer.name)
         report.dryRun = options.dryRun
-        var problems: [ImportProblem] = []
-        var total = 0
         var added: [FeatureRecord] = []
         var existing = options.replace ? [] : records(layer)
-        var ids = Set(existing.map(\.id))
-        let existingIDs = ids
-        var updated = Set<String>()
-        var featureProblems: [ImportProblem] = []
+        var updated = 0
         defer { lock.withLock { interrupted = false } }
-        while let feature = try source.next() {
-            if lock.withLock({ interrupted }) { throw ImportError.interrupted(layer: layer.name, file: fileName) }
-            report.read += 1
-            featureProblems.removeAll(keepingCapacity: true)
-            if let record = layer.validate(feature, decimalComma: source.decimalComma, problems: &featureProblems) {
-                if ids.insert(record.id).inserted {
-                    added.append(record)
-                } else if options.upsert && existingIDs.contains(record.id) && updated.insert(record.id).inserted,
-                          let index = existing.firstIndex(where: { $0.id == record.id }) {
+        report.read = try RecordValidation.run(
+            source, layer: layer, fileName: fileName, options: options, existingIDs: Set(existing.map(\.id)),
+            interrupted: { lock.withLock { interrupted } }, progress: progress,
+            add: { added.append($0) },
+            update: { record in
+                // The first feature with the id (ids are unique in the layer).
+                if let index = existing.firstIndex(where: { $0.id == record.id }) {
                     existing[index] = record
-                } else {
-                    let inLayer = existingIDs.contains(record.id) && !updated.contains(record.id)
-                    featureProblems.append(.duplicateID(record.id, at: feature.location, inLayer: inLayer ? layer.name : nil))
+                    updated += 1
                 }
-            }
-            for problem in featureProblems {
-                total += 1
-                if problems.count < options.maxListedProblems { problems.append(problem) }
-            }
-            if let progress, report.read % 10_000 == 0 {
-                progress(ImportProgress(features: report.read, bytesRead: source.progress.done, totalBytes: source.progress.total))
-            }
-        }
-        if total > 0 {
-            throw ImportError.failed(layer: layer.name, file: fileName, problems: problems, total: total)
-        }
+            })
         report.imported = added.count
-        report.updated = updated.count
+        report.updated = updated
         if options.replace { report.replaced = records(layer).count }
         report.skipped = source.skipped
         report.ignoredFields = source.ignoredFields.sorted()

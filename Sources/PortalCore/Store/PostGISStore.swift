@@ -63,41 +63,17 @@ public final class PostGISStore: PortalStore, @unchecked Sendable {
     }
 
     public func forEachFeature(_ query: ExportQuery, columns names: [String], _ body: (FeatureRecord) throws -> Void) throws {
-        var kept: Set<Int> = [0]
-        for name in names {
-            guard let index = query.layer.columnIndex(name) else {
-                throw GeoModelError.unknownField(layer: query.layer.name, field: name)
-            }
-            kept.insert(index)
-        }
+        let kept = try RecordStreaming.columns(names, of: query.layer)
         try database.forEachRecord(query, columns: kept.sorted()) { record in
-            var values = record.values
-            for i in values.indices where !kept.contains(i) { values[i] = .null }
-            try body(FeatureRecord(values: values, geometry: record.geometry))
+            try body(RecordStreaming.keeping(kept, of: record))
         }
     }
 
     public func export(_ query: ExportQuery, options: ExportOptions, to sink: OutputSink) throws -> Int {
-        var included: [Int] = []
-        for name in options.properties ?? query.layer.columns.map(\.name) {
-            guard let index = query.layer.columnIndex(name) else {
-                throw GeoModelError.unknownField(layer: query.layer.name, field: name)
-            }
-            included.append(index)
+        let included = try RecordStreaming.exported(options, of: query.layer)
+        return try RecordStreaming.export(query.layer, included: included, options: options, to: sink) { write in
+            try database.forEachRecord(query, columns: Set(included + [0]).sorted(), write)
         }
-        let formatter = RecordFormatter(layer: query.layer, included: included, options: options)
-        var out = JSONBuffer(capacity: 1 << 16)
-        formatter.header(into: &out)
-        var count = 0
-        try database.forEachRecord(query, columns: Set(included + [0]).sorted()) { record in
-            formatter.feature(record, index: count, into: &out)
-            count += 1
-            if out.count >= 1 << 20 { try sink.drain(&out) }
-        }
-        formatter.footer(count: count, into: &out)
-        try sink.drain(&out)
-        try sink.finish()
-        return count
     }
 
     public func features(_ layer: LayerSchema, ids: [String]) throws -> [FeatureRecord] {

@@ -1,4 +1,5 @@
 import Foundation
+import GeoModel
 
 /// Threads of their own for blocking work: SQLite reads and writes, file output, and the
 /// CPU-parallel loops of the engines (`DispatchQueue.concurrentPerform`).
@@ -12,9 +13,7 @@ public final class BlockingExecutor: @unchecked Sendable {
     /// (at least two), so that that many use cases run at once and more wait their turn.
     public static let shared = BlockingExecutor(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
-    private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
-    private var head = 0
+    private let jobs = WorkQueue<() -> Void>()
 
     /// Starts `threads` threads (at least one) that live as long as the process (they keep the
     /// executor alive).
@@ -34,26 +33,12 @@ public final class BlockingExecutor: @unchecked Sendable {
 
     private func work() {
         Thread.current.threadDictionary[Self.ownThreadKey] = true
-        while true {
-            condition.lock()
-            while head == jobs.count { condition.wait() }
-            let job = jobs[head]
-            head += 1
-            if head > 1024 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            condition.unlock()
-            job()
-        }
+        while true { jobs.take()() }
     }
 
     /// Queues `job` for one of the threads.
     public func submit(_ job: @escaping @Sendable () -> Void) {
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        jobs.put(job)
     }
 
     /// Runs `job` on a thread of its own, outside the executor: for work that may wait for a
