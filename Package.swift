@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "VectorTilesTests", dependencies: ["VectorTiles", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "GeoStorageTests", dependencies: ["GeoStorage", "GeoModel", "QamtuTestSupport"]),
-        .testTarget(name: "PostGISStorageTests", dependencies: ["PostGISStorage", "GeoModel", "Geodesy"]),
+        .testTarget(name: "PostGISStorageTests", dependencies: ["PostGISStorage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "CoverageTests", dependencies: ["Coverage", "GeoModel", "Geodesy", "QamtuTestSupport"]),
         .testTarget(name: "CorridorTests", dependencies: ["Corridor", "GeoModel", "Geodesy", "QamtuTestSupport"], exclude: ["make_reference.py"]),
         .testTarget(name: "PortalCoreTests", dependencies: ["PortalCore", "GeoStorage", "PostGISStorage", "GeoModel", "Coverage", "VectorTiles", "QamtuTestSupport",

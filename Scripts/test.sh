@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3
+Scripts/ensure-packages.sh postgresql-15 postgresql-15-postgis-3 openssl
 # A private PostgreSQL 15 + PostGIS cluster for the PostGIS store's tests (the store tests run their
 # bodies against it too): initdb in a temporary folder, unix socket only, stopped and removed on exit.
 pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/qamtu-test-pg.XXXXXX")"
@@ -24,8 +24,10 @@ cleanup_pg() {
 }
 trap cleanup_pg EXIT
 chmod 755 "$pg_dir"
-QAMTU_TEST_POSTGRES_URL="$(Scripts/pg-cluster.sh start "$pg_dir/cluster")"
-export QAMTU_TEST_POSTGRES_URL
+# --tls: also on 127.0.0.1 with TLS and test certificates, for the TLS tests (QAMTU_TEST_POSTGRES_TLS_DIR).
+QAMTU_TEST_POSTGRES_URL="$(Scripts/pg-cluster.sh start "$pg_dir/cluster" --tls)"
+QAMTU_TEST_POSTGRES_TLS_DIR="$pg_dir/cluster/tls"
+export QAMTU_TEST_POSTGRES_URL QAMTU_TEST_POSTGRES_TLS_DIR
 swift build --build-tests
 swift test --skip-build "$@"
 if [ $# -eq 0 ]; then

@@ -37,8 +37,13 @@ public final class PostGISDatabase: @unchecked Sendable {
             configuration = .init(unixSocketPath: location.socketPath, username: location.user, password: location.password,
                                   database: location.database)
         } else {
+            let tls: PostgresClient.Configuration.TLS
+            switch try Self.tlsSettings(location) {
+            case nil: tls = .disable
+            case let (settings, required)?: tls = required ? .require(settings) : .prefer(settings)
+            }
             configuration = .init(host: location.host, port: location.port, username: location.user, password: location.password,
-                                  database: location.database, tls: Self.tls(location.tlsMode))
+                                  database: location.database, tls: tls)
         }
         configuration.options.maximumConnections = max(1, connections)
         configuration.options.minimumConnections = 0
@@ -66,16 +71,14 @@ public final class PostGISDatabase: @unchecked Sendable {
                                   database: location.database)
         } else {
             let tls: PostgresConnection.Configuration.TLS
-            switch tlsPlan(location.tlsMode) {
-            case .off: tls = .disable
-            case .prefer(let verification), .require(let verification):
-                var settings = TLSConfiguration.makeClientConfiguration()
-                settings.certificateVerification = verification
+            switch try tlsSettings(location) {
+            case nil: tls = .disable
+            case let (settings, required)?:
                 let context: NIOSSLContext
                 do { context = try NIOSSLContext(configuration: settings) } catch {
                     throw PostGISError.cannotConnect(location: location.description, reason: "TLS: \(error)")
                 }
-                if case .prefer = tlsPlan(location.tlsMode) { tls = .prefer(context) } else { tls = .require(context) }
+                tls = required ? .require(context) : .prefer(context)
             }
             configuration = .init(host: location.host, port: location.port, username: location.user, password: location.password,
                                   database: location.database, tls: tls)
@@ -106,30 +109,40 @@ public final class PostGISDatabase: @unchecked Sendable {
     }
 
     /// libpq's `sslmode` as a plan: `disable` and `allow` never start TLS, `prefer` tries it,
-    /// `require` insists without checking the certificate (as libpq does), `verify-ca` checks the
-    /// certificate against the system's roots and `verify-full` also the host name.
-    static func tlsPlan(_ mode: PostgresLocation.TLSMode) -> TLSPlan {
+    /// `require` insists without checking the certificate (as libpq does, unless a root
+    /// certificate file is given: then it checks the chain, as `verify-ca`), `verify-ca` checks the
+    /// chain and `verify-full` also the host name.
+    /// - Parameter rootCertificate: whether the URL names the trusted authorities (`sslrootcert`).
+    static func tlsPlan(_ mode: PostgresLocation.TLSMode, rootCertificate: Bool = false) -> TLSPlan {
         switch mode {
         case .disable, .allow: .off
         case .prefer: .prefer(.none)
-        case .require: .require(.none)
+        case .require: .require(rootCertificate ? .noHostnameVerification : .none)
         case .verifyCA: .require(.noHostnameVerification)
         case .verifyFull: .require(.fullVerification)
         }
     }
 
-    /// postgres-nio's TLS setting for libpq's `sslmode` (see ``tlsPlan(_:)``).
-    static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        switch tlsPlan(mode) {
-        case .off: return .disable
-        case .prefer(let verification):
-            tls.certificateVerification = verification
-            return .prefer(tls)
-        case .require(let verification):
-            tls.certificateVerification = verification
-            return .require(tls)
+    /// The TLS settings of `location`'s `sslmode` and `sslrootcert` (see ``tlsPlan(_:rootCertificate:)``),
+    /// and whether TLS is required; nil when no TLS is started. The trusted authorities are those of
+    /// the `sslrootcert` file, else the system's.
+    /// - Throws: ``PostGISError/cannotConnect(location:reason:)`` when the `sslrootcert` file is missing.
+    static func tlsSettings(_ location: PostgresLocation) throws -> (settings: TLSConfiguration, required: Bool)? {
+        let verification: CertificateVerification, required: Bool
+        switch tlsPlan(location.tlsMode, rootCertificate: location.rootCertificatePath != nil) {
+        case .off: return nil
+        case .prefer(let chosen): (verification, required) = (chosen, false)
+        case .require(let chosen): (verification, required) = (chosen, true)
         }
+        var settings = TLSConfiguration.makeClientConfiguration()
+        settings.certificateVerification = verification
+        if let path = location.rootCertificatePath {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw PostGISError.cannotConnect(location: location.description, reason: "the root certificate file \(path) (sslrootcert) cannot be read")
+            }
+            settings.trustRoots = .file(path)
+        }
+        return (settings, required)
     }
 
     /// Closes the pool's connections.

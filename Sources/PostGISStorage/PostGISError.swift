@@ -93,9 +93,22 @@ extension PostGISError: CategorizedError {
         }
         if error.code == .connectionError || error.code == .unexpectedBackendMessage || error.code == .serverClosedConnection
             || error.code == .sslUnsupported || error.code == .authMechanismRequiresPassword {
-            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            let reason = error.underlying.map { tlsReason($0) ?? "\($0)" } ?? "\(error.code)"
             return PostGISError.cannotConnect(location: location, reason: reason)
         }
         return PostGISError.server(message: "\(error.code)", sqlState: nil, sql: sql ?? error.query?.sql)
+    }
+
+    /// The reason of a failed TLS handshake in words, with the library's own text after it; nil
+    /// for any other error.
+    static func tlsReason(_ error: any Error) -> String? {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "TLS: the server's certificate is not signed by a trusted authority (sslrootcert, else the system's roots): \(text)"
+        }
+        if text.contains("failedToValidateHostname") {
+            return "TLS: the server's certificate does not name the host of the URL (sslmode=verify-full): \(text)"
+        }
+        return nil
     }
 }

@@ -8,7 +8,10 @@ import Foundation
 /// folder of a unix socket (`?host=/run/dir` connects to `/run/dir/.s.PGSQL.5432`). Without any
 /// host, the socket in `/var/run/postgresql` is used, as Debian's libpq does. `sslmode` is one of
 /// `disable`, `allow`, `prefer` (the default), `require`, `verify-ca`, `verify-full`; TLS never
-/// applies to a unix socket. User, password, host and database are percent-decoded.
+/// applies to a unix socket. `sslrootcert` names a PEM file of the certificate authorities that
+/// `verify-ca` and `verify-full` trust (as libpq, `require` then verifies the chain too; the word
+/// `system` means the system's roots, also the default without the parameter). User, password,
+/// host and database are percent-decoded.
 ///
 /// The password is kept for connecting and never shown: ``description`` is the URL without it.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
@@ -31,6 +34,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var database: String
     /// The TLS mode (default `prefer`).
     public var tlsMode: TLSMode
+    /// The PEM file of the trusted certificate authorities (`sslrootcert`); nil: the system's roots.
+    public var rootCertificatePath: String?
 
     /// Whether `text` names a PostgreSQL database rather than a file.
     public static func isURL(_ text: String) -> Bool {
@@ -102,6 +107,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         var database = path.isEmpty ? nil : try decode(path)
         var mode = TLSMode.prefer
+        var rootCertificate: String?
         for pair in query.split(separator: "&") where !pair.isEmpty {
             let key: Substring, value: Substring
             if let equals = pair.firstIndex(of: "=") {
@@ -123,6 +129,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                     throw .invalidURL(redacted, reason: "unknown sslmode '\(decoded)' (one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 mode = chosen
+            case "sslrootcert":
+                rootCertificate = decoded == "system" || decoded.isEmpty ? nil : decoded
             case "application_name", "connect_timeout":
                 continue
             default:
@@ -143,6 +151,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.port = port
         self.database = database.flatMap { $0.isEmpty ? nil : $0 } ?? chosenUser
         self.tlsMode = mode
+        self.rootCertificatePath = rootCertificate
     }
 
     /// The URL without the password (and with the socket folder as a parameter), for messages.
@@ -155,9 +164,17 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             return "postgresql://\(encodedUser)@/\(encodedDatabase)?host=\(folder)\(portPart)"
         }
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        let mode = tlsMode == .prefer ? "" : "?sslmode=\(tlsMode.rawValue)"
-        return "postgresql://\(encodedUser)@\(shownHost):\(port)/\(encodedDatabase)\(mode)"
+        var parameters: [String] = []
+        if tlsMode != .prefer { parameters.append("sslmode=\(tlsMode.rawValue)") }
+        if let rootCertificatePath {
+            parameters.append("sslrootcert=\(rootCertificatePath.addingPercentEncoding(withAllowedCharacters: Self.parameterValueAllowed) ?? rootCertificatePath)")
+        }
+        let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
+        return "postgresql://\(encodedUser)@\(shownHost):\(port)/\(encodedDatabase)\(query)"
     }
+
+    /// The characters a parameter's value keeps as they are (a query's, less `&`, `=`, `+`, `#`).
+    private static let parameterValueAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))
 
     /// The same server with another database (tests make one database per test).
     public func with(database: String) -> PostgresLocation {

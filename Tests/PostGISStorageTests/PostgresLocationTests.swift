@@ -66,6 +66,23 @@ struct PostgresLocationTests {
         #expect(PostGISDatabase.tlsPlan(.require) == .require(.none))
         #expect(PostGISDatabase.tlsPlan(.verifyCA) == .require(.noHostnameVerification))
         #expect(PostGISDatabase.tlsPlan(.verifyFull) == .require(.fullVerification))
+        // With a root certificate file, `require` checks the chain (libpq's rule); `prefer` does not.
+        #expect(PostGISDatabase.tlsPlan(.require, rootCertificate: true) == .require(.noHostnameVerification))
+        #expect(PostGISDatabase.tlsPlan(.prefer, rootCertificate: true) == .prefer(.none))
+    }
+
+    @Test func rootCertificateIsKeptAndShown() throws {
+        let location = try PostgresLocation(parsing: "postgresql://ana:pw@db.example.kz/portal?sslmode=verify-full&sslrootcert=/etc/qamtu/ca%20bundle.pem",
+                                            environment: [:])
+        #expect(location.rootCertificatePath == "/etc/qamtu/ca bundle.pem")
+        #expect(location.description == "postgresql://ana@db.example.kz:5432/portal?sslmode=verify-full&sslrootcert=/etc/qamtu/ca%20bundle.pem")
+        // The description reads back as the same location, less the password.
+        var withoutPassword = location
+        withoutPassword.password = nil
+        #expect(try PostgresLocation(parsing: location.description, environment: [:]) == withoutPassword)
+        // `system` (and an empty value) mean the system's roots, as libpq's `sslrootcert=system`.
+        #expect(try PostgresLocation(parsing: "postgresql://h/d?sslrootcert=system", environment: [:]).rootCertificatePath == nil)
+        #expect(try PostgresLocation(parsing: "postgresql://h/d?sslrootcert=", environment: [:]).rootCertificatePath == nil)
     }
 
     @Test func serverErrorsHaveCategories() {
