@@ -85,9 +85,13 @@ extension PostGISDatabase {
         return zip(LayerSchema.all, counts).map { ($0.name, Int($1)) }
     }
 
-    /// The change counter: bumped in the transaction of every write, so that every process
-    /// sees a new value after another commits.
+    /// The change token: the change counter, which every Qamtu write bumps in its transaction,
+    /// plus the notices of the layers' triggers received since this database was opened
+    /// (``ChangeListener``), which also follow other programs' edits (QGIS, ogr2ogr, psql). It
+    /// moves only after a change has committed. The first call starts listening.
     public func changeCounter() throws -> Int64 {
-        try rows("SELECT counter FROM qamtu_changes WHERE id = 1").first?.decode(Int64.self) ?? 0
+        try listener.start(location)
+        let counter = try rows("SELECT counter FROM qamtu_changes WHERE id = 1").first?.decode(Int64.self) ?? 0
+        return counter &+ listener.notices
     }
 }

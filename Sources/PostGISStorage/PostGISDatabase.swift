@@ -18,6 +18,8 @@ public final class PostGISDatabase: @unchecked Sendable {
     public let readOnly: Bool
     let client: PostgresClient
     private let runner: Task<Void, Never>
+    /// The notices of changes (see ``changeCounter()``), listened to from its first call.
+    let listener = ChangeListener()
     /// postgres-nio's logs are not Qamtu's: errors reach the caller as thrown errors.
     static let logger = Logger(label: "qamtu.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -59,12 +61,14 @@ public final class PostGISDatabase: @unchecked Sendable {
         }
     }
 
-    deinit { runner.cancel() }
+    deinit {
+        listener.stop()
+        runner.cancel()
+    }
 
-    /// Opens and closes one connection to `location`.
-    /// - Throws: ``PostGISError/cannotConnect(location:reason:)`` with the server's or the
-    ///   network's reason.
-    static func probe(_ location: PostgresLocation) throws {
+    /// The settings of one connection (not pooled) to `location`, with its TLS.
+    /// - Throws: ``PostGISError/cannotConnect(location:reason:)`` for TLS settings that cannot be used.
+    static func connectionConfiguration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if location.isUnixSocket {
             configuration = .init(unixSocketPath: location.socketPath, username: location.user, password: location.password,
@@ -84,7 +88,14 @@ public final class PostGISDatabase: @unchecked Sendable {
                                   database: location.database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(10)
-        let settings = configuration
+        return configuration
+    }
+
+    /// Opens and closes one connection to `location`.
+    /// - Throws: ``PostGISError/cannotConnect(location:reason:)`` with the server's or the
+    ///   network's reason.
+    static func probe(_ location: PostgresLocation) throws {
+        let settings = try connectionConfiguration(location)
         let name = location.description
         try BlockingBridge.run {
             do {
@@ -146,7 +157,10 @@ public final class PostGISDatabase: @unchecked Sendable {
     }
 
     /// Closes the pool's connections.
-    public func close() { runner.cancel() }
+    public func close() {
+        listener.stop()
+        runner.cancel()
+    }
 
     /// The URL without the password.
     var name: String { location.description }

@@ -10,6 +10,9 @@ import PostgresNIO
 /// - `v2-applications-layers`: the `services` and `applications` layer tables. The applications'
 ///   private tables (users, events; SpatiaLite's `ApplicationTables`) are not in the PostGIS
 ///   schema yet.
+/// - `v3-change-notices`: a statement trigger on every layer that sends a notice on channel
+///   `qamtu_changes` (delivered when its transaction commits), whoever writes: servers renew
+///   their caches after another program's edit too (``ChangeListener``).
 ///
 /// A layer is a table with `fid bigint` (an identity, the internal row id that orders features
 /// as SpatiaLite's `fid` does), the contract's columns (`id` text, not null and unique), and
@@ -33,6 +36,21 @@ enum PostGISMigrations {
         },
         Migration(name: "v2-applications-layers") {
             [LayerSchema.services, .applications].flatMap(layerTable)
+        },
+        Migration(name: "v3-change-notices") {
+            [
+                """
+                CREATE FUNCTION qamtu_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('\(ChangeListener.channel)', TG_TABLE_NAME);
+                    RETURN NULL;
+                END
+                $$
+                """,
+            ] + LayerSchema.all.map { layer in
+                "CREATE TRIGGER qamtu_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(PostGISSQL.identifier(layer.name)) "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION qamtu_notify_change()"
+            }
         },
     ]
 

@@ -3,8 +3,9 @@ import Logging
 import PortalCore
 import ServiceLifecycle
 
-/// Watches the store's change token (SQLite's data version: any process's commit changes it) and
-/// keeps its latest value where request handlers read it without touching the database.
+/// Watches the store's change token (SQLite's data version, or on PostGIS the change counter and
+/// the layers' notices: any program's commit changes it) and keeps its latest value where request
+/// handlers read it without touching the database.
 ///
 /// Responses carry it in their `ETag`; an import from another process changes every ETag within
 /// one ``interval`` (a client revalidating in that window may still be told its copy is current).

@@ -24,11 +24,11 @@ struct PostGISStoreTests {
             (error as? PostGISError) == .emptyDatabase(location: url) && (error as? any CategorizedError)?.category == .notFound
         }
         let store = try PostGISStore.initialise(url: url)
-        #expect(try store.status().schema == "v2-applications-layers")
-        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers"])
+        #expect(try store.status().schema == "v3-change-notices")
+        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-change-notices"])
         // A second init applies nothing again; the store opens read-only and refuses imports.
         _ = try PostGISStore.initialise(url: url)
-        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers"])
+        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-change-notices"])
         let reader = try PostGISStore.open(url: url, readOnly: true)
         #expect(reader.location == url)
         let folder = try TemporaryFolder()
@@ -100,7 +100,8 @@ struct PostGISStoreTests {
         #expect(try portal.store.changeToken() == before)
         let path = try folder.write("s.csv", "id,kind,status,lon,lat\nx1,base_station,operational,71,43\n")
         _ = try portal.importFeatures(ImportRequest(layer: .sites, path: path))
-        #expect(try other.changeToken() == before + 1)
+        // The import's counter bump is read at once; the layer's notice may follow it.
+        #expect(try other.changeToken() > before)
         #expect(try other.count(ExportQuery(layer: .sites)) == 9)
     }
 }

@@ -55,6 +55,41 @@ struct PostGISServerTests {
         #expect(file[3].contains("\"t5\"") && file[3].contains("\"t6\""))
     }
 
+    /// An edit by another program (psql here, as QGIS would edit the table) renews the server's
+    /// answers and ETags within the change watcher's interval: the layers' triggers send a notice
+    /// when the edit commits, and the server listens (`v3-change-notices`).
+    @Test(.requires(Prerequisite.tool("psql", package: "postgresql-client-15")))
+    func anEditByAnotherProgramRenewsTheAnswers() async throws {
+        let fixture = try ServerFixture()
+        let location = try PostgresLocation(parsing: try Self.server.require())
+        let url = try PostGISDatabase.createScratchDatabase(on: location).description
+        _ = try Portal(store: try SpatiaLiteStore.open(at: fixture.path)).copyLayers(to: try PostGISStore.initialise(url: url))
+        var logger = Logger(label: "qamtu.test")
+        logger.logLevel = .warning
+        let configuration = ServerConfiguration(databasePath: url, host: "127.0.0.1", port: 0, baseURL: "http://qamtu.test/", poolSize: 2)
+        let app = try await QamtuServerApplication.build(configuration, logger: logger)
+        let psql = try Prerequisite.tool("psql", package: "postgresql-client-15").require()
+        try await app.test(.router) { client in
+            let before = try await client.execute(uri: "/collections/sites/items/t4", method: .get)
+            #expect(before.status == .ok)
+            #expect(!String(buffer: before.body).contains("Renamed in QGIS"))
+            let tag = try #require(before.headers[.eTag])
+            let edit = try run(psql, [url, "-v", "ON_ERROR_STOP=1", "-c", "UPDATE sites SET name = 'Renamed in QGIS' WHERE id = 't4'"])
+            #expect(edit.status == 0, "\(edit.stderr)")
+            var conditional = HTTPFields()
+            conditional[.ifNoneMatch] = tag
+            let deadline = ContinuousClock.now + .seconds(5)
+            var after = try await client.execute(uri: "/collections/sites/items/t4", method: .get, headers: conditional)
+            while after.status == .notModified && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                after = try await client.execute(uri: "/collections/sites/items/t4", method: .get, headers: conditional)
+            }
+            #expect(after.status == .ok)
+            #expect(after.headers[.eTag] != tag)
+            #expect(String(buffer: after.body).contains("Renamed in QGIS"))
+        }
+    }
+
     @Test func writableServingIsNotAvailableYet() async throws {
         let location = try PostgresLocation(parsing: try Self.server.require())
         let url = try PostGISDatabase.createScratchDatabase(on: location).description
