@@ -95,6 +95,10 @@ public final class PostGISDatabase: @unchecked Sendable {
     /// - Throws: ``PostGISError/cannotConnect(location:reason:)`` with the server's or the
     ///   network's reason.
     static func probe(_ location: PostgresLocation) throws {
+        if location.isUnixSocket, !FileManager.default.fileExists(atPath: location.socketPath) {
+            throw PostGISError.cannotConnect(location: location.description,
+                                             reason: "no server socket \(location.socketPath) (is PostgreSQL running, with this folder in unix_socket_directories and this port?)")
+        }
         let settings = try connectionConfiguration(location)
         let name = location.description
         try BlockingBridge.run {

@@ -1,3 +1,4 @@
+import Foundation
 import GeoModel
 @testable import PostGISStorage
 import Testing
@@ -69,6 +70,18 @@ struct PostgresLocationTests {
         // With a root certificate file, `require` checks the chain (libpq's rule); `prefer` does not.
         #expect(PostGISDatabase.tlsPlan(.require, rootCertificate: true) == .require(.noHostnameVerification))
         #expect(PostGISDatabase.tlsPlan(.prefer, rootCertificate: true) == .prefer(.none))
+    }
+
+    @Test func aMissingSocketIsNamedWithoutWaiting() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qamtu-no-server-\(UInt32.random(in: 0...UInt32.max))").path
+        do {
+            _ = try PostGISDatabase(location: try PostgresLocation(parsing: "postgresql://postgres:pw@/portal?host=\(folder)&port=6000"),
+                                    readOnly: true, connections: 1)
+            Issue.record("opened a database without a server")
+        } catch let PostGISError.cannotConnect(location, reason) {
+            #expect(location == "postgresql://postgres@/portal?host=\(folder)&port=6000")
+            #expect(reason.contains("no server socket \(folder)/.s.PGSQL.6000"))
+        }
     }
 
     @Test func rootCertificateIsKeptAndShown() throws {
