@@ -22,13 +22,13 @@ public enum QamtuServerApplication {
         let store: any PortalStore
         let ledger: (any ApplicationLedger)?
         if PostGISStore.isURL(path) {
-            // A PostGIS database: read-only serving through the store's own connection pool; the
-            // service applications are not kept in PostGIS yet.
-            guard !configuration.writable else {
-                throw PortalError(.unavailable, "--writable (service applications) is not available on a PostGIS database yet (issue 19)")
-            }
-            ledger = nil
-            store = try await BlockingExecutor.shared.run { try PostGISStore.open(url: path, readOnly: true, connections: size) }
+            // A PostGIS database through the store's own connection pool; writable, the service
+            // applications share it (several servers may serve one database: every write is one
+            // transaction that bumps the change counter each server's ChangeWatcher polls).
+            let writable = configuration.writable
+            let postGIS = try await BlockingExecutor.shared.run { try PostGISStore.open(url: path, readOnly: !writable, connections: size) }
+            ledger = writable ? postGIS.ledger : nil
+            store = postGIS
         } else {
             // The ledger first: it switches the file to WAL before the readers open it.
             ledger = configuration.writable

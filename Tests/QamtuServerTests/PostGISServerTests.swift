@@ -54,17 +54,6 @@ struct PostGISServerTests {
         }
         #expect(file[3].contains("\"t5\"") && file[3].contains("\"t6\""))
     }
-
-    @Test func writableServingIsNotAvailableYet() async throws {
-        let location = try PostgresLocation(parsing: try Self.server.require())
-        let url = try PostGISDatabase.createScratchDatabase(on: location).description
-        _ = try PostGISStore.initialise(url: url)
-        var configuration = ServerConfiguration(databasePath: url, host: "127.0.0.1", port: 0, baseURL: nil, poolSize: 2)
-        configuration.writable = true
-        await #expect(throws: PortalError.self) {
-            _ = try await QamtuServerApplication.build(configuration, logger: Logger(label: "qamtu.test"))
-        }
-    }
 }
 
 /// Response bodies collected in a router test.

@@ -1,0 +1,370 @@
+import Foundation
+import GeoModel
+import Geodesy
+import PostgresNIO
+
+/// The service applications in PostgreSQL: the same results, errors, ids and order as the
+/// SpatiaLite ledger (`ApplicationDatabase`), for several servers on one database.
+///
+/// Every write (a submission, a transition, an import) is one transaction that first bumps the
+/// change counter `qamtu_changes` (so that every server's change watcher renews its caches: the
+/// public `applications` layer changed) and so holds that row's lock until it commits: the
+/// writes of every process are serialised, and each takes the next application number, event
+/// number and user number as `max + 1`, without gaps, as SQLite's rowids are given. A
+/// transition also locks its application's row (`FOR UPDATE`) and updates it only `WHERE
+/// version = $n`, so that an `If-Match` version is checked against the committed row of any
+/// process: no lost update. `synchronous_commit` is set on in every write transaction: a write
+/// returns only once its `COMMIT` is on the server's disk.
+extension PostGISDatabase {
+    // MARK: - Writes
+
+    /// Stores `new` as a `received` application with its first event, in one transaction;
+    /// returns once committed. Awaits postgres-nio without blocking a thread.
+    /// - Throws: `ApplicationError.invalidFields` for an unknown service; ``PostGISError``.
+    public func submit(_ new: NewApplication) async throws -> ServiceApplication {
+        try await write { connection in try await Self.insert(new, on: connection) }
+    }
+
+    /// ``submit(_:)`` on the calling thread, which blocks until the commit (a command).
+    public func submitNow(_ new: NewApplication) throws -> ServiceApplication {
+        try BlockingBridge.run { try await self.submit(new) }
+    }
+
+    /// Moves an application as `change` says, with its event, once its version is checked, the
+    /// workflow allows the move and `authorise` has accepted the current application (it throws
+    /// to refuse), in one transaction; returns once committed.
+    /// - Throws: `ApplicationError.unknownApplication`, `.staleVersion`, `.forbiddenTransition`,
+    ///   and what `authorise` throws.
+    public func transition(_ change: ApplicationChange,
+                           authorise: @escaping @Sendable (ServiceApplication) throws -> Void) async throws -> ServiceApplication {
+        try await write { connection in try await Self.apply(change, authorise: authorise, on: connection) }
+    }
+
+    /// ``transition(_:authorise:)`` on the calling thread, which blocks until the commit.
+    public func transitionNow(_ change: ApplicationChange,
+                              authorise: (ServiceApplication) throws -> Void) throws -> ServiceApplication {
+        try withoutActuallyEscaping(authorise) { escapable in
+            // The calling thread waits for the transaction, so the closure outlives neither it nor this call.
+            nonisolated(unsafe) let check = escapable
+            return try BlockingBridge.run {
+                try await self.write { connection in try await Self.apply(change, authorise: { try check($0) }, on: connection) }
+            }
+        }
+    }
+
+    /// Stores applications with their histories in one transaction: each one is submitted, then
+    /// moved through `changes` (the workflow's rules apply); nothing is stored on any error.
+    /// - Returns: the stored applications, in order.
+    public func importApplications(_ items: [(application: NewApplication, changes: [ApplicationChange])]) throws -> [ServiceApplication] {
+        try BlockingBridge.run {
+            try await self.write { connection in
+                var out: [ServiceApplication] = []
+                for item in items {
+                    var stored = try await Self.insert(item.application, on: connection)
+                    for var change in item.changes {
+                        change.applicationID = stored.id
+                        stored = try await Self.apply(change, authorise: { _ in }, on: connection)
+                    }
+                    out.append(stored)
+                }
+                return out
+            }
+        }
+    }
+
+    // MARK: - Reads
+
+    /// The application with this id, with its private details; nil when there is none.
+    public func application(id: String) throws -> ServiceApplication? {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return try rows(Self.selectSQL + " WHERE a.id = $1", binds).first.map(Self.record)
+    }
+
+    /// The applications `query` selects, in id order, and how many it selects without the page.
+    ///
+    /// The district is compared ignoring the case of ASCII letters only, as SQLite's `NOCASE`.
+    public func applications(_ query: ApplicationQuery) throws -> (matched: Int, items: [ServiceApplication]) {
+        var conditions: [String] = []
+        var binds = PostgresBindings()
+        func next() -> String { "$\(binds.count + 1)" }
+        if let status = query.status { conditions.append("a.status = \(next())"); binds.append(status.rawValue) }
+        if let service = query.serviceID { conditions.append("a.service_id = \(next())"); binds.append(service) }
+        if let district = query.district {
+            conditions.append("\(Self.asciiLower("a.district")) = \(Self.asciiLower(next()))")
+            binds.append(district)
+        }
+        if let owner = query.ownerNumber { conditions.append("p.owner_user = \(next())"); binds.append(owner) }
+        if let provider = query.provider {
+            conditions.append("a.service_id IN (SELECT id FROM services WHERE provider = \(next()))")
+            binds.append(provider)
+        }
+        let whereSQL = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
+        let counted = binds
+        let limit = next()
+        binds.append(Int64(max(0, query.limit)))
+        let offset = next()
+        binds.append(Int64(max(0, query.offset)))
+        let countSQL = "SELECT count(*) FROM applications a JOIN application_private p ON p.application_fid = a.fid WHERE \(whereSQL)"
+        let pageSQL = Self.selectSQL + " WHERE \(whereSQL) ORDER BY a.fid LIMIT \(limit) OFFSET \(offset)"
+        let pageBinds = binds
+        return try readTransaction { connection in
+            let matched = try await connection.rows(countSQL, counted).first?.decode(Int64.self) ?? 0
+            let items = try await connection.rows(pageSQL, pageBinds).map(Self.record)
+            return (Int(matched), items)
+        }
+    }
+
+    /// The events of the application with this id, oldest first; nil when there is no such application.
+    public func events(applicationID: String) throws -> [ApplicationEvent]? {
+        try readTransaction { connection in
+            var binds = PostgresBindings()
+            binds.append(applicationID)
+            guard let fid = try await connection.rows("SELECT fid FROM applications WHERE id = $1", binds).first?.decode(Int64.self) else {
+                return nil
+            }
+            var byFid = PostgresBindings()
+            byFid.append(fid)
+            return try await connection.rows("""
+                SELECT seq, at, actor, from_status, to_status, note FROM application_events WHERE application_fid = $1 ORDER BY seq
+                """, byFid).map { try Self.event(Array($0), offset: 0) }
+        }
+    }
+
+    /// Every application with its events (for reports and checks), in id order, read in one
+    /// transaction (one snapshot).
+    public func applicationsWithEvents() throws -> [(application: ServiceApplication, events: [ApplicationEvent])] {
+        try readTransaction { connection -> [(application: ServiceApplication, events: [ApplicationEvent])] in
+            let rows = try await connection.rows(Self.selectSQL + " ORDER BY a.fid")
+            var byFid: [Int64: [ApplicationEvent]] = [:]
+            for row in try await connection.rows("SELECT application_fid, seq, at, actor, from_status, to_status, note FROM application_events ORDER BY seq") {
+                let cells = Array(row)
+                byFid[try cells[0].decode(Int64.self), default: []].append(try Self.event(cells, offset: 1))
+            }
+            return try rows.map { row in
+                let fid = try Array(row)[18].decode(Int64.self)
+                return (application: try Self.record(row), events: byFid[fid] ?? [])
+            }
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `operation` in one write transaction of the workflow: `synchronous_commit` on, the
+    /// change counter bumped first (its row lock serialises every process's workflow writes),
+    /// `COMMIT` when it returns, `ROLLBACK` when it throws (its error is rethrown).
+    /// - Parameter bumpsChanges: false for writes that change nothing public (users).
+    func write<T: Sendable>(bumpsChanges: Bool = true,
+                            _ operation: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        guard !readOnly else { throw PostGISError.readOnly(location: name) }
+        let client = client, name = name
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: Self.logger)
+                do {
+                    _ = try await connection.rows("SET LOCAL synchronous_commit = on")
+                    if bumpsChanges {
+                        _ = try await connection.rows("UPDATE qamtu_changes SET counter = counter + 1 WHERE id = 1")
+                    }
+                    let value = try await operation(connection)
+                    try await connection.query("COMMIT", logger: Self.logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+                    throw error
+                }
+            }
+        } catch {
+            throw PostGISError.wrap(error, location: name)
+        }
+    }
+
+    /// Runs `operation` in one read-only transaction with one snapshot (`REPEATABLE READ`),
+    /// blocking the calling thread until it ends.
+    func readTransaction<T: Sendable>(_ operation: @escaping @Sendable (PostgresConnection) async throws -> T) throws -> T {
+        try withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: Self.logger)
+            do {
+                let value = try await operation(connection)
+                try await connection.query("COMMIT", logger: Self.logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+                throw error
+            }
+        }
+    }
+
+    // MARK: - SQL
+
+    /// `expression` with its ASCII letters lowered (and no other): SQLite's `NOCASE`.
+    static func asciiLower(_ expression: String) -> String {
+        "translate(\(expression), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    }
+
+    static let selectSQL = """
+        SELECT a.id, a.service_id, a.status, a.submitted, a.decided, a.due, a.settlement, a.district, a.version,
+               p.owner_user, p.longitude, p.latitude, p.applicant_name, p.applicant_iin, p.applicant_phone,
+               p.applicant_email, p.note, p.decision_note, a.fid
+        FROM applications a JOIN application_private p ON p.application_fid = a.fid
+        """
+
+    private static func status(_ text: String?, column: String) throws -> ApplicationStatus {
+        guard let text, let status = ApplicationStatus(rawValue: text) else {
+            throw PostGISError.server(message: "unknown application status in \(column)", sqlState: nil, sql: nil)
+        }
+        return status
+    }
+
+    /// The application of a row of ``selectSQL``.
+    static func record(_ row: PostgresRow) throws -> ServiceApplication {
+        let c = Array(row)
+        return ServiceApplication(
+            id: try c[0].decode(String.self), serviceID: try c[1].decode(String.self),
+            status: try status(try c[2].decode(String?.self), column: "applications.status"),
+            submitted: try c[3].decode(String.self), decided: try c[4].decode(String?.self), due: try c[5].decode(String.self),
+            settlement: try c[6].decode(String?.self), district: try c[7].decode(String?.self),
+            decisionNote: try c[17].decode(String?.self), version: try c[8].decode(Int64.self),
+            position: GeoPoint(longitude: try c[10].decode(Double.self), latitude: try c[11].decode(Double.self)),
+            applicant: ApplicantDetails(name: try c[12].decode(String.self), iin: try c[13].decode(String.self),
+                                        phone: try c[14].decode(String.self), email: try c[15].decode(String?.self)),
+            note: try c[16].decode(String?.self), ownerNumber: try c[9].decode(Int64?.self))
+    }
+
+    private static func event(_ cells: [PostgresCell], offset: Int) throws -> ApplicationEvent {
+        let fromText = try cells[offset + 3].decode(String?.self)
+        return ApplicationEvent(sequence: try cells[offset].decode(Int64.self), at: try cells[offset + 1].decode(String.self),
+                                actor: try cells[offset + 2].decode(String.self),
+                                from: try fromText.map { try status($0, column: "application_events.from_status") },
+                                to: try status(try cells[offset + 4].decode(String?.self), column: "application_events.to_status"),
+                                note: try cells[offset + 5].decode(String?.self))
+    }
+
+    /// The days allowed for the service, or nil when there is no such service.
+    private static func daysAllowed(_ serviceID: String, on connection: PostgresConnection) async throws -> Int? {
+        var binds = PostgresBindings()
+        binds.append(serviceID)
+        return try await connection.rows("SELECT days_allowed FROM services WHERE id = $1", binds).first
+            .map { Int(try $0.decode(Int64.self)) }
+    }
+
+    private static func due(from timestamp: String, days: Int) throws -> String {
+        guard let day = PortalTime.day(ofTimestamp: timestamp), let due = PortalTime.day(day, plus: days) else {
+            throw ApplicationError.invalidFields(["time '\(timestamp)' is not an ISO 8601 timestamp with an offset"])
+        }
+        return due
+    }
+
+    /// Appends an event of the application `fid` with the next number.
+    private static func appendEvent(fid: Int64, at: String, actor: String, from: ApplicationStatus?, to: ApplicationStatus,
+                                    note: String?, on connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        binds.append(fid)
+        binds.append(at)
+        binds.append(actor)
+        binds.append(from?.rawValue)
+        binds.append(to.rawValue)
+        binds.append(note)
+        _ = try await connection.rows("""
+            INSERT INTO application_events (seq, application_fid, at, actor, from_status, to_status, note)
+            VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM application_events), $1, $2, $3, $4, $5, $6)
+            """, binds)
+    }
+
+    private static func insert(_ new: NewApplication, on connection: PostgresConnection) async throws -> ServiceApplication {
+        guard let days = try await daysAllowed(new.serviceID, on: connection) else {
+            throw ApplicationError.invalidFields(["service_id: no service '\(new.serviceID)'"])
+        }
+        let due = try due(from: new.at, days: days)
+        let shown = PublicPosition.rounded(new.position)
+        // The next row number: this transaction holds the change counter's lock, so no other
+        // writer takes it before this one commits.
+        let fid = try await connection.rows("SELECT coalesce(max(fid), 0) + 1 FROM applications").first?.decode(Int64.self) ?? 1
+        let id = String(format: "A-%06lld", fid)
+        var row = PostgresBindings()
+        row.append(fid)
+        row.append(id)
+        row.append(new.serviceID)
+        row.append(new.at)
+        row.append(due)
+        row.append(new.settlement)
+        row.append(new.district)
+        row.append(shown.longitude)
+        row.append(shown.latitude)
+        _ = try await connection.rows("""
+            INSERT INTO applications (fid, id, service_id, status, submitted, decided, due, settlement, district, version, geom)
+            VALUES ($1, $2, $3, 'received', $4, NULL, $5, $6, $7, 1, ST_SetSRID(ST_MakePoint($8, $9), 4326))
+            """, row)
+        var details = PostgresBindings()
+        details.append(fid)
+        details.append(new.ownerNumber)
+        details.append(new.position.longitude)
+        details.append(new.position.latitude)
+        details.append(new.applicant.name)
+        details.append(new.applicant.iin)
+        details.append(new.applicant.phone)
+        details.append(new.applicant.email)
+        details.append(new.note)
+        _ = try await connection.rows("""
+            INSERT INTO application_private (application_fid, owner_user, longitude, latitude, applicant_name, applicant_iin,
+                                             applicant_phone, applicant_email, note, decision_note)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)
+            """, details)
+        try await appendEvent(fid: fid, at: new.at, actor: new.actor, from: nil, to: .received, note: new.eventNote, on: connection)
+        return ServiceApplication(id: id, serviceID: new.serviceID, status: .received, submitted: new.at, decided: nil, due: due,
+                                  settlement: new.settlement, district: new.district, decisionNote: nil, version: 1,
+                                  position: new.position, applicant: new.applicant, note: new.note, ownerNumber: new.ownerNumber)
+    }
+
+    private static func apply(_ change: ApplicationChange, authorise: (ServiceApplication) throws -> Void,
+                              on connection: PostgresConnection) async throws -> ServiceApplication {
+        var key = PostgresBindings()
+        key.append(change.applicationID)
+        guard let row = try await connection.rows(selectSQL + " WHERE a.id = $1 FOR UPDATE OF a", key).first else {
+            throw ApplicationError.unknownApplication(change.applicationID)
+        }
+        var current = try record(row)
+        let fid = try Array(row)[18].decode(Int64.self)
+        if let expected = change.expectedVersion, expected != current.version {
+            throw ApplicationError.staleVersion(id: current.id, given: expected, current: current.version)
+        }
+        guard current.status.allows(change.to) else {
+            throw ApplicationError.forbiddenTransition(id: current.id, from: current.status, to: change.to)
+        }
+        try authorise(current)
+        let from = current.status
+        current.status = change.to
+        current.version += 1
+        if change.to.isDecided {
+            current.decided = change.at
+            current.decisionNote = change.note
+        } else if change.to == .received {
+            // A resubmission: undecided again, and the clock starts anew.
+            current.decided = nil
+            current.decisionNote = nil
+            guard let days = try await daysAllowed(current.serviceID, on: connection) else {
+                throw ApplicationError.invalidFields(["service_id: no service '\(current.serviceID)'"])
+            }
+            current.due = try due(from: change.at, days: days)
+        }
+        var update = PostgresBindings()
+        update.append(current.status.rawValue)
+        update.append(current.decided)
+        update.append(current.due)
+        update.append(current.version)
+        update.append(fid)
+        update.append(current.version - 1)
+        let updated = try await connection.rows("""
+            UPDATE applications SET status = $1, decided = $2, due = $3, version = $4 WHERE fid = $5 AND version = $6 RETURNING fid
+            """, update)
+        guard updated.count == 1 else {
+            throw ApplicationError.staleVersion(id: current.id, given: current.version - 1, current: current.version)
+        }
+        var note = PostgresBindings()
+        note.append(current.decisionNote)
+        note.append(fid)
+        _ = try await connection.rows("UPDATE application_private SET decision_note = $1 WHERE application_fid = $2", note)
+        try await appendEvent(fid: fid, at: change.at, actor: change.actor, from: from, to: change.to, note: change.note, on: connection)
+        return current
+    }
+}
