@@ -44,10 +44,12 @@ extension PostGISDatabase {
     public func transitionNow(_ change: ApplicationChange,
                               authorise: (ServiceApplication) throws -> Void) throws -> ServiceApplication {
         try withoutActuallyEscaping(authorise) { escapable in
-            // The calling thread waits for the transaction, so the closure outlives neither it nor this call.
-            nonisolated(unsafe) let check = escapable
+            // The calling thread waits for the transaction; the task that ran it may be released a
+            // little later, so it holds the closure through a variable emptied before this returns.
+            nonisolated(unsafe) var check: ((ServiceApplication) throws -> Void)? = escapable
+            defer { check = nil }
             return try BlockingBridge.run {
-                try await self.write { connection in try await Self.apply(change, authorise: { try check($0) }, on: connection) }
+                try await self.write { connection in try await Self.apply(change, authorise: { try check?($0) }, on: connection) }
             }
         }
     }
