@@ -6,15 +6,15 @@ import PostgresNIO
 /// The service applications in PostgreSQL: the same results, errors, ids and order as the
 /// SpatiaLite ledger (`ApplicationDatabase`), for several servers on one database.
 ///
-/// Every write (a submission, a transition, an import) is one transaction that first bumps the
-/// change counter `qamtu_changes` (so that every server's change watcher renews its caches: the
-/// public `applications` layer changed) and so holds that row's lock until it commits: the
-/// writes of every process are serialised, and each takes the next application number, event
-/// number and user number as `max + 1`, without gaps, as SQLite's rowids are given. A
-/// transition also locks its application's row (`FOR UPDATE`) and updates it only `WHERE
-/// version = $n`, so that an `If-Match` version is checked against the committed row of any
-/// process: no lost update. `synchronous_commit` is set on in every write transaction: a write
-/// returns only once its `COMMIT` is on the server's disk.
+/// Every write (a submission, a transition, an import) is one transaction, which ends by
+/// bumping the change counter `qamtu_changes` (so that every server's change watcher renews its
+/// caches: the public `applications` layer changed); that row's lock is held only from the bump
+/// to the commit. A transition locks its application's row (`SELECT … FOR UPDATE`) before it
+/// checks the version, and updates it only `WHERE version = $n`: an `If-Match` version is
+/// checked against the committed row of any process, so two servers never both move one
+/// application from one version (no lost update). Application and event numbers come from
+/// identity sequences, unique across processes. `synchronous_commit` is set on in every write
+/// transaction: a write returns only once its `COMMIT` has returned.
 extension PostGISDatabase {
     // MARK: - Writes
 
@@ -152,9 +152,9 @@ extension PostGISDatabase {
 
     // MARK: - Transactions
 
-    /// Runs `operation` in one write transaction of the workflow: `synchronous_commit` on, the
-    /// change counter bumped first (its row lock serialises every process's workflow writes),
-    /// `COMMIT` when it returns, `ROLLBACK` when it throws (its error is rethrown).
+    /// Runs `operation` in one write transaction of the workflow, then bumps the change counter
+    /// and sets `synchronous_commit` on for the commit; `COMMIT` when it returns, `ROLLBACK`
+    /// when it throws (its error is rethrown).
     /// - Parameter bumpsChanges: false for writes that change nothing public (users).
     func write<T: Sendable>(bumpsChanges: Bool = true,
                             _ operation: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
@@ -164,11 +164,12 @@ extension PostGISDatabase {
             return try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: Self.logger)
                 do {
-                    _ = try await connection.rows("SET LOCAL synchronous_commit = on")
-                    if bumpsChanges {
-                        _ = try await connection.rows("UPDATE qamtu_changes SET counter = counter + 1 WHERE id = 1")
-                    }
                     let value = try await operation(connection)
+                    // Last, so that the counter's row lock (which serialises the bumps of every
+                    // process) is held for one statement and the commit.
+                    _ = try await connection.rows(bumpsChanges
+                        ? "UPDATE qamtu_changes SET counter = counter + 1 WHERE id = 1 RETURNING set_config('synchronous_commit', 'on', true)"
+                        : "SELECT set_config('synchronous_commit', 'on', true)")
                     try await connection.query("COMMIT", logger: Self.logger)
                     return value
                 } catch {
@@ -257,62 +258,53 @@ extension PostGISDatabase {
         return due
     }
 
-    /// Appends an event of the application `fid` with the next number.
-    private static func appendEvent(fid: Int64, at: String, actor: String, from: ApplicationStatus?, to: ApplicationStatus,
-                                    note: String?, on connection: PostgresConnection) async throws {
-        var binds = PostgresBindings()
-        binds.append(fid)
-        binds.append(at)
-        binds.append(actor)
-        binds.append(from?.rawValue)
-        binds.append(to.rawValue)
-        binds.append(note)
-        _ = try await connection.rows("""
-            INSERT INTO application_events (seq, application_fid, at, actor, from_status, to_status, note)
-            VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM application_events), $1, $2, $3, $4, $5, $6)
-            """, binds)
-    }
-
     private static func insert(_ new: NewApplication, on connection: PostgresConnection) async throws -> ServiceApplication {
-        guard let days = try await daysAllowed(new.serviceID, on: connection) else {
+        var service = PostgresBindings()
+        service.append(new.serviceID)
+        // The days allowed, and the next application number once the service is known.
+        guard let row = try await connection.rows("""
+            SELECT days_allowed, nextval(pg_get_serial_sequence('applications', 'fid')) FROM services WHERE id = $1
+            """, service).first else {
             throw ApplicationError.invalidFields(["service_id: no service '\(new.serviceID)'"])
         }
-        let due = try due(from: new.at, days: days)
+        let (days, fid) = try row.decode((Int64, Int64).self)
+        let due = try due(from: new.at, days: Int(days))
         let shown = PublicPosition.rounded(new.position)
-        // The next row number: this transaction holds the change counter's lock, so no other
-        // writer takes it before this one commits.
-        let fid = try await connection.rows("SELECT coalesce(max(fid), 0) + 1 FROM applications").first?.decode(Int64.self) ?? 1
         let id = String(format: "A-%06lld", fid)
-        var row = PostgresBindings()
-        row.append(fid)
-        row.append(id)
-        row.append(new.serviceID)
-        row.append(new.at)
-        row.append(due)
-        row.append(new.settlement)
-        row.append(new.district)
-        row.append(shown.longitude)
-        row.append(shown.latitude)
+        var binds = PostgresBindings()
+        binds.append(fid)
+        binds.append(id)
+        binds.append(new.serviceID)
+        binds.append(new.at)
+        binds.append(due)
+        binds.append(new.settlement)
+        binds.append(new.district)
+        binds.append(shown.longitude)
+        binds.append(shown.latitude)
+        binds.append(new.ownerNumber)
+        binds.append(new.position.longitude)
+        binds.append(new.position.latitude)
+        binds.append(new.applicant.name)
+        binds.append(new.applicant.iin)
+        binds.append(new.applicant.phone)
+        binds.append(new.applicant.email)
+        binds.append(new.note)
+        binds.append(new.actor)
+        binds.append(new.eventNote)
+        // The public row, the private details and the first event in one statement.
         _ = try await connection.rows("""
-            INSERT INTO applications (fid, id, service_id, status, submitted, decided, due, settlement, district, version, geom)
-            VALUES ($1, $2, $3, 'received', $4, NULL, $5, $6, $7, 1, ST_SetSRID(ST_MakePoint($8, $9), 4326))
-            """, row)
-        var details = PostgresBindings()
-        details.append(fid)
-        details.append(new.ownerNumber)
-        details.append(new.position.longitude)
-        details.append(new.position.latitude)
-        details.append(new.applicant.name)
-        details.append(new.applicant.iin)
-        details.append(new.applicant.phone)
-        details.append(new.applicant.email)
-        details.append(new.note)
-        _ = try await connection.rows("""
-            INSERT INTO application_private (application_fid, owner_user, longitude, latitude, applicant_name, applicant_iin,
-                                             applicant_phone, applicant_email, note, decision_note)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)
-            """, details)
-        try await appendEvent(fid: fid, at: new.at, actor: new.actor, from: nil, to: .received, note: new.eventNote, on: connection)
+            WITH a AS (
+                INSERT INTO applications (fid, id, service_id, status, submitted, decided, due, settlement, district, version, geom)
+                VALUES ($1, $2, $3, 'received', $4, NULL, $5, $6, $7, 1, ST_SetSRID(ST_MakePoint($8, $9), 4326))
+                RETURNING fid),
+            p AS (
+                INSERT INTO application_private (application_fid, owner_user, longitude, latitude, applicant_name, applicant_iin,
+                                                 applicant_phone, applicant_email, note, decision_note)
+                SELECT fid, $10, $11, $12, $13, $14, $15, $16, $17, NULL FROM a
+                RETURNING application_fid)
+            INSERT INTO application_events (application_fid, at, actor, from_status, to_status, note)
+            SELECT application_fid, $4, $18, NULL, 'received', $19 FROM p
+            """, binds)
         return ServiceApplication(id: id, serviceID: new.serviceID, status: .received, submitted: new.at, decided: nil, due: due,
                                   settlement: new.settlement, district: new.district, decisionNote: nil, version: 1,
                                   position: new.position, applicant: new.applicant, note: new.note, ownerNumber: new.ownerNumber)
@@ -356,17 +348,27 @@ extension PostGISDatabase {
         update.append(current.version)
         update.append(fid)
         update.append(current.version - 1)
-        let updated = try await connection.rows("""
-            UPDATE applications SET status = $1, decided = $2, due = $3, version = $4 WHERE fid = $5 AND version = $6 RETURNING fid
+        update.append(current.decisionNote)
+        update.append(change.at)
+        update.append(change.actor)
+        update.append(from.rawValue)
+        update.append(change.to.rawValue)
+        update.append(change.note)
+        // The row (only at the version read), its private note and the event in one statement.
+        let written = try await connection.rows("""
+            WITH u AS (
+                UPDATE applications SET status = $1, decided = $2, due = $3, version = $4 WHERE fid = $5 AND version = $6
+                RETURNING fid),
+            p AS (
+                UPDATE application_private SET decision_note = $7 WHERE application_fid IN (SELECT fid FROM u)
+                RETURNING application_fid)
+            INSERT INTO application_events (application_fid, at, actor, from_status, to_status, note)
+            SELECT application_fid, $8, $9, $10, $11, $12 FROM p
+            RETURNING seq
             """, update)
-        guard updated.count == 1 else {
+        guard written.count == 1 else {
             throw ApplicationError.staleVersion(id: current.id, given: current.version - 1, current: current.version)
         }
-        var note = PostgresBindings()
-        note.append(current.decisionNote)
-        note.append(fid)
-        _ = try await connection.rows("UPDATE application_private SET decision_note = $1 WHERE application_fid = $2", note)
-        try await appendEvent(fid: fid, at: change.at, actor: change.actor, from: from, to: change.to, note: change.note, on: connection)
         return current
     }
 }

@@ -37,9 +37,9 @@ extension PostGISDatabase {
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                         """, binds)
                 }
-                var fid = try await connection.rows("SELECT coalesce(max(fid), 0) FROM applications").first?.decode(Int64.self) ?? 0
                 for (application, events) in applications {
-                    fid += 1
+                    let fid = try await connection.rows("SELECT nextval(pg_get_serial_sequence('applications', 'fid'))")
+                        .first?.decode(Int64.self) ?? 0
                     let shown = PublicPosition.rounded(application.position)
                     var row = PostgresBindings()
                     row.append(fid)
@@ -89,6 +89,11 @@ extension PostGISDatabase {
                             """, binds)
                     }
                 }
+                // The events' numbers were given: the next one follows the highest.
+                _ = try await connection.rows("""
+                    SELECT setval(pg_get_serial_sequence('application_events', 'seq'),
+                                  (SELECT coalesce(max(seq), 0) + 1 FROM application_events), false)
+                    """)
             }
         }
     }
