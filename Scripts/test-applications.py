@@ -1065,7 +1065,8 @@ def main(argv=None):
                 log(f"crash run {n}/{args.crash_runs}: killed after {delay:.2f} s; acknowledged {len(acknowledged):,} "
                     f"applications and {transitions:,} transitions ({stats.writes / delay:,.0f} writes/s); database: "
                     f"{figures.get('applications', 0):,} applications, {figures.get('events', 0):,} events; "
-                    + ("integrity ok, every acknowledged write present, events replay to the stored status"
+                    + (("" if two_servers else "integrity ok, ")
+                       + "every acknowledged write present, events replay to the stored status"
                        if not problems else f"{len(problems)} problems, {len(new)} of them new"))
             if args.crash_runs and not problems:
                 read_back_over_http(args, setup, db, work, failures, everything, figures, rng)
