@@ -288,6 +288,24 @@ struct ApplicationLedgerTests {
         #expect(seen == Set(ApplicationStatus.allCases), "the walk reached every status: \(seen)")
     }
 
+    /// The district filter ignores the case of ASCII letters only, as SQLite's `NOCASE` (and
+    /// PostgreSQL's ledger with it): `WEST` finds West, `шу` does not find Шу.
+    @Test(arguments: LedgerKind.allCases) func theDistrictFilterFoldsASCIILettersOnly(kind: LedgerKind) throws {
+        let folder = try TemporaryFolder()
+        let (portal, _) = try ApplicationFixture.portal(kind, in: folder)
+        let ledger = try #require(portal.ledger)
+        var shu = ApplicationFixture.new()
+        shu.district = "Шу"
+        for new in [ApplicationFixture.new(), shu, ApplicationFixture.new()] { _ = try ledger.submitNow(new) }
+        func ids(_ district: String) throws -> [String] { try ledger.applications(ApplicationQuery(district: district)).items.map(\.id) }
+        #expect(try ids("WEST") == ["A-000001", "A-000003"])
+        #expect(try ids("west") == ["A-000001", "A-000003"])
+        #expect(try ids("Шу") == ["A-000002"])
+        #expect(try ids("шу").isEmpty)
+        #expect(try ids("Wes").isEmpty)
+        #expect(try ledger.applications(ApplicationQuery(district: "WEST", limit: 1, offset: 1)) == (2, [try #require(try ledger.application(id: "A-000003"))]))
+    }
+
     // MARK: - Report
 
     /// Four applications with explicit event times (two of them in other offsets):
