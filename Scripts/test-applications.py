@@ -3,6 +3,8 @@
 
     python3 Scripts/test-applications.py --qamtu "$(swift build --show-bin-path)/qamtu" [--seconds 30]
         [--crash-runs 10] [--min-writes-per-second 500] [--clients 32] [--db FILE] [--seed N] [--keep]
+    python3 Scripts/test-applications.py --qamtu QAMTU --postgres-url postgresql://user@/dbname?host=/run/dir
+        [--psql /usr/lib/postgresql/15/bin/psql] [...]           # two servers on one PostGIS database (issue 19)
     python3 Scripts/test-applications.py --self-test      # offline: IIN generator, arguments, database checker
 
 Python 3.9+, standard library only.
@@ -36,6 +38,15 @@ opened with sqlite3 and checked:
     is the previous to_status, each move is in the workflow, and the last to_status is the stored status; no
     event refers to a missing application.
 After the last run the server is started once more and a sample of applications is read back over HTTP.
+
+PostGIS (--postgres-url URL, an empty database): "several servers, one database". The same setup through
+`qamtu init/import/users --db URL`; then two `qamtu serve --writable` on the database, the clients split between
+them (even clients on the first, odd on the second), for --seconds, and the second server is SIGKILLed half way
+through (its clients stop; the first server's go on to the end). The database is then read with psql (--psql) and
+checked as above (without PRAGMA integrity_check, which PostgreSQL has no counterpart of: its own constraints,
+foreign keys and the append-only triggers hold the tables) for every write acknowledged by either server; a sample
+is read back over HTTP from the surviving server as the admin. Each crash run then starts two servers again and
+SIGKILLs one after 1–4 s and the other one second later, and the database is checked again.
 
 The server is killed on any exit (failure, Ctrl-C, SIGTERM); the temp folder is removed unless --keep. Exits 1 on
 any failure, with one line per failure (the first ones) and a summary.
@@ -642,24 +653,55 @@ def detect_scheme(acknowledged):
     return None, f"creation versions {sorted(created)[:5]}, steps {sorted(steps)[:5]}"
 
 
-def check_database(db: str, acknowledged, scheme):
-    """Failures (strings) of the database against the acknowledged writes and the workflow, and its figures."""
-    failures = []
+APPLICATIONS_SQL = "SELECT id, fid, status, version FROM applications"
+EVENTS_SQL = ("SELECT application_fid, seq, from_status, to_status, at FROM application_events "
+              "ORDER BY application_fid, seq")
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+NULL_MARK = "<NULL>"
+
+
+def is_postgres_url(db: str) -> bool:
+    return db.startswith("postgresql://") or db.startswith("postgres://")
+
+
+def psql_rows(psql: str, url: str, sql: str):
+    """The rows of `sql` through psql (tab-separated, NULL as None); raises RuntimeError when psql fails."""
+    r = subprocess.run([psql, "--no-psqlrc", "-X", "-q", "-A", "-t", "-F", "\t", "-P", f"null={NULL_MARK}",
+                        "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if r.returncode != 0:
+        raise RuntimeError(f"psql exited with {r.returncode}: {r.stderr.strip()[:300]}")
+    return [[None if cell == NULL_MARK else cell for cell in line.split("\t")] for line in r.stdout.splitlines() if line]
+
+
+def read_tables(db: str, psql: str):
+    """(integrity problems, {id: (fid, status, version)}, {fid: [(seq, from, to, at)]}) of a SQLite file or PostGIS."""
+    problems, apps, events = [], {}, {}
+    if is_postgres_url(db):
+        for app_id, fid, status, version in psql_rows(psql, db, APPLICATIONS_SQL):
+            apps[app_id] = (int(fid), status, int(version))
+        for fid, seq, from_status, to_status, at in psql_rows(psql, db, EVENTS_SQL):
+            events.setdefault(int(fid), []).append((int(seq), from_status, to_status, at))
+        return problems, apps, events
     con = sqlite3.connect(db)
     try:
         integrity = [row[0] for row in con.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
-            failures.append(f"PRAGMA integrity_check: {integrity[:5]}")
-        apps = {row[0]: row[1:] for row in con.execute("SELECT id, fid, status, version FROM applications")}
-        events = {}
-        for fid, seq, from_status, to_status, at in con.execute(
-                "SELECT application_fid, seq, from_status, to_status, at FROM application_events "
-                "ORDER BY application_fid, seq"):
+            problems.append(f"PRAGMA integrity_check: {integrity[:5]}")
+        apps = {row[0]: row[1:] for row in con.execute(APPLICATIONS_SQL)}
+        for fid, seq, from_status, to_status, at in con.execute(EVENTS_SQL):
             events.setdefault(fid, []).append((seq, from_status, to_status, at))
-    except sqlite3.Error as e:
-        return [f"reading {db}: {e}"], {}
     finally:
         con.close()
+    return problems, apps, events
+
+
+def check_database(db: str, acknowledged, scheme, psql: str = PSQL):
+    """Failures (strings) of the database against the acknowledged writes and the workflow, and its figures."""
+    try:
+        failures, apps, events = read_tables(db, psql)
+    except (sqlite3.Error, RuntimeError, OSError, ValueError) as e:
+        return [f"reading {redacted(db)}: {e}"], {}
 
     # Every application replays to its stored status.
     fids = set()
@@ -797,9 +839,82 @@ def crash_run(args, setup, db, work, failures, n, rng):
     return acknowledged, stats, delay
 
 
-def read_back_over_http(args, setup, db, work, failures, acknowledged, figures, rng):
-    """After the crashes: a fresh server answers every sampled application as the database holds it."""
-    server = Server(args.qamtu, db, os.path.join(work, "serve-final.log"))
+def split_workers(args, setup, failures, servers, deadline, seed, label):
+    """One Phase per server and the clients split between them (client i on server i mod len(servers))."""
+    phases = [Phase(setup, server.port, failures, deadline=deadline) for server in servers]
+    workers = [Worker(phases[i % len(phases)], seed * 1000 + i, f"{label}/{'ab'[i % len(phases)]}-client-{i + 1:02d}")
+               for i in range(args.clients)]
+    return phases, workers
+
+
+def two_server_load_phase(args, setup, db, work, failures):
+    """Two servers on one PostGIS database, the second SIGKILLed half way; returns the survivor (still running)."""
+    log(f"\n== load: {args.clients} clients on two servers for {args.seconds} s, the second SIGKILLed after "
+        f"{args.seconds / 2:g} s")
+    servers = [Server(args.qamtu, db, os.path.join(work, f"serve-load-{name}.log")) for name in "ab"]
+    start = time.monotonic()
+    phases, workers = split_workers(args, setup, failures, servers, start + args.seconds, args.seed, "load")
+    for w in workers:
+        w.start()
+    time.sleep(max(0.0, start + args.seconds / 2 - time.monotonic()))
+    if not servers[1].alive():
+        failures.add(f"load: the second qamtu serve exited by itself with code {servers[1].proc.returncode}\n"
+                     f"{servers[1].log_tail()}")
+    phases[1].killed.set()
+    servers[1].kill()
+    killed_after = time.monotonic() - start
+    hung = join_all(workers, args.seconds + 2 * HTTP_TIMEOUT_SECONDS)
+    elapsed = time.monotonic() - start
+    if hung:
+        failures.add(f"load: {len(hung)} clients still busy {elapsed:.0f} s after the start")
+    if not servers[0].alive():
+        failures.add(f"load: the surviving qamtu serve exited with code {servers[0].proc.returncode}\n"
+                     f"{servers[0].log_tail()}")
+    acknowledged, stats = collect(workers)
+    by_server = [sum(w.stats.writes for w in workers if w.phase is phase) for phase in phases]
+    working = len(failures) == 0
+    rate = stats.writes / elapsed if elapsed > 0 else 0.0
+    lat = stats.latencies
+    log(f"load: {stats.writes:,} acknowledged writes ({len(acknowledged):,} applications; {by_server[0]:,} through "
+        f"the survivor, {by_server[1]:,} through the server SIGKILLed after {killed_after:.1f} s) in {elapsed:.1f} s = "
+        f"{rate:,.0f} writes/s; latency p50 {percentile(lat, 50) * 1000:.1f} ms, p99 {percentile(lat, 99) * 1000:.1f} ms;"
+        f" checks: {format_checks(stats.checks)}")
+    if rate < args.min_writes_per_second:
+        failures.add(f"load: {rate:,.0f} writes/s is below --min-writes-per-second {args.min_writes_per_second:g}")
+    return acknowledged, working, servers[0]
+
+
+def two_server_crash_run(args, setup, db, work, failures, n, rng):
+    """Two servers; one SIGKILLed after 1–4 s, the other one second later."""
+    servers = [Server(args.qamtu, db, os.path.join(work, f"serve-crash-{n:02d}-{name}.log")) for name in "ab"]
+    phases, workers = split_workers(args, setup, failures, servers, None, args.seed + n, f"crash {n}")
+    start = time.monotonic()
+    for w in workers:
+        w.start()
+    delay = rng.uniform(1.0, 4.0)
+    first = rng.randrange(2)
+    for index, at in ((first, delay), (1 - first, delay + 1.0)):
+        time.sleep(max(0.0, start + at - time.monotonic()))
+        if not servers[index].alive():
+            failures.add(f"crash run {n}: qamtu serve exited by itself with code {servers[index].proc.returncode} "
+                         f"before the kill\n{servers[index].log_tail()}")
+        phases[index].killed.set()
+        servers[index].kill()
+    hung = join_all(workers, 2 * HTTP_TIMEOUT_SECONDS)
+    if hung:
+        failures.add(f"crash run {n}: {len(hung)} clients did not notice the dead servers")
+    acknowledged, stats = collect(workers)
+    return acknowledged, stats, delay + 1.0
+
+
+def redacted(db: str) -> str:
+    """A database as messages show it: a URL without its password."""
+    return re.sub(r"^(postgres(?:ql)?://[^:/@]*):[^@]*@", r"\1@", db)
+
+
+def read_back_over_http(args, setup, db, work, failures, acknowledged, figures, rng, server=None):
+    """A server (`server`, or a fresh one) answers every sampled application as the database holds it."""
+    server = server or Server(args.qamtu, db, os.path.join(work, "serve-final.log"))
     client = Client(server.port)
     present = [app for app in acknowledged if app.app_id in figures["status"]]
     sample = rng.sample(present, min(50, len(present)))
@@ -818,16 +933,16 @@ def read_back_over_http(args, setup, db, work, failures, acknowledged, figures, 
     finally:
         client.close()
         server.stop()
-    log(f"after the crash runs: {len(sample)} acknowledged applications read back over HTTP from a fresh server")
+    log(f"{len(sample)} acknowledged applications read back over HTTP as the admin")
 
 
 def format_checks(checks):
     return ", ".join(f"{k} ×{v}" for k, v in sorted(checks.items())) or "none"
 
 
-def report_database(label, db, acknowledged, scheme, failures, reported):
+def report_database(label, db, acknowledged, scheme, failures, reported, psql=PSQL):
     """Checks the database; adds the problems not reported before (`reported`: a set it updates) to `failures`."""
-    problems, figures = check_database(db, acknowledged, scheme)
+    problems, figures = check_database(db, acknowledged, scheme, psql)
     new = [p for p in problems if p not in reported]
     for p in new:
         failures.add(f"{label}: {p}")
@@ -872,6 +987,9 @@ def parse_args(argv=None):
     p.add_argument("--crash-runs", type=non_negative_int, default=10, help="SIGKILL runs (default 10)")
     p.add_argument("--clients", type=positive_int, default=32, help="client threads (default 32)")
     p.add_argument("--seed", type=int, help="random seed (default: from the clock, printed)")
+    p.add_argument("--postgres-url", help="an empty PostgreSQL database (postgresql://…): two servers on it, "
+                   "one SIGKILLed mid-run (instead of a SpatiaLite file)")
+    p.add_argument("--psql", default=PSQL, help=f"psql, to check a PostGIS database (default {PSQL})")
     p.add_argument("--keep", action="store_true", help="keep the temp folder (database and server logs)")
     p.add_argument("--self-test", action="store_true",
                    help="check this script's IIN generator, arguments and database checker; no server")
@@ -883,6 +1001,12 @@ def parse_args(argv=None):
             p.error(f"--qamtu {args.qamtu}: not an executable file")
         if args.db and os.path.exists(args.db):
             p.error(f"--db {args.db} exists: give a path for a new database")
+        if args.postgres_url and args.db:
+            p.error("--db and --postgres-url exclude each other")
+        if args.postgres_url and not is_postgres_url(args.postgres_url):
+            p.error("--postgres-url: expected postgresql://…")
+        if args.postgres_url and not (os.path.isfile(args.psql) and os.access(args.psql, os.X_OK)):
+            p.error(f"--psql {args.psql}: not an executable file")
         if not os.path.isfile(args.services):
             p.error(f"--services {args.services}: no such file")
     if args.seed is None:
@@ -896,7 +1020,8 @@ def main(argv=None):
         return self_test()
     log(f"test-applications: seed {args.seed}")
     work = tempfile.mkdtemp(prefix="qamtu-applications.")
-    db = os.path.abspath(args.db) if args.db else os.path.join(work, "applications.sqlite")
+    db = args.postgres_url or (os.path.abspath(args.db) if args.db else os.path.join(work, "applications.sqlite"))
+    two_servers = bool(args.postgres_url)
     failures = Failures()
     rng = random.Random(args.seed)
     def on_sigterm(*_):
@@ -904,31 +1029,44 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
         setup = set_up_database(args.qamtu, db, args.services)
-        log(f"database {db}: {len(setup.services)} services, users {setup.applicant[0]}, "
+        log(f"database {redacted(db)}: {len(setup.services)} services, users {setup.applicant[0]}, "
             + ", ".join(name for name, _ in setup.providers.values()) + f", {setup.admin[0]}")
 
-        everything, working = load_phase(args, setup, db, work, failures)
+        survivor = None
+        if two_servers:
+            everything, working, survivor = two_server_load_phase(args, setup, db, work, failures)
+        else:
+            everything, working = load_phase(args, setup, db, work, failures)
         scheme, why_not = detect_scheme(everything)
         log(f"versions: {f'count events, creation = {scheme.created}' if scheme else f'do not count events ({why_not})'}")
         reported = set()
-        problems, _, figures = report_database("after the load", db, everything, scheme, failures, reported)
+        problems, _, figures = report_database("after the load", db, everything, scheme, failures, reported, args.psql)
         log(f"after the load: {figures.get('applications', 0):,} applications, {figures.get('events', 0):,} events, "
-            f"{'database checks passed' if not problems else f'{len(problems)} problems'}")
+            f"{'database checks passed' if not problems else f'{len(problems)} problems'}"
+            + (f"; every one of the {len(everything):,} acknowledged applications checked" if not problems else ""))
+        if survivor is not None:
+            if not problems:
+                read_back_over_http(args, setup, db, work, failures, everything, figures, rng, server=survivor)
+            else:
+                survivor.stop()
 
         if not working or problems:
             log("\n== crash runs skipped: the load phase or its database check failed")
         else:
-            log(f"\n== crash: {args.crash_runs} runs of {args.clients} clients, SIGKILL after 1–4 s")
+            log(f"\n== crash: {args.crash_runs} runs of {args.clients} clients, SIGKILL after 1–4 s"
+                + (" of one server, of the other 1 s later" if two_servers else ""))
             for n in range(1, args.crash_runs + 1):
-                acknowledged, stats, delay = crash_run(args, setup, db, work, failures, n, rng)
+                run = two_server_crash_run if two_servers else crash_run
+                acknowledged, stats, delay = run(args, setup, db, work, failures, n, rng)
                 everything += acknowledged
                 problems, new, figures = report_database(f"crash run {n}", db, everything, scheme, failures,
-                                                         reported)
+                                                         reported, args.psql)
                 transitions = sum(len(a.transitions) for a in acknowledged)
                 log(f"crash run {n}/{args.crash_runs}: killed after {delay:.2f} s; acknowledged {len(acknowledged):,} "
                     f"applications and {transitions:,} transitions ({stats.writes / delay:,.0f} writes/s); database: "
                     f"{figures.get('applications', 0):,} applications, {figures.get('events', 0):,} events; "
-                    + ("integrity ok, every acknowledged write present, events replay to the stored status"
+                    + (("" if two_servers else "integrity ok, ")
+                       + "every acknowledged write present, events replay to the stored status"
                        if not problems else f"{len(problems)} problems, {len(new)} of them new"))
             if args.crash_runs and not problems:
                 read_back_over_http(args, setup, db, work, failures, everything, figures, rng)

@@ -45,10 +45,10 @@ extension ApplicationDatabase {
         }
     }
 
-    private static let userColumns = "number, name, role, organisation, created, revoked"
+    static let userColumns = "number, name, role, organisation, created, revoked"
     private static let userSQL = "SELECT \(userColumns) FROM users"
 
-    private static func user(_ row: Row) throws -> PortalUser {
+    static func user(_ row: Row) throws -> PortalUser {
         let roleText: String = row[2]
         guard let role = UserRole(rawValue: roleText) else {
             throw StorageError.sqlite(message: "unknown role in users.role", sql: nil)

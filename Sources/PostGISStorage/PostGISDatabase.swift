@@ -24,7 +24,8 @@ public final class PostGISDatabase: @unchecked Sendable {
     static let logger = Logger(label: "qamtu.postgis", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Opens a pool on `location` and checks the connection (and, unless `checkSchema` is false,
-    /// that the database holds a current Qamtu schema).
+    /// that the database holds a current Qamtu schema; opened for writing, an older schema is
+    /// migrated instead).
     /// - Parameter connections: the most connections open at once.
     /// - Throws: ``PostGISError/cannotConnect(location:reason:)``, `.emptyDatabase`,
     ///   `.notAQamtuDatabase`, `.newerSchema`, `.olderSchema`.
@@ -54,7 +55,15 @@ public final class PostGISDatabase: @unchecked Sendable {
         runner = Task.detached(executorPreference: BridgeExecutor.shared) { await client.run() }
         do {
             _ = try rows("SELECT 1")
-            if checkSchema { try Self.checkSchema(self) }
+            if checkSchema {
+                do {
+                    try Self.checkSchema(self)
+                } catch PostGISError.olderSchema where !readOnly {
+                    // Opened for writing: an older schema is brought up to date first, as
+                    // SpatiaLite's files are.
+                    try migrate()
+                }
+            }
         } catch {
             runner.cancel()
             throw error

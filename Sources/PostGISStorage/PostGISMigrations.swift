@@ -7,10 +7,10 @@ import PostgresNIO
 /// - `v1-layers`: the PostGIS extension (created when missing and allowed), `qamtu_meta`, the
 ///   change counter `qamtu_changes`, and the layers of the first schema (districts, settlements,
 ///   roads, sites, institutions, commitments).
-/// - `v2-applications-layers`: the `services` and `applications` layer tables. The applications'
-///   private tables (users, events; SpatiaLite's `ApplicationTables`) are not in the PostGIS
-///   schema yet.
-/// - `v3-change-notices`: a statement trigger on every layer that sends a notice on channel
+/// - `v2-applications-layers`: the `services` and `applications` layer tables.
+/// - `v3-applications`: the applications' private tables (``PostGISApplicationTables``: the
+///   row version, users, private details, append-only events), as SpatiaLite's `v3-applications`.
+/// - `v4-change-notices`: a statement trigger on every layer that sends a notice on channel
 ///   `qamtu_changes` (delivered when its transaction commits), whoever writes: servers renew
 ///   their caches after another program's edit too (``ChangeListener``).
 ///
@@ -37,7 +37,8 @@ enum PostGISMigrations {
         Migration(name: "v2-applications-layers") {
             [LayerSchema.services, .applications].flatMap(layerTable)
         },
-        Migration(name: "v3-change-notices") {
+        Migration(name: "v3-applications") { PostGISApplicationTables.statements() },
+        Migration(name: "v4-change-notices") {
             [
                 """
                 CREATE FUNCTION qamtu_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -130,9 +131,19 @@ extension PostGISDatabase {
         if try database.appliedMigrations() == nil, try database.hasForeignTables() {
             throw PostGISError.notAQamtuDatabase(location: database.name)
         }
-        let migrations = PostGISMigrations.all
-        let name = database.name
-        try database.transaction { connection in
+        try database.migrate()
+        return database
+    }
+
+    /// Applies the migrations this database lacks, in one transaction under an advisory lock
+    /// (so that two processes opening or initialising it at once apply each step once).
+    /// - Parameter last: the last migration to apply (tests that build an older schema); nil for all.
+    /// - Throws: `.newerSchema` for a database written by a newer Qamtu.
+    func migrate(upTo last: String? = nil) throws {
+        let all = PostGISMigrations.all
+        let migrations = last.flatMap { last in all.firstIndex { $0.name == last } }.map { Array(all[...$0]) } ?? all
+        let name = self.name
+        try transaction { connection in
             // One lock for every Qamtu init on this server (the number spells "qamtu").
             _ = try await connection.rows("SELECT pg_advisory_xact_lock(7175109116117)")
             _ = try await connection.rows("""
@@ -140,7 +151,7 @@ extension PostGISDatabase {
                     name text PRIMARY KEY, applied_order integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                 """)
             let applied = try await connection.rows("SELECT name FROM qamtu_migrations ORDER BY applied_order").map { try $0.decode(String.self) }
-            let known = Set(migrations.map(\.name))
+            let known = Set(PostGISMigrations.names)
             let unknown = applied.filter { !known.contains($0) }
             if !unknown.isEmpty { throw PostGISError.newerSchema(location: name, unknownMigrations: unknown) }
             for (order, migration) in migrations.enumerated() where !applied.contains(migration.name) {
@@ -151,7 +162,6 @@ extension PostGISDatabase {
                 _ = try await connection.rows("INSERT INTO qamtu_migrations (name, applied_order) VALUES ($1, $2)", binds)
             }
         }
-        return database
     }
 }
 
@@ -171,8 +181,23 @@ extension PostGISDatabase {
 }
 
 extension PostGISDatabase {
+    /// Creates the schema at `location` up to the migration `last` only, as an older Qamtu left
+    /// it (tests of the migrations), and closes the database.
+    public static func initialiseForTests(location: PostgresLocation, upTo last: String) throws {
+        let database = try PostGISDatabase(location: location, readOnly: false, checkSchema: false)
+        defer { database.close() }
+        _ = try database.rows("CREATE EXTENSION IF NOT EXISTS postgis")
+        try database.migrate(upTo: last)
+    }
+
     /// Runs one statement without binds (tests that set up a broken or foreign schema).
     public func executeForTests(_ sql: String) throws {
         _ = try rows(sql)
+    }
+
+    /// The first column of the first row of `sql` (a statement without binds) as text, nil for
+    /// no row or NULL: tests that read what the workflow never reads (counts, stored hashes).
+    public func textForTests(_ sql: String) throws -> String? {
+        try rows(sql).first.flatMap { row in try Array(row).first?.decode(String?.self) }
     }
 }

@@ -14,7 +14,9 @@ struct CopyCommand: ParsableCommand {
             in one transaction, with the import's validation, spatial index and site pack, so every \
             export of the target equals the source's, byte for byte. The target is created when it does \
             not exist (as `qamtu init` does); its layers must be empty. The source is opened read-only. \
-            The service applications, their events and the users are not copied.
+            Then the service applications are copied in one transaction: the users (with the stored \
+            hashes of their tokens, so every token still signs in), every application with its private \
+            details and its events, with the same ids, versions and event numbers; the target must hold none.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The portal database to read (a file or a postgresql:// URL).", valueName: "source"))
@@ -38,6 +40,10 @@ struct CopyCommand: ParsableCommand {
             let total = copies.reduce(0) { $0 + $1.features }
             // The stores' locations: a URL is shown without its password.
             print("copied \(NumberFormat.grouped(total)) features from \(source.store.location) to \(target.location) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            // The service applications: users, applications with their private details, events.
+            let ledgers = Portal(store: source.store, ledger: try DatabaseOptions.ledger(of: source.store, at: from, readOnly: true))
+            let carried = try ledgers.copyApplications(to: try DatabaseOptions.ledger(of: target, at: to, readOnly: false))
+            print("service applications: \(NumberFormat.grouped(carried.applications)) with \(NumberFormat.grouped(carried.events)) events, users: \(NumberFormat.grouped(carried.users))")
         }
     }
 }

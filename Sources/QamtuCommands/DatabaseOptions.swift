@@ -36,6 +36,13 @@ struct DatabaseOptions: ParsableArguments {
         return try SpatiaLiteStore.initialise(at: location).store
     }
 
+    /// The service applications of `store`, opened at `location`: the PostGIS store's own, or
+    /// the SpatiaLite file's ledger (read-only: never changed).
+    static func ledger(of store: any PortalStore, at location: String, readOnly: Bool) throws -> any ApplicationLedger {
+        if let postGIS = store as? PostGISStore { return postGIS.ledger }
+        return try SpatiaLiteStore.openLedger(at: location, concurrent: false, readOnly: readOnly)
+    }
+
     /// The application core over the database; notes go to standard error. SpatiaLite is loaded
     /// only when a query calls its functions (see ``SpatiaLiteStore``).
     /// - Parameter readOnly: open read-only (every command but `import`).
@@ -43,12 +50,14 @@ struct DatabaseOptions: ParsableArguments {
         Portal(store: try store(readOnly: readOnly), notify: { Terminal.note($0) })
     }
 
-    /// The application core with the file's service applications (users, applications,
+    /// The application core with the database's service applications (users, applications,
     /// events), opened for writing (the schema is migrated first when it is older) or, with
-    /// `readOnly`, for reading only (the file is never changed).
+    /// `readOnly`, for reading only (the database is never changed): a SpatiaLite file, or a
+    /// PostGIS database whose ledger shares the store's connection pool.
     func applicationsPortal(readOnly: Bool = false) throws -> Portal {
         if isPostGIS {
-            throw PortalError(.unavailable, "service applications are not available on a PostGIS database yet (issue 19)")
+            let store = try PostGISStore.open(url: path, readOnly: readOnly)
+            return Portal(store: store, ledger: store.ledger, notify: { Terminal.note($0) })
         }
         let ledger = try SpatiaLiteStore.openLedger(at: path, concurrent: false, readOnly: readOnly)
         let store = try SpatiaLiteStore.open(at: path, readOnly: true)

@@ -13,7 +13,9 @@ struct ServeCommand: ParsableCommand {
             Map viewers and GIS clients (QGIS, GDAL's OAPIF driver, OWSLib, Leaflet, MapLibre) read the \
             layers at http://HOST:PORT/collections. With --writable, /applications takes service applications and \
             their transitions from users with tokens (`qamtu users add`); the file is switched to WAL and every \
-            acknowledged write is on disk. Stop with Ctrl-C or SIGTERM: requests in flight finish.
+            acknowledged write is on disk. On a postgresql:// database, several servers may serve one database \
+            with --writable (every write one transaction; ETags and If-Match hold across them). Stop with \
+            Ctrl-C or SIGTERM: requests in flight finish.
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -22,13 +22,16 @@ public enum QamtuServerApplication {
         let store: any PortalStore
         let ledger: (any ApplicationLedger)?
         if PostGISStore.isURL(path) {
-            // A PostGIS database: read-only serving through the store's own connection pool; the
-            // service applications are not kept in PostGIS yet.
-            guard !configuration.writable else {
-                throw PortalError(.unavailable, "--writable (service applications) is not available on a PostGIS database yet (issue 19)")
-            }
-            ledger = nil
-            store = try await BlockingExecutor.shared.run { try PostGISStore.open(url: path, readOnly: true, connections: size) }
+            // A PostGIS database through the store's own connection pool; writable, the service
+            // applications share it (several servers may serve one database: every write is one
+            // transaction that bumps the change counter each server's ChangeWatcher polls).
+            // Writable, the workflow's transactions hold connections while they wait for their
+            // commits: the pool has room for them beside the reads.
+            let writable = configuration.writable
+            let connections = writable ? size + Self.workflowConnections : size
+            let postGIS = try await BlockingExecutor.shared.run { try PostGISStore.open(url: path, readOnly: !writable, connections: connections) }
+            ledger = writable ? postGIS.ledger : nil
+            store = postGIS
         } else {
             // The ledger first: it switches the file to WAL before the readers open it.
             ledger = configuration.writable
@@ -48,6 +51,10 @@ public enum QamtuServerApplication {
             services: [changes],
             logger: logger)
     }
+
+    /// The connections a writable server on PostGIS opens beyond its pool size, for the service
+    /// applications' write transactions.
+    static let workflowConnections = 8
 
     /// Runs the server until SIGTERM or SIGINT, then drains (``ShutdownDrain``: new requests get
     /// 503, those in flight finish and their bytes leave) before Hummingbird shuts down.

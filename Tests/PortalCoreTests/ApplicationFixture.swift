@@ -4,6 +4,7 @@ import GeoModel
 import GeoStorage
 import Geodesy
 import PortalCore
+import PostGISStorage
 import QamtuTestSupport
 
 /// A portal file for the service applications (issue 17): created by
@@ -50,6 +51,26 @@ enum ApplicationFixture {
         return (Portal(store: store, ledger: ledger), path)
     }
 
+    /// The fixture's portal with a ledger of `kind`: a file in `folder` (its path), or a new
+    /// PostGIS database (its URL, which may hold the test server's password: never print it).
+    static func portal(_ kind: LedgerKind, in folder: TemporaryFolder, concurrent: Bool = false) throws -> (portal: Portal, path: String) {
+        switch kind {
+        case .spatiaLite: return try portal(in: folder, concurrent: concurrent)
+        case .postGIS:
+            let url = try PostGISTestServer.freshURL()
+            let store = try PostGISStore.initialise(url: url)
+            let loader = Portal(store: store)
+            let layers: [(LayerSchema, String, String)] = [
+                (.services, "services.csv", services), (.districts, "districts.geojson", StoreFixture.districts),
+                (.settlements, "settlements.geojson", StoreFixture.settlements),
+            ]
+            for (layer, name, text) in layers {
+                _ = try loader.importFeatures(ImportRequest(layer: layer, path: try folder.write(name, text)))
+            }
+            return (Portal(store: store, ledger: store.ledger), url)
+        }
+    }
+
     /// A submission of the fixture's applicant, at Aqsu (71.0, 43.0) in West unless told.
     static func new(service: String = "svc-water", at: String = "2026-03-02T09:15:00+05:00", owner: Int64? = nil,
                     note: String? = nil, actor: String = "applicant") -> NewApplication {
@@ -64,9 +85,39 @@ enum ApplicationFixture {
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 
-    /// The rows of `table` (a name of the fixture's own, never input).
+    /// The rows of `table` (a name of the fixture's own, never input) in the file at `path`, or
+    /// in the PostGIS database at the URL `path`.
     static func count(_ path: String, _ table: String) throws -> Int {
-        try queue(path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(table)\"") ?? -1 }
+        if PostGISStore.isURL(path) {
+            return Int(try text(path, "SELECT count(*)::text FROM \"\(table)\"") ?? "") ?? -1
+        }
+        return try queue(path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(table)\"") ?? -1 }
+    }
+
+    /// The first column of the first row of `sql` (a statement of the test's own) in the PostGIS
+    /// database at `url`, as text.
+    static func text(_ url: String, _ sql: String) throws -> String? {
+        let database = try PostGISDatabase(location: try PostgresLocation(parsing: url), readOnly: false, connections: 1)
+        defer { database.close() }
+        return try database.textForTests(sql)
+    }
+
+    /// Runs `sql` (a statement of the test's own) in the file or the PostGIS database at `path`
+    /// and returns the database's refusal, nil when it ran.
+    static func refusal(_ path: String, _ sql: String) throws -> String? {
+        if PostGISStore.isURL(path) {
+            let database = try PostGISDatabase(location: try PostgresLocation(parsing: path), readOnly: false, connections: 1)
+            defer { database.close() }
+            do { try database.executeForTests(sql) } catch PostGISError.server(let message, _, _) { return message }
+            return nil
+        }
+        do { try queue(path).write { db in try db.execute(sql: sql) } } catch let error as DatabaseError { return error.message }
+        return nil
+    }
+
+    /// The portal's store opened for writing (a file or a PostGIS database at `path`).
+    static func writableStore(_ path: String) throws -> any PortalStore {
+        PostGISStore.isURL(path) ? try PostGISStore.open(url: path, readOnly: false) : try SpatiaLiteStore.open(at: path, readOnly: false)
     }
 
     /// One step of an imported history: `{"at", "by", "to", "note"}`.

@@ -18,9 +18,14 @@ enum PostGISTestServer {
 
     /// A new, empty database on the server with the Qamtu schema, as a store open for writing.
     static func freshStore() throws -> PostGISStore {
+        try PostGISStore.initialise(url: try freshURL())
+    }
+
+    /// The URL (with the server's password, if any: never print it) of a new, empty database
+    /// on the server, without a schema.
+    static func freshURL() throws -> String {
         let server = try PostgresLocation(parsing: try prerequisite.require())
-        let fresh = try PostGISDatabase.createScratchDatabase(on: server)
-        return try PostGISStore.initialise(url: urlWithPassword(fresh, server: server))
+        return urlWithPassword(try PostGISDatabase.createScratchDatabase(on: server), server: server)
     }
 
     /// The URL of `location`, with the server's password (tests only; never printed).

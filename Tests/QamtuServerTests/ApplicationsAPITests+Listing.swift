@@ -36,8 +36,8 @@ extension ApplicationsAPITests {
     /// `A-00000n` for each n.
     static func ids(_ numbers: [Int]) -> [String] { numbers.map { String(format: "A-%06d", $0) } }
 
-    @Test func theListFiltersByStatusServiceAndDistrictWithinWhatTheUserSees() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func theListFiltersByStatusServiceAndDistrictWithinWhatTheUserSees(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             try await Self.submitSeven(client, fixture)
             let office = fixture.token(ApplicationsFixture.office)
@@ -78,8 +78,8 @@ extension ApplicationsAPITests {
         }
     }
 
-    @Test func theListPagesWithLimitOffsetAndNextLinks() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func theListPagesWithLimitOffsetAndNextLinks(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             try await Self.submitSeven(client, fixture)
             let office = fixture.token(ApplicationsFixture.office)
@@ -112,8 +112,8 @@ extension ApplicationsAPITests {
         }
     }
 
-    @Test func theListRefusesWhatItDoesNotUnderstand() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func theListRefusesWhatItDoesNotUnderstand(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let office = fixture.token(ApplicationsFixture.office)
             for (query, parameter) in [("colour=blue", "colour"), ("status=done", "status"), ("status=Received", "status"),

@@ -165,8 +165,8 @@ extension ApplicationsAPITests {
     /// The public collection, its ETag and its tiles show a submission and a transition as soon
     /// as they are acknowledged, not one watcher interval later: caches keyed on the change
     /// token must not answer with the data before the write.
-    @Test func thePublicCollectionShowsEachWriteAtOnce() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func thePublicCollectionShowsEachWriteAtOnce(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let uri = "/collections/applications/items"
             let t = TilesAPITests.path(14, lon: ApplicationsFixture.west.longitude, lat: ApplicationsFixture.west.latitude)

@@ -21,8 +21,8 @@ extension ApplicationsAPITests {
         }
     }
 
-    @Test func aBadSubmissionListsEveryProblemAndStoresNothing() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func aBadSubmissionListsEveryProblemAndStoresNothing(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let owner = fixture.token(ApplicationsFixture.owner)
             let office = fixture.token(ApplicationsFixture.office)
@@ -109,8 +109,8 @@ extension ApplicationsAPITests {
         }
     }
 
-    @Test func aRevokedTokenStopsWorkingAtTheNextRequest() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func aRevokedTokenStopsWorkingAtTheNextRequest(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let owner = fixture.token(ApplicationsFixture.owner)
             let (id, _) = try await client.submitted(.aigerim, service: "svc-water", at: ApplicationsFixture.west, token: owner)

@@ -46,8 +46,8 @@ import Testing
                     == "a valid bearer token is required (Authorization: Bearer qamtu_…)", "\(what)", sourceLocation: sourceLocation)
     }
 
-    @Test func readsFollowTheRoleMatrix() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func readsFollowTheRoleMatrix(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let owner = fixture.token(ApplicationsFixture.owner)
             let labels = [
@@ -94,8 +94,8 @@ import Testing
         }
     }
 
-    @Test func submissionsFollowTheRoleMatrix() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func submissionsFollowTheRoleMatrix(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let office = fixture.token(ApplicationsFixture.office)
             var stored = 0
@@ -124,8 +124,8 @@ import Testing
         }
     }
 
-    @Test func transitionsFollowTheRoleMatrix() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func transitionsFollowTheRoleMatrix(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let owner = fixture.token(ApplicationsFixture.owner)
             let office = fixture.token(ApplicationsFixture.office)
@@ -159,8 +159,8 @@ import Testing
     /// The workflow's allowed moves, written out: every other pair of statuses is forbidden.
     static let allowedMoves: Set<String> = ["received→in_progress", "in_progress→approved", "in_progress→returned", "returned→received"]
 
-    @Test func everyPairOfStatusesIsAllowedOrRefusedAsTheWorkflowSays() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func everyPairOfStatusesIsAllowedOrRefusedAsTheWorkflowSays(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let owner = fixture.token(ApplicationsFixture.owner)
             let office = fixture.token(ApplicationsFixture.office)
@@ -221,8 +221,8 @@ import Testing
         }
     }
 
-    @Test func aReturnNeedsItsReason() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func aReturnNeedsItsReason(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let office = fixture.token(ApplicationsFixture.office)
             let staff = fixture.token(ApplicationsFixture.waterStaff)
@@ -246,8 +246,8 @@ import Testing
 
     // MARK: - If-Match
 
-    @Test func ifMatchMustNameTheCurrentVersionOfThisApplication() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func ifMatchMustNameTheCurrentVersionOfThisApplication(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let office = fixture.token(ApplicationsFixture.office)
             let owner = fixture.token(ApplicationsFixture.owner)
@@ -286,8 +286,8 @@ import Testing
 
     /// Concurrent requests with the same `If-Match` (committed together by the group writer):
     /// exactly one moves the application, every other answers 412, and one event is written.
-    @Test func concurrentMovesWithOneTagLetExactlyOneThrough() async throws {
-        let fixture = try ApplicationsFixture()
+    @Test(arguments: LedgerKind.allCases) func concurrentMovesWithOneTagLetExactlyOneThrough(kind: LedgerKind) async throws {
+        let fixture = try ApplicationsFixture(kind)
         try await fixture.withClient { client in
             let office = fixture.token(ApplicationsFixture.office)
             let (id, tag) = try await client.submitted(.xavier, service: "svc-water", at: ApplicationsFixture.west,

@@ -5,10 +5,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PortalCore
+import PostGISStorage
 import QamtuServer
 import QamtuTestSupport
 
-/// A portal file for the service applications over HTTP (EPSG:4326, lon/lat): three services of
+/// A portal file (or PostGIS database) for the service applications over HTTP (EPSG:4326, lon/lat): three services of
 /// two providers (water: `svc-water`, `svc-sewer`; power: `svc-power`), two settlements, two
 /// districts (West 70.5–71.2° E, East 71.2–72.0° E, both 42.8–43.5° N), and six users with their
 /// tokens: the applicants ``owner`` and ``otherApplicant``, the providers ``waterStaff`` and
@@ -58,11 +59,22 @@ final class ApplicationsFixture: @unchecked Sendable {
     static let east = GeoPoint(longitude: 71.3712, latitude: 42.9031)
     static let outside = GeoPoint(longitude: 75.25, latitude: 45.5)
 
-    init() throws {
+    /// The fixture in a SpatiaLite file, or (`.postGIS`) in a new database on the test server,
+    /// whose URL is then ``path``.
+    init(_ kind: LedgerKind = .spatiaLite) throws {
         folder = try TemporaryFolder()
-        path = folder.path("applications.sqlite")
-        let portal = Portal(store: try SpatiaLiteStore.initialise(at: path).store,
+        let portal: Portal
+        switch kind {
+        case .spatiaLite:
+            path = folder.path("applications.sqlite")
+            portal = Portal(store: try SpatiaLiteStore.initialise(at: path).store,
                             ledger: try SpatiaLiteStore.openLedger(at: path, concurrent: false))
+        case .postGIS:
+            let server = try PostgresLocation(parsing: try postGISTestServer.require())
+            path = try PostGISDatabase.createScratchDatabase(on: server).description
+            let store = try PostGISStore.initialise(url: path)
+            portal = Portal(store: store, ledger: store.ledger)
+        }
         for (layer, name, text) in [(LayerSchema.services, "services.csv", Self.services),
                                     (.settlements, "settlements.geojson", Self.settlements),
                                     (.districts, "districts.geojson", Self.districts)] {
@@ -109,7 +121,13 @@ final class ApplicationsFixture: @unchecked Sendable {
     /// Revokes user `name` through the core, as `qamtu users revoke` does (a ledger of its own
     /// on the file the server has open).
     func revoke(_ name: String) throws {
-        let portal = Portal(store: try SpatiaLiteStore.open(at: path), ledger: try SpatiaLiteStore.openLedger(at: path, concurrent: false))
+        let portal: Portal
+        if PostGISStore.isURL(path) {
+            let store = try PostGISStore.open(url: path, readOnly: false, connections: 1)
+            portal = Portal(store: store, ledger: store.ledger)
+        } else {
+            portal = Portal(store: try SpatiaLiteStore.open(at: path), ledger: try SpatiaLiteStore.openLedger(at: path, concurrent: false))
+        }
         _ = try portal.revokeUser(name: name)
     }
 }

@@ -57,7 +57,7 @@ struct PostGISServerTests {
 
     /// An edit by another program (psql here, as QGIS would edit the table) renews the server's
     /// answers and ETags within the change watcher's interval: the layers' triggers send a notice
-    /// when the edit commits, and the server listens (`v3-change-notices`).
+    /// when the edit commits, and the server listens (`v4-change-notices`).
     @Test(.requires(Prerequisite.tool("psql", package: "postgresql-client-15")))
     func anEditByAnotherProgramRenewsTheAnswers() async throws {
         let fixture = try ServerFixture()
@@ -87,17 +87,6 @@ struct PostGISServerTests {
             #expect(after.status == .ok)
             #expect(after.headers[.eTag] != tag)
             #expect(String(buffer: after.body).contains("Renamed in QGIS"))
-        }
-    }
-
-    @Test func writableServingIsNotAvailableYet() async throws {
-        let location = try PostgresLocation(parsing: try Self.server.require())
-        let url = try PostGISDatabase.createScratchDatabase(on: location).description
-        _ = try PostGISStore.initialise(url: url)
-        var configuration = ServerConfiguration(databasePath: url, host: "127.0.0.1", port: 0, baseURL: nil, poolSize: 2)
-        configuration.writable = true
-        await #expect(throws: PortalError.self) {
-            _ = try await QamtuServerApplication.build(configuration, logger: Logger(label: "qamtu.test"))
         }
     }
 }

@@ -1,5 +1,6 @@
 import GeoModel
 import GeoStorage
+import PostGISStorage
 
 /// What the core needs to keep the service applications: users and their token hashes,
 /// applications with their private details, and the append-only events, with the workflow's
@@ -42,10 +43,21 @@ public protocol ApplicationLedger: AnyObject, Sendable {
     func users() throws -> [PortalUser]
     /// The user of a token id and the stored hash of its secret; nil for an unknown id.
     func credential(tokenID: String) throws -> (user: PortalUser, secretSHA256: [UInt8])?
+    /// Every user with its token id and stored hash (SHA-256 of the secret), by number: what a copy carries.
+    func userCredentials() throws -> [(user: PortalUser, tokenID: String, tokenSHA256: [UInt8])]
+    /// Stores users and applications with their events exactly as another ledger holds them
+    /// (numbers, ids in the given order, versions, event numbers), in one transaction: a copy
+    /// into an empty ledger.
+    func restore(users: [(user: PortalUser, tokenID: String, tokenSHA256: [UInt8])],
+                 applications: [(application: ServiceApplication, events: [ApplicationEvent])]) throws
 }
 
 /// The applications of a SpatiaLite portal file.
 extension ApplicationDatabase: ApplicationLedger {}
+
+/// The applications of a PostGIS portal: every write one transaction, safe with several
+/// processes on the database (see ``PostGISDatabase``'s workflow).
+extension PostGISDatabase: ApplicationLedger {}
 
 extension SpatiaLiteStore {
     /// The service applications of the portal file at `path`, migrated to the current schema.

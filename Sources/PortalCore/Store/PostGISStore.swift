@@ -54,6 +54,11 @@ public final class PostGISStore: PortalStore, @unchecked Sendable {
     /// The URL without its password.
     public var location: String { database.location.description }
 
+    /// The service applications of this database (users, applications with their private
+    /// details, events), through the store's connection pool. Writes need a store opened for
+    /// writing (an older schema is migrated then).
+    public var ledger: any ApplicationLedger { database }
+
     public func count(_ query: ExportQuery) throws -> Int { try database.count(query) }
 
     public func features(_ query: ExportQuery) throws -> [FeatureRecord] {

@@ -3,7 +3,8 @@ import GeoModel
 extension Portal {
     /// The layers a copy carries, in the order it imports them: the districts before the
     /// settlements (whose districts they name), the commitments last (they are placed at their
-    /// targets). The service applications live in the ledger, not in a layer, and are not copied.
+    /// targets). The service applications live in the ledger, not in a layer: ``copyApplications(to:)``
+    /// carries them.
     public static let copiedLayers: [LayerSchema] = [.districts, .settlements, .roads, .sites, .institutions, .services, .commitments]
 
     /// Copies every layer of this portal's store into `target`, feature by feature in the

@@ -1,0 +1,15 @@
+import Testing
+
+/// The ledgers the applications API tests serve: a SpatiaLite file, and PostGIS when
+/// `QAMTU_TEST_POSTGRES_URL` names a server (left out without it, except with `CI=true`, where
+/// it stays in and fails for want of the server).
+enum LedgerKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case spatiaLite, postGIS
+
+    /// The kinds this run tests.
+    static var allCases: [LedgerKind] {
+        postGISTestServer.shouldRun ? [.spatiaLite, .postGIS] : [.spatiaLite]
+    }
+
+    var testDescription: String { rawValue }
+}
