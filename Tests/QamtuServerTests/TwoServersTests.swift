@@ -62,7 +62,13 @@ struct TwoServersTests {
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 #expect(shown == "in_progress")
-                let after = try await b.execute(uri: collection, method: .get)
+                // The item is read afresh; the listing B answered before is cached until its watcher
+                // sees the change (within its poll interval).
+                var after = try await b.execute(uri: collection, method: .get)
+                while try after.json()["numberMatched"] as? Int != 1 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    after = try await b.execute(uri: collection, method: .get)
+                }
                 #expect(try after.json()["numberMatched"] as? Int == 1)
                 #expect(after.headers[.eTag] != before.headers[.eTag])
 
