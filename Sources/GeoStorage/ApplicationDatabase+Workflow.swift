@@ -148,18 +148,11 @@ extension ApplicationDatabase {
         try Int.fetchOne(db, sql: "SELECT days_allowed FROM services WHERE id = ?", arguments: [serviceID])
     }
 
-    private static func due(from timestamp: String, days: Int) throws -> String {
-        guard let day = PortalTime.day(ofTimestamp: timestamp), let due = PortalTime.day(day, plus: days) else {
-            throw ApplicationError.invalidFields(["time '\(timestamp)' is not an ISO 8601 timestamp with an offset"])
-        }
-        return due
-    }
-
     private static func insert(_ new: NewApplication, in db: Database) throws -> ServiceApplication {
         guard let days = try daysAllowed(new.serviceID, in: db) else {
             throw ApplicationError.invalidFields(["service_id: no service '\(new.serviceID)'"])
         }
-        let due = try due(from: new.at, days: days)
+        let due = try ServiceApplication.dueDay(from: new.at, days: days)
         let shown = PublicPosition.rounded(new.position)
         // The id follows the row number; a placeholder holds its place until the number is known.
         try db.execute(sql: """
@@ -188,30 +181,13 @@ extension ApplicationDatabase {
         guard let row = try Row.fetchOne(db, sql: selectSQL + " WHERE a.id = ?", arguments: [change.applicationID]) else {
             throw ApplicationError.unknownApplication(change.applicationID)
         }
-        var current = try record(row)
+        let stored = try record(row)
         let fid: Int64 = row[18]
-        if let expected = change.expectedVersion, expected != current.version {
-            throw ApplicationError.staleVersion(id: current.id, given: expected, current: current.version)
-        }
-        guard current.status.allows(change.to) else {
-            throw ApplicationError.forbiddenTransition(id: current.id, from: current.status, to: change.to)
-        }
-        try authorise(current)
-        let from = current.status
-        current.status = change.to
-        current.version += 1
-        if change.to.isDecided {
-            current.decided = change.at
-            current.decisionNote = change.note
-        } else if change.to == .received {
-            // A resubmission: undecided again, and the clock starts anew.
-            current.decided = nil
-            current.decisionNote = nil
-            guard let days = try daysAllowed(current.serviceID, in: db) else {
-                throw ApplicationError.invalidFields(["service_id: no service '\(current.serviceID)'"])
-            }
-            current.due = try due(from: change.at, days: days)
-        }
+        try stored.check(change)
+        try authorise(stored)
+        let days = change.to == .received ? try daysAllowed(stored.serviceID, in: db) : nil
+        let current = try stored.moved(by: change, daysAllowed: days)
+        let from = stored.status
         try db.execute(sql: "UPDATE applications SET status = ?, decided = ?, due = ?, version = ? WHERE fid = ? AND version = ?",
                        arguments: [current.status.rawValue, current.decided, current.due, current.version, fid, current.version - 1])
         guard db.changesCount == 1 else {

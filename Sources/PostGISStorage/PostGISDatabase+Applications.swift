@@ -251,13 +251,6 @@ extension PostGISDatabase {
             .map { Int(try $0.decode(Int64.self)) }
     }
 
-    private static func due(from timestamp: String, days: Int) throws -> String {
-        guard let day = PortalTime.day(ofTimestamp: timestamp), let due = PortalTime.day(day, plus: days) else {
-            throw ApplicationError.invalidFields(["time '\(timestamp)' is not an ISO 8601 timestamp with an offset"])
-        }
-        return due
-    }
-
     private static func insert(_ new: NewApplication, on connection: PostgresConnection) async throws -> ServiceApplication {
         var service = PostgresBindings()
         service.append(new.serviceID)
@@ -268,7 +261,7 @@ extension PostGISDatabase {
             throw ApplicationError.invalidFields(["service_id: no service '\(new.serviceID)'"])
         }
         let (days, fid) = try row.decode((Int64, Int64).self)
-        let due = try due(from: new.at, days: Int(days))
+        let due = try ServiceApplication.dueDay(from: new.at, days: Int(days))
         let shown = PublicPosition.rounded(new.position)
         let id = String(format: "A-%06lld", fid)
         var binds = PostgresBindings()
@@ -317,30 +310,13 @@ extension PostGISDatabase {
         guard let row = try await connection.rows(selectSQL + " WHERE a.id = $1 FOR UPDATE OF a", key).first else {
             throw ApplicationError.unknownApplication(change.applicationID)
         }
-        var current = try record(row)
+        let stored = try record(row)
         let fid = try Array(row)[18].decode(Int64.self)
-        if let expected = change.expectedVersion, expected != current.version {
-            throw ApplicationError.staleVersion(id: current.id, given: expected, current: current.version)
-        }
-        guard current.status.allows(change.to) else {
-            throw ApplicationError.forbiddenTransition(id: current.id, from: current.status, to: change.to)
-        }
-        try authorise(current)
-        let from = current.status
-        current.status = change.to
-        current.version += 1
-        if change.to.isDecided {
-            current.decided = change.at
-            current.decisionNote = change.note
-        } else if change.to == .received {
-            // A resubmission: undecided again, and the clock starts anew.
-            current.decided = nil
-            current.decisionNote = nil
-            guard let days = try await daysAllowed(current.serviceID, on: connection) else {
-                throw ApplicationError.invalidFields(["service_id: no service '\(current.serviceID)'"])
-            }
-            current.due = try due(from: change.at, days: days)
-        }
+        try stored.check(change)
+        try authorise(stored)
+        let days = change.to == .received ? try await daysAllowed(stored.serviceID, on: connection) : nil
+        let current = try stored.moved(by: change, daysAllowed: days)
+        let from = stored.status
         var update = PostgresBindings()
         update.append(current.status.rawValue)
         update.append(current.decided)

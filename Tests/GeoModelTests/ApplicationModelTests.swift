@@ -282,4 +282,36 @@ struct ApplicationModelTests {
         application.status = .received
         #expect(application.isOverdue(on: "2027-01-01"))
     }
+
+    /// One move by the workflow's rules: the version and the move are checked; a decision keeps
+    /// its time and note; a resubmission clears them and counts the days from its own day.
+    @Test func aMoveChecksTheVersionAndTheWorkflowAndRestartsTheClockOnResubmission() throws {
+        let returned = ServiceApplication(
+            id: "A-000007", serviceID: "svc", status: .returned, submitted: "2026-03-02T09:15:00+05:00",
+            decided: "2026-03-05T10:00:00+05:00", due: "2026-03-17", settlement: nil, district: nil,
+            decisionNote: "the site plan is missing", version: 3, position: GeoPoint(longitude: 71.37, latitude: 42.9),
+            applicant: ApplicantDetails(name: "n", iin: "900101300126", phone: "+77011234567", email: nil), note: nil, ownerNumber: nil)
+        let resubmit = ApplicationChange(applicationID: "A-000007", to: .received, note: nil, actor: "aigerim",
+                                         at: "2026-04-01T23:30:00+05:00", expectedVersion: 3)
+        try returned.check(resubmit)
+        let again = try returned.moved(by: resubmit, daysAllowed: 15)
+        #expect(again.status == .received && again.version == 4)
+        #expect(again.decided == nil && again.decisionNote == nil)
+        #expect(again.due == "2026-04-16")
+        #expect(again.submitted == returned.submitted)
+        #expect(throws: ApplicationError.invalidFields(["service_id: no service 'svc'"])) { try returned.moved(by: resubmit, daysAllowed: nil) }
+
+        var stale = resubmit
+        stale.expectedVersion = 2
+        #expect(throws: ApplicationError.staleVersion(id: "A-000007", given: 2, current: 3)) { try returned.check(stale) }
+        let approve = ApplicationChange(applicationID: "A-000007", to: .approved, note: "ok", actor: "office",
+                                        at: "2026-04-02T09:00:00+05:00", expectedVersion: nil)
+        #expect(throws: ApplicationError.forbiddenTransition(id: "A-000007", from: .returned, to: .approved)) { try returned.check(approve) }
+        let moving = try again.moved(by: ApplicationChange(applicationID: "A-000007", to: .inProgress, note: nil, actor: "office",
+                                                           at: "2026-04-02T09:00:00+05:00", expectedVersion: 4), daysAllowed: nil)
+        let approved = try moving.moved(by: approve, daysAllowed: nil)
+        #expect(approved.status == .approved && approved.version == 6)
+        #expect(approved.decided == "2026-04-02T09:00:00+05:00" && approved.decisionNote == "ok")
+        #expect(approved.due == "2026-04-16")
+    }
 }
