@@ -162,19 +162,14 @@ extension PostGISDatabase {
         let client = client, name = name
         do {
             return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: Self.logger)
-                do {
+                try await Self.enclosed(connection) { connection in
                     let value = try await operation(connection)
                     // Last, so that the counter's row lock (which serialises the bumps of every
                     // process) is held for one statement and the commit.
                     _ = try await connection.rows(bumpsChanges
                         ? "UPDATE qamtu_changes SET counter = counter + 1 WHERE id = 1 RETURNING set_config('synchronous_commit', 'on', true)"
                         : "SELECT set_config('synchronous_commit', 'on', true)")
-                    try await connection.query("COMMIT", logger: Self.logger)
                     return value
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: Self.logger)
-                    throw error
                 }
             }
         } catch {
@@ -186,15 +181,7 @@ extension PostGISDatabase {
     /// blocking the calling thread until it ends.
     func readTransaction<T: Sendable>(_ operation: @escaping @Sendable (PostgresConnection) async throws -> T) throws -> T {
         try withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: Self.logger)
-            do {
-                let value = try await operation(connection)
-                try await connection.query("COMMIT", logger: Self.logger)
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: Self.logger)
-                throw error
-            }
+            try await Self.enclosed(connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", operation)
         }
     }
 

@@ -244,16 +244,21 @@ public final class PostGISDatabase: @unchecked Sendable {
     /// Runs `operation` in one transaction on one connection: `COMMIT` when it returns, `ROLLBACK`
     /// when it throws (its error is rethrown).
     func transaction<T: Sendable>(_ operation: @escaping @Sendable (PostgresConnection) async throws -> T) throws -> T {
-        try withConnection { connection in
-            try await connection.query("BEGIN", logger: Self.logger)
-            do {
-                let value = try await operation(connection)
-                try await connection.query("COMMIT", logger: Self.logger)
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: Self.logger)
-                throw error
-            }
+        try withConnection { connection in try await Self.enclosed(connection, operation) }
+    }
+
+    /// Runs `operation` on `connection` between `begin` and `COMMIT`; `ROLLBACK` when it throws
+    /// (its error is rethrown).
+    static func enclosed<T>(_ connection: PostgresConnection, begin: String = "BEGIN",
+                            _ operation: (PostgresConnection) async throws -> T) async throws -> T {
+        try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+        do {
+            let value = try await operation(connection)
+            try await connection.query("COMMIT", logger: logger)
+            return value
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
     }
 }
