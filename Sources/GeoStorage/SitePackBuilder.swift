@@ -13,7 +13,7 @@ import Geodesy
 ///
 /// Spatial ranks need every site: chunks leave them at 0 and record where they are
 /// (``Chunk/rankOffsets``); ``SitePackInserter`` fills them in at the end.
-package struct SitePackBuilder {
+package struct SitePackBuilder: Sendable {
     /// A finished chunk, its ranks not yet set.
     package struct Chunk: Sendable {
         /// Marks a site without a rank in ``rankOffsets``.

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import GeoStorage
-import NIOCore
+import PostgresNIO
 
 /// A site pack read from PostgreSQL (``PostGISDatabase/sitePack()``): its chunks' bytes, in
 /// `fid` order, decoded by GeoStorage's `SitePack` as the SpatiaLite store decodes its own.
@@ -46,7 +46,7 @@ public struct PostGISSitePack: Sendable {
                 } catch {
                     failures.lock()
                     if failure == nil {
-                        failure = (error as? SitePack.DecodeError).map { StorageError.corruptSitePack(chunk: index, reason: $0.reason) } ?? error
+                        failure = (error as? SitePack.DecodeError).map { StorageError.corruptSitePack(chunk: index, reason: $0.reason) as any Error } ?? error
                     }
                     failures.unlock()
                     return

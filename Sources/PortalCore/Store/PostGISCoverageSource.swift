@@ -25,6 +25,20 @@ final class PostGISCoverageSource: StoreCoverageSource, @unchecked Sendable {
         return out
     }
 
+    /// Reads only ``CoverageSettlement/analysisColumns``, the geometry and `columns` (as the
+    /// SpatiaLite store does): each record keeps its values up to the last column asked for.
+    func loadSettlements(columns: [String]?) throws -> [CoverageSettlement] {
+        guard let columns else { return try loadSettlements() }
+        let schema = LayerSchema.settlements
+        let read = Set((CoverageSettlement.analysisColumns + columns).compactMap { schema.columnIndex($0) }).sorted()
+        let kept = 1 + (columns.compactMap { schema.columnIndex($0) }.max() ?? 0)
+        var out: [CoverageSettlement] = []
+        try store.database.forEachRecord(ExportQuery(layer: .settlements), columns: read) { record in
+            do { out.append(try CoverageSettlement(record: record, keptValues: kept)) } catch { skippedSettlements += 1 }
+        }
+        return out
+    }
+
     func loadSites() throws -> [CoverageSite] {
         if let pack = try store.database.sitePack() { return try loadSites(pack) }
         var out: [CoverageSite] = []
