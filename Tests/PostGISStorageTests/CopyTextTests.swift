@@ -26,6 +26,7 @@ struct CopyTextTests {
     @Test func reportsAFullPiece() {
         var text = CopyText()
         let long = String(repeating: "x", count: CopyText.pieceSize)
-        #expect(text.append(FeatureRecord(values: [.text(long)], geometry: nil), withGeometry: false))
+        let full = text.append(FeatureRecord(values: [.text(long)], geometry: nil), withGeometry: false)
+        #expect(full)
     }
 }
