@@ -51,9 +51,12 @@ extension PostGISDatabase {
         let freshLayer = options.replace || existingIDs.isEmpty
         let isSites = layer.name == LayerSchema.sites.name && withGeometry
         let feed = CopyFeed<ImportRest>(capacity: 4)
+        // The site pack's chunks, handed over after the rows: their spatial ranks are computed
+        // while the server builds the indexes.
+        let packFeed = CopyFeed<[SitePackBuilder.Chunk]?>(capacity: 1)
         let task = Self.startImportTransaction(
-            client: client, name: name, layer: layer, fileName: fileName, options: options, feed: feed, freshLayer: freshLayer,
-            isSites: isSites, interrupted: interrupted)
+            client: client, name: name, layer: layer, fileName: fileName, options: options, feed: feed, packFeed: packFeed,
+            freshLayer: freshLayer, isSites: isSites, interrupted: interrupted)
 
         var text = CopyText()
         // The site pack of an import into an empty layer, built from the records as they go.
@@ -86,17 +89,21 @@ extension PostGISDatabase {
             report.updated = updates.count
             report.skipped = source.skipped
             report.ignoredFields = source.ignoredFields.sorted()
+            let buildsPack = packBuilder.map { !$0.abandoned } == true && updates.isEmpty
+            feed.finish(.success(ImportRest(report: report, upserts: updates, buildsPack: buildsPack)))
             var pack: [SitePackBuilder.Chunk]?
-            if var builder = packBuilder, updates.isEmpty {
+            if var builder = packBuilder, buildsPack {
                 if let last = builder.finish() { packChunks.append(last) }
                 if !builder.abandoned { pack = Self.settingRanks(packChunks, positions: positions) }
             }
-            feed.finish(.success(ImportRest(report: report, upserts: updates, pack: pack)))
+            packFeed.finish(.success(pack))
         } catch is CopyStopped {
             // The transaction failed first: its error is the one to report.
+            packFeed.finish(.success(nil))
             return try BlockingBridge.run { try await task.value }
         } catch {
             feed.finish(.failure(error))
+            packFeed.finish(.success(nil))
             _ = try? BlockingBridge.run { try await task.value }
             throw error
         }
@@ -107,11 +114,11 @@ extension PostGISDatabase {
     private struct CopyStopped: Error {}
 
     /// What the transaction needs once every row is sent: the report so far, the rows to update
-    /// and the site pack's chunks (ranks set), if one was built.
+    /// and whether a site pack follows (its chunks come through a feed of their own).
     struct ImportRest: Sendable {
         var report: ImportReport
         var upserts: [FeatureRecord]
-        var pack: [SitePackBuilder.Chunk]?
+        var buildsPack: Bool
     }
 
     /// `chunks` with every site's spatial rank set (``SitePack`` ranks the valid points of
@@ -147,7 +154,7 @@ extension PostGISDatabase {
     /// transaction rolled back; when the transaction fails, the feed is abandoned.
     private static func startImportTransaction(
         client: PostgresClient, name: String, layer: LayerSchema, fileName: String, options: ImportOptions, feed: CopyFeed<ImportRest>,
-        freshLayer: Bool, isSites: Bool, interrupted: @escaping @Sendable () -> Bool
+        packFeed: CopyFeed<[SitePackBuilder.Chunk]?>, freshLayer: Bool, isSites: Bool, interrupted: @escaping @Sendable () -> Bool
     ) -> Task<ImportReport, any Error> {
         let table = PostGISSQL.identifier(layer.name)
         let withGeometry = layer.geometryType != nil && !layer.geometryIsDerived
@@ -161,7 +168,7 @@ extension PostGISDatabase {
                     do {
                         let report = try await importTransaction(
                             connection, layer: layer, table: table, names: names, options: options, feed: feed,
-                            freshLayer: freshLayer, isSites: isSites, withGeometry: withGeometry, interrupted: interrupted,
+                            packFeed: packFeed, freshLayer: freshLayer, isSites: isSites, withGeometry: withGeometry, interrupted: interrupted,
                             stopped: stopped)
                         try await connection.query(options.dryRun ? "ROLLBACK" : "COMMIT", logger: Self.logger)
                         return report
@@ -181,7 +188,7 @@ extension PostGISDatabase {
     /// The statements of an import's transaction (see ``importFeatures(from:into:fileName:options:interrupted:progress:)``).
     private static func importTransaction(
         _ connection: PostgresConnection, layer: LayerSchema, table: String, names: [String], options: ImportOptions,
-        feed: CopyFeed<ImportRest>, freshLayer: Bool, isSites: Bool, withGeometry: Bool,
+        feed: CopyFeed<ImportRest>, packFeed: CopyFeed<[SitePackBuilder.Chunk]?>, freshLayer: Bool, isSites: Bool, withGeometry: Bool,
         interrupted: @escaping @Sendable () -> Bool, stopped: ImportError
     ) async throws -> ImportReport {
         if isSites {
@@ -262,7 +269,9 @@ extension PostGISDatabase {
         report.unresolvedCommitments = try await Self.placeCommitments(connection)
         _ = try await connection.rows("UPDATE qamtu_changes SET counter = counter + 1 WHERE id = 1")
         // Last, after every statement on sites (each empties the pack through the trigger).
-        if let pack = rest?.pack { _ = try await writeSitePack(connection, chunks: pack) }
+        if rest?.buildsPack == true, empty, case .end(let chunks) = await packFeed.receive(), let pack = try chunks.get() {
+            _ = try await writeSitePack(connection, chunks: pack, copied: report.imported)
+        }
         if interrupted() { throw stopped }
         return report
     }

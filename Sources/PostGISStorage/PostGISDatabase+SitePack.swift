@@ -61,17 +61,19 @@ extension PostGISDatabase {
         FROM pg_attribute WHERE attrelid = 'sites'::regclass AND attnum > 0 AND NOT attisdropped
         """
 
-    /// Writes `chunks` (ranks set, in `fid` order) as the pack of the sites the caller's
-    /// transaction has just copied into the (otherwise empty) layer, after emptying it. Writes
-    /// nothing when the table's rows are not exactly those sites with consecutive `fid`s.
+    /// Writes `chunks` (ranks set, in `fid` order) as the pack of the `copied` sites the caller's
+    /// transaction has just copied into the layer, which it found empty and keeps locked against
+    /// other writers; after emptying the pack. Writes nothing when the chunks do not hold those
+    /// sites, or their `fid`s are not consecutive (the table holds `copied` rows: a `fid` range
+    /// of that length, read from the primary key, means one site per `fid`).
     /// - Returns: whether the pack was written.
-    static func writeSitePack(_ connection: PostgresConnection, chunks: [SitePackBuilder.Chunk]) async throws -> Bool {
+    static func writeSitePack(_ connection: PostgresConnection, chunks: [SitePackBuilder.Chunk], copied: Int) async throws -> Bool {
         _ = try await connection.rows("DELETE FROM \(sitePackTable)")
         let total = chunks.reduce(0) { $0 + $1.rows }
-        let bounds = try await connection.rows("SELECT count(*), coalesce(min(fid), 0), coalesce(max(fid), -1) FROM sites")
-        guard let row = bounds.first, total > 0 else { return false }
-        let (count, low, high) = try row.decode((Int64, Int64, Int64).self)
-        guard count == Int64(total), high - low + 1 == count else { return false }
+        let bounds = try await connection.rows("SELECT coalesce(min(fid), 0), coalesce(max(fid), -1) FROM sites")
+        guard let row = bounds.first, total > 0, total == copied else { return false }
+        let (low, high) = try row.decode((Int64, Int64).self)
+        guard high - low + 1 == Int64(total) else { return false }
         let columns = try await connection.rows(sitesColumnsSQL).first?.decode(String.self) ?? ""
         let generation = Int64.random(in: 1...Int64.max)
         var first = low
