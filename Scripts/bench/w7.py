@@ -219,7 +219,7 @@ def run_qamtu_postgis(ctx, qamtu, programs, layer, scale):
                    rss_kb=imp["maxrss_kb"], init_rss_kb=init["maxrss_kb"],
                    output=first_line(imp["stdout"] + "\n" + imp["stderr"]),
                    bytes=int(psql_value(ctx, PG_STORE_DATABASE, f"SELECT pg_total_relation_size('{layer}')")))
-        # Untimed: the rows, geometries and the GiST index; for the sites, the site pack.
+        # Untimed: the rows, geometries, the GiST index and the unique constraint of id; for the sites, the site pack.
         row = psql_value(ctx, PG_STORE_DATABASE, f"SELECT count(*), count(geom) FROM {layer}").split("|")
         counts = {"rows": int(row[0]), "geometries": int(row[1])}
         res["check"] = count_check(ROWS[layer][scale], counts)
@@ -229,6 +229,11 @@ def run_qamtu_postgis(ctx, qamtu, programs, layer, scale):
         if index != "1":
             res["check"]["ok"] = False
             res["check"]["text"] += f"; GiST index idx_{layer}_geom missing or not valid"
+        unique = psql_value(ctx, PG_STORE_DATABASE,
+                            f"SELECT count(*) FROM pg_constraint WHERE conname = '{layer}_id_key' AND contype = 'u'")
+        if unique != "1":
+            res["check"]["ok"] = False
+            res["check"]["text"] += f"; unique constraint {layer}_id_key missing"
         if layer == "sites":
             packed = psql_value(ctx, PG_STORE_DATABASE, "SELECT coalesce(sum(rows), 0) FROM qamtu_site_pack")
             if int(packed or 0) != ROWS[layer][scale]:
