@@ -57,7 +57,8 @@ let package = Package(
         .target(
             name: "PostGISStorage",
             dependencies: [
-                "GeoModel", "Geodesy",
+                // GeoStorage for the site pack's encoding (SitePack, SitePackBuilder), shared byte for byte.
+                "GeoModel", "Geodesy", "GeoStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

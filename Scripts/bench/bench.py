@@ -59,6 +59,9 @@ GEOPANDAS = (False, "not checked")
 PROGRAMS: dict[str, list[str]] = {"qamtu": [], "spatialite": [], "postgis": [], "geopandas": [], "ogr2ogr": []}
 # W1's answer columns for Qamtu: the peers compute the best technology per settlement only.
 W1_PROPERTIES = "id,class,best_fixed,best_mobile"
+# Issue 19: W1's lean command again on a Qamtu PostGIS store (loaded untimed), within 2x the SpatiaLite store.
+W1_POSTGIS_STORE = "Qamtu (PostGIS)"
+W1_POSTGIS_GOAL = 2.0
 WORKLOAD_NAMES = {"W1": "coverage", "W2": "corridor 5 km", "W3": "3 nearest", "W4": "GeoJSON export",
                   "W5": "OGC API server", "SOAK": "server soak", "W6": "vector tiles", "W7": "load times",
                   "W8": "planning (MCLP)"}
@@ -312,9 +315,41 @@ def rounding_choices(text: str):
 # Loading
 
 
-def load_all(scales, data, qamtu, pg, results, peers=True):
+def qamtu_postgis_url(pg, database):
+    """The `--db` URL of a Qamtu PostGIS store in the bench cluster (unix socket, no password)."""
+    return f"postgresql://postgres@/{database}?host={pg.socket_dir}"
+
+
+def load_qamtu_postgis(scale, data, qamtu, pg):
+    """Loads the same data as the Qamtu file into a Qamtu PostGIS store (a database of the bench's
+    cluster): `qamtu init` and the same imports with `--db postgresql://...` (issue 19's W1 variant).
+    Returns (url or None, seconds, notes)."""
+    database = f"qamtu_pg_{scale.lower()}"
+    check_run(RUNNER.run(pg.psql("postgres") + ["-c", f"DROP DATABASE IF EXISTS {database}"]), "DROP DATABASE")
+    check_run(RUNNER.run(pg.psql("postgres") + ["-c", f"CREATE DATABASE {database}"]), "CREATE DATABASE")
+    url = qamtu_postgis_url(pg, database)
+    steps = [
+        [qamtu, "init", "--db", url],
+        [qamtu, "import", "settlements", os.path.join(data, f"settlements_{scale}.csv"), "--db", url],
+        [qamtu, "import", "sites", os.path.join(data, f"sites_{scale}.csv"), "--map", "tech=technologies",
+         "--map", "radius_m=range_m", "--set", "kind=base_station", "--set", "status=operational", "--db", url],
+        [qamtu, "import", "roads", os.path.join(data, "road.csv"), "--db", url],
+    ]
+    total, notes = 0.0, []
+    for cmd in steps:
+        r = RUNNER.run(cmd, measure=True)
+        total += r["wall"]
+        if r["rc"] != 0:
+            notes.append(f"FAILED: qamtu {' '.join(cmd[1:3])}: {(r['stdout'] + r['stderr']).strip()[-800:]}")
+            return None, total, notes
+    # Written out now, so that the server does not write the loaded pages during the measured runs.
+    RUNNER.run(pg.psql("postgres") + ["-c", "CHECKPOINT"])
+    return url, total, notes
+
+
+def load_all(scales, data, qamtu, pg, results, peers=True, postgis_store=()):
     """Loads each scale into Qamtu, SpatiaLite and PostGIS (without peers: Qamtu only, for the server
-    workloads); returns {scale: paths}."""
+    workloads), and the scales of `postgis_store` also into a Qamtu PostGIS store; returns {scale: paths}."""
     dbs = {}
     for scale in scales:
         row = {"scale": scale}
@@ -366,10 +401,16 @@ def load_all(scales, data, qamtu, pg, results, peers=True):
             f.write(text)
         r = check_run(RUNNER.run(pg.psql(pdb) + ["-f", sql], measure=True), f"PostGIS load of scale {scale}")
         row["postgis"] = {"seconds": r["wall"], "peak_rss_mb": r["maxrss_kb"] / 1024, "ok": True, "notes": []}
+        store = None
+        if scale in postgis_store:
+            store, seconds, store_notes = load_qamtu_postgis(scale, data, qamtu, pg)
+            row["qamtu_postgis"] = {"seconds": seconds, "ok": store is not None, "notes": store_notes}
         results.append(row)
         log(f"  Qamtu {row['qamtu']['seconds']:.2f} s{'' if ok else ' (FAILED)'}, SpatiaLite {row['spatialite']['seconds']:.2f} s, "
-            f"PostGIS {row['postgis']['seconds']:.2f} s")
-        dbs[scale] = {"qamtu": qdb if ok else None, "spatialite": sdb, "postgis": pdb}
+            f"PostGIS {row['postgis']['seconds']:.2f} s"
+            + (f", Qamtu PostGIS store {row['qamtu_postgis']['seconds']:.2f} s{'' if store else ' (FAILED)'}"
+               if "qamtu_postgis" in row else ""))
+        dbs[scale] = {"qamtu": qdb if ok else None, "spatialite": sdb, "postgis": pdb, "qamtu_postgis": store}
     return dbs
 
 
@@ -435,6 +476,11 @@ class Tool:
         self.output = output          # output path
         self.rss_extra = rss_extra    # () -> extra KB (PostGIS backend)
         self.describe = describe
+
+
+def qamtu_has_postgis(qamtu):
+    """Whether this qamtu takes `--db postgresql://...` (the PostGIS store, issue 19)."""
+    return "postgresql://" in qamtu_help(qamtu, "init")[1]
 
 
 def qamtu_help(qamtu, *args):
@@ -1030,6 +1076,15 @@ def tools_for(workload, scale, dbs, qamtu, pg, qamtu_features, data, baseline=No
         if qamtu_features["coverage_properties"]:
             lean = ["coverage", "--scenario", "actual", "--format", "csv", "--properties", W1_PROPERTIES]
             tools.append(qamtu_tool("coverage", o("qamtu") + ".csv", lean, parse_w1_qamtu, "qamtu " + " ".join(lean)))
+            store = dbs[scale].get("qamtu_postgis")
+            if store:
+                # Issue 19: the same command on a Qamtu PostGIS store loaded from the same data.
+                store_out = o("qamtu_postgis") + ".csv"
+                tools.append(Tool(W1_POSTGIS_STORE, command=lambda: {
+                    "cmd": [qamtu, *lean, "-o", store_out, "--db", store], "stdin_path": None,
+                    "stdout_path": os.path.join(WORK, "qamtu.out")},
+                    parse=parse_w1_qamtu, output=store_out, describe="qamtu " + " ".join(lean) + " --db postgresql://...",
+                    inputs=[pg.data] + PROGRAMS["qamtu"] + PROGRAMS["postgis"]))
             full_name = "Qamtu all cols"
         else:
             full_name = "Qamtu"
@@ -1152,11 +1207,50 @@ def run_workload(workload, scale, tools, runs, slow, data, timeout):
             checked = {"W1": check_w1, "W3": check_w3}[workload](scale, answers, baseline)
         for name, c in checked.items():
             rows[name]["check"] = c
+        if workload == "W1" and W1_POSTGIS_STORE in rows:
+            same_bytes_as_qamtu(rows, {t.name: t.output for t in tools})
     return list(rows.values())
 
 
 # ---------------------------------------------------------------------------------------------
 # Output
+
+
+def md5_file(path):
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def same_bytes_as_qamtu(rows, outputs):
+    """W1: the PostGIS store's output must be Qamtu's (SpatiaLite store's) byte for byte (md5 of the last run's files)."""
+    row = rows[W1_POSTGIS_STORE]
+    paths = [outputs.get("Qamtu"), outputs.get(W1_POSTGIS_STORE)]
+    if not all(p and os.path.exists(p) for p in paths):
+        return
+    digests = [md5_file(p) for p in paths]
+    same = digests[0] == digests[1]
+    c = row.get("check") or {"ok": True, "text": ""}
+    c["ok"] = bool(c.get("ok")) and same
+    c["same_bytes_as_qamtu"] = same
+    c["md5"] = digests[1]
+    c["text"] = (c.get("text", "") + "; " if c.get("text") else "") + \
+        (f"same bytes as Qamtu (md5 {digests[1][:12]})" if same else f"BYTES DIFFER from Qamtu (md5 {digests[0][:12]} / {digests[1][:12]})")
+    row["check"] = c
+
+
+def postgis_store_goals(rows):
+    """Issue 19's W1 goal at each scale where the PostGIS store ran: its median <= 2x the SpatiaLite store's."""
+    goals = []
+    for r in rows:
+        if r["workload"] == "W1" and r["tool"] == W1_POSTGIS_STORE and r.get("ratio_to_qamtu"):
+            met = r["ratio_to_qamtu"] <= W1_POSTGIS_GOAL and (r.get("check") or {}).get("ok", False)
+            r["goal"] = {"goal": f"W1 {r['scale']}: PostGIS store <= {W1_POSTGIS_GOAL:g}x the SpatiaLite store, same bytes",
+                         "value": r["ratio_to_qamtu"], "met": met}
+            goals.append(r["goal"])
+    return goals
 
 
 def fmt_row(r, qamtu_median):
@@ -1184,6 +1278,10 @@ def print_table(rows, loading, meta, file=sys.stdout):
         for n in q["notes"]:
             if n.startswith("FAILED"):
                 w(f"      Qamtu: {n}\n")
+        if "qamtu_postgis" in l:
+            p = l["qamtu_postgis"]
+            w(f"      Qamtu PostGIS store (W1 of issue 19): init+import {p['seconds']:.2f} s"
+              f"{'' if p['ok'] else ' FAILED: ' + '; '.join(p['notes'])[-400:]}\n")
     head = f"{'workload':<20}{'scale':<6}{'tool':<16}{'median s (min-max)':<28}{'x Qamtu':>8}{'peak RSS MB':>13}  answer check\n"
     w("\n" + head + "-" * (len(head) + 40) + "\n")
     last = None
@@ -1207,6 +1305,8 @@ def print_table(rows, loading, meta, file=sys.stdout):
         if r.get("note"):
             w(f"{'':<42}note: {r['note']}\n")
     w("\nratio = tool's median / Qamtu's median (above 1: slower than Qamtu). PostGIS RSS = psql + server backend.\n")
+    for g in postgis_store_goals(rows):
+        w(f"goal (issue 19): {g['goal']}: {'met' if g['met'] else 'MISSED'} ({g['value']:.2f}x)\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1335,7 +1435,8 @@ def main():
         })
         if plan:
             pg.start()
-            dbs = load_all(need_scales, data, qamtu, pg, loading)
+            dbs = load_all(need_scales, data, qamtu, pg, loading,
+                           postgis_store={s for w, s in plan if w == "W1"} if qamtu_has_postgis(qamtu) else ())
             meta["postgis"] = pg.version() + ", PostGIS " + RUNNER.run(pg.psql(dbs[need_scales[0]]["postgis"]) + [
                 "-c", "SELECT postgis_lib_version()"])["stdout"].strip()
         elif need_scales:  # the server workloads alone: the Qamtu database is all they read

@@ -49,6 +49,11 @@ GOAL_VS_POSTGIS = 2.0      # sites: PostGIS time / Qamtu time
 GOAL_VS_SPATIALITE = 4.0   # sites: SpatiaLite time / Qamtu time
 GOAL_RSS_MB = 250.0        # sites: the import's peak RSS
 TOOLS = ("Qamtu", "SpatiaLite", "PostGIS")
+# Issue 19: Qamtu's PostGIS store, loaded like PostGIS's own into a fresh database of the same cluster;
+# its sites at L must load at least as fast as PostGIS's own COPY + GiST index.
+POSTGIS_STORE = "Qamtu (PostGIS)"
+PG_STORE_DATABASE = "w7_qamtu_store"
+GOAL_STORE_VS_POSTGIS = 1.0  # sites: Qamtu PostGIS store time / PostGIS time
 
 
 def log(message):
@@ -188,6 +193,58 @@ def run_qamtu(ctx, qamtu, programs, layer, scale):
         remove_db(db)
 
 
+def run_qamtu_postgis(ctx, qamtu, programs, layer, scale):
+    """Issue 19: `qamtu init` + `qamtu import` into a fresh database of the bench's cluster (a Qamtu PostGIS
+    store), timed as the Qamtu file; the database is created and dropped untimed, as PostGIS's own."""
+    pg = ctx.pg
+    psql_value(ctx, "postgres", f"DROP DATABASE IF EXISTS {PG_STORE_DATABASE}")
+    psql_value(ctx, "postgres", f"CREATE DATABASE {PG_STORE_DATABASE}")
+    psql_value(ctx, "postgres", "CHECKPOINT")
+    oid = psql_value(ctx, "postgres", f"SELECT oid FROM pg_database WHERE datname = '{PG_STORE_DATABASE}'")
+    url = f"postgresql://postgres@/{PG_STORE_DATABASE}?host={pg.socket_dir}"
+    source = csv_path(ctx.data, layer, scale)
+    res = {"ok": False, "wall": None, "parts": {}, "rss_kb": 0}
+    warm_pg = [os.path.join(pg.data, "base", oid), os.path.join(pg.data, "global")] + ctx.programs["postgis"]
+    try:
+        init = ctx.runner.run([qamtu, "init", "--db", url], measure=True, warm=programs + warm_pg, timeout=ctx.timeout)
+        if init["rc"] != 0:
+            res["error"] = f"qamtu init failed (exit {init['rc']}): {(init['stdout'] + init['stderr']).strip()[-600:]}"
+            return res
+        cmd = [qamtu, "import", layer, source, *QAMTU_IMPORT_OPTIONS[layer], "--db", url]
+        imp = ctx.runner.run(cmd, measure=True, warm=[source] + programs + warm_pg, timeout=ctx.timeout)
+        if imp["rc"] != 0:
+            res["error"] = f"qamtu import failed (exit {imp['rc']}): {(imp['stdout'] + imp['stderr']).strip()[-600:]}"
+            return res
+        res.update(ok=True, wall=init["wall"] + imp["wall"], parts={"init": init["wall"], "import": imp["wall"]},
+                   rss_kb=imp["maxrss_kb"], init_rss_kb=init["maxrss_kb"],
+                   output=first_line(imp["stdout"] + "\n" + imp["stderr"]),
+                   bytes=int(psql_value(ctx, PG_STORE_DATABASE, f"SELECT pg_total_relation_size('{layer}')")))
+        # Untimed: the rows, geometries, the GiST index and the unique constraint of id; for the sites, the site pack.
+        row = psql_value(ctx, PG_STORE_DATABASE, f"SELECT count(*), count(geom) FROM {layer}").split("|")
+        counts = {"rows": int(row[0]), "geometries": int(row[1])}
+        res["check"] = count_check(ROWS[layer][scale], counts)
+        index = psql_value(ctx, PG_STORE_DATABASE,
+                           "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                           f"WHERE c.relname = 'idx_{layer}_geom' AND i.indisvalid AND i.indisready")
+        if index != "1":
+            res["check"]["ok"] = False
+            res["check"]["text"] += f"; GiST index idx_{layer}_geom missing or not valid"
+        unique = psql_value(ctx, PG_STORE_DATABASE,
+                            f"SELECT count(*) FROM pg_constraint WHERE conname = '{layer}_id_key' AND contype = 'u'")
+        if unique != "1":
+            res["check"]["ok"] = False
+            res["check"]["text"] += f"; unique constraint {layer}_id_key missing"
+        if layer == "sites":
+            packed = psql_value(ctx, PG_STORE_DATABASE, "SELECT coalesce(sum(rows), 0) FROM qamtu_site_pack")
+            if int(packed or 0) != ROWS[layer][scale]:
+                res["check"]["ok"] = False
+                res["check"]["text"] += f"; site pack holds {packed} sites, not all"
+        return res
+    finally:
+        ctx.runner.run(pg.psql("postgres") + ["-c", f"DROP DATABASE IF EXISTS {PG_STORE_DATABASE}"])
+        ctx.runner.run(pg.psql("postgres") + ["-c", "CHECKPOINT"])
+
+
 def run_spatialite(ctx, layer, scale):
     db = os.path.join(ctx.work, f"w7_spatialite_{layer}_{scale}.sqlite")
     source = csv_path(ctx.data, layer, scale)
@@ -289,6 +346,11 @@ def versions_spatialite(runner):
     return f"SpatiaLite {v[0]} (SQLite {v[1]})" if r["rc"] == 0 and len(v) == 2 else "SpatiaLite ?"
 
 
+def qamtu_has_postgis(runner, qamtu):
+    r = runner.run([qamtu, "init", "--help"])
+    return "postgresql://" in r["stdout"] + r["stderr"]
+
+
 def run(runner, pg, qamtu, data, work, scales, runs, slow, timeout, programs, baseline=None):
     """Loads each layer at each scale with each tool, `runs` times interleaved; returns the result dict
     (rows, goals, checks_ok) for print_table and the JSON."""
@@ -306,6 +368,11 @@ def run(runner, pg, qamtu, data, work, scales, runs, slow, timeout, programs, ba
     if baseline:
         tools.append(("Qamtu (baseline)",
                       lambda layer, scale: run_qamtu(ctx, baseline, programs.get("qamtu_baseline", []), layer, scale)))
+    if qamtu_has_postgis(runner, qamtu):
+        tools.append((POSTGIS_STORE,
+                      lambda layer, scale: run_qamtu_postgis(ctx, qamtu, programs["qamtu"], layer, scale)))
+        result["commands"][POSTGIS_STORE] = ("CREATE DATABASE (untimed); qamtu init --db postgresql://...; "
+                                             "qamtu import LAYER LAYER_X.csv [...] --db postgresql://...; DROP DATABASE (untimed)")
     tools += [("SpatiaLite", lambda layer, scale: run_spatialite(ctx, layer, scale)),
               ("PostGIS", lambda layer, scale: run_postgis(ctx, layer, scale))]
     for scale in scales:
@@ -401,6 +468,13 @@ def evaluate(result):
     add(f"settlements {GOAL_SCALE}: Qamtu rows/s >= its sites rows/s", q_rps, t_rps,
         q_rps is not None and t_rps is not None and t_rps >= q_rps, qt,
         f"rows/s >= sites' {q_rps:,.0f}" if q_rps else "rows/s >= sites'")
+    store = rows.get(("sites", GOAL_SCALE, POSTGIS_STORE))
+    own = rows.get(("sites", GOAL_SCALE, "PostGIS"))
+    if store is not None:
+        ok = store.get("status") == "ok" and own and own.get("status") == "ok" and store.get("median_s") and own.get("median_s")
+        ratio = own["median_s"] / store["median_s"] if ok else None
+        add(f"sites {GOAL_SCALE}: Qamtu PostGIS store at least as fast as PostGIS's own COPY + GiST", GOAL_STORE_VS_POSTGIS,
+            ratio, ratio is not None and ratio >= GOAL_STORE_VS_POSTGIS, store, "<= PostGIS's time")
     rss = qs.get("peak_rss_mb") if qs and qs.get("status") == "ok" else None
     add(f"sites {GOAL_SCALE}: Qamtu import peak RSS <= {GOAL_RSS_MB:g} MB", GOAL_RSS_MB, rss,
         rss is not None and rss <= GOAL_RSS_MB, qs, f"peak RSS <= {GOAL_RSS_MB:g} MB")

@@ -391,11 +391,13 @@ struct ColumnReader {
 /// or `Қазақтелеком` give one `String` each instead of a million: no UTF-8 validation or
 /// allocation per row, and equal values share storage. Keeps at most 64 values; others are
 /// created per row.
-struct RepeatedTexts {
+package struct RepeatedTexts {
     private var bytes: [[UInt8]] = []
     private var strings: [String] = []
 
-    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
+    package init() {}
+
+    package mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) -> String {
         for i in bytes.indices where UTF8Bytes.equal(bytes[i], utf8) { return strings[i] }
         let text = String(decoding: utf8, as: UTF8.self)
         if bytes.count < 64 {

@@ -28,11 +28,11 @@ import Geodesy
 /// **Spatial ranks.** A rebuild also orders all sites with a valid point spatially
 /// (``SpatialOrder/ranks(_:)``) and stores each site's rank: the coverage engine then builds its
 /// indexes from that order in a few linear passes instead of sorting a million points.
-enum SitePack {
+package enum SitePack {
     /// The table holding the chunks.
     static let table = "qamtu_site_pack"
     /// Sites per chunk.
-    static let chunkRows = 65_536
+    package static let chunkRows = 65_536
     /// The names of the invalidating triggers.
     static let triggers = [insertTrigger, "qamtu_site_pack_update", "qamtu_site_pack_delete"]
     /// The trigger that empties the pack when a site is inserted (set aside by bulk imports).
@@ -41,7 +41,7 @@ enum SitePack {
 
     /// The version of the encoding and of the rules that derive ``SiteAttributes`` from a row; a
     /// pack of another version is not read.
-    static let format = 2
+    package static let format = 2
 
     /// Creates the table and the triggers when missing (schema migration, and every rebuild, so
     /// that a recreated `sites` table gets its triggers back).
@@ -131,7 +131,7 @@ enum SitePack {
     }
 
     /// Every point with its rank in the spatial order of the valid points (nil for the others).
-    static func ranked(_ positions: [GeoPoint?]) -> [(position: GeoPoint?, rank: UInt32?)] {
+    package static func ranked(_ positions: [GeoPoint?]) -> [(position: GeoPoint?, rank: UInt32?)] {
         let ranks = SpatialOrder.ranks(positions)
         return zip(positions, ranks).map { ($0, $1) }
     }
@@ -263,8 +263,8 @@ enum SitePack {
     }
 
     /// A chunk that cannot be decoded.
-    struct DecodeError: Error {
-        var reason: String
+    package struct DecodeError: Error {
+        package var reason: String
     }
 
     /// Decodes one chunk's bytes into ``SiteAttributes`` (exposed for tests).
@@ -278,7 +278,7 @@ enum SitePack {
 
     /// Decodes one chunk's bytes: its texts to `dictionary`, then each row to `body` as a view of
     /// the bytes (dictionary indices checked).
-    static func decode(_ bytes: UnsafeRawBufferPointer, expectedRows: Int, texts: inout RepeatedTexts,
+    package static func decode(_ bytes: UnsafeRawBufferPointer, expectedRows: Int, texts: inout RepeatedTexts,
                        dictionary report: ([String]) -> Void, _ body: (PackedSiteRow) -> Void) throws(DecodeError) {
         var reader = Reader(bytes: bytes)
         guard bytes.count >= 4, Array(bytes[0..<4]) == magic else { throw DecodeError(reason: "not a QSP2 chunk") }

@@ -13,24 +13,24 @@ import Geodesy
 ///
 /// Spatial ranks need every site: chunks leave them at 0 and record where they are
 /// (``Chunk/rankOffsets``); ``SitePackInserter`` fills them in at the end.
-struct SitePackBuilder {
+package struct SitePackBuilder: Sendable {
     /// A finished chunk, its ranks not yet set.
-    struct Chunk {
+    package struct Chunk: Sendable {
         /// Marks a site without a rank in ``rankOffsets``.
-        static let noRank = UInt32.max
+        package static let noRank = UInt32.max
         /// The chunk's bytes as ``SitePack`` stores them, every rank 0.
-        var bytes: [UInt8]
+        package var bytes: [UInt8]
         /// The sites in the chunk.
-        var rows: Int
+        package var rows: Int
         /// For each site, in order, the byte offset of its rank in ``bytes`` (``noRank``: none).
-        var rankOffsets: [UInt32]
+        package var rankOffsets: [UInt32]
     }
 
     /// Sites per chunk.
     let chunkRows: Int
     private var encoder = SitePack.Encoder()
     /// Set when a value could not be derived as SQLite would read it back; nothing is built from then on.
-    private(set) var abandoned = false
+    package private(set) var abandoned = false
 
     /// The index in the sites layer's columns of each column ``SiteAttributes`` reads, in the
     /// order of ``PortalDatabase/siteAttributesColumns`` (less the geometry).
@@ -38,13 +38,19 @@ struct SitePackBuilder {
                                          "range_m", "status", "planned_year", "commissioned"]
         .map { name in LayerSchema.sites.columns.firstIndex { $0.name == name } ?? Int.max }
 
-    init(chunkRows: Int = SitePack.chunkRows) {
+    /// How a real reads back from the store's column (``storedReal(_:)`` for SQLite's REAL
+    /// affinity; the double itself, NaN as null, for PostgreSQL's `double precision`).
+    private let readBack: @Sendable (Double) -> Double?
+
+    /// - Parameter readBack: how the store gives back a real it was given (SQLite's rule by default).
+    package init(chunkRows: Int = SitePack.chunkRows, readBack: @escaping @Sendable (Double) -> Double? = SitePackBuilder.storedReal) {
         self.chunkRows = max(1, chunkRows)
+        self.readBack = readBack
     }
 
     /// Adds the next valid site (`record` of the sites layer, `point` its geometry's point).
     /// - Returns: the chunk this site completed, if it did.
-    mutating func add(_ record: FeatureRecord, point: GeoPoint?) -> Chunk? {
+    package mutating func add(_ record: FeatureRecord, point: GeoPoint?) -> Chunk? {
         guard !abandoned else { return nil }
         guard let site = attributes(record.values, point: point) else {
             abandoned = true
@@ -55,7 +61,7 @@ struct SitePackBuilder {
     }
 
     /// The last, partly filled chunk (nil when there is none or the builder gave up).
-    mutating func finish() -> Chunk? {
+    package mutating func finish() -> Chunk? {
         guard !abandoned, encoder.rows > 0 else { return nil }
         return takeChunk()
     }
@@ -88,7 +94,7 @@ struct SitePackBuilder {
             switch value(column) {
             case .null: return nil
             case .integer(let i): return Double(i)
-            case .real(let d): return Self.storedReal(d)
+            case .real(let d): return readBack(d)
             case .text:
                 failed = true
                 return nil
@@ -113,7 +119,7 @@ struct SitePackBuilder {
     /// A real as SQLite gives it back from a REAL column: an integral value within Int64's range
     /// is stored as that integer and read back as a double (so −0.0 becomes 0.0); NaN is stored
     /// as NULL (validation never lets one through; nil here).
-    static func storedReal(_ d: Double) -> Double? {
+    package static func storedReal(_ d: Double) -> Double? {
         if d.isNaN { return nil }
         // SQLite's own test: the value equals its conversion to Int64, strictly inside Int64's range.
         if d > -9.223372036854775e18, d < 9.223372036854775e18, d == d.rounded(.towardZero) {

@@ -1,34 +1,26 @@
-import Foundation
 import GeoModel
 
-/// Rows for `COPY … FROM STDIN` in PostgreSQL's text format, written to a temporary file while
-/// an import reads its source, so that memory stays flat however large the import.
+/// Rows for `COPY … FROM STDIN` in PostgreSQL's text format, encoded into a buffer that an
+/// import hands to the COPY in pieces of about ``pieceSize`` bytes while it reads its source
+/// (``CopyFeed``), so that memory stays flat however large the import and the server parses
+/// while Swift validates.
 ///
 /// Text format (<https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.2>): one line a
 /// row, columns separated by tabs, `\N` for NULL, backslash, tab, newline and carriage return
 /// escaped. Integers as decimal digits; reals as Swift's shortest round-trip decimal, which
 /// PostgreSQL's `float8in` reads back to the same double; geometries as hex EWKB with SRID 4326.
-final class CopyFile {
-    /// The file's path.
-    let path: String
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
+struct CopyText {
+    /// The size at which ``append(_:withGeometry:)`` reports a piece ready to send.
+    static let pieceSize = 1 << 20
+    /// The rows encoded since the last ``take()``.
+    private(set) var buffer: [UInt8] = []
     private static let hex = Array("0123456789ABCDEF".utf8)
 
-    /// Creates an empty file in the temporary folder.
-    /// - Throws: ``PostGISError/server(message:sqlState:sql:)`` when the file cannot be created.
-    init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("qamtu-copy-\(UUID().uuidString).tsv")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw PostGISError.server(message: "cannot create the temporary file \(url.path) for COPY", sqlState: nil, sql: nil)
-        }
-        path = url.path
-        handle = try FileHandle(forWritingTo: url)
-        buffer.reserveCapacity(1 << 20)
-    }
+    init() { buffer.reserveCapacity(Self.pieceSize + (1 << 16)) }
 
     /// Appends one row: the record's values in column order, then its geometry when `withGeometry`.
-    func append(_ record: FeatureRecord, layer: LayerSchema, withGeometry: Bool) throws {
+    /// - Returns: whether the buffer has reached ``pieceSize`` (time to ``take()`` it).
+    mutating func append(_ record: FeatureRecord, withGeometry: Bool) -> Bool {
         for (index, value) in record.values.enumerated() {
             if index > 0 { buffer.append(0x09) }
             switch value {
@@ -59,23 +51,14 @@ final class CopyFile {
             }
         }
         buffer.append(0x0A)
-        if buffer.count >= 1 << 20 { try flush() }
+        return buffer.count >= Self.pieceSize
     }
 
-    private func flush() throws {
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// Writes what is buffered and closes the file.
-    func close() throws {
-        try flush()
-        try handle.close()
-    }
-
-    /// Deletes the file.
-    func remove() {
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: path)
+    /// The rows encoded so far, leaving the buffer empty (with fresh capacity).
+    mutating func take() -> [UInt8] {
+        var piece: [UInt8] = []
+        piece.reserveCapacity(Self.pieceSize + (1 << 16))
+        swap(&piece, &buffer)
+        return piece
     }
 }
