@@ -24,12 +24,12 @@ extension PostGISDatabase {
     /// The trigger (and its function) that empties the pack.
     static let sitePackTrigger = "qamtu_site_pack_clear"
 
-    /// The pack's table, the function that empties it and the statement-level trigger on `sites`;
-    /// each created only when missing (or replaced by the same definition), inside the caller's
-    /// transaction.
-    static func createSitePackSchema(_ connection: PostgresConnection) async throws {
-        _ = try await connection.rows("""
-            CREATE TABLE IF NOT EXISTS \(sitePackTable) (
+    /// The statements that create the pack's table, the function that empties it and the
+    /// statement-level trigger on `sites` (migration `v5-site-pack`).
+    static var sitePackSchema: [String] {
+        [
+            """
+            CREATE TABLE \(sitePackTable) (
                 chunk integer PRIMARY KEY,
                 generation bigint NOT NULL,
                 format integer NOT NULL,
@@ -38,21 +38,22 @@ extension PostGISDatabase {
                 first_fid bigint NOT NULL,
                 last_fid bigint NOT NULL,
                 data bytea NOT NULL)
-            """)
-        // Already compressed enough (doubles and varints): stored as is, read without inflating.
-        _ = try await connection.rows("ALTER TABLE \(sitePackTable) ALTER COLUMN data SET STORAGE EXTERNAL")
-        _ = try await connection.rows("""
-            CREATE OR REPLACE FUNCTION \(sitePackTrigger)() RETURNS trigger LANGUAGE plpgsql AS $$
+            """,
+            // Already compressed enough (doubles and varints): stored as is, read without inflating.
+            "ALTER TABLE \(sitePackTable) ALTER COLUMN data SET STORAGE EXTERNAL",
+            """
+            CREATE FUNCTION \(sitePackTrigger)() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 DELETE FROM \(sitePackTable);
                 RETURN NULL;
             END
             $$
-            """)
-        _ = try await connection.rows("""
-            CREATE OR REPLACE TRIGGER \(sitePackTrigger) AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sites
+            """,
+            """
+            CREATE TRIGGER \(sitePackTrigger) AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sites
             FOR EACH STATEMENT EXECUTE FUNCTION \(sitePackTrigger)()
-            """)
+            """,
+        ]
     }
 
     /// The column signature of `sites` (names and types in order), recorded in every chunk.

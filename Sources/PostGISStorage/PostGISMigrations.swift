@@ -13,6 +13,8 @@ import PostgresNIO
 /// - `v4-change-notices`: a statement trigger on every layer that sends a notice on channel
 ///   `qamtu_changes` (delivered when its transaction commits), whoever writes: servers renew
 ///   their caches after another program's edit too (``ChangeListener``).
+/// - `v5-site-pack`: the site pack's table `qamtu_site_pack` and the trigger on `sites` that
+///   empties it (see `PostGISDatabase+SitePack.swift`).
 ///
 /// A layer is a table with `fid bigint` (an identity, the internal row id that orders features
 /// as SpatiaLite's `fid` does), the contract's columns (`id` text, not null and unique), and
@@ -53,6 +55,7 @@ enum PostGISMigrations {
                     + "FOR EACH STATEMENT EXECUTE FUNCTION qamtu_notify_change()"
             }
         },
+        Migration(name: "v5-site-pack") { PostGISDatabase.sitePackSchema },
     ]
 
     /// The names of every migration, in order.

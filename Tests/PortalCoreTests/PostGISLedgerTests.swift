@@ -16,11 +16,11 @@ struct PostGISLedgerTests {
     @Test func aVersion2DatabaseIsMigratedWhenOpenedForWriting() throws {
         let url = try PostGISTestServer.freshURL()
         try PostGISDatabase.initialiseForTests(location: try PostgresLocation(parsing: url), upTo: "v2-applications-layers")
-        #expect(throws: PostGISError.olderSchema(location: PostGISStore.displayLocation(url), missingMigrations: ["v3-applications", "v4-change-notices"])) {
+        #expect(throws: PostGISError.olderSchema(location: PostGISStore.displayLocation(url), missingMigrations: ["v3-applications", "v4-change-notices", "v5-site-pack"])) {
             _ = try PostGISStore.open(url: url, readOnly: true)
         }
         let store = try PostGISStore.open(url: url, readOnly: false)
-        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-applications", "v4-change-notices"])
+        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-applications", "v4-change-notices", "v5-site-pack"])
         for table in ["users", "application_private", "application_events"] {
             #expect(try ApplicationFixture.text(url, "SELECT (to_regclass('\(table)') IS NOT NULL)::text") == "true", "\(table)")
         }

@@ -24,11 +24,11 @@ struct PostGISStoreTests {
             (error as? PostGISError) == .emptyDatabase(location: url) && (error as? any CategorizedError)?.category == .notFound
         }
         let store = try PostGISStore.initialise(url: url)
-        #expect(try store.status().schema == "v4-change-notices")
-        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-applications", "v4-change-notices"])
+        #expect(try store.status().schema == "v5-site-pack")
+        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-applications", "v4-change-notices", "v5-site-pack"])
         // A second init applies nothing again; the store opens read-only and refuses imports.
         _ = try PostGISStore.initialise(url: url)
-        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-applications", "v4-change-notices"])
+        #expect(try store.database.appliedMigrations() == ["v1-layers", "v2-applications-layers", "v3-applications", "v4-change-notices", "v5-site-pack"])
         let reader = try PostGISStore.open(url: url, readOnly: true)
         #expect(reader.location == url)
         let folder = try TemporaryFolder()

@@ -21,7 +21,7 @@ struct PostGISCommandTests {
             return result
         }
         let initialised = try run(["init", "--db", url])
-        #expect(initialised.stdout.hasPrefix("\(fresh.description): Qamtu database ready, schema v4-change-notices, EPSG:4326\n"))
+        #expect(initialised.stdout.hasPrefix("\(fresh.description): Qamtu database ready, schema v5-site-pack, EPSG:4326\n"))
         _ = try run(["init", "--db", "file.sqlite"])
         let geoData = EndToEndTests.geoData
         for db in [url, "file.sqlite"] {
@@ -37,7 +37,7 @@ struct PostGISCommandTests {
             #expect(!file.isEmpty)
         }
         let info = try run(["info", "--db", url])
-        #expect(info.stdout.hasPrefix("\(fresh.description) (schema v4-change-notices, EPSG:4326)\n"))
+        #expect(info.stdout.hasPrefix("\(fresh.description) (schema v5-site-pack, EPSG:4326)\n"))
         #expect(info.stdout.contains("settlements         372  Point"))
         _ = try run(["copy", "--from", url, "--to", "back.sqlite"])
         let original = try run(["export", "sites", "--db", "file.sqlite"]).stdout
