@@ -56,24 +56,12 @@ final class PostGISCoverageSource: StoreCoverageSource, @unchecked Sendable {
     /// afterwards where sites were left out), as ``SpatiaLiteCoverageSource`` does.
     private func loadSites(_ pack: PostGISSitePack) throws -> [CoverageSite] {
         let partitions = pack.partitions(2)
-        let counts = pack.partitionRows(partitions)
-        let total = counts.reduce(0, +)
-        let batches = counts.map { _ in PackedSiteBatch() }
-        return try [CoverageSite](unsafeUninitializedCapacity: total) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            let fill = SitePartitionFill(base: base, counts: counts)
-            do {
-                try pack.scanRows(partitions: partitions, dictionary: { part, texts in batches[part].begin(texts) }) { part, row in
-                    fill.append(partition: part) { slot in batches[part].site(row, into: slot) }
-                }
-                guard fill.deliveredAsAnnounced else { throw PostGISError.server(message: "the site pack delivered other counts than it announced", sqlState: nil, sql: nil) }
-            } catch {
-                fill.deinitializeAll()
-                throw error
-            }
-            skippedSites += batches.map(\.skipped).reduce(0, +)
-            initialized = fill.closeGaps()
+        let mismatch = PostGISError.server(message: "the site pack delivered other counts than it announced", sqlState: nil, sql: nil)
+        let (sites, skipped) = try SitePartitionFill.load(counts: pack.partitionRows(partitions), mismatch: mismatch) {
+            try pack.scanRows(partitions: partitions, dictionary: $0, $1)
         }
+        skippedSites += skipped
+        return sites
     }
 
     func loadInstitutions() throws -> [CoverageInstitution] { try CoverageRecords.institutions(store) }

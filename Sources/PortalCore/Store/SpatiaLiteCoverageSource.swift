@@ -79,23 +79,11 @@ final class SpatiaLiteCoverageSource: StoreCoverageSource, Sendable {
     /// were left out. No partition's sites are copied from a batch of their own (at a million
     /// sites that copy, and the memory it touches, cost a tenth of a second).
     private func loadSites(exactly counts: [Int]) throws -> [CoverageSite] {
-        let total = counts.reduce(0, +)
-        let batches = counts.map { _ in PackedSiteBatch() }
-        return try [CoverageSite](unsafeUninitializedCapacity: total) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            let fill = SitePartitionFill(base: base, counts: counts)
-            do {
-                try portal.scanSitePackRows(expecting: counts, dictionary: { part, texts in batches[part].begin(texts) }) { part, row in
-                    fill.append(partition: part) { slot in batches[part].site(row, into: slot) }
-                }
-                if !fill.deliveredAsAnnounced { throw StorageError.changedWhileReading(layer: LayerSchema.sites.name) }
-            } catch {
-                fill.deinitializeAll()
-                throw error
-            }
-            skippedSites.value += batches.map(\.skipped).reduce(0, +)
-            initialized = fill.closeGaps()
+        let (sites, skipped) = try SitePartitionFill.load(counts: counts, mismatch: StorageError.changedWhileReading(layer: LayerSchema.sites.name)) {
+            try portal.scanSitePackRows(expecting: counts, dictionary: $0, $1)
         }
+        skippedSites.value += skipped
+        return sites
     }
 
     func loadInstitutions() throws -> [CoverageInstitution] { try CoverageRecords.institutions(store) }
