@@ -320,6 +320,18 @@ def qamtu_postgis_url(pg, database):
     return f"postgresql://postgres@/{database}?host={pg.socket_dir}"
 
 
+def qamtu_load_steps(qamtu, data, scale, db):
+    """The commands that load a scale's settlements, sites and road into the Qamtu database `db` (a
+    file or a postgresql:// URL): `qamtu init`, then one import per layer."""
+    return [
+        [qamtu, "init", "--db", db],
+        [qamtu, "import", "settlements", os.path.join(data, f"settlements_{scale}.csv"), "--db", db],
+        [qamtu, "import", "sites", os.path.join(data, f"sites_{scale}.csv"), "--map", "tech=technologies",
+         "--map", "radius_m=range_m", "--set", "kind=base_station", "--set", "status=operational", "--db", db],
+        [qamtu, "import", "roads", os.path.join(data, "road.csv"), "--db", db],
+    ]
+
+
 def load_qamtu_postgis(scale, data, qamtu, pg):
     """Loads the same data as the Qamtu file into a Qamtu PostGIS store (a database of the bench's
     cluster): `qamtu init` and the same imports with `--db postgresql://...` (issue 19's W1 variant).
@@ -328,15 +340,8 @@ def load_qamtu_postgis(scale, data, qamtu, pg):
     check_run(RUNNER.run(pg.psql("postgres") + ["-c", f"DROP DATABASE IF EXISTS {database}"]), "DROP DATABASE")
     check_run(RUNNER.run(pg.psql("postgres") + ["-c", f"CREATE DATABASE {database}"]), "CREATE DATABASE")
     url = qamtu_postgis_url(pg, database)
-    steps = [
-        [qamtu, "init", "--db", url],
-        [qamtu, "import", "settlements", os.path.join(data, f"settlements_{scale}.csv"), "--db", url],
-        [qamtu, "import", "sites", os.path.join(data, f"sites_{scale}.csv"), "--map", "tech=technologies",
-         "--map", "radius_m=range_m", "--set", "kind=base_station", "--set", "status=operational", "--db", url],
-        [qamtu, "import", "roads", os.path.join(data, "road.csv"), "--db", url],
-    ]
     total, notes = 0.0, []
-    for cmd in steps:
+    for cmd in qamtu_load_steps(qamtu, data, scale, url):
         r = RUNNER.run(cmd, measure=True)
         total += r["wall"]
         if r["rc"] != 0:
@@ -358,15 +363,8 @@ def load_all(scales, data, qamtu, pg, results, peers=True, postgis_store=()):
         pdb = f"bench_{scale.lower()}"
         log(f"Loading scale {scale} ...")
         # Qamtu
-        steps = [
-            [qamtu, "init", "--db", qdb],
-            [qamtu, "import", "settlements", os.path.join(data, f"settlements_{scale}.csv"), "--db", qdb],
-            [qamtu, "import", "sites", os.path.join(data, f"sites_{scale}.csv"), "--map", "tech=technologies",
-             "--map", "radius_m=range_m", "--set", "kind=base_station", "--set", "status=operational", "--db", qdb],
-            [qamtu, "import", "roads", os.path.join(data, "road.csv"), "--db", qdb],
-        ]
         total, peak, notes, ok = 0.0, 0, [], True
-        for cmd in steps:
+        for cmd in qamtu_load_steps(qamtu, data, scale, qdb):
             r = RUNNER.run(cmd, measure=True)
             total += r["wall"]
             peak = max(peak, r["maxrss_kb"])
@@ -1032,12 +1030,14 @@ def w4_summary(v, expected):
     return ok, "; ".join(parts)
 
 
-def sha256_file(path):
-    h = hashlib.sha256()
+def file_digest(path, algorithm="sha256"):
+    """The hex digest of the file at `path` (hashlib's `algorithm`), read in 1 MB blocks (W4's outputs: sha256; W1's byte check: md5)."""
+    h = hashlib.new(algorithm)
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
     return h.hexdigest()
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1176,7 +1176,7 @@ def run_workload(workload, scale, tools, runs, slow, data, timeout):
                     alias = {"fibre-node": "fibre"} if t.name.startswith("Qamtu") else {}
                     v = validate_w4(t.output, ref_sites, props, alias)
                     v["bytes"] = os.path.getsize(t.output)
-                    v["sha256"] = sha256_file(t.output)
+                    v["sha256"] = file_digest(t.output)
                     w4[t.name] = v
                 else:
                     try:
@@ -1185,7 +1185,7 @@ def run_workload(workload, scale, tools, runs, slow, data, timeout):
                         row["status"] = "failed"
                         row["note"] = f"cannot read the answer: {e}"
             elif workload == "W4" and t.name in w4:
-                if sha256_file(t.output) != w4[t.name]["sha256"]:
+                if file_digest(t.output) != w4[t.name]["sha256"]:
                     w4[t.name]["runs_differ"] = True
     if workload == "W4":  # the exports are large: remove them now
         for t in tools:
@@ -1216,21 +1216,13 @@ def run_workload(workload, scale, tools, runs, slow, data, timeout):
 # Output
 
 
-def md5_file(path):
-    h = hashlib.md5()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def same_bytes_as_qamtu(rows, outputs):
     """W1: the PostGIS store's output must be Qamtu's (SpatiaLite store's) byte for byte (md5 of the last run's files)."""
     row = rows[W1_POSTGIS_STORE]
     paths = [outputs.get("Qamtu"), outputs.get(W1_POSTGIS_STORE)]
     if not all(p and os.path.exists(p) for p in paths):
         return
-    digests = [md5_file(p) for p in paths]
+    digests = [file_digest(p, "md5") for p in paths]
     same = digests[0] == digests[1]
     c = row.get("check") or {"ok": True, "text": ""}
     c["ok"] = bool(c.get("ok")) and same
